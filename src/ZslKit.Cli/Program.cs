@@ -1,0 +1,9 @@
+using System.CommandLine;
+using ZslKit.Cli.Commands;
+
+// `zsl`: one sub-command per area; each lives in Commands/<Area>Command.cs and exposes Create().
+var root = new RootCommand("ZslKit: attention-based zero-shot learning, reproduced in C#.")
+{
+    InfoCommand.Create(),
+};
+return await root.Parse(args).InvokeAsync();
