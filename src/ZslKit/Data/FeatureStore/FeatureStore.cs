@@ -44,6 +44,16 @@ public sealed unsafe class FeatureStore : IDisposable
         }
     }
 
+    private static float[] HalfToSingle => _halfToSingle ??= BuildHalfTable();
+    private static float[]? _halfToSingle;
+
+    private static float[] BuildHalfTable()
+    {
+        var t = new float[65536];
+        for (var b = 0; b < t.Length; b++) t[b] = (float)BitConverter.UInt16BitsToHalf((ushort)b);
+        return t;
+    }
+
     private FeatureStore(string folder, FeatureStoreIndex index)
     {
         Folder = folder;
@@ -107,8 +117,10 @@ public sealed unsafe class FeatureStore : IDisposable
         if (Index.DType == FeatureDType.Fp32) MemoryMarshal.Cast<byte, float>(bytes).CopyTo(destination);
         else
         {
-            var halves = MemoryMarshal.Cast<byte, Half>(bytes);
-            for (var i = 0; i < halves.Length; i++) destination[i] = (float)halves[i];
+            // fp16 -> fp32 through a 65,536-entry table (exact: built from the Half conversion itself).
+            var bits = MemoryMarshal.Cast<byte, ushort>(bytes);
+            var table = HalfToSingle;
+            for (var i = 0; i < bits.Length; i++) destination[i] = table[bits[i]];
         }
     }
 
