@@ -22,6 +22,16 @@ public static class CalibratedStacking
         return points;
     }
 
+    /// <summary>Relative distance (to the largest |score|) below which two switch points are merged.</summary>
+    public const float MergeTolerance = 1e-6f;
+
+    private static float MaxAbs(float[] a)
+    {
+        float m = 0;
+        foreach (var v in a) m = Math.Max(m, Math.Abs(v));
+        return m;
+    }
+
     /// <summary>
     /// One γ inside every interval between consecutive switch points d_i = (best seen score - best unseen score) of
     /// image i (an image is predicted seen iff γ &lt; d_i), plus min d - 1 (every prediction seen) and max d + 1 (every
@@ -37,8 +47,10 @@ public static class CalibratedStacking
             d[i] = row[SingleLabelMetrics.ArgMax(row, data.Seen, data.IsSeen, 0)] - row[SingleLabelMetrics.ArgMax(row, data.Unseen, data.IsSeen, 0)];
         }
         Array.Sort(d);
+        // Switch points closer than the rounding of (score - γ) are one point: between them the float arg max could go either way.
+        float tol = MaxAbs(s.Data) * MergeTolerance;
         var result = new List<float>(d.Length + 2) { d.Length > 0 ? d[0] - 1 : -1 };
-        for (int i = 1; i < d.Length; i++) if (d[i] != d[i - 1]) result.Add(d[i - 1] + (d[i] - d[i - 1]) / 2);
+        for (int i = 1; i < d.Length; i++) if (d[i] - d[i - 1] > tol) result.Add(d[i - 1] + (d[i] - d[i - 1]) / 2);
         result.Add(d.Length > 0 ? d[^1] + 1 : 1);
         return [.. result];
     }
