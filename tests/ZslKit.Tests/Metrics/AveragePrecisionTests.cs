@@ -1,0 +1,48 @@
+using ZslKit.Metrics;
+
+namespace ZslKit.Tests.Metrics;
+
+public class AveragePrecisionTests
+{
+    private static LabelAp Ap(float[] s, sbyte[] y) => AveragePrecision.Compute(s, y, new float[s.Length], new bool[s.Length]);
+
+    [Fact]
+    public void Ap_groups_tied_scores_into_one_threshold()
+    {
+        // 0.9(+) then the tie {0.8(-), 0.8(+)}: 1/2·1 + 1/2·2/3 = 5/6 (an order-dependent AP would give 1/2 + 1/2·2/3 or 1/2 + 1/2·1).
+        var r = Ap([0.9f, 0.8f, 0.8f, 0.1f], [1, -1, 1, -1]);
+        Assert.Equal(5.0 / 6, r.Ap, 12);
+        Assert.Equal(2, r.Positives);
+        Assert.Equal(4, r.Annotated);
+    }
+
+    [Fact]
+    public void Ap_drops_unannotated_entries_before_ranking()
+    {
+        // The unannotated 0.95 would otherwise be a false positive at rank 1.
+        var r = Ap([0.95f, 0.9f, 0.8f, 0.8f, 0.1f], [0, 1, -1, 1, -1]);
+        Assert.Equal(5.0 / 6, r.Ap, 12);
+        Assert.Equal(4, r.Annotated);
+    }
+
+    [Fact]
+    public void Ap_of_a_label_without_positives_is_zero()
+    {
+        Assert.Equal(0, Ap([0.3f, 0.2f], [-1, -1]).Ap);
+        Assert.Equal(new LabelAp(0, 0, 0), Ap([0.3f, 0.2f], [0, 0]));
+    }
+
+    [Fact]
+    public void Ap_with_all_scores_tied_is_the_positive_rate()
+    {
+        Assert.Equal(0.4, Ap([1, 1, 1, 1, 1], [1, -1, 1, -1, -1]).Ap, 12);
+    }
+
+    [Fact]
+    public void Ap_image_filter_keeps_only_included_images()
+    {
+        var r = AveragePrecision.Compute([0.9f, 0.8f, 0.1f], [-1, 1, 1], new float[3], new bool[3], [false, true, true]);
+        Assert.Equal(1.0, r.Ap, 12);
+        Assert.Equal(2, r.Annotated);
+    }
+}
