@@ -78,27 +78,39 @@ public static class PthReader
     {
         ArgumentNullException.ThrowIfNull(path);
         if (!File.Exists(path)) throw new FileNotFoundException($"no such .pth file: {path}", path);
-        options ??= PthReadOptions.Default;
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
-        var context = new LoadContext(path, options);
+        return LoadObject(stream, path, options);
+    }
+
+    /// <summary>
+    /// <see cref="LoadObject(string, PthReadOptions?)"/> for a seekable stream positioned at the start of the file;
+    /// <paramref name="name"/> is used in error messages.
+    /// </summary>
+    public static object? LoadObject(Stream stream, string name, PthReadOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        if (!stream.CanSeek || !stream.CanRead) throw new ArgumentException("the stream must be readable and seekable", nameof(stream));
+        options ??= PthReadOptions.Default;
+        var context = new LoadContext(name, options);
         try
         {
+            var start = stream.Position;
             var header = new byte[4];
             var got = stream.ReadAtLeast(header, 4, throwOnEndOfStream: false);
-            stream.Position = 0;
+            stream.Position = start;
             object? root;
             if (got >= 4 && header[0] == 'P' && header[1] == 'K' && header[2] == 3 && header[3] == 4) root = LoadZip(stream, context);
             else if (got >= 2 && header[0] == 0x80 && header[1] is >= 2 and <= 5) root = LoadLegacy(stream, context);
-            else if (got < 4) throw new PthFormatException(path, null, 0, $"truncated file: {got} bytes is too short for a checkpoint");
+            else if (got < 4) throw new PthFormatException(name, null, 0, $"truncated file: {got} bytes is too short for a checkpoint");
             else
-                throw new PthFormatException(path, null, 0,
+                throw new PthFormatException(name, null, 0,
                     $"not a PyTorch checkpoint: the file starts with {Convert.ToHexString(header)}, expected a zip archive " +
                     "(504B0304) or a legacy torch.save pickle (80 02..05)");
             return new Resolver(context).Resolve(root, 0);
         }
         catch (Exception e) when (e is InvalidDataException or EndOfStreamException or (IOException and not FileNotFoundException))
         {
-            throw new PthFormatException(path, context.Entry, null, $"corrupt or truncated file: {e.Message}", e);
+            throw new PthFormatException(name, context.Entry, null, $"corrupt or truncated file: {e.Message}", e);
         }
     }
 
@@ -118,7 +130,7 @@ public static class PthReader
 
     // ---- zip format: <prefix>/data.pkl, <prefix>/data/<key>, <prefix>/byteorder, <prefix>/version
 
-    private static object? LoadZip(FileStream stream, LoadContext ctx)
+    private static object? LoadZip(Stream stream, LoadContext ctx)
     {
         using var zip = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
         var pklEntry = zip.Entries.FirstOrDefault(e => e.FullName == "data.pkl" ||
@@ -196,7 +208,7 @@ public static class PthReader
     // ---- legacy format: magic, protocol version, sys_info, main pickle, storage keys, then per storage
     // an int64 little-endian element count and the raw little-endian elements, in the order of the key list.
 
-    private static object? LoadLegacy(FileStream stream, LoadContext ctx)
+    private static object? LoadLegacy(Stream stream, LoadContext ctx)
     {
         var magic = new PickleReader(stream, ctx.Path, null, null).Load();
         if (!(magic is BigInteger m && m == LegacyMagic))
