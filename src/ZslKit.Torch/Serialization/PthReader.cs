@@ -15,6 +15,12 @@ public sealed record PthReadOptions
     /// </summary>
     public long MaxTensorBytes { get; init; } = Array.MaxLength;
 
+    /// <summary>
+    /// Largest sum of all materialised tensors, in bytes; null means 8 x the file size + 1 GiB. Every view of a
+    /// storage is copied, so a small file that names one storage many times could otherwise expand without bound.
+    /// </summary>
+    public long? MaxTotalBytes { get; init; }
+
     public static PthReadOptions Default { get; } = new();
 }
 
@@ -91,7 +97,7 @@ public static class PthReader
         ArgumentNullException.ThrowIfNull(stream);
         if (!stream.CanSeek || !stream.CanRead) throw new ArgumentException("the stream must be readable and seekable", nameof(stream));
         options ??= PthReadOptions.Default;
-        var context = new LoadContext(name, options);
+        var context = new LoadContext(name, options, options.MaxTotalBytes ?? 8 * stream.Length + (1L << 30));
         try
         {
             var start = stream.Position;
@@ -118,8 +124,10 @@ public static class PthReader
         string.Join(", ", d.Keys.Take(10).Select(k => k as string ?? PickleReader.Describe(k))) + (d.Count > 10 ? ", ..." : "");
 
     /// <summary>State shared by one load: file, limits, storages by key, and the entry being read (for messages).</summary>
-    private sealed class LoadContext(string path, PthReadOptions options)
+    private sealed class LoadContext(string path, PthReadOptions options, long totalBudget)
     {
+        /// <summary>Bytes that materialised tensors may still take (see PthReadOptions.MaxTotalBytes).</summary>
+        public long TotalBudget { get; set; } = totalBudget;
         public string Path { get; } = path;
         public PthReadOptions Options { get; } = options;
         public Dictionary<string, PthStorage> Storages { get; } = [];
@@ -309,13 +317,10 @@ public static class PthReader
                 case PthTensorRef t:
                     if (_tensors.TryGetValue(t, out var done)) return done;
                     ctx.Entry = ctx.PickleEntry;
-                    var data = PthTensorRebuild.Materialise(t, ctx.Options.MaxTensorBytes, msg => ctx.Error(t.PickleOffset, msg));
-                    _tensors[t] = data;
-                    return data;
+                    return _tensors[t] = Materialise(t, t.PickleOffset);
                 case PthStorageRef s:
                     if (_tensors.TryGetValue(s, out var bare)) return bare;
-                    var asTensor = new PthTensorRef(s, 0, [s.Numel], [1], 0);
-                    return _tensors[s] = PthTensorRebuild.Materialise(asTensor, ctx.Options.MaxTensorBytes, msg => ctx.Error(null, msg));
+                    return _tensors[s] = Materialise(new PthTensorRef(s, 0, [s.Numel], [1], 0), null);
                 case PickleGlobal g:
                     throw ctx.Error(null, $"the file stores the global {g} itself as a value, which has no data representation");
                 case PthDict d:
@@ -334,6 +339,16 @@ public static class PthReader
                 default:
                     return value;
             }
+        }
+
+        private TensorData Materialise(PthTensorRef t, long? offset)
+        {
+            if (ctx.TotalBudget <= 0 && t.Size.All(d => d != 0))
+                throw ctx.Error(offset, "the tensors of this file exceed PthReadOptions.MaxTotalBytes");
+            var limit = Math.Min(ctx.Options.MaxTensorBytes, ctx.TotalBudget);
+            var data = PthTensorRebuild.Materialise(t, limit, msg => ctx.Error(offset, msg));
+            ctx.TotalBudget -= data.Data.Length;
+            return data;
         }
     }
 }

@@ -20,7 +20,8 @@ internal static class PthTensorRebuild
         {
             numel = t.Size.Aggregate(1L, (n, d) => checked(n * d));
             if (checked(numel * elem) > Math.Min(maxBytes, Array.MaxLength))
-                throw error($"tensor of shape [{string.Join(", ", t.Size)}] needs {numel * elem} bytes, over the limit of {Math.Min(maxBytes, Array.MaxLength)}");
+                throw error($"tensor of shape [{string.Join(", ", t.Size)}] needs {numel * elem} bytes, over the limit of " +
+                            $"{Math.Min(maxBytes, Array.MaxLength)} (PthReadOptions.MaxTensorBytes / MaxTotalBytes)");
         }
         catch (OverflowException)
         {

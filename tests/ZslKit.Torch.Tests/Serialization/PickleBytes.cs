@@ -36,13 +36,26 @@ internal sealed class PickleBytes
     }
 
     /// <summary>_rebuild_tensor_v2(storage '0' of numel float32, offset, size, stride, False, OrderedDict()).</summary>
-    public PickleBytes FloatTensor(byte numel, byte offset, byte[] size, byte[] stride)
+    public PickleBytes FloatTensor(byte numel, byte offset, byte[] size, byte[] stride) =>
+        Tensor(p => p.Mark().Str("storage").Global("torch", "FloatStorage").Str("0").Str("cpu").Int(numel).Tuple(), offset, size, stride);
+
+    /// <summary>_rebuild_tensor_v2 whose persistent id tuple is written by <paramref name="pid"/>.</summary>
+    public PickleBytes Tensor(Action<PickleBytes> pid, byte offset, byte[] size, byte[] stride)
     {
         Global("torch._utils", "_rebuild_tensor_v2").Mark();
-        Mark().Str("storage").Global("torch", "FloatStorage").Str("0").Str("cpu").Int(numel).Tuple().Raw((byte)'Q');
+        pid(this);
+        Raw((byte)'Q');
         Int(offset).Ints(size).Ints(stride).False().Global("collections", "OrderedDict").EmptyTuple().Reduce();
         return Tuple().Reduce();
     }
+
+    /// <summary>The three header pickles of a legacy file: magic number, protocol version 1001, sys_info {}.</summary>
+    public static byte[] LegacyHeader() =>
+    [
+        .. new PickleBytes().Raw(0x8a, 10, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19).Stop().ToArray(),
+        .. new PickleBytes().Raw((byte)'M', 0xe9, 0x03).Stop().ToArray(),
+        .. new PickleBytes().EmptyDict().Stop().ToArray(),
+    ];
 
     public byte[] ToArray() => [.. _b];
 

@@ -160,6 +160,19 @@ public class PthErrorTests
     }
 
     [Fact]
+    public void Many_views_of_one_storage_stop_at_MaxTotalBytes()
+    {
+        // 200 tensors each viewing all 64 floats of one 256-byte storage: 51,200 bytes once materialised.
+        var p = new PickleBytes().EmptyDict();
+        for (var i = 0; i < 200; i++) p.Str($"w{i}").FloatTensor(numel: 64, offset: 0, size: [64], stride: [1]).SetItem();
+        var file = PickleBytes.Zip(p.Stop().ToArray(), [("0", new byte[256])]);
+        var e = Fails(file, new PthReadOptions { MaxTotalBytes = 10_000 });
+        Assert.Contains("MaxTotalBytes", e.Message);
+        var all = Assert.IsType<PthDict>(PthReader.LoadObject(new MemoryStream(file), "ok", new PthReadOptions { MaxTotalBytes = 51_200 }));
+        Assert.Equal(200, all.Count);
+    }
+
+    [Fact]
     public void Nesting_deeper_than_the_limit_is_an_error_not_a_stack_overflow()
     {
         const int depth = 5000;
@@ -182,13 +195,29 @@ public class PthErrorTests
     public void A_whole_module_pickle_is_refused_with_advice()
     {
         var pickle = new PickleBytes().Mark().Str("module").Str("x").Str("src.py").Str("code").Tuple().Raw((byte)'Q').Stop();
-        var legacy = new List<byte>();
-        legacy.AddRange(new PickleBytes().Raw(0x8a, 10, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19).Stop().ToArray());
-        legacy.AddRange(new PickleBytes().Raw((byte)'M', 0xe9, 0x03).Stop().ToArray());
-        legacy.AddRange(new PickleBytes().EmptyDict().Stop().ToArray());
-        legacy.AddRange(pickle.ToArray());
-        var e = Fails([.. legacy]);
+        var e = Fails([.. PickleBytes.LegacyHeader(), .. pickle.ToArray()]);
         Assert.Contains("whole nn.Module", e.Message);
+    }
+
+    [Fact]
+    public void A_legacy_storage_view_offsets_into_its_root_storage()
+    {
+        // view_metadata ('view', offset 2, size 3) of a 6-float root storage: the tensor sees elements 2, 3, 4.
+        static byte[] File(byte viewOffset, byte viewSize, byte tensorSize) =>
+        [
+            .. PickleBytes.LegacyHeader(),
+            .. new PickleBytes().EmptyDict().Str("w").Tensor(p => p.Mark().Str("storage").Global("torch", "FloatStorage")
+                .Str("root").Str("cpu").Int(6).Mark().Str("view").Int(viewOffset).Int(viewSize).Tuple().Tuple(),
+                offset: 0, size: [tensorSize], stride: [1]).SetItem().Stop().ToArray(),
+            .. new PickleBytes().Mark().Str("root").Raw((byte)'l').Stop().ToArray(),
+            .. BitConverter.GetBytes(6L),
+            .. new[] { 10f, 11, 12, 13, 14, 15 }.SelectMany(BitConverter.GetBytes),
+        ];
+        var root = Assert.IsType<PthDict>(PthReader.LoadObject(new MemoryStream(File(2, 3, 3)), "view.pth"));
+        var w = Assert.IsType<TensorData>(root["w"]);
+        Assert.Equal(new[] { 12f, 13, 14 }, Enumerable.Range(0, 3).Select(i => BitConverter.ToSingle(w.Data, i * 4)));
+        Assert.Contains("holds 3 elements", Fails(File(2, 3, 4)).Message);          // tensor longer than the view
+        Assert.Contains("lies outside storage 'root'", Fails(File(4, 3, 3)).Message); // view past the root
     }
 
     [Fact]

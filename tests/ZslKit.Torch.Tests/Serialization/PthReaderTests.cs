@@ -88,6 +88,18 @@ public class PthReaderTests
         Assert.NotSame(t["base"].Data, t["row"].Data);
     }
 
+    [Theory]
+    [InlineData("tied.pth")]
+    [InlineData("tied.legacy.pth")]
+    public void The_same_tensor_object_twice_loads_as_one_TensorData(string file)
+    {
+        var t = PthReader.Load(PthExpected.Path(file));
+        Assert.Same(t["embed.weight"], t["head.weight"]);
+        Assert.NotSame(t["embed.weight"], t["head_detached"]); // a different tensor object, same storage and values
+        Assert.Equal(t["embed.weight"].Data, t["head_detached"].Data);
+        Assert.Equal(t["embed.weight"].Data[8..], t["rows"].Data);
+    }
+
     [Fact]
     public void Big_endian_byteorder_record_is_byte_swapped_to_little_endian()
     {
