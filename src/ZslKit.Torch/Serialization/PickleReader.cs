@@ -277,7 +277,7 @@ internal sealed class PickleReader
     private object DecodeLong(byte[] bytes)
     {
         var value = new BigInteger(bytes, isUnsigned: false, isBigEndian: false);
-        return value >= long.MinValue && value <= long.MaxValue ? (long)value : value;
+        return value >= long.MinValue && value <= long.MaxValue ? (object)(long)value : value; // ints fit long when they can
     }
 
     private string DecodeUtf8(byte[] bytes)

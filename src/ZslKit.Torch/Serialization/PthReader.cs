@@ -53,8 +53,8 @@ public static class PthReader
         {
             selected = top.TryGetValue(key, out var v) && v is PthDict d ? d
                 : throw new PthFormatException(path, null, null, top.ContainsKey(key)
-                    ? $"entry '{key}' is a {PickleReader.Describe(top[key])}, not a dict of tensors"
-                    : $"no entry '{key}' in the top-level dict (keys: {KeyList(top)})");
+                    ? $"entry '{Short(key)}' is a {PickleReader.Describe(top[key])}, not a dict of tensors"
+                    : $"no entry '{Short(key)}' in the top-level dict (keys: {KeyList(top)})");
         }
         else if (top.Count > 0 && top.Values.All(v => v is TensorData)) selected = top;
         else if (top.TryGetValue("state_dict", out var sd) && sd is PthDict sdd) selected = sdd;
@@ -69,7 +69,7 @@ public static class PthReader
         {
             if (k is not string name || v is not TensorData t)
                 throw new PthFormatException(path, null, null,
-                    $"state dict entry {k} is a {PickleReader.Describe(v)}, not a tensor under a str key");
+                    $"state dict entry {(k is string ks ? Short(ks) : PickleReader.Describe(k))} is a {PickleReader.Describe(v)}, not a tensor under a str key");
             result.Add(name, t);
         }
         return result;
@@ -121,7 +121,10 @@ public static class PthReader
     }
 
     private static string KeyList(PthDict d) =>
-        string.Join(", ", d.Keys.Take(10).Select(k => k as string ?? PickleReader.Describe(k))) + (d.Count > 10 ? ", ..." : "");
+        string.Join(", ", d.Keys.Take(10).Select(k => k is string s ? Short(s) : PickleReader.Describe(k))) + (d.Count > 10 ? ", ..." : "");
+
+    /// <summary>A file-provided string cut to a length fit for an error message.</summary>
+    private static string Short(string s) => s.Length <= 60 ? s : s[..60] + "...";
 
     /// <summary>State shared by one load: file, limits, storages by key, and the entry being read (for messages).</summary>
     private sealed class LoadContext(string path, PthReadOptions options, long totalBudget)
@@ -224,7 +227,7 @@ public static class PthReader
         var versionAt = stream.Position;
         var version = new PickleReader(stream, ctx.Path, null, null).Load();
         if (version is not long v || v != LegacyProtocolVersion)
-            throw ctx.Error(versionAt, $"unsupported legacy protocol version {version} (expected {LegacyProtocolVersion})");
+            throw ctx.Error(versionAt, $"unsupported legacy protocol version {(version is long lv ? lv : PickleReader.Describe(version))} (expected {LegacyProtocolVersion})");
         var sysInfoAt = stream.Position;
         if (new PickleReader(stream, ctx.Path, null, null).Load() is not PthDict)
             throw ctx.Error(sysInfoAt, "sys_info record is not a dict");
@@ -239,7 +242,7 @@ public static class PthReader
                 throw ctx.Error(offset, $"storage '{key}' is referenced as {dtype} x {numel} and as {storage.DType} x {storage.Numel}");
             if (view is null) return new PthStorageRef(storage, 0, numel);
             var (viewOffset, viewSize) = view.Value;
-            if (viewOffset < 0 || viewSize < 0 || viewOffset + viewSize > numel)
+            if (viewOffset < 0 || viewSize < 0 || viewOffset > numel || viewSize > numel - viewOffset)
                 throw ctx.Error(offset, $"storage view [{viewOffset}, {viewOffset + viewSize}) lies outside storage '{key}' of {numel} elements");
             return new PthStorageRef(storage, viewOffset, viewSize);
         }).Load();
@@ -291,7 +294,9 @@ public static class PthReader
             _ => throw ctx.Error(offset, $"storage key is a {PickleReader.Describe(t[2])}"),
         };
         if (t[4] is not long numel || numel < 0)
-            throw ctx.Error(offset, $"storage '{key}' element count is not a non-negative int");
+            throw ctx.Error(offset, $"storage '{Short(key)}' element count is not a non-negative int");
+        if (numel > Array.MaxLength / type.StorageDType.ElementSize())
+            throw ctx.Error(offset, $"storage '{Short(key)}' of {numel} elements is larger than one array can hold");
         (long, long)? view = null;
         if (legacy && t[5] is not null)
         {

@@ -218,6 +218,17 @@ public class PthErrorTests
         Assert.Equal(new[] { 12f, 13, 14 }, Enumerable.Range(0, 3).Select(i => BitConverter.ToSingle(w.Data, i * 4)));
         Assert.Contains("holds 3 elements", Fails(File(2, 3, 4)).Message);          // tensor longer than the view
         Assert.Contains("lies outside storage 'root'", Fails(File(4, 3, 3)).Message); // view past the root
+        Assert.Contains("lies outside storage 'root'", Fails(File(255, 255, 3)).Message);
+    }
+
+    [Fact]
+    public void Element_counts_too_large_for_memory_are_rejected_without_overflow()
+    {
+        // numel 2^62 as LONG1: numel * 4 bytes would overflow 64 bits.
+        var pickle = new PickleBytes().EmptyDict().Str("w").Tensor(p => p.Mark().Str("storage").Global("torch", "FloatStorage")
+            .Str("0").Str("cpu").Raw(0x8a, 8, 0, 0, 0, 0, 0, 0, 0, 0x40).Tuple(), offset: 0, size: [1], stride: [1]).SetItem().Stop();
+        var e = Fails(PickleBytes.Zip(pickle.ToArray(), [("0", new byte[4])]));
+        Assert.True(e.Message.Contains("larger than one array can hold"), e.Message);
     }
 
     [Fact]
