@@ -78,7 +78,8 @@ internal sealed class PickleBytes
     }
 
     /// <summary>Rewrites a zip .pth, transforming or dropping (null) entries by name.</summary>
-    public static byte[] RewriteZip(byte[] file, Func<string, byte[], byte[]?> transform)
+    public static byte[] RewriteZip(byte[] file, Func<string, byte[], byte[]?> transform,
+        CompressionLevel level = CompressionLevel.NoCompression)
     {
         using var input = new ZipArchive(new MemoryStream(file), ZipArchiveMode.Read);
         using var ms = new MemoryStream();
@@ -91,7 +92,7 @@ internal sealed class PickleBytes
                 src.CopyTo(buffer);
                 var data = transform(entry.FullName, buffer.ToArray());
                 if (data is null) continue;
-                using var dst = output.CreateEntry(entry.FullName, CompressionLevel.NoCompression).Open();
+                using var dst = output.CreateEntry(entry.FullName, level).Open();
                 dst.Write(data);
             }
         }

@@ -101,6 +101,19 @@ public class PthReaderTests
     }
 
     [Fact]
+    public void A_checkpoint_re_zipped_with_deflate_loads_the_same_tensors()
+    {
+        // torch writes stored entries; a user re-compressing the archive must still get identical tensors.
+        var original = File.ReadAllBytes(PthExpected.Path("tiny_module.pth"));
+        var deflated = PickleBytes.RewriteZip(original, (_, data) => data, System.IO.Compression.CompressionLevel.Optimal);
+        Assert.NotEqual(original.Length, deflated.Length);
+        var a = PthReader.LoadStateDict(PthExpected.Path("tiny_module.pth"), null);
+        var b = Assert.IsType<PthDict>(PthReader.LoadObject(new MemoryStream(deflated), "deflated.pth"));
+        Assert.Equal(a.Keys, b.Keys.Cast<string>());
+        foreach (var (name, t) in a) Assert.Equal(t.Data, Assert.IsType<TensorData>(b[name]).Data);
+    }
+
+    [Fact]
     public void Big_endian_byteorder_record_is_byte_swapped_to_little_endian()
     {
         var be = PthReader.Load(PthExpected.Path("dtypes_big_endian.pth"));
