@@ -22,6 +22,12 @@ public sealed record NotebookRunOptions
     /// <summary>Where restores for <c>#r "nuget: ..."</c> are generated and cached; null uses ~/.cache/zslkit/nuget.</summary>
     public string? NuGetCacheDirectory { get; init; }
 
+    /// <summary>Write the partial notebook after every cell (so a killed run still leaves what it did).</summary>
+    public bool SaveAfterEachCell { get; init; }
+
+    /// <summary>Called before each code cell runs with (cell, ordinal among code cells, number of code cells).</summary>
+    public Action<NotebookCell, int, int>? OnCellStarting { get; init; }
+
     /// <summary>Progress and failure messages (one line each); null is silent.</summary>
     public TextWriter? Log { get; init; }
 }

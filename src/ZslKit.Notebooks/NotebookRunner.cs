@@ -41,10 +41,13 @@ public static class NotebookRunner
         var timings = new List<CellTiming>();
         var executionCount = 0;
 
-        foreach (var cell in notebook.Cells)
+        var codeCells = notebook.Cells.Where(c => c.IsCode && !string.IsNullOrWhiteSpace(c.Source)).ToList();
+        var ordinal = 0;
+        if (options.SaveAfterEachCell && options.OutputPath is { } first && !options.CheckOnly) notebook.Save(first);
+        foreach (var cell in codeCells)
         {
-            if (!cell.IsCode || string.IsNullOrWhiteSpace(cell.Source)) continue;
             if (failures.Count > 0 && !options.KeepGoing) break;
+            options.OnCellStarting?.Invoke(cell, ++ordinal, codeCells.Count);
             var outputs = new CellOutputs();
             var watch = Stopwatch.StartNew();
             if (!options.CheckOnly) cell.Json["execution_count"] = ++executionCount;
@@ -52,6 +55,7 @@ public static class NotebookRunner
             watch.Stop();
             timings.Add(new CellTiming(cell.Number, watch.Elapsed.TotalMilliseconds));
             if (!options.CheckOnly) cell.Json["outputs"] = new JsonArray(outputs.Items.Select(o => (JsonNode)o).ToArray());
+            if (options.SaveAfterEachCell && options.OutputPath is { } partial && !options.CheckOnly) notebook.Save(partial);
             if (failure is null) continue;
             failures.Add(failure);
             log?.WriteLine($"{path}: {failure.Describe()}");
