@@ -81,3 +81,37 @@ if ldd "$root/artifacts/native/libzslnative.so" | grep -q "not found"; then
   die "libzslnative.so has unresolved libraries (for a pip torch, add its lib folder to LD_LIBRARY_PATH)"
 fi
 say "shim ready: $root/artifacts/native/libzslnative.so"
+
+# ==== notebooks section (owner: notebook runtime; docs/notebooks.md) ================================================
+# plotly.js for offline charts (npm plotly.js-dist-min, pinned; installed here, never committed, never loaded from a CDN)
+# and Debian's Chromium for chart screenshots (`zsl report --png`, the screenshot test). Idempotent and silent when done.
+plotly_version=4.1.2
+npm_dir="$root/environment/.state/npm"
+nb_apt() {   # nb_apt PKG...: install Debian packages that are missing (as root), same retry policy as section 1
+  local miss=() p
+  for p in "$@"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || miss+=("$p"); done
+  [ ${#miss[@]} -eq 0 ] && return 0
+  [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null || { echo "setup: please install ${miss[*]} (apt)" >&2; return 1; }
+  echo "setup: installing ${miss[*]} (apt)" >&2
+  local attempt
+  for attempt in 1 2 3; do
+    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 update -qq >/dev/null 2>&1 &&
+      DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${miss[@]}" \
+        >/var/tmp/zslkit-apt-notebooks.log 2>&1 && return 0
+    echo "setup: apt attempt $attempt failed (see /var/tmp/zslkit-apt-notebooks.log), retrying" >&2; sleep 10
+  done
+  return 1
+}
+if [ ! -f "$npm_dir/node_modules/plotly.js-dist-min/plotly.min.js" ] || [ "$(cat "$npm_dir/.plotly-version" 2>/dev/null)" != "$plotly_version" ]; then
+  command -v npm >/dev/null || nb_apt npm || die "npm is needed to install plotly.js-dist-min"
+  mkdir -p "$npm_dir"
+  say "installing plotly.js-dist-min@$plotly_version"
+  npm install --prefix "$npm_dir" --no-save --no-audit --no-fund --no-package-lock --loglevel=error \
+    "plotly.js-dist-min@$plotly_version" >"$npm_dir/install.log" 2>&1 ||
+    { tail -20 "$npm_dir/install.log" >&2; die "npm install plotly.js-dist-min@$plotly_version failed (log: $npm_dir/install.log)"; }
+  echo "$plotly_version" > "$npm_dir/.plotly-version"
+fi
+if ! command -v chromium >/dev/null && command -v dpkg-query >/dev/null; then
+  nb_apt chromium || echo "setup: Chromium not installed: chart screenshots (zsl report --png) and the screenshot test are skipped" >&2
+fi
+say "notebooks ready: plotly.js $plotly_version, chromium: $(command -v chromium || echo none)"

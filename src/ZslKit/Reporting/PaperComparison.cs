@@ -1,0 +1,124 @@
+// The "Reported | Ours | Δ" table comparing our numbers with a paper's. Each number is shown to the precision the paper printed;
+// Δ appears only for runs on the real dataset — a synthetic run is labelled synthetic and shows no Δ.
+using System.Globalization;
+using System.Text;
+
+namespace ZslKit.Reporting;
+
+/// <summary>Whether a run used the real benchmark data or generated stand-in data.</summary>
+public enum DatasetKind { Real, Synthetic }
+
+/// <summary>Where a number came from: dataset (real or synthetic), configuration, seed and source commit.</summary>
+public sealed record Provenance(string Dataset, DatasetKind Kind, string Config, int Seed, string Commit)
+{
+    /// <summary>"CUB (real) · config quick · seed 0 · commit 1a2b3c4".</summary>
+    public string Describe() =>
+        $"{Dataset} ({(Kind == DatasetKind.Real ? "real" : "synthetic")}) · config {Config} · seed {Seed.ToString(CultureInfo.InvariantCulture)} · commit {Commit}";
+}
+
+/// <summary>One compared number: the paper's value as printed (its decimals set the precision) and ours.</summary>
+public sealed record ComparisonRow(string Method, string Task, string Metric, string? Reported, double? Ours)
+{
+    /// <summary>Decimals printed by the paper (digits after the point of <see cref="Reported"/>); 1 when there is none.</summary>
+    public int Decimals
+    {
+        get
+        {
+            if (Reported is null) return 1;
+            var dot = Reported.IndexOf('.');
+            return dot < 0 ? 0 : Reported.Length - dot - 1;
+        }
+    }
+
+    public double? ReportedValue => Reported is null ? null : double.Parse(Reported, NumberStyles.Float, CultureInfo.InvariantCulture);
+}
+
+/// <summary>Our results next to a paper's.</summary>
+[TypeFormatterSource(typeof(ReportingFormatterSource), PreferredMimeTypes = ["text/html"])]
+public sealed class PaperComparison(string paper, Provenance provenance)
+{
+    private readonly List<ComparisonRow> _rows = [];
+
+    public string Paper { get; } = paper;
+    public Provenance Provenance { get; } = provenance;
+    public IReadOnlyList<ComparisonRow> Rows => _rows;
+
+    /// <summary>True only for real data: a Δ against the paper means nothing on synthetic data.</summary>
+    public bool ShowsDelta => Provenance.Kind == DatasetKind.Real;
+
+    /// <summary>Adds a row; <paramref name="reported"/> is the paper's number as printed (e.g. "71.3"), null when absent.</summary>
+    public PaperComparison Add(string method, string task, string metric, string? reported, double? ours)
+    {
+        if (reported is not null && !double.TryParse(reported, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
+            throw new ArgumentException($"reported value '{reported}' for ({method}, {task}, {metric}) is not a number", nameof(reported));
+        _rows.Add(new ComparisonRow(method, task, metric, reported, ours));
+        return this;
+    }
+
+    /// <summary>The cells of a row as shown: reported, ours, and Δ (null when Δ is not shown).</summary>
+    public (string Reported, string Ours, string? Delta) Format(ComparisonRow row)
+    {
+        var reported = row.Reported ?? TableText.Missing;
+        var ours = row.Ours is { } o ? TableText.Fixed(o, row.Decimals) : TableText.Missing;
+        if (!ShowsDelta) return (reported, ours, null);
+        var delta = row.Ours is { } v && row.ReportedValue is { } r ? TableText.Signed(v - r, row.Decimals) : TableText.Missing;
+        return (reported, ours, delta);
+    }
+
+    /// <summary>The caption: paper, provenance, and a warning on synthetic data.</summary>
+    public string Caption => ShowsDelta
+        ? $"{Paper}: reported vs. ours. {Provenance.Describe()}"
+        : $"{Paper}: SYNTHETIC data, not comparable to the reported numbers (no Δ). {Provenance.Describe()}";
+
+    public string ToHtml()
+    {
+        var sb = new StringBuilder(TableText.Style)
+            .Append(ShowsDelta ? "<table class=\"zsl-table\">" : "<table class=\"zsl-table synthetic\">")
+            .Append("<caption>").Append(TableText.Html(Caption)).Append("</caption>")
+            .Append("<thead><tr><th>Method</th><th>Task</th><th>Metric</th><th>Reported</th><th>Ours</th>")
+            .Append(ShowsDelta ? "<th>Δ</th>" : "").Append("</tr></thead><tbody>");
+        foreach (var row in _rows)
+        {
+            var (rep, ours, delta) = Format(row);
+            sb.Append("<tr><td>").Append(TableText.Html(row.Method)).Append("</td><td>").Append(TableText.Html(row.Task))
+              .Append("</td><td>").Append(TableText.Html(row.Metric)).Append("</td><td class=\"num\">").Append(TableText.Html(rep))
+              .Append("</td><td class=\"num\">").Append(TableText.Html(ours)).Append("</td>");
+            if (delta is not null) sb.Append("<td class=\"num\">").Append(TableText.Html(delta)).Append("</td>");
+            sb.Append("</tr>");
+        }
+        return sb.Append("</tbody></table>").ToString();
+    }
+
+    public string ToMarkdown()
+    {
+        var sb = new StringBuilder(ShowsDelta ? "| Method | Task | Metric | Reported | Ours | Δ |\n|---|---|---|---:|---:|---:|\n"
+                                              : "| Method | Task | Metric | Reported | Ours |\n|---|---|---|---:|---:|\n");
+        foreach (var row in _rows)
+        {
+            var (rep, ours, delta) = Format(row);
+            sb.Append("| ").Append(TableText.Markdown(row.Method)).Append(" | ").Append(TableText.Markdown(row.Task)).Append(" | ")
+              .Append(TableText.Markdown(row.Metric)).Append(" | ").Append(rep).Append(" | ").Append(ours).Append(" |");
+            if (delta is not null) sb.Append(' ').Append(delta).Append(" |");
+            sb.Append('\n');
+        }
+        return sb.Append('\n').Append(TableText.Markdown(Caption)).Append('\n').ToString();
+    }
+
+    /// <summary>CSV with the provenance in every row: method,task,metric,reported,ours,delta,dataset,kind,config,seed,commit.</summary>
+    public string ToCsv()
+    {
+        var sb = new StringBuilder("method,task,metric,reported,ours,delta,dataset,kind,config,seed,commit\n");
+        var p = Provenance;
+        foreach (var row in _rows)
+        {
+            var (rep, ours, delta) = Format(row);
+            string Cell(string? s) => s is null || s == TableText.Missing ? "" : TableText.Csv(s);
+            sb.AppendJoin(',', TableText.Csv(row.Method), TableText.Csv(row.Task), TableText.Csv(row.Metric), Cell(rep), Cell(ours), Cell(delta),
+                TableText.Csv(p.Dataset), p.Kind == DatasetKind.Real ? "real" : "synthetic", TableText.Csv(p.Config),
+                p.Seed.ToString(CultureInfo.InvariantCulture), TableText.Csv(p.Commit)).Append('\n');
+        }
+        return sb.ToString();
+    }
+
+    public override string ToString() => ToMarkdown();
+}

@@ -1,0 +1,65 @@
+using System.Text.Json.Nodes;
+using ZslKit.Testing;
+
+namespace ZslKit.Notebooks.Tests;
+
+public class NotebookBatchTests
+{
+    private static string CopyFixtures(params string[] names)
+    {
+        var folder = Directory.CreateTempSubdirectory("zsl-batch-").FullName;
+        foreach (var n in names) File.Copy(RepoPaths.Fixture("notebooks", n), Path.Combine(folder, n));
+        return folder;
+    }
+
+    [Fact]
+    public async Task Hung_notebook_is_killed_at_the_timeout_with_a_message_naming_the_cell()
+    {
+        var folder = CopyFixtures("hang.ipynb");
+        var jobs = NotebookBatch.Plan([Path.Combine(folder, "hang.ipynb")], folder, Path.Combine(folder, "out"));
+        var batch = new NotebookBatch(ZslProcess.Worker, new NotebookBatchOptions { Timeout = TimeSpan.FromSeconds(20) });
+        var result = Assert.Single(await batch.RunAsync(jobs));
+        Assert.True(result.TimedOut);
+        Assert.Equal(NotebookBatch.TimeoutExitCode, result.ExitCode);
+        Assert.Contains("timed out after 20 s while running code cell 2", result.Message);
+        // the partial notebook written after cell 1 survives the kill
+        var partial = JsonNode.Parse(File.ReadAllText(jobs[0].Output))!;
+        Assert.Equal("started\n", FixtureRun.Text(partial["cells"]![0]!["outputs"]![0]!["text"]));
+    }
+
+    [Fact]
+    public void Cli_exits_1_naming_notebook_cell_and_line_and_keeps_the_partial_notebook()
+    {
+        var folder = CopyFixtures("success.ipynb", "compile-error.ipynb");
+        var (code, stdout, stderr) = ZslProcess.Run(folder, "notebooks", "run", ".", "--out", "out", "-j", "2");
+        Assert.Equal(1, code);
+        Assert.Contains("compile-error.ipynb: cell 2 (id c02), line 2, column 12", stderr);
+        Assert.Contains("1 passed, 1 failed", stdout);
+        Assert.True(File.Exists(Path.Combine(folder, "out", "success.ipynb")));
+        var partial = JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "out", "compile-error.ipynb")))!;
+        Assert.Equal("error", (string?)partial["cells"]![1]!["outputs"]![0]!["output_type"]);
+    }
+
+    [Fact]
+    public void Cli_exits_2_on_an_unknown_parameter_before_running_anything()
+    {
+        var folder = CopyFixtures("parameters.ipynb");
+        var (code, _, stderr) = ZslProcess.Run(folder, "notebooks", "run", "parameters.ipynb", "--param", "nope=1", "--out", "out");
+        Assert.Equal(2, code);
+        Assert.Contains("parameter 'nope' is not declared", stderr);
+        Assert.False(Directory.Exists(Path.Combine(folder, "out")));
+    }
+
+    [Fact]
+    public void Discover_finds_notebooks_recursively_in_order_and_rejects_missing_paths()
+    {
+        var folder = CopyFixtures("success.ipynb", "hang.ipynb");
+        Directory.CreateDirectory(Path.Combine(folder, "sub"));
+        File.Copy(Path.Combine(folder, "hang.ipynb"), Path.Combine(folder, "sub", "a.ipynb"));
+        var found = NotebookBatch.Discover([folder]).Select(p => Path.GetRelativePath(folder, p)).ToList();
+        Assert.Equal(["hang.ipynb", Path.Combine("sub", "a.ipynb"), "success.ipynb"], found);
+        Assert.Throws<FileNotFoundException>(() => NotebookBatch.Discover([Path.Combine(folder, "missing.ipynb")]));
+        var jobs = NotebookBatch.Plan([Path.Combine(folder, "sub", "a.ipynb")], folder, "/o");
+        Assert.Equal(Path.Combine("/o", "sub", "a.ipynb"), jobs[0].Output);
+    }
+}
