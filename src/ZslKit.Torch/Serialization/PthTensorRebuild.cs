@@ -1,6 +1,8 @@
 // Turns a tensor view of a storage (storage_offset, size, stride, as torch._utils._rebuild_tensor_v2 receives them)
 // into a TensorData with contiguous C-order bytes. Views that share a storage (a tensor and its transpose, slices)
 // each get their own copy; stride-0 (expanded) views are allowed up to a byte limit.
+using System.Runtime.InteropServices;
+
 namespace ZslKit.Torch.Serialization;
 
 internal static class PthTensorRebuild
@@ -70,14 +72,29 @@ internal static class PthTensorRebuild
             }
             else
             {
-                for (long i = 0; i < inner; i++, outPos += elem)
-                    Buffer.BlockCopy(data, (int)((src + i * innerStride) * elem), output, outPos, elem);
+                var dst = output.AsSpan(outPos, (int)(inner * elem));
+                switch (elem)
+                {
+                    case 1: Gather<byte>(data, src, innerStride, dst); break;
+                    case 2: Gather<ushort>(data, src, innerStride, dst); break;
+                    case 4: Gather<uint>(data, src, innerStride, dst); break;
+                    default: Gather<ulong>(data, src, innerStride, dst); break;
+                }
+                outPos += dst.Length;
             }
             var dim = ndim - 2;
             while (dim >= 0 && ++index[dim] == t.Size[dim]) index[dim--] = 0;
             if (dim < 0) break;
         }
         return new TensorData(dtype, t.Size, output);
+    }
+
+    /// <summary>dst[i] = storage element (first + i * stride), for dst.Length / sizeof(T) elements of type T.</summary>
+    private static void Gather<T>(byte[] data, long first, long stride, Span<byte> dst) where T : unmanaged
+    {
+        var source = MemoryMarshal.Cast<byte, T>(data.AsSpan());
+        var target = MemoryMarshal.Cast<byte, T>(dst);
+        for (var i = 0; i < target.Length; i++) target[i] = source[(int)(first + i * stride)];
     }
 
     /// <summary>Whether the strides are C-contiguous for the sizes (dimensions of size 1 may have any stride).</summary>
