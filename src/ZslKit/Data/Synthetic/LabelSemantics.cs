@@ -1,0 +1,148 @@
+// Label semantics for the synthetic multi-label benchmark: one L2-normalised vector per label, seen labels first.
+// Real NUS-WIDE GloVe vectors (925 seen tags = TagList1k minus the 75 tags that are also concepts, 81 unseen concepts)
+// when the shared data folder holds them, otherwise a generated stand-in with the same sizes and cluster structure.
+using ZslKit.Data.Formats;
+
+namespace ZslKit.Data.Synthetic;
+
+/// <summary>
+/// Semantic vectors of a label set. <see cref="Vectors"/> is row-major [Count, Dim], rows L2-normalised; labels
+/// [0, SeenCount) are seen, [SeenCount, Count) unseen.
+/// </summary>
+public sealed record LabelSemantics
+{
+    public LabelSemantics(string[] names, float[] vectors, int dim, int seenCount, string source)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        ArgumentNullException.ThrowIfNull(vectors);
+        if (dim <= 0) throw new ArgumentOutOfRangeException(nameof(dim), dim, "dimension must be positive");
+        if (vectors.Length != (long)names.Length * dim)
+            throw new ArgumentException($"vectors hold {vectors.Length} values, expected names ({names.Length}) x dim ({dim})", nameof(vectors));
+        if (seenCount <= 0 || seenCount >= names.Length)
+            throw new ArgumentOutOfRangeException(nameof(seenCount), seenCount, $"need 0 < seen < {names.Length} labels");
+        Names = names; Vectors = vectors; Dim = dim; SeenCount = seenCount; Source = source;
+        Normalise(vectors, dim, source);
+    }
+
+    public string[] Names { get; }
+    /// <summary>[Count, Dim] row-major, each row of unit length.</summary>
+    public float[] Vectors { get; }
+    public int Dim { get; }
+    public int SeenCount { get; }
+    /// <summary>Where the vectors come from ("nus-wide-glove300:&lt;folder&gt;" or "stand-in:seed=...").</summary>
+    public string Source { get; }
+    public int Count => Names.Length;
+    public int UnseenCount => Count - SeenCount;
+    public bool IsStandIn => Source.StartsWith("stand-in", StringComparison.Ordinal);
+
+    /// <summary>The vector of label <paramref name="label"/> (length Dim).</summary>
+    public ReadOnlySpan<float> Row(int label) => Vectors.AsSpan(label * Dim, Dim);
+
+    /// <summary>
+    /// Loads NUS-WIDE semantics from <paramref name="dataDir"/>/nus-wide (TagList1k.txt, Concepts81.txt,
+    /// tags1k_glove300.npy, concepts81_glove300.npy): seen = the tags not among the concepts (925), unseen = the 81 concepts.
+    /// </summary>
+    public static LabelSemantics LoadNusWide(string dataDir)
+    {
+        var dir = Path.Combine(dataDir, "nus-wide");
+        var tags = ReadNames(Path.Combine(dir, "TagList1k.txt"));
+        var concepts = ReadNames(Path.Combine(dir, "Concepts81.txt"));
+        var tagVectors = ReadVectors(Path.Combine(dir, "tags1k_glove300.npy"), tags.Length);
+        var conceptVectors = ReadVectors(Path.Combine(dir, "concepts81_glove300.npy"), concepts.Length);
+        int dim = (int)(tagVectors.Length / tags.Length);
+        if (conceptVectors.Length / concepts.Length != dim)
+            throw new DataFormatException(Path.Combine(dir, "concepts81_glove300.npy"), 0, $"vector length differs from the tags' {dim}");
+
+        var conceptSet = new HashSet<string>(concepts, StringComparer.Ordinal);
+        var names = new List<string>();
+        var vectors = new List<float>();
+        for (int i = 0; i < tags.Length; i++)
+        {
+            if (conceptSet.Contains(tags[i])) continue;
+            names.Add(tags[i]);
+            vectors.AddRange(tagVectors.AsSpan(i * dim, dim).ToArray());
+        }
+        int seen = names.Count;
+        names.AddRange(concepts);
+        vectors.AddRange(conceptVectors);
+        return new LabelSemantics([.. names], [.. vectors], dim, seen, "nus-wide-glove300:" + Path.GetFullPath(dir));
+    }
+
+    /// <summary>True when <paramref name="dataDir"/> holds the four NUS-WIDE semantic files.</summary>
+    public static bool HasNusWide(string? dataDir) =>
+        dataDir is not null &&
+        new[] { "TagList1k.txt", "Concepts81.txt", "tags1k_glove300.npy", "concepts81_glove300.npy" }
+            .All(f => File.Exists(Path.Combine(dataDir, "nus-wide", f)));
+
+    /// <summary>Real NUS-WIDE semantics when <paramref name="dataDir"/> holds them, else <see cref="StandIn"/>.</summary>
+    public static LabelSemantics NusWideOrStandIn(string? dataDir, ulong seed) =>
+        HasNusWide(dataDir) ? LoadNusWide(dataDir!) : StandIn(seed);
+
+    /// <summary>
+    /// A generated label set with cluster structure: <paramref name="clusters"/> random unit centres μ_k ∈ R^dim, a shared
+    /// offset m (GloVe rows share a common direction), and v_c = normalise(0.3·m + μ_k(c) + spread·u_c) with u_c a random unit
+    /// vector; the cluster k(c) of each label is uniform at random. Names are "label000", ...
+    /// </summary>
+    public static LabelSemantics StandIn(ulong seed, int seen = 925, int unseen = 81, int dim = 300, int clusters = 24, double spread = 0.9)
+    {
+        if (seen <= 0) throw new ArgumentOutOfRangeException(nameof(seen), seen, "need at least one seen label");
+        if (unseen <= 0) throw new ArgumentOutOfRangeException(nameof(unseen), unseen, "need at least one unseen label");
+        if (dim <= 0) throw new ArgumentOutOfRangeException(nameof(dim), dim, "dimension must be positive");
+        if (clusters <= 0) throw new ArgumentOutOfRangeException(nameof(clusters), clusters, "need at least one cluster");
+        int count = seen + unseen;
+        var rng = new CounterRng(seed, StreamIds.StandInSemantics);
+        var common = UnitGaussian(ref rng, dim);
+        var centres = new double[clusters][];
+        for (int k = 0; k < clusters; k++) centres[k] = UnitGaussian(ref rng, dim);
+        var vectors = new float[count * dim];
+        for (int c = 0; c < count; c++)
+        {
+            var mu = centres[rng.NextInt(clusters)];
+            var noise = UnitGaussian(ref rng, dim);
+            for (int j = 0; j < dim; j++) vectors[c * dim + j] = (float)(0.3 * common[j] + mu[j] + spread * noise[j]);
+        }
+        var names = Enumerable.Range(0, count).Select(i => $"label{i:D3}").ToArray();
+        return new LabelSemantics(names, vectors, dim, seen,
+            $"stand-in:seed={seed},seen={seen},unseen={unseen},dim={dim},clusters={clusters},spread={spread:R}");
+    }
+
+    private static double[] UnitGaussian(ref CounterRng rng, int dim)
+    {
+        var v = new double[dim];
+        double n = 0;
+        for (int j = 0; j < dim; j++) { v[j] = rng.NextGaussian(); n += v[j] * v[j]; }
+        n = Math.Sqrt(n);
+        for (int j = 0; j < dim; j++) v[j] /= n;
+        return v;
+    }
+
+    private static void Normalise(float[] vectors, int dim, string source)
+    {
+        for (int r = 0; r < vectors.Length / dim; r++)
+        {
+            var row = vectors.AsSpan(r * dim, dim);
+            double n = 0;
+            foreach (var x in row) n += (double)x * x;
+            if (!(n > 0) || double.IsInfinity(n))
+                throw new ArgumentException($"{source}: vector of label {r} has norm {Math.Sqrt(n)} and cannot be normalised");
+            double inv = 1.0 / Math.Sqrt(n);
+            for (int j = 0; j < dim; j++) row[j] = (float)(row[j] * inv);
+        }
+    }
+
+    private static string[] ReadNames(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"label list not found: {path}", path);
+        return File.ReadAllLines(path).Select(l => l.Trim()).Where(l => l.Length > 0).ToArray();
+    }
+
+    private static float[] ReadVectors(string path, int rows)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"vector file not found: {path}", path);
+        var array = Npy.Read(path);
+        if (array.Shape.Length != 2 || array.Shape[0] != rows)
+            throw new DataFormatException(path, array.Header.DataOffset,
+                $"expected a [{rows}, dim] matrix (one row per label in the list), found shape ({string.Join(", ", array.Shape)})");
+        return array.ToFloat32();
+    }
+}
