@@ -5,5 +5,6 @@ using ZslKit.Cli.Commands;
 var root = new RootCommand("ZslKit: attention-based zero-shot learning, reproduced in C#.")
 {
     InfoCommand.Create(),
+    MetricsCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();
