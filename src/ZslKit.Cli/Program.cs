@@ -5,6 +5,7 @@ using ZslKit.Cli.Commands;
 var root = new RootCommand("ZslKit: attention-based zero-shot learning, reproduced in C#.")
 {
     InfoCommand.Create(),
+    MetricsCommand.Create(),
     NotebooksCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();
