@@ -105,13 +105,15 @@ public class GbuDatasetTests
     }
 
     [SkippableTheory]
-    [InlineData("AWA2")]
-    [InlineData("CUB")]
-    [InlineData("SUN")]
-    public void Images_csv_split_column_agrees_with_att_splits(string name)
+    [InlineData("AWA2", 37322)]
+    [InlineData("CUB", 11788)]
+    [InlineData("SUN", 14340)]
+    public void Images_csv_split_column_agrees_with_att_splits(string name, int images)
     {
         var folder = Gbu(name);
         var ds = GbuDataset.Load(folder);
+        Assert.Equal(images, ds.ImageCount);
+        Assert.Equal(images, ds.ImageFiles!.Length);
         var split = Csv.Read(Path.Combine(folder, "images.csv")).ColumnValues("split");
         Assert.Equal(ds.Splits.Trainval.Order(), Enumerable.Range(0, split.Length).Where(i => split[i] == "trainval"));
         Assert.Equal(ds.Splits.TestSeen.Order(), Enumerable.Range(0, split.Length).Where(i => split[i] == "test_seen"));
@@ -136,5 +138,17 @@ public class GbuDatasetTests
         Assert.Equal(sent["train_loc"].ToInt32Array().Select(i => i - 1).Order(), ds.Splits.Train);
         Assert.Equal(sent["val_loc"].ToInt32Array().Select(i => i - 1).Order(), ds.Splits.Val);
         Assert.Equal(5875, ds.Splits.Train!.Length);
+    }
+
+    [SkippableFact]
+    public void Sun_attribute_names_and_awa2_attribute_descriptions_read_from_the_real_files()
+    {
+        var names = MatFile.Read(Path.Combine(Gbu("SUN"), "attribute_names.mat"))["attributes"].ToCellStrings();
+        Assert.Equal(102, names.Length);
+        Assert.All(names, n => Assert.False(string.IsNullOrWhiteSpace(n)));
+        var descriptions = Csv.Read(Path.Combine(Gbu("AWA2"), "attribute_descriptions.csv"));
+        Assert.Equal(new[] { "", "idx", "des", "new_des" }, descriptions.Header);
+        Assert.Equal(85, descriptions.Rows.Count);
+        Assert.Equal("black", descriptions.Rows[0][descriptions.Column("des")]);
     }
 }

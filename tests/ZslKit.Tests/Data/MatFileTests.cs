@@ -178,4 +178,19 @@ public class MatFileTests
         var e = ReadBad(bytes);
         Assert.Equal(128, e.Offset);
     }
+
+    [Fact]
+    public void A_cell_array_claiming_more_cells_than_bytes_is_refused_before_allocating()
+    {
+        // basic_be.mat is hand-written: find the "names" cell (class 1) and inflate its dims to 2^30 x 1.
+        var bytes = Fixture("basic_be.mat");
+        var name = System.Text.Encoding.ASCII.GetBytes("names");
+        var at = bytes.AsSpan().IndexOf(name);
+        Assert.True(at > 0);
+        // Layout before the name: dims values (2 x int32 = 8), then the name's 8-byte tag ("names" is too long for
+        // the small format), so the first dim is at at - 16.
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(at - 16), 1 << 30);
+        var e = ReadBad(bytes);
+        Assert.Contains("cells cannot fit", e.Message);
+    }
 }

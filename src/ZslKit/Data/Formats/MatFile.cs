@@ -170,6 +170,8 @@ public sealed class MatFile
             switch (cls)
             {
                 case MatClass.Cell:
+                    // Every cell is at least an 8-byte tag: bound the count by the bytes left before allocating.
+                    if (count > (end - r.Position) / 8) throw r.Error($"{count} cells cannot fit in the {end - r.Position} bytes left");
                     var cells = new MatArray[count];
                     for (var i = 0; i < count; i++)
                     {

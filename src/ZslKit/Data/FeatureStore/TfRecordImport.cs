@@ -1,0 +1,58 @@
+// Converts LESA-style TFRecord feature releases into a feature store: each tf.train.Example holds a raw float32
+// `feature` (e.g. [196, 512] region features) and integer label lists (+1/-1/0, e.g. NUS-WIDE label_1k + label_81),
+// which become int8 label rows (the listed label keys concatenated in order).
+using ZslKit.Data.Formats;
+
+namespace ZslKit.Data.FeatureStore;
+
+/// <summary>What to take from each Example.</summary>
+/// <param name="ItemShape">Shape of the raw float32 feature, e.g. [196, 512].</param>
+/// <param name="FeatureKey">Name of the bytes feature holding the raw float32 values.</param>
+/// <param name="LabelKeys">Label features (int64 lists or raw int32 bytes) concatenated into one int8 row, in order.</param>
+/// <param name="LabelCounts">Expected length of each label feature (checked per record).</param>
+public sealed record TfRecordImportOptions(int[] ItemShape, string FeatureKey, string[] LabelKeys, int[] LabelCounts)
+{
+    public FeatureDType DType { get; init; } = FeatureDType.Fp16;
+    public TfRecordCompression Compression { get; init; } = TfRecordCompression.None;
+    public int ItemsPerChunk { get; init; } = 4096;
+}
+
+/// <summary>TFRecord to feature store conversion.</summary>
+public static class TfRecordImport
+{
+    /// <summary>Writes every record of <paramref name="files"/> (in order) into a new store at <paramref name="folder"/>; returns the item count.</summary>
+    public static long ToFeatureStore(IEnumerable<string> files, string folder, TfRecordImportOptions options)
+    {
+        if (options.LabelKeys.Length != options.LabelCounts.Length)
+            throw new ArgumentException("LabelKeys and LabelCounts differ in length", nameof(options));
+        var elements = options.ItemShape.Aggregate(1, (a, d) => checked(a * d));
+        var labelCount = options.LabelCounts.Sum();
+        var labels = new sbyte[labelCount];
+        using var writer = new FeatureStoreWriter(folder, new FeatureStoreOptions(options.ItemShape, options.DType, labelCount, options.ItemsPerChunk));
+        foreach (var file in files)
+        {
+            using var reader = new TfRecordReader(file, options.Compression);
+            while (reader.Read() is { } record)
+            {
+                var source = $"{file}, record {reader.RecordIndex - 1}";
+                var example = TfExample.Parse(record, source);
+                var feature = example.RawFloat32(options.FeatureKey, elements);
+                var at = 0;
+                for (var k = 0; k < options.LabelKeys.Length; k++)
+                {
+                    var values = example.Labels(options.LabelKeys[k]);
+                    if (values.Length != options.LabelCounts[k])
+                        throw new DataFormatException(source, -1, $"'{options.LabelKeys[k]}' holds {values.Length} labels, expected {options.LabelCounts[k]}");
+                    foreach (var v in values)
+                    {
+                        if (v is < sbyte.MinValue or > sbyte.MaxValue) throw new DataFormatException(source, -1, $"label value {v} in '{options.LabelKeys[k]}' does not fit int8");
+                        labels[at++] = (sbyte)v;
+                    }
+                }
+                writer.Append(feature, labels);
+            }
+        }
+        writer.Complete();
+        return writer.Count;
+    }
+}

@@ -1,0 +1,65 @@
+// Tests of the TFRecord -> feature store conversion on records written with TfRecordWriter/TfExample.
+using System.Runtime.InteropServices;
+using ZslKit.Data;
+using ZslKit.Data.FeatureStore;
+using ZslKit.Data.Formats;
+
+namespace ZslKit.Tests.Data;
+
+public sealed class TfRecordImportTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("zsl-import-").FullName;
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    private string WriteRecords(string name, int count, Func<int, TfExample> make)
+    {
+        var path = Path.Combine(_root, name);
+        using var w = new TfRecordWriter(path);
+        for (var i = 0; i < count; i++) w.Write(make(i).ToByteArray());
+        return path;
+    }
+
+    private static TfExample Nus(int i, int l1k = 4)
+    {
+        var ex = new TfExample();
+        var feature = Enumerable.Range(0, 6).Select(j => i + j / 10f).ToArray();
+        ex.Features["feature"] = TfFeature.OfBytes(MemoryMarshal.AsBytes(feature.AsSpan()).ToArray());
+        ex.Features["label_1k"] = TfFeature.OfInt64s(Enumerable.Range(0, l1k).Select(k => (long)((i + k) % 3 - 1)).ToArray());
+        ex.Features["label_81"] = TfFeature.OfInt64s(i % 2 == 0 ? 1 : -1, 0);
+        return ex;
+    }
+
+    [Fact]
+    public void Lesa_style_records_become_store_items_with_concatenated_int8_labels()
+    {
+        var a = WriteRecords("a.tfrecord", 3, i => Nus(i));
+        var b = WriteRecords("b.tfrecord", 2, i => Nus(i + 3));
+        var folder = Path.Combine(_root, "store");
+        var n = TfRecordImport.ToFeatureStore([a, b], folder,
+            new TfRecordImportOptions([2, 3], "feature", ["label_1k", "label_81"], [4, 2]) { DType = FeatureDType.Fp32, ItemsPerChunk = 2 });
+        Assert.Equal(5, n);
+        using var store = FeatureStore.Open(folder, verifyChecksums: true);
+        Assert.Equal(6, store.LabelCount);
+        var item = new float[6];
+        for (var i = 0; i < 5; i++)
+        {
+            store.ReadItem(i, item);
+            Assert.Equal(Enumerable.Range(0, 6).Select(j => i + j / 10f), item);
+            var expected = Enumerable.Range(0, 4).Select(k => (sbyte)((i + k) % 3 - 1)).Append((sbyte)(i % 2 == 0 ? 1 : -1)).Append((sbyte)0);
+            Assert.Equal(expected, store.Labels(i).ToArray());
+        }
+    }
+
+    [Fact]
+    public void A_record_with_the_wrong_label_count_names_the_file_and_record_and_leaves_no_store()
+    {
+        var path = WriteRecords("bad.tfrecord", 3, i => Nus(i, l1k: i == 2 ? 5 : 4));
+        var folder = Path.Combine(_root, "store");
+        var e = Assert.Throws<DataFormatException>(() => TfRecordImport.ToFeatureStore([path], folder,
+            new TfRecordImportOptions([2, 3], "feature", ["label_1k", "label_81"], [4, 2])));
+        Assert.Contains("bad.tfrecord, record 2", e.Message);
+        Assert.False(Directory.Exists(folder));
+        Assert.False(Directory.Exists(folder + ".partial"));
+    }
+}
