@@ -6,5 +6,7 @@ var root = new RootCommand("ZslKit: attention-based zero-shot learning, reproduc
 {
     InfoCommand.Create(),
     NotebooksCommand.Create(),
+    ReportCommand.Create(),
+    ReproduceCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();
