@@ -7,5 +7,7 @@ var root = new RootCommand("ZslKit: attention-based zero-shot learning, reproduc
     InfoCommand.Create(),
     MetricsCommand.Create(),
     NotebooksCommand.Create(),
+    ReportCommand.Create(),
+    ReproduceCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -14,7 +14,7 @@ internal static class NotebooksCommand
     {
         var paths = new Argument<string[]>("paths")
         {
-            Description = "Notebooks or folders of notebooks (default: notebooks/).",
+            Description = "Notebooks or folders of notebooks (default: the repository's notebooks/).",
             Arity = ArgumentArity.ZeroOrMore,
         };
         var param = new Option<string[]>("--param", "-p")
@@ -24,8 +24,8 @@ internal static class NotebooksCommand
         };
         var outDir = new Option<string>("--out", "-o")
         {
-            Description = "Folder for the executed notebooks.",
-            DefaultValueFactory = _ => Path.Combine("artifacts", "notebooks"),
+            Description = "Folder for the executed notebooks (default: artifacts/notebooks under the repository root).",
+            DefaultValueFactory = _ => ReproduceCommand.FromRepo("artifacts", "notebooks"),
         };
         var keepGoing = new Option<bool>("--keep-going") { Description = "Run the cells after a failing cell too (the run still fails)." };
         var check = new Option<bool>("--check") { Description = "Compile every cell without running anything; writes nothing." };
@@ -58,7 +58,7 @@ internal static class NotebooksCommand
                 Console.Error.WriteLine($"zsl notebooks: {e.Message}");
                 return 2;
             }
-            var inputs = parse.GetValue(paths) is { Length: > 0 } given ? given : ["notebooks"];
+            var inputs = parse.GetValue(paths) is { Length: > 0 } given ? given : [ReproduceCommand.FromRepo("notebooks")];
             if (parse.GetValue(worker))
                 return await RunWorkerAsync(inputs, parse.GetValue(outFile), parameters, parse.GetValue(keepGoing), parse.GetValue(check));
             var settings = new NotebookBatchOptions

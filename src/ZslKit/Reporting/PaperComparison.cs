@@ -14,6 +14,26 @@ public sealed record Provenance(string Dataset, DatasetKind Kind, string Config,
     /// <summary>"CUB (real) · config quick · seed 0 · commit 1a2b3c4".</summary>
     public string Describe() =>
         $"{Dataset} ({(Kind == DatasetKind.Real ? "real" : "synthetic")}) · config {Config} · seed {Seed.ToString(CultureInfo.InvariantCulture)} · commit {Commit}";
+
+    /// <summary>The short commit of the git checkout holding <paramref name="folder"/> (default: working directory), or "unknown".</summary>
+    public static string GitCommit(string? folder = null)
+    {
+        try
+        {
+            var psi = new System.Diagnostics.ProcessStartInfo("git", "rev-parse --short HEAD")
+            {
+                WorkingDirectory = folder ?? Directory.GetCurrentDirectory(), RedirectStandardOutput = true, RedirectStandardError = true,
+            };
+            using var p = System.Diagnostics.Process.Start(psi);
+            if (p is null) return "unknown";
+            var text = p.StandardOutput.ReadToEnd().Trim();
+            return p.WaitForExit(10_000) && p.ExitCode == 0 && text.Length > 0 ? text : "unknown";
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return "unknown";
+        }
+    }
 }
 
 /// <summary>One compared number: the paper's value as printed (its decimals set the precision) and ours.</summary>
