@@ -44,6 +44,29 @@ public class GbuDatasetTests
         Assert.NotNull(ds.Labels);
     }
 
+    [Fact]
+    public void Inconsistent_side_files_are_reported_with_the_file_name()
+    {
+        var dir = Directory.CreateTempSubdirectory("zsl-gbu-").FullName;
+        try
+        {
+            var tiny = RepoPaths.Fixture("data", "gbu-tiny", "TINY");
+            foreach (var f in Directory.GetFiles(tiny)) File.Copy(f, Path.Combine(dir, Path.GetFileName(f)));
+            // images.csv whose labels disagree with res101.mat
+            var rows = Enumerable.Range(0, 12).Select(i => $"{i},img{i}.jpg,{(i == 5 ? 4 : i / 2 % 5)},x");
+            File.WriteAllLines(Path.Combine(dir, "images.csv"), new[] { "index,image,label,split" }.Concat(rows));
+            var e = Assert.Throws<ZslKit.Data.DataFormatException>(() => GbuDataset.Load(dir));
+            Assert.Contains("images.csv", e.Message);
+            Assert.Contains("differ from res101.mat", e.Message);
+            File.Delete(Path.Combine(dir, "images.csv"));
+            File.WriteAllText(Path.Combine(dir, "trainclasses1.txt"), "ant\nunicorn\n");
+            e = Assert.Throws<ZslKit.Data.DataFormatException>(() => GbuDataset.Load(dir));
+            Assert.Contains("trainclasses1.txt", e.Message);
+            Assert.Contains("'unicorn'", e.Message);
+        }
+        finally { Directory.Delete(dir, recursive: true); }
+    }
+
     private static string Gbu(string name)
     {
         var path = RepoPaths.SharedFile("gbu", name, "att_splits.mat");

@@ -96,6 +96,7 @@ public sealed class GbuDataset
 
         // Labels, file names and features.
         int[]? labels = null;
+        var labelsSource = "";
         string[]? files = null;
         float[]? features = null;
         var featureDim = 0;
@@ -106,6 +107,7 @@ public sealed class GbuDataset
             if (options.LoadFeatures) wanted.Add("features");
             var res = MatFile.Read(resPath, wanted);
             labels = res["labels"].ToInt32Array().Select(l => l - 1).ToArray();
+            labelsSource = resPath;
             if (res.TryGet("image_files", out var imf)) files = imf.ToCellStrings();
             if (res.TryGet("features", out var f))
             {
@@ -127,14 +129,14 @@ public sealed class GbuDataset
                 if (index[i] != i) throw new DataFormatException(csvPath, -1, $"row {i + 1}: index {index[i]}, expected {i} (rows must be in res101.mat order)");
             if (labels is not null && !labels.SequenceEqual(csvLabels))
                 throw new DataFormatException(csvPath, -1, "labels differ from res101.mat labels");
-            labels ??= csvLabels;
+            if (labels is null) { labels = csvLabels; labelsSource = csvPath; }
             files = csvFiles;
         }
 
         if (labels is not null)
         {
             foreach (var l in labels)
-                if (l < 0 || l >= classCount) throw new DataFormatException(csvPath, -1, $"label {l} outside 0..{classCount - 1}");
+                if (l < 0 || l >= classCount) throw new DataFormatException(labelsSource, -1, $"label {l} (0-based) outside 0..{classCount - 1}");
             foreach (var split in new[] { trainval, testSeen, testUnseen, train ?? [], val ?? [] })
                 foreach (var i in split)
                     if (i < 0 || i >= labels.Length) throw new DataFormatException(attPath, -1, $"image index {i} outside 0..{labels.Length - 1}");
