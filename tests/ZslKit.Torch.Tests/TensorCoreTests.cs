@@ -148,7 +148,7 @@ public class TensorCoreTests
     }
 
     [Fact]
-    public async Task No_grad_scope_is_thread_local_and_restores_on_dispose()
+    public void No_grad_scope_is_thread_local_and_restores_on_dispose()
     {
         using var scope = torch.NewDisposeScope();
         var x = torch.ones([2], requires_grad: true);
@@ -162,8 +162,15 @@ public class TensorCoreTests
         }
         Assert.True(torch.is_grad_enabled());
         Assert.True((x * 2).requires_grad);
+        // Another thread keeps its own grad mode (a plain thread: scopes and grad mode must not cross an await).
+        var otherThreadEnabled = false;
         using (torch.no_grad())
-            Assert.True(await Task.Factory.StartNew(torch.is_grad_enabled, TaskCreationOptions.LongRunning));
+        {
+            var thread = new Thread(() => otherThreadEnabled = torch.is_grad_enabled());
+            thread.Start();
+            thread.Join();
+        }
+        Assert.True(otherThreadEnabled);
     }
 
     [Fact]

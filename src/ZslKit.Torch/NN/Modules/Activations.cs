@@ -35,5 +35,5 @@ public sealed class Dropout : Module<Tensor, Tensor>
 /// <summary>Flattens dims start_dim..end_dim into one.</summary>
 public sealed class Flatten(long start_dim = 1, long end_dim = -1) : Module<Tensor, Tensor>(nameof(Flatten))
 {
-    public override Tensor forward(Tensor input) => torch.Arg(input) is not null ? input.flatten(start_dim, end_dim) : throw new ArgumentNullException(nameof(input));
+    public override Tensor forward(Tensor input) => (input ?? throw new ArgumentNullException(nameof(input))).flatten(start_dim, end_dim);
 }
