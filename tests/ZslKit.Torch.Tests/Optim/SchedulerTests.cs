@@ -140,4 +140,47 @@ public class SchedulerTests
         Assert.Equal(0.1, opt.ParamGroups[0].LearningRate);
         p.Dispose();
     }
+
+    [Theory]
+    [InlineData("plateau_min_rel", 4)]
+    [InlineData("plateau_min_rel", 10)]
+    [InlineData("lesa_p2", 9)]
+    public void Metric_schedulers_resume_from_saved_state_exactly(string name, int split)
+    {
+        var spec = Spec(name);
+        var metrics = OptimFixture.Doubles(spec.GetProperty("metrics"));
+        var expected = OptimFixture.Doubles(spec.GetProperty("seq"));
+        var (first, p1) = Optimizer(spec);
+        var (second, p2) = Optimizer(spec);
+        var seq = new List<double> { first.ParamGroups[0].LearningRate };
+        using var saved = first.state_dict();
+        if (name.StartsWith("lesa"))
+        {
+            var a = torch.optim.lr_scheduler.LesaPlateauDecay(first, spec.GetProperty("signal_strength").GetDouble(), spec.GetProperty("patience").GetInt32());
+            for (var e = 0; e < split; e++) { a.step(metrics[e]); seq.Add(first.ParamGroups[0].LearningRate); }
+            var b = torch.optim.lr_scheduler.LesaPlateauDecay(second, spec.GetProperty("signal_strength").GetDouble(), spec.GetProperty("patience").GetInt32());
+            using (var mid = first.state_dict()) second.load_state_dict(mid);
+            b.load_state_dict(a.state_dict());
+            for (var e = split; e < metrics.Length; e++) { b.step(metrics[e]); seq.Add(second.ParamGroups[0].LearningRate); }
+        }
+        else
+        {
+            ReduceLROnPlateau Make(SGD o) => torch.optim.lr_scheduler.ReduceLROnPlateau(o, mode: spec.GetProperty("mode").GetString()!,
+                factor: spec.GetProperty("factor").GetDouble(), patience: spec.GetProperty("patience").GetInt32(),
+                threshold: spec.GetProperty("threshold").GetDouble(), threshold_mode: spec.GetProperty("threshold_mode").GetString()!,
+                cooldown: spec.GetProperty("cooldown").GetInt32(), min_lr: spec.GetProperty("min_lr").GetDouble());
+            var a = Make(first);
+            for (var e = 0; e < split; e++) { a.step(metrics[e]); seq.Add(first.ParamGroups[0].LearningRate); }
+            var b = Make(second);
+            using (var mid = first.state_dict()) second.load_state_dict(mid);
+            b.load_state_dict(a.state_dict());
+            for (var e = split; e < metrics.Length; e++) { b.step(metrics[e]); seq.Add(second.ParamGroups[0].LearningRate); }
+        }
+        AssertSequence(expected, seq, $"{name} resumed after {split} epochs");
+        Assert.True(expected[split] != expected[^1], "a rate change must happen after the split");
+        first.Dispose();
+        second.Dispose();
+        p1.Dispose();
+        p2.Dispose();
+    }
 }

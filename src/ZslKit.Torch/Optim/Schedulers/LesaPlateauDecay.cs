@@ -3,6 +3,9 @@
 // class LearningRate, method adapt): decay by 0.8 when an exponential moving average of the validation metric drops.
 namespace ZslKit.Torch.Optim;
 
+/// <summary>Checkpointable state of a <see cref="LesaPlateauDecay"/> (the rates themselves live in the optimizer).</summary>
+public sealed record LesaDecayState(double MovingAverage, int Wait, double[] BaseLearningRates);
+
 /// <summary>
 /// At each evaluation with metric x (higher is better): a_old ← a; a ← (1−s)·a + s·x (a starts at 0, s = signal
 /// strength, 0.3 in LESA). When a &lt; a_old, the wait counter m ≤ 0 and lr ≥ lr₀·limit (limit 1e-3), every group's
@@ -13,6 +16,7 @@ namespace ZslKit.Torch.Optim;
 public sealed class LesaPlateauDecay
 {
     private int _wait;
+    private double[] _baseLearningRates;
 
     public LesaPlateauDecay(Optimizer optimizer, double signal_strength = 0.3, int patience = 2, double decay_rate = 0.8,
         double limit_lr_scale = 1e-3)
@@ -28,7 +32,7 @@ public sealed class LesaPlateauDecay
         Patience = patience;
         DecayRate = decay_rate;
         LimitLearningRateScale = limit_lr_scale;
-        BaseLearningRates = optimizer.ParamGroups.Select(g => g.LearningRate).ToArray();
+        _baseLearningRates = optimizer.ParamGroups.Select(g => g.LearningRate).ToArray();
     }
 
     public Optimizer Optimizer { get; }
@@ -38,12 +42,25 @@ public sealed class LesaPlateauDecay
     public double LimitLearningRateScale { get; }
 
     /// <summary>Each group's rate when the scheduler was created (lr₀ of the limit test).</summary>
-    public IReadOnlyList<double> BaseLearningRates { get; }
+    public IReadOnlyList<double> BaseLearningRates => _baseLearningRates;
 
     /// <summary>The moving average a after the last step.</summary>
     public double MovingAverage { get; private set; }
 
     public IReadOnlyList<double> get_last_lr() => Optimizer.ParamGroups.Select(g => g.LearningRate).ToArray();
+
+    /// <summary>The moving average, wait counter and base rates needed to resume.</summary>
+    public LesaDecayState state_dict() => new(MovingAverage, _wait, _baseLearningRates.ToArray());
+
+    public void load_state_dict(LesaDecayState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (state.BaseLearningRates.Length != _baseLearningRates.Length)
+            throw new ArgumentException($"load_state_dict: {state.BaseLearningRates.Length} base rates for {_baseLearningRates.Length} groups", nameof(state));
+        MovingAverage = state.MovingAverage;
+        _wait = state.Wait;
+        _baseLearningRates = state.BaseLearningRates.ToArray();
+    }
 
     /// <summary>Feeds one validation metric (higher is better) and decays the rates when its moving average dropped.</summary>
     public void step(double metric)
@@ -56,7 +73,7 @@ public sealed class LesaPlateauDecay
             var groups = Optimizer.ParamGroups;
             var decayed = false;
             for (var i = 0; i < groups.Count; i++)
-                if (groups[i].LearningRate >= BaseLearningRates[i] * LimitLearningRateScale)
+                if (groups[i].LearningRate >= _baseLearningRates[i] * LimitLearningRateScale)
                 {
                     groups[i].LearningRate *= DecayRate;
                     decayed = true;

@@ -2,6 +2,9 @@
 // ReduceLROnPlateau semantics: mode min/max, relative or absolute threshold, patience, cooldown, per-group min_lr, eps).
 namespace ZslKit.Torch.Optim;
 
+/// <summary>Checkpointable counters of a <see cref="ReduceLROnPlateau"/> (the rates themselves live in the optimizer).</summary>
+public sealed record PlateauState(double Best, int NumBadEpochs, int CooldownCounter, int LastEpoch);
+
 /// <summary>
 /// step(metric): a metric is better than the best so far when (min, rel) m &lt; best·(1−θ), (min, abs) m &lt; best − θ,
 /// (max, rel) m &gt; best·(1+θ), (max, abs) m &gt; best + θ. After more than <c>patience</c> epochs without improvement
@@ -96,6 +99,20 @@ public sealed class ReduceLROnPlateau
             _cooldownCounter = Cooldown;
             NumBadEpochs = 0;
         }
+    }
+
+    /// <summary>The counters needed to resume (save with the optimizer's state_dict).</summary>
+    public PlateauState state_dict() => new(Best, NumBadEpochs, _cooldownCounter, LastEpoch);
+
+    public void load_state_dict(PlateauState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (state.NumBadEpochs < 0 || state.CooldownCounter < 0 || state.LastEpoch < 0)
+            throw new ArgumentException("load_state_dict: negative counters in the plateau state", nameof(state));
+        Best = state.Best;
+        NumBadEpochs = state.NumBadEpochs;
+        _cooldownCounter = state.CooldownCounter;
+        LastEpoch = state.LastEpoch;
     }
 
     private bool IsBetter(double a, double best) => (Mode, ThresholdMode) switch
