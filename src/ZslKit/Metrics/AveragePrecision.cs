@@ -38,6 +38,52 @@ public static class AveragePrecision
     }
 
     /// <summary>
+    /// AP over all images and over the images with include[i], from one sort: the included entries, in sorted order, are
+    /// the sorted order of the subset. <paramref name="flags"/> is scratch like <paramref name="keys"/>.
+    /// </summary>
+    public static (LabelAp All, LabelAp Included) ComputeBoth(ReadOnlySpan<float> scores, ReadOnlySpan<sbyte> labels, Span<float> keys,
+        Span<byte> flags, ReadOnlySpan<bool> include)
+    {
+        const byte Positive = 1, Included = 2;
+        int m = 0, mIn = 0, positives = 0, positivesIn = 0;
+        for (int i = 0; i < scores.Length; i++)
+        {
+            sbyte y = labels[i];
+            if (y == 0) continue;
+            keys[m] = -scores[i];
+            byte f = (byte)((y > 0 ? Positive : 0) | (include[i] ? Included : 0));
+            flags[m++] = f;
+            if (y > 0) positives++;
+            if (include[i]) { mIn++; if (y > 0) positivesIn++; }
+        }
+        var k = keys[..m];
+        var fl = flags[..m];
+        if (positives > 0) k.Sort(fl);
+        double ap = 0, apIn = 0;
+        long tp = 0, seen = 0, tpIn = 0, seenIn = 0;
+        int g = 0;
+        while (g < m && positives > 0)
+        {
+            float key = k[g];
+            long groupTp = 0, groupTpIn = 0;
+            int j = g;
+            for (; j < m && k[j] == key; j++)
+            {
+                byte f = fl[j];
+                if ((f & Positive) != 0) groupTp++;
+                if ((f & Included) != 0) { seenIn++; if ((f & Positive) != 0) groupTpIn++; }
+            }
+            seen += j - g;
+            tp += groupTp;
+            tpIn += groupTpIn;
+            if (groupTp > 0) ap += (double)groupTp / positives * ((double)tp / seen);
+            if (groupTpIn > 0) apIn += (double)groupTpIn / positivesIn * ((double)tpIn / seenIn);
+            g = j;
+        }
+        return (new LabelAp(ap, positives, m), new LabelAp(apIn, positivesIn, mIn));
+    }
+
+    /// <summary>
     /// AP of entries already sorted by decreasing score (keys = -score ascending); equal keys form one threshold.
     /// <paramref name="denominator"/> is the number of positives recall is measured against.
     /// </summary>

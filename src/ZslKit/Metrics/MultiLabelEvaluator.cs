@@ -1,7 +1,9 @@
 // Multi-label evaluation (LESA, (ML)²P, BiAM tables): per-label AP -> mAP variants, and P/R/F1@K, over a source read in
 // row blocks. Memory stays bounded: one row block (≤ 64 MB) plus one chunk of label columns (≤ the budget) at a time;
-// a chunk's columns are sorted in parallel (Parallel.For over labels, Array.Sort of (score, label) keys per label).
+// a chunk's columns are sorted in parallel (Parallel.For over labels, one Span.Sort of (-score, flags) keys per label,
+// shared by the all-images AP and the images-with-positives AP).
 using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
 
 namespace ZslKit.Metrics;
 
@@ -75,7 +77,7 @@ public static class MultiLabelEvaluator
         var colLabels = new sbyte[(long)chunk * n];
         var perLabel = new LabelAp[l];
         var perLabelFiltered = needFiltered ? new LabelAp[l] : null;
-        var scratch = new ConcurrentBag<(float[] Keys, bool[] Pos)>();
+        var scratch = new ConcurrentBag<(float[] Keys, byte[] Flags)>();
         int passes = 1;
         for (int c0 = 0; c0 < l; c0 += chunk, passes++)
         {
@@ -85,24 +87,34 @@ public static class MultiLabelEvaluator
                 int rows = Math.Min(blockRows, n - start);
                 source.ReadScores(start, scoreBlock.AsSpan(0, rows * l));
                 source.ReadLabels(start, labelBlock.AsSpan(0, rows * l));
-                // [rows, l] row block -> columns c0..c0+width of the [width, n] column-major chunk
-                for (int r = 0; r < rows; r++)
+                // [rows, l] row block -> columns c0..c0+width of the [width, n] column-major chunk, in tiles of 64 rows
+                // so each column receives a contiguous run; columns are split across threads.
+                int blockStart = start;
+                Parallel.For(0, (width + 63) / 64, parallel, ct =>
                 {
-                    int src = r * l + c0, dst = start + r;
-                    for (int c = 0; c < width; c++)
+                    int cEnd = Math.Min(width, ct * 64 + 64);
+                    for (int r0 = 0; r0 < rows; r0 += 64)
                     {
-                        colScores[(long)c * n + dst] = scoreBlock[src + c];
-                        colLabels[(long)c * n + dst] = labelBlock[src + c];
+                        int rEnd = Math.Min(rows, r0 + 64);
+                        for (int c = ct * 64; c < cEnd; c++)
+                        {
+                            long dst = (long)c * n + blockStart;
+                            for (int r = r0; r < rEnd; r++)
+                            {
+                                colScores[dst + r] = scoreBlock[r * l + c0 + c];
+                                colLabels[dst + r] = labelBlock[r * l + c0 + c];
+                            }
+                        }
                     }
-                }
+                });
             }
             Parallel.For(0, width, parallel, c =>
             {
-                if (!scratch.TryTake(out var buf)) buf = (new float[n], new bool[n]);
+                if (!scratch.TryTake(out var buf)) buf = (new float[n], new byte[n]);
                 var s = new ReadOnlySpan<float>(colScores, c * n, n);
                 var y = new ReadOnlySpan<sbyte>(colLabels, c * n, n);
-                perLabel[c0 + c] = AveragePrecision.Compute(s, y, buf.Keys, buf.Pos);
-                if (perLabelFiltered is not null) perLabelFiltered[c0 + c] = AveragePrecision.Compute(s, y, buf.Keys, buf.Pos, hasPositive);
+                if (perLabelFiltered is null) perLabel[c0 + c] = AveragePrecision.Compute(s, y, buf.Keys, MemoryMarshal.Cast<byte, bool>(buf.Flags.AsSpan()));
+                else (perLabel[c0 + c], perLabelFiltered[c0 + c]) = AveragePrecision.ComputeBoth(s, y, buf.Keys, buf.Flags, hasPositive);
                 scratch.Add(buf);
             });
         }

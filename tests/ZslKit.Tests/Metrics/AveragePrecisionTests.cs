@@ -46,3 +46,26 @@ public class AveragePrecisionTests
         Assert.Equal(2, r.Annotated);
     }
 }
+
+public class AveragePrecisionBothTests
+{
+    [Fact]
+    public void One_sort_gives_the_same_aps_as_two_separate_computations()
+    {
+        var rng = new Random(7);
+        for (int trial = 0; trial < 50; trial++)
+        {
+            int n = rng.Next(1, 60);
+            var s = Enumerable.Range(0, n).Select(_ => rng.Next(5) / 5f).ToArray();
+            var y = Enumerable.Range(0, n).Select(_ => (sbyte)(rng.Next(3) - 1)).ToArray();
+            var inc = Enumerable.Range(0, n).Select(_ => rng.Next(3) > 0).ToArray();
+            var (all, some) = AveragePrecision.ComputeBoth(s, y, new float[n], new byte[n], inc);
+            var wantAll = AveragePrecision.Compute(s, y, new float[n], new bool[n]);
+            var wantSome = AveragePrecision.Compute(s, y, new float[n], new bool[n], inc);
+            Assert.Equal(wantAll.Ap, all.Ap, 12);
+            Assert.Equal(wantSome.Ap, some.Ap, 12);
+            Assert.Equal((wantAll.Positives, wantAll.Annotated), (all.Positives, all.Annotated));
+            Assert.Equal((wantSome.Positives, wantSome.Annotated), (some.Positives, some.Annotated));
+        }
+    }
+}
