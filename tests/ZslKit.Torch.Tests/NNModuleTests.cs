@@ -191,6 +191,45 @@ public class NNModuleTests
         Assert.Equal([1L, 3L, 2L, 2L], bn.call(randn([1, 3, 2, 2], float64)).shape);
     }
 
+    private class Block : Module<Tensor, Tensor>
+    {
+        private readonly Linear first = nn.Linear(2, 2);
+        protected Block(string name) : base(name) { }
+        public Block() : this(nameof(Block)) => RegisterComponents();
+        public override Tensor forward(Tensor input) => first.call(input);
+    }
+
+    private sealed class DerivedBlock : Block
+    {
+        private readonly Linear _second = nn.Linear(2, 1);
+        private readonly Tensor scale = ones(1);
+        public DerivedBlock() : base(nameof(DerivedBlock)) => RegisterComponents();
+        public override Tensor forward(Tensor input) => _second.call(base.forward(input)) * scale;
+    }
+
+    [Fact]
+    public void RegisterComponents_registers_base_class_fields_first_and_tensors_as_buffers()
+    {
+        using var scope = NewDisposeScope();
+        using var block = new DerivedBlock();
+        // PyTorch order: the module's own parameters and buffers, then its children in registration order.
+        Assert.Equal(["scale", "first.weight", "first.bias", "second.weight", "second.bias"], block.state_dict().Keys);
+        Assert.Equal(["", "first", "second"], block.named_modules().Select(m => m.name));
+        Assert.Equal(["scale"], block.named_buffers().Select(b => b.name));
+        Assert.Equal([3L, 1L], block.call(ones(3, 2)).shape);
+    }
+
+    [Fact]
+    public void Module_to_dtype_also_converts_existing_gradients()
+    {
+        using var scope = NewDisposeScope();
+        using var fc = nn.Linear(3, 2);
+        fc.call(ones(4, 3)).sum().backward();
+        fc.to(float64);
+        Assert.Equal(ScalarType.Float64, fc.weight.grad!.dtype);
+        Assert.Equal(new double[] { 4, 4 }, fc.bias!.grad!.ToArray<double>());
+    }
+
     [Fact]
     public void Module_inputs_of_the_wrong_rank_raise_clear_errors()
     {

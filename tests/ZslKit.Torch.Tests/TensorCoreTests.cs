@@ -54,6 +54,21 @@ public class TensorCoreTests
     }
 
     [Fact]
+    public void Two_dimensional_arrays_and_scalars_become_tensors_of_their_shape()
+    {
+        using var scope = torch.NewDisposeScope();
+        var m = torch.tensor(new float[,] { { 1, 2, 3 }, { 4, 5, 6 } });
+        Assert.Equal([2L, 3L], m.shape);
+        Assert.Equal(new float[] { 1, 2, 3, 4, 5, 6 }, m.ToArray<float>());
+        Assert.Equal([0L, 3L], torch.tensor(new double[0, 3]).shape);
+        var s = torch.tensor(2.5);
+        Assert.Empty(s.shape);
+        Assert.Equal(ScalarType.Float64, s.dtype);
+        Assert.Equal(ScalarType.Float32, torch.tensor(new long[] { 1, 2 }, dtype: torch.float32).dtype);
+        Assert.True(torch.tensor(new double[] { 1, 2 }, dtype: torch.float32, requires_grad: true).requires_grad);
+    }
+
+    [Fact]
     public void Factories_make_the_requested_shapes_and_values()
     {
         using var scope = torch.NewDisposeScope();

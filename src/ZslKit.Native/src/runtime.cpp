@@ -14,9 +14,8 @@ thread_local std::string g_text;
 void set_error(const char* fn, const char* msg) {
   std::string name = fn ? fn : "?";
   if (name.rfind("zsl_", 0) == 0) name = name.substr(4);
-  std::string m = msg ? msg : "(no message)";
-  // libtorch sometimes appends a C++ source location on later lines; the first paragraph is the message.
-  g_last_error = name + ": " + m;
+  // c10::Error::what_without_backtrace() keeps libtorch's message without the C++ stack trace.
+  g_last_error = name + ": " + (msg ? msg : "(no message)");
 }
 
 at::ScalarType dtype_of(int32_t code) {

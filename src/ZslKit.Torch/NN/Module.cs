@@ -65,7 +65,10 @@ public abstract class Module : IDisposable
         Justification = "Field reflection as TorchSharp's RegisterComponents; trimmed apps register components explicitly.")]
     protected void RegisterComponents()
     {
-        for (var type = GetType(); type is not null && type != typeof(Module); type = type.BaseType)
+        // Base classes first, then declaration order within a class (as PyTorch registers in assignment order).
+        var types = new List<Type>();
+        for (var type = GetType(); type is not null && type != typeof(Module); type = type.BaseType) types.Insert(0, type);
+        foreach (var type in types)
         {
             foreach (var field in type.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly))
             {
@@ -238,7 +241,12 @@ public abstract class Module : IDisposable
         foreach (var (_, m) in named_modules())
         {
             foreach (var p in m._parameters.Values)
-                if (p is not null) p.set_data(convert(p));
+            {
+                if (p is null) continue;
+                p.set_data(convert(p));
+                using var g = p.grad;
+                if (g is not null) p.grad = convert(g);   // keep the gradient on the parameter's device/dtype
+            }
             foreach (var b in m._buffers.Values)
                 if (b is not null) b.set_data(convert(b));
         }
