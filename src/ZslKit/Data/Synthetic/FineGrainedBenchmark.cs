@@ -23,6 +23,8 @@ public sealed class FineGrainedBenchmark
     private static readonly int[] PaintOrder = [ClassAttributes.Body, ClassAttributes.Limb, ClassAttributes.Tail, ClassAttributes.Head];
 
     private readonly int[][] _partAttributes;      // [part][attribute indices]
+    private readonly double[] _attributeMean;       // [A] mean over all classes
+    private readonly double[] _attributeScale;      // [A] 1 / (standard deviation over classes + 0.05)
     private readonly double[][] _imageMap;          // [part] linear map [8, n_p] row-major
     private readonly double[][] _imageMapNonLinear; // [part] [8, n_p]
     private readonly double[][] _featureMap;        // [part] [C, n_p]
@@ -47,13 +49,24 @@ public sealed class FineGrainedBenchmark
             var own = Enumerable.Range(0, attributes.AttributeCount).Where(j => attributes.AttributePart[j] == p).ToArray();
             _partAttributes[p] = own.Length > 0 ? own : Enumerable.Range(0, attributes.AttributeCount).ToArray();
         }
+        int count = attributes.AttributeCount;
+        _attributeMean = new double[count];
+        _attributeScale = new double[count];
+        for (int j = 0; j < count; j++)
+        {
+            double sum = 0, sq = 0;
+            for (int c = 0; c < attributes.ClassCount; c++) { double v = attributes.Row(c)[j]; sum += v; sq += v * v; }
+            double mean = sum / attributes.ClassCount;
+            _attributeMean[j] = mean;
+            _attributeScale[j] = 1.0 / (Math.Sqrt(Math.Max(0, sq / attributes.ClassCount - mean * mean)) + 0.05);
+        }
         _imageMap = new double[parts][]; _imageMapNonLinear = new double[parts][];
         _featureMap = new double[parts][]; _featureMapNonLinear = new double[parts][];
         for (int p = 0; p < parts; p++)
         {
             int n = _partAttributes[p].Length;
-            _imageMap[p] = GaussianMatrix(config.Seed, 4 * (ulong)p, AppearanceParams * n, 3.0 / Math.Sqrt(n));
-            _imageMapNonLinear[p] = GaussianMatrix(config.Seed, 4 * (ulong)p + 1, AppearanceParams * n, 3.0 / Math.Sqrt(n));
+            _imageMap[p] = GaussianMatrix(config.Seed, 4 * (ulong)p, AppearanceParams * n, 1.2 / Math.Sqrt(n));
+            _imageMapNonLinear[p] = GaussianMatrix(config.Seed, 4 * (ulong)p + 1, AppearanceParams * n, 1.2 / Math.Sqrt(n));
             _featureMap[p] = GaussianMatrix(config.Seed, 4 * (ulong)p + 2, config.FeatureDim * n, 1.0 / Math.Sqrt(n));
             _featureMapNonLinear[p] = GaussianMatrix(config.Seed, 4 * (ulong)p + 3, config.FeatureDim * n, 1.0 / Math.Sqrt(n));
         }
@@ -241,7 +254,7 @@ public sealed class FineGrainedBenchmark
         return a;
     }
 
-    /// <summary>h = G_p·(a_p − ½) + a·φ(H_p·(a_p − ½)) ∈ R^8 → colours ½ + 0.45·φ(h_0..5), frequency, orientation.</summary>
+    /// <summary>h = G_p·z_p + a·φ(3·H_p·z_p) ∈ R^8 → colours ½ + 0.45·φ(h_0..5), stripe frequency and orientation.</summary>
     private double[] Appearance(int part, double[] attributes)
     {
         var h = Project(part, attributes, _imageMap[part], _imageMapNonLinear[part], AppearanceParams);
@@ -252,7 +265,7 @@ public sealed class FineGrainedBenchmark
         return look;
     }
 
-    /// <summary>s_p = A·√C·normalise(M_p·(a_p − ½) + a·φ(N_p·(a_p − ½))).</summary>
+    /// <summary>s_p = A·√C·normalise(M_p·z_p + a·φ(3·N_p·z_p)).</summary>
     private float[] FeatureSignature(int part, double[] attributes)
     {
         int d = Config.FeatureDim;
@@ -264,7 +277,10 @@ public sealed class FineGrainedBenchmark
         return s;
     }
 
-    /// <summary>[rows, n_p] @ [n_p] (linear) + a·φ(3·[rows, n_p] @ [n_p]) on the part's centred attributes.</summary>
+    /// <summary>
+    /// [rows, n_p] @ [n_p] (linear) + a·φ(3·[rows, n_p] @ [n_p]) on the part's standardised attributes
+    /// z_j = (a_j − mean_j) / (std_j + 0.05), mean and std over all classes.
+    /// </summary>
     private double[] Project(int part, double[] attributes, double[] linear, double[] nonLinear, int rows)
     {
         var idx = _partAttributes[part];
@@ -273,7 +289,7 @@ public sealed class FineGrainedBenchmark
         for (int k = 0; k < rows; k++)
         {
             double l = 0, q = 0;
-            for (int j = 0; j < n; j++) { double a = attributes[idx[j]] - 0.5; l += linear[k * n + j] * a; q += nonLinear[k * n + j] * a; }
+            for (int j = 0; j < n; j++) { double a = (attributes[idx[j]] - _attributeMean[idx[j]]) * _attributeScale[idx[j]]; l += linear[k * n + j] * a; q += nonLinear[k * n + j] * a; }
             h[k] = l + Config.NonLinearity * DeterministicMath.Squash(3.0 * q);
         }
         return h;

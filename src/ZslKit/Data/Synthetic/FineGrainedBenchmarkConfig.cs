@@ -35,7 +35,7 @@ public sealed record FineGrainedBenchmarkConfig
     /// <summary>β of the per-image offset shared by all cells.</summary>
     public double FeatureBackgroundScale { get; init; } = 0.25;
     /// <summary>RMS per element of a part's signature in a cell it fully covers.</summary>
-    public double FeatureSignalAmplitude { get; init; } = 2.0;
+    public double FeatureSignalAmplitude { get; init; } = 1.5;
     public ulong Seed { get; init; }
 
     public static FineGrainedBenchmarkConfig Quick { get; } = new();
