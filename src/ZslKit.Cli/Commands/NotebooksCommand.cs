@@ -41,10 +41,11 @@ internal static class NotebooksCommand
         };
         var worker = new Option<bool>("--worker") { Hidden = true, Description = "Run one notebook in this process." };
         var outFile = new Option<string?>("--out-file") { Hidden = true, Description = "Output notebook path (worker mode)." };
+        var timings = new Option<bool>("--timings") { Hidden = true, Description = "Worker mode: print cold-start and per-cell times." };
 
         var run = new Command("run", "Execute notebooks headless (Polyglot-compatible) and write the executed copies.")
         {
-            paths, param, outDir, keepGoing, check, timeout, parallel, worker, outFile,
+            paths, param, outDir, keepGoing, check, timeout, parallel, worker, outFile, timings,
         };
         run.SetAction(async (parse, cancel) =>
         {
@@ -60,7 +61,8 @@ internal static class NotebooksCommand
             }
             var inputs = parse.GetValue(paths) is { Length: > 0 } given ? given : [ReproduceCommand.FromRepo("notebooks")];
             if (parse.GetValue(worker))
-                return await RunWorkerAsync(inputs, parse.GetValue(outFile), parameters, parse.GetValue(keepGoing), parse.GetValue(check));
+                return await RunWorkerAsync(inputs, parse.GetValue(outFile), parameters, parse.GetValue(keepGoing), parse.GetValue(check),
+                    parse.GetValue(timings));
             var settings = new NotebookBatchOptions
             {
                 Parameters = parameters,
@@ -147,7 +149,7 @@ internal static class NotebooksCommand
 
     /// <summary>Worker mode: one notebook in this process, progress lines on stderr.</summary>
     private static async Task<int> RunWorkerAsync(IReadOnlyList<string> inputs, string? outFile,
-        List<KeyValuePair<string, string>> parameters, bool keepGoing, bool check)
+        List<KeyValuePair<string, string>> parameters, bool keepGoing, bool check, bool timings)
     {
         if (inputs.Count != 1)
         {
@@ -168,6 +170,15 @@ internal static class NotebooksCommand
             Log = err,
         });
         if (!result.Succeeded && result.ExitCode == 2) err.WriteLine(result.Error);
+        if (timings && result.Timings.Count > 0)
+        {
+            // Cold start: from process start to the end of the first code cell (runtime start, Roslyn warm-up, first compile).
+            var started = System.Diagnostics.Process.GetCurrentProcess().StartTime.ToUniversalTime();
+            var firstDone = DateTime.UtcNow - TimeSpan.FromMilliseconds(result.Timings.Skip(1).Sum(t => t.Milliseconds));
+            var later = result.Timings.Skip(1).Select(t => t.Milliseconds).ToList();
+            err.WriteLine(FormattableString.Invariant(
+                $"timings: cold start {(firstDone - started).TotalMilliseconds:F0} ms; first cell {result.Timings[0].Milliseconds:F0} ms; later cells: n={later.Count} mean {(later.Count > 0 ? later.Average() : 0):F1} ms median {(later.Count > 0 ? later.Order().ElementAt(later.Count / 2) : 0):F1} ms"));
+        }
         return result.ExitCode;
     }
 

@@ -60,4 +60,33 @@ public class ScreenshotTests
         var pixels = PngPixels.Read(Path.Combine(dir, "table.png"));
         Assert.True(pixels.LumaVariance() > 50, $"table screenshot looks blank (luma variance {pixels.LumaVariance():F1})");
     }
+
+    [SkippableFact]
+    public void Report_png_option_writes_a_drawn_png_per_chart()
+    {
+        var chromium = RequireChromiumAndPlotly();
+        var dir = Directory.CreateTempSubdirectory("zsl-shot-").FullName;
+        var input = Directory.CreateDirectory(Path.Combine(dir, "in")).FullName;
+        var figure = new PlotlyFigure("loss", width: 400, height: 300).Line("loss", [1, 2, 3], [3.0, 2.0, 1.5], band: [0.3, 0.2, 0.1]);
+        var nb = new System.Text.Json.Nodes.JsonObject
+        {
+            ["cells"] = new System.Text.Json.Nodes.JsonArray(new System.Text.Json.Nodes.JsonObject
+            {
+                ["cell_type"] = "code", ["execution_count"] = 1, ["metadata"] = new System.Text.Json.Nodes.JsonObject(), ["source"] = "fig",
+                ["outputs"] = new System.Text.Json.Nodes.JsonArray(new System.Text.Json.Nodes.JsonObject
+                {
+                    ["output_type"] = "execute_result", ["execution_count"] = 1, ["metadata"] = new System.Text.Json.Nodes.JsonObject(),
+                    ["data"] = new System.Text.Json.Nodes.JsonObject { [PlotlyFigure.PlotlyMimeType] = figure.ToJson() },
+                }),
+            }),
+            ["metadata"] = new System.Text.Json.Nodes.JsonObject(), ["nbformat"] = 4, ["nbformat_minor"] = 5,
+        };
+        File.WriteAllText(Path.Combine(input, "n.ipynb"), nb.ToJsonString());
+        var page = Assert.Single(ReportSite.Build(input, Path.Combine(dir, "site"), chromium));
+        var png = Path.Combine(dir, "site", Assert.Single(page.Pngs));
+        Assert.EndsWith(Path.Combine("charts", "n-1.png"), png);
+        var pixels = PngPixels.Read(png);
+        Assert.Equal((420, 320), (pixels.Width, pixels.Height));
+        Assert.True(pixels.ColouredPixels() > 300, $"only {pixels.ColouredPixels()} coloured pixels: the chart was not drawn");
+    }
 }
