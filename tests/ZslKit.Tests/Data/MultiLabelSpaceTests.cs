@@ -38,6 +38,20 @@ public class MultiLabelSpaceTests
     }
 
     [SkippableFact]
+    public void Nus_wide_glove_gives_925_seen_and_81_unseen_raw_300d_vectors()
+    {
+        var folder = Folder("nus-wide", "tags1k_glove300.npy");
+        var labels = NusWideLabels.Load(folder);
+        var (seen, unseen, dim) = labels.LoadGloVe(folder);
+        Assert.Equal(300, dim);
+        Assert.Equal(925 * 300, seen.Length);
+        Assert.Equal(81 * 300, unseen.Length);
+        // Raw GloVe rows are not normalised: their norms are around 5-7 (README of the shared data).
+        var norm = Math.Sqrt(unseen.AsSpan(0, 300).ToArray().Sum(x => (double)x * x));
+        Assert.InRange(norm, 2.0, 12.0);
+    }
+
+    [SkippableFact]
     public void Open_images_has_7186_seen_and_400_named_unseen_labels()
     {
         var labels = OpenImagesLabels.Load(Folder("openimages-v4", "classes-trainable.txt"));

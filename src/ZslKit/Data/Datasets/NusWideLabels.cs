@@ -32,6 +32,32 @@ public sealed class NusWideLabels
         return new NusWideLabels { Tags1k = tags, Concepts81 = concepts, SeenTagRows = seen };
     }
 
+    /// <summary>
+    /// Reads the raw GloVe rows of <paramref name="folder"/>/tags1k_glove300.npy [1000, dim] and concepts81_glove300.npy
+    /// [81, dim] and returns the seen [925, dim] and unseen [81, dim] semantics (not normalised).
+    /// </summary>
+    public (float[] Seen, float[] Unseen, int Dim) LoadGloVe(string folder)
+    {
+        var tagsPath = Path.Combine(folder, "tags1k_glove300.npy");
+        var conceptsPath = Path.Combine(folder, "concepts81_glove300.npy");
+        var tagVectors = ReadMatrix(tagsPath, Tags1k.Length);
+        var conceptVectors = ReadMatrix(conceptsPath, Concepts81.Length);
+        if (tagVectors.Shape[1] != conceptVectors.Shape[1])
+            throw new DataFormatException(conceptsPath, conceptVectors.Header.DataOffset,
+                $"vectors have {conceptVectors.Shape[1]} dimensions, the tags' have {tagVectors.Shape[1]}");
+        int dim = (int)tagVectors.Shape[1];
+        return (SeenSemantics(tagVectors.ToFloat32(), dim), UnseenSemantics(conceptVectors.ToFloat32(), dim), dim);
+    }
+
+    private static NpyArray ReadMatrix(string path, int rows)
+    {
+        var array = Npy.Read(path);
+        if (array.Shape.Length != 2 || array.Shape[0] != rows)
+            throw new DataFormatException(path, array.Header.DataOffset,
+                $"expected a [{rows}, dim] matrix (one row per label in the list), found shape ({string.Join(", ", array.Shape)})");
+        return array;
+    }
+
     /// <summary>Seen semantics [925, dim] from the tag vectors [1000, dim] (raw, not normalised).</summary>
     public float[] SeenSemantics(ReadOnlySpan<float> tagVectors, int dim)
     {

@@ -1,7 +1,7 @@
 // Label semantics for the synthetic multi-label benchmark: one L2-normalised vector per label, seen labels first.
 // Real NUS-WIDE GloVe vectors (925 seen tags = TagList1k minus the 75 tags that are also concepts, 81 unseen concepts)
 // when the shared data folder holds them, otherwise a generated stand-in with the same sizes and cluster structure.
-using ZslKit.Data.Formats;
+using ZslKit.Data.Datasets;
 
 namespace ZslKit.Data.Synthetic;
 
@@ -45,27 +45,10 @@ public sealed record LabelSemantics
     public static LabelSemantics LoadNusWide(string dataDir)
     {
         var dir = Path.Combine(dataDir, "nus-wide");
-        var tags = ReadNames(Path.Combine(dir, "TagList1k.txt"));
-        var concepts = ReadNames(Path.Combine(dir, "Concepts81.txt"));
-        var tagVectors = ReadVectors(Path.Combine(dir, "tags1k_glove300.npy"), tags.Length);
-        var conceptVectors = ReadVectors(Path.Combine(dir, "concepts81_glove300.npy"), concepts.Length);
-        int dim = (int)(tagVectors.Length / tags.Length);
-        if (conceptVectors.Length / concepts.Length != dim)
-            throw new DataFormatException(Path.Combine(dir, "concepts81_glove300.npy"), 0, $"vector length differs from the tags' {dim}");
-
-        var conceptSet = new HashSet<string>(concepts, StringComparer.Ordinal);
-        var names = new List<string>();
-        var vectors = new List<float>();
-        for (int i = 0; i < tags.Length; i++)
-        {
-            if (conceptSet.Contains(tags[i])) continue;
-            names.Add(tags[i]);
-            vectors.AddRange(tagVectors.AsSpan(i * dim, dim).ToArray());
-        }
-        int seen = names.Count;
-        names.AddRange(concepts);
-        vectors.AddRange(conceptVectors);
-        return new LabelSemantics([.. names], [.. vectors], dim, seen, "nus-wide-glove300:" + Path.GetFullPath(dir));
+        var labels = NusWideLabels.Load(dir);
+        var (seen, unseen, dim) = labels.LoadGloVe(dir);
+        return new LabelSemantics([.. labels.SeenLabels, .. labels.UnseenLabels], [.. seen, .. unseen], dim,
+            labels.SeenTagRows.Length, "nus-wide-glove300:" + Path.GetFullPath(dir));
     }
 
     /// <summary>True when <paramref name="dataDir"/> holds the four NUS-WIDE semantic files.</summary>
@@ -128,21 +111,5 @@ public sealed record LabelSemantics
             double inv = 1.0 / Math.Sqrt(n);
             for (int j = 0; j < dim; j++) row[j] = (float)(row[j] * inv);
         }
-    }
-
-    private static string[] ReadNames(string path)
-    {
-        if (!File.Exists(path)) throw new FileNotFoundException($"label list not found: {path}", path);
-        return File.ReadAllLines(path).Select(l => l.Trim()).Where(l => l.Length > 0).ToArray();
-    }
-
-    private static float[] ReadVectors(string path, int rows)
-    {
-        if (!File.Exists(path)) throw new FileNotFoundException($"vector file not found: {path}", path);
-        var array = Npy.Read(path);
-        if (array.Shape.Length != 2 || array.Shape[0] != rows)
-            throw new DataFormatException(path, array.Header.DataOffset,
-                $"expected a [{rows}, dim] matrix (one row per label in the list), found shape ({string.Join(", ", array.Shape)})");
-        return array.ToFloat32();
     }
 }
