@@ -74,6 +74,54 @@ public unsafe partial class Tensor
         _ => throw new ArgumentException($"gelu: approximate must be 'none' or 'tanh', not '{approximate}'", nameof(approximate)),
     }));
 
+    public Tensor log1p() => Wrap(NativeMethods.zsl_log1p(Handle));
+    public Tensor sign() => Wrap(NativeMethods.zsl_sign(Handle));
+    public Tensor floor() => Wrap(NativeMethods.zsl_floor(Handle));
+    public Tensor ceil() => Wrap(NativeMethods.zsl_ceil(Handle));
+    public Tensor round() => Wrap(NativeMethods.zsl_round(Handle));
+    public Tensor sin() => Wrap(NativeMethods.zsl_sin(Handle));
+    public Tensor cos() => Wrap(NativeMethods.zsl_cos(Handle));
+    public Tensor erf() => Wrap(NativeMethods.zsl_erf(Handle));
+    public Tensor reciprocal() => Wrap(NativeMethods.zsl_reciprocal(Handle));
+    public Tensor isnan() => Wrap(NativeMethods.zsl_isnan(Handle));
+    public Tensor isfinite() => Wrap(NativeMethods.zsl_isfinite(Handle));
+    public Tensor logical_and(Tensor other) => Wrap(NativeMethods.zsl_logical_and(Handle, Arg(other)));
+    public Tensor logical_or(Tensor other) => Wrap(NativeMethods.zsl_logical_or(Handle, Arg(other)));
+    public Tensor leaky_relu(double negative_slope = 0.01) => Wrap(NativeMethods.zsl_leaky_relu(Handle, negative_slope));
+    public Tensor softplus(double beta = 1, double threshold = 20) => Wrap(NativeMethods.zsl_softplus(Handle, beta, threshold));
+    public Tensor cumsum(long dim) => Wrap(NativeMethods.zsl_cumsum(Handle, CheckDim(dim)));
+    /// <summary>Lower triangle (elements above the given diagonal set to 0).</summary>
+    public Tensor tril(long diagonal = 0) => Wrap(NativeMethods.zsl_tril(Handle, diagonal));
+    /// <summary>Upper triangle (elements below the given diagonal set to 0).</summary>
+    public Tensor triu(long diagonal = 0) => Wrap(NativeMethods.zsl_triu(Handle, diagonal));
+    /// <summary>Tiles the tensor: repeats[i] copies along dim i (as torch.Tensor.repeat).</summary>
+    public Tensor repeat(params ReadOnlySpan<long> repeats)
+    {
+        fixed (long* p = repeats) return Wrap(NativeMethods.zsl_repeat(Handle, p, repeats.Length));
+    }
+
+    /// <summary>The elements where <paramref name="mask"/> is true, as a 1-D tensor.</summary>
+    public Tensor masked_select(Tensor mask) => Wrap(NativeMethods.zsl_masked_select(Handle, Arg(mask)));
+
+    /// <summary>Splits into <paramref name="chunks"/> views along <paramref name="dim"/> (the last may be smaller).</summary>
+    public Tensor[] chunk(long chunks, long dim = 0)
+    {
+        if (chunks < 1) throw new ArgumentOutOfRangeException(nameof(chunks), chunks, "chunk: chunks must be >= 1");
+        var size = shape[CheckDim(dim)];
+        return split((size + chunks - 1) / chunks, dim);
+    }
+
+    /// <summary>Splits into views of <paramref name="split_size"/> along <paramref name="dim"/> (the last may be smaller).</summary>
+    public Tensor[] split(long split_size, long dim = 0)
+    {
+        if (split_size < 1) throw new ArgumentOutOfRangeException(nameof(split_size), split_size, "split: split_size must be >= 1");
+        var d = CheckDim(dim);
+        var size = shape[d];
+        var parts = new List<Tensor>();
+        for (long start = 0; start < size; start += split_size) parts.Add(narrow(d, start, Math.Min(split_size, size - start)));
+        return parts.ToArray();
+    }
+
     public Tensor clamp(Scalar? min = null, Scalar? max = null)
     {
         if (min is null && max is null) throw new ArgumentException("clamp: at least one of min and max must be given");
@@ -138,6 +186,15 @@ public unsafe partial class Tensor
         foreach (var d in dims) CheckDim(d, nameof(norm));
         fixed (long* q = dims) return Wrap(NativeMethods.zsl_norm(Handle, p, q, dims.Length, keepdim ? 1 : 0));
     }
+
+    /// <summary>log(sum(exp(x))) over <paramref name="dims"/>, computed stably.</summary>
+    public Tensor logsumexp(long dim, bool keepdim = false) => logsumexp([dim], keepdim);
+    public Tensor logsumexp(ReadOnlySpan<long> dims, bool keepdim = false) => Reduce(&NativeMethods.zsl_logsumexp, dims, keepdim, nameof(logsumexp));
+
+    public Tensor any() => Wrap(NativeMethods.zsl_any(Handle, 0, 0, 0));
+    public Tensor any(long dim, bool keepdim = false) => Wrap(NativeMethods.zsl_any(Handle, CheckDim(dim), 1, keepdim ? 1 : 0));
+    public Tensor all() => Wrap(NativeMethods.zsl_all(Handle, 0, 0, 0));
+    public Tensor all(long dim, bool keepdim = false) => Wrap(NativeMethods.zsl_all(Handle, CheckDim(dim), 1, keepdim ? 1 : 0));
 
     public Tensor prod() => Wrap(NativeMethods.zsl_prod(Handle, 0, 0, 0));
     public Tensor prod(long dim, bool keepdim = false) => Wrap(NativeMethods.zsl_prod(Handle, CheckDim(dim), 1, keepdim ? 1 : 0));

@@ -170,6 +170,34 @@ public static unsafe partial class torch
         return new Tensor(NativeMethods.zsl_eye(n, m < 0 ? n : m, dtype is { } t ? (int)t : -1, (int)dev.type, dev.index, requires_grad ? 1 : 0));
     }
 
+    /// <summary>Uniform random integers in [low, high) (int64 by default).</summary>
+    public static Tensor randint(long low, long high, ReadOnlySpan<long> size, ScalarType? dtype = null, Device? device = null)
+    {
+        if (high <= low) throw new ArgumentException($"randint: high ({high}) must be greater than low ({low})", nameof(high));
+        var dev = device ?? CPU;
+        EnsureAvailable(dev);
+        fixed (long* s = size)
+            return new Tensor(NativeMethods.zsl_randint(low, high, s, size.Length, dtype is { } t ? (int)t : -1, (int)dev.type, dev.index));
+    }
+
+    /// <summary>A random permutation of 0..n-1 (int64 by default).</summary>
+    public static Tensor randperm(long n, ScalarType? dtype = null, Device? device = null)
+    {
+        if (n < 0) throw new ArgumentOutOfRangeException(nameof(n), n, "randperm: n must be >= 0");
+        var dev = device ?? CPU;
+        EnsureAvailable(dev);
+        return new Tensor(NativeMethods.zsl_randperm(n, dtype is { } t ? (int)t : -1, (int)dev.type, dev.index));
+    }
+
+    /// <summary><paramref name="steps"/> evenly spaced values from start to end inclusive.</summary>
+    public static Tensor linspace(double start, double end, long steps, ScalarType? dtype = null, Device? device = null)
+    {
+        if (steps < 0) throw new ArgumentOutOfRangeException(nameof(steps), steps, "linspace: steps must be >= 0");
+        var dev = device ?? CPU;
+        EnsureAvailable(dev);
+        return new Tensor(NativeMethods.zsl_linspace(start, end, steps, dtype is { } t ? (int)t : -1, (int)dev.type, dev.index));
+    }
+
     public static Tensor zeros_like(Tensor t) => Tensor.Wrap(NativeMethods.zsl_zeros_like(Arg(t)));
 
     public static Tensor ones_like(Tensor t) => Tensor.Wrap(NativeMethods.zsl_ones_like(Arg(t)));

@@ -78,12 +78,12 @@ public class ErrorTests
     [Fact]
     public void Abi_checker_accepts_equal_versions_and_explains_a_mismatch()
     {
-        Assert.Null(NativeLibraryResolver.AbiMismatch(2, 2, "/x/libzslnative.so"));
-        var message = NativeLibraryResolver.AbiMismatch(1, 2, "/x/libzslnative.so");
+        Assert.Null(NativeLibraryResolver.AbiMismatch(3, 3, "/x/libzslnative.so"));
+        var message = NativeLibraryResolver.AbiMismatch(1, 3, "/x/libzslnative.so");
         Assert.NotNull(message);
         Assert.Contains("/x/libzslnative.so", message);
         Assert.Contains("version 1", message);
-        Assert.Contains("version 2", message);
+        Assert.Contains("version 3", message);
         Assert.Contains("environment/setup.sh", message);
         Assert.Equal(NativeMethods.AbiVersion, torch.NativeAbiVersion);
     }

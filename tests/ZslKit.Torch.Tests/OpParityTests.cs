@@ -204,6 +204,46 @@ public class OpParityTests
         ["bce_with_logits"] = x => One(F.binary_cross_entropy_with_logits(x[0], x[1])),
         ["bce_with_logits_pos_weight"] = x => One(F.binary_cross_entropy_with_logits(x[0], x[1], reduction: Reduction.Sum, pos_weight: x[2])),
         ["embedding"] = x => One(F.embedding(x[0], x[1])),
+        // ABI 3 additions
+        ["log1p"] = x => One(x[0].log1p()),
+        ["sign"] = x => One(x[0].sign()),
+        ["floor"] = x => One(x[0].floor()),
+        ["ceil"] = x => One(x[0].ceil()),
+        ["round"] = x => One(x[0].round()),
+        ["sin"] = x => One(x[0].sin()),
+        ["cos"] = x => One(x[0].cos()),
+        ["erf"] = x => One(x[0].erf()),
+        ["reciprocal"] = x => One(x[0].reciprocal()),
+        ["isnan"] = x => One(x[0].isnan()),
+        ["isfinite"] = x => One(x[0].isfinite()),
+        ["logical_and"] = x => One(x[0].logical_and(x[1])),
+        ["logical_or"] = x => One(x[0].logical_or(x[1])),
+        ["leaky_relu"] = x => One(F.leaky_relu(x[0], 0.2)),
+        ["softplus"] = x => One(F.softplus(x[0], beta: 2, threshold: 5)),
+        ["cumsum"] = x => One(x[0].cumsum(1)),
+        ["tril"] = x => One(x[0].tril()),
+        ["triu_1"] = x => One(x[0].triu(1)),
+        ["repeat"] = x => One(x[0].repeat(2, 1, 3)),
+        ["masked_select"] = x => One(x[0].masked_select(x[1])),
+        ["logsumexp"] = x => One(x[0].logsumexp(1)),
+        ["logsumexp_dims_keepdim"] = x => One(x[0].logsumexp([0, 2], keepdim: true)),
+        ["any"] = x => One(x[0].any()),
+        ["any_dim"] = x => One(x[0].any(1)),
+        ["all_dim_keepdim"] = x => One(x[0].all(0, keepdim: true)),
+        ["chunk"] = x => x[0].chunk(3, 1),
+        ["split"] = x => x[0].split(2, 0),
+        ["randint_seeded"] = _ => Seeded(() => torch.randint(3, 10, [2, 5])),
+        ["randperm_seeded"] = _ => Seeded(() => torch.randperm(12)),
+        ["linspace"] = _ => One(torch.linspace(-1, 2, 7)),
+        ["avg_pool2d"] = x => One(F.avg_pool2d(x[0], 2)),
+        ["avg_pool2d_stride_pad_exclude"] = x => One(F.avg_pool2d(x[0], (3, 3), stride: (2, 2), padding: (1, 1), count_include_pad: false)),
+        ["one_hot"] = x => One(F.one_hot(x[0], 5)),
+        ["cosine_similarity"] = x => One(F.cosine_similarity(x[0], x[1], dim: 1)),
+        ["cosine_similarity_broadcast"] = x => One(F.cosine_similarity(x[0], x[1], dim: -1)),
+        ["mse_loss"] = x => One(F.mse_loss(x[0], x[1])),
+        ["l1_loss_sum"] = x => One(F.l1_loss(x[0], x[1], Reduction.Sum)),
+        ["nll_loss"] = x => One(F.nll_loss(x[0].log_softmax(1), x[1])),
+        ["nll_loss_weight_ignore"] = x => One(F.nll_loss(x[0].log_softmax(1), x[1], weight: x[2], ignore_index: 0, reduction: Reduction.Sum)),
     };
 
     private static IEnumerable<string> FixtureCases() =>
@@ -217,7 +257,7 @@ public class OpParityTests
         var fixture = FixtureCases().ToHashSet();
         Assert.Empty(fixture.Except(Ops.Keys));
         Assert.Empty(Ops.Keys.Except(fixture));
-        Assert.True(fixture.Count >= 150, $"only {fixture.Count} cases");
+        Assert.True(fixture.Count >= 190, $"only {fixture.Count} cases");
     }
 
     [Theory]

@@ -20,7 +20,7 @@
 #endif
 
 // Bumped whenever a signature or a convention changes; ZslKit.Torch refuses to run against another value.
-#define ZSL_ABI_VERSION 2
+#define ZSL_ABI_VERSION 3
 
 typedef struct zsl_tensor zsl_tensor;
 
@@ -78,6 +78,10 @@ ZSL_API zsl_tensor* zsl_full(const int64_t* shape, int32_t ndim, zsl_scalar valu
 ZSL_API zsl_tensor* zsl_arange(zsl_scalar start, zsl_scalar end, zsl_scalar step, int32_t dtype, int32_t dt, int32_t di,
                                int32_t rg);
 ZSL_API zsl_tensor* zsl_eye(int64_t n, int64_t m, int32_t dtype, int32_t dt, int32_t di, int32_t rg);
+ZSL_API zsl_tensor* zsl_randint(int64_t low, int64_t high, const int64_t* shape, int32_t ndim, int32_t dtype, int32_t dt,
+                                int32_t di);
+ZSL_API zsl_tensor* zsl_randperm(int64_t n, int32_t dtype, int32_t dt, int32_t di);
+ZSL_API zsl_tensor* zsl_linspace(double start, double end, int64_t steps, int32_t dtype, int32_t dt, int32_t di);
 ZSL_API zsl_tensor* zsl_zeros_like(const zsl_tensor* t);
 ZSL_API zsl_tensor* zsl_ones_like(const zsl_tensor* t);
 ZSL_API zsl_tensor* zsl_to(const zsl_tensor* t, int32_t dtype, int32_t device_type, int32_t device_index, int32_t copy);
@@ -145,6 +149,26 @@ ZSL_API zsl_tensor* zsl_sigmoid(const zsl_tensor* a);
 ZSL_API zsl_tensor* zsl_relu(const zsl_tensor* a);
 ZSL_API zsl_tensor* zsl_gelu(const zsl_tensor* a, int32_t tanh_approximation);
 ZSL_API zsl_tensor* zsl_logical_not(const zsl_tensor* a);
+ZSL_API zsl_tensor* zsl_log1p(const zsl_tensor* a);
+ZSL_API zsl_tensor* zsl_sign(const zsl_tensor* a);
+ZSL_API zsl_tensor* zsl_floor(const zsl_tensor* a);
+ZSL_API zsl_tensor* zsl_ceil(const zsl_tensor* a);
+ZSL_API zsl_tensor* zsl_round(const zsl_tensor* a);
+ZSL_API zsl_tensor* zsl_sin(const zsl_tensor* a);
+ZSL_API zsl_tensor* zsl_cos(const zsl_tensor* a);
+ZSL_API zsl_tensor* zsl_erf(const zsl_tensor* a);
+ZSL_API zsl_tensor* zsl_reciprocal(const zsl_tensor* a);
+ZSL_API zsl_tensor* zsl_isnan(const zsl_tensor* a);
+ZSL_API zsl_tensor* zsl_isfinite(const zsl_tensor* a);
+ZSL_API zsl_tensor* zsl_logical_and(const zsl_tensor* a, const zsl_tensor* b);
+ZSL_API zsl_tensor* zsl_logical_or(const zsl_tensor* a, const zsl_tensor* b);
+ZSL_API zsl_tensor* zsl_leaky_relu(const zsl_tensor* a, double negative_slope);
+ZSL_API zsl_tensor* zsl_softplus(const zsl_tensor* a, double beta, double threshold);
+ZSL_API zsl_tensor* zsl_cumsum(const zsl_tensor* a, int64_t dim);
+ZSL_API zsl_tensor* zsl_tril(const zsl_tensor* a, int64_t diagonal);
+ZSL_API zsl_tensor* zsl_triu(const zsl_tensor* a, int64_t diagonal);
+ZSL_API zsl_tensor* zsl_repeat(const zsl_tensor* a, const int64_t* repeats, int32_t n);
+ZSL_API zsl_tensor* zsl_masked_select(const zsl_tensor* a, const zsl_tensor* mask);
 // clamp: a bound is used when its has_ flag is set.
 ZSL_API zsl_tensor* zsl_clamp(const zsl_tensor* a, zsl_scalar lo, int32_t has_lo, zsl_scalar hi, int32_t has_hi);
 ZSL_API zsl_tensor* zsl_softmax(const zsl_tensor* a, int64_t dim);
@@ -162,6 +186,10 @@ ZSL_API zsl_tensor* zsl_amin(const zsl_tensor* a, const int64_t* dims, int32_t n
 ZSL_API zsl_tensor* zsl_std(const zsl_tensor* a, const int64_t* dims, int32_t ndims, int32_t unbiased, int32_t keepdim);
 ZSL_API zsl_tensor* zsl_var(const zsl_tensor* a, const int64_t* dims, int32_t ndims, int32_t unbiased, int32_t keepdim);
 ZSL_API zsl_tensor* zsl_norm(const zsl_tensor* a, double p, const int64_t* dims, int32_t ndims, int32_t keepdim);
+ZSL_API zsl_tensor* zsl_logsumexp(const zsl_tensor* a, const int64_t* dims, int32_t ndims, int32_t keepdim);
+// any/all over all elements (has_dim 0) or one dim; result dtype bool.
+ZSL_API zsl_tensor* zsl_any(const zsl_tensor* a, int64_t dim, int32_t has_dim, int32_t keepdim);
+ZSL_API zsl_tensor* zsl_all(const zsl_tensor* a, int64_t dim, int32_t has_dim, int32_t keepdim);
 ZSL_API zsl_tensor* zsl_prod(const zsl_tensor* a, int64_t dim, int32_t has_dim, int32_t keepdim);
 ZSL_API zsl_tensor* zsl_max_all(const zsl_tensor* a);
 ZSL_API zsl_tensor* zsl_min_all(const zsl_tensor* a);
@@ -221,6 +249,14 @@ ZSL_API zsl_tensor* zsl_cross_entropy(const zsl_tensor* x, const zsl_tensor* tar
 ZSL_API zsl_tensor* zsl_binary_cross_entropy_with_logits(const zsl_tensor* x, const zsl_tensor* target,
                                                          const zsl_tensor* weight, const zsl_tensor* pos_weight,
                                                          int32_t reduction);
+ZSL_API zsl_tensor* zsl_avg_pool2d(const zsl_tensor* x, const int64_t* kernel, const int64_t* stride,
+                                   const int64_t* padding, int32_t ceil_mode, int32_t count_include_pad);
+ZSL_API zsl_tensor* zsl_one_hot(const zsl_tensor* x, int64_t num_classes);
+ZSL_API zsl_tensor* zsl_cosine_similarity(const zsl_tensor* a, const zsl_tensor* b, int64_t dim, double eps);
+ZSL_API zsl_tensor* zsl_mse_loss(const zsl_tensor* x, const zsl_tensor* target, int32_t reduction);
+ZSL_API zsl_tensor* zsl_l1_loss(const zsl_tensor* x, const zsl_tensor* target, int32_t reduction);
+ZSL_API zsl_tensor* zsl_nll_loss(const zsl_tensor* x, const zsl_tensor* target, const zsl_tensor* weight,
+                                 int32_t reduction, int64_t ignore_index);
 // Initialisers (torch.nn.init), in place, without recording autograd history.
 // kaiming: fan_mode 0 = fan_in, 1 = fan_out; nonlinearity 0 = leaky_relu, 1 = relu, 2 = linear, 3 = tanh, 4 = sigmoid.
 ZSL_API int32_t zsl_init_kaiming_uniform_(const zsl_tensor* t, double a, int32_t fan_mode, int32_t nonlinearity);

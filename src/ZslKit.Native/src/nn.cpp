@@ -102,6 +102,20 @@ ZSL_OP(zsl_binary_cross_entropy_with_logits(const zsl_tensor* x, const zsl_tenso
                                             const zsl_tensor* pos_weight, int32_t reduction_),
        at::binary_cross_entropy_with_logits(T(x), T(target), opt(weight), opt(pos_weight), reduction(reduction_)))
 
+ZSL_OP(zsl_avg_pool2d(const zsl_tensor* x, const int64_t* kernel, const int64_t* stride, const int64_t* padding,
+                      int32_t ceil_mode, int32_t count_include_pad),
+       at::avg_pool2d(T(x), two(kernel), two(stride), two(padding), ceil_mode != 0, count_include_pad != 0, c10::nullopt))
+ZSL_OP(zsl_one_hot(const zsl_tensor* x, int64_t num_classes), at::one_hot(T(x), num_classes))
+ZSL_OP(zsl_cosine_similarity(const zsl_tensor* a, const zsl_tensor* b, int64_t dim, double eps),
+       at::cosine_similarity(T(a), T(b), dim, eps))
+ZSL_OP(zsl_mse_loss(const zsl_tensor* x, const zsl_tensor* target, int32_t reduction_),
+       at::mse_loss(T(x), T(target), reduction(reduction_)))
+ZSL_OP(zsl_l1_loss(const zsl_tensor* x, const zsl_tensor* target, int32_t reduction_),
+       at::l1_loss(T(x), T(target), reduction(reduction_)))
+ZSL_OP(zsl_nll_loss(const zsl_tensor* x, const zsl_tensor* target, const zsl_tensor* weight, int32_t reduction_,
+                    int64_t ignore_index),
+       at::nll_loss(T(x), T(target), opt(weight), reduction(reduction_), ignore_index))
+
 ZSL_INPLACE(zsl_init_kaiming_uniform_(const zsl_tensor* t, double a, int32_t fan, int32_t nl),
             torch::nn::init::kaiming_uniform_(M(t), a, fan_mode(fan), nonlinearity(nl)))
 ZSL_INPLACE(zsl_init_kaiming_normal_(const zsl_tensor* t, double a, int32_t fan, int32_t nl),

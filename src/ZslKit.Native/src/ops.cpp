@@ -67,6 +67,26 @@ ZSL_OP(zsl_sigmoid(const zsl_tensor* a), at::sigmoid(T(a)))
 ZSL_OP(zsl_relu(const zsl_tensor* a), at::relu(T(a)))
 ZSL_OP(zsl_gelu(const zsl_tensor* a, int32_t tanh_approximation), at::gelu(T(a), tanh_approximation ? "tanh" : "none"))
 ZSL_OP(zsl_logical_not(const zsl_tensor* a), at::logical_not(T(a)))
+ZSL_OP(zsl_log1p(const zsl_tensor* a), at::log1p(T(a)))
+ZSL_OP(zsl_sign(const zsl_tensor* a), at::sign(T(a)))
+ZSL_OP(zsl_floor(const zsl_tensor* a), at::floor(T(a)))
+ZSL_OP(zsl_ceil(const zsl_tensor* a), at::ceil(T(a)))
+ZSL_OP(zsl_round(const zsl_tensor* a), at::round(T(a)))
+ZSL_OP(zsl_sin(const zsl_tensor* a), at::sin(T(a)))
+ZSL_OP(zsl_cos(const zsl_tensor* a), at::cos(T(a)))
+ZSL_OP(zsl_erf(const zsl_tensor* a), at::erf(T(a)))
+ZSL_OP(zsl_reciprocal(const zsl_tensor* a), at::reciprocal(T(a)))
+ZSL_OP(zsl_isnan(const zsl_tensor* a), at::isnan(T(a)))
+ZSL_OP(zsl_isfinite(const zsl_tensor* a), at::isfinite(T(a)))
+ZSL_OP(zsl_logical_and(const zsl_tensor* a, const zsl_tensor* b), at::logical_and(T(a), T(b)))
+ZSL_OP(zsl_logical_or(const zsl_tensor* a, const zsl_tensor* b), at::logical_or(T(a), T(b)))
+ZSL_OP(zsl_leaky_relu(const zsl_tensor* a, double negative_slope), at::leaky_relu(T(a), negative_slope))
+ZSL_OP(zsl_softplus(const zsl_tensor* a, double beta, double threshold), at::softplus(T(a), beta, threshold))
+ZSL_OP(zsl_cumsum(const zsl_tensor* a, int64_t dim), at::cumsum(T(a), dim))
+ZSL_OP(zsl_tril(const zsl_tensor* a, int64_t diagonal), at::tril(T(a), diagonal))
+ZSL_OP(zsl_triu(const zsl_tensor* a, int64_t diagonal), at::triu(T(a), diagonal))
+ZSL_OP(zsl_repeat(const zsl_tensor* a, const int64_t* repeats, int32_t n), T(a).repeat(zsl::ints(repeats, n)))
+ZSL_OP(zsl_masked_select(const zsl_tensor* a, const zsl_tensor* mask), at::masked_select(T(a), T(mask)))
 ZSL_OP(zsl_clamp(const zsl_tensor* a, zsl_scalar lo, int32_t has_lo, zsl_scalar hi, int32_t has_hi),
        at::clamp(T(a), bound(lo, has_lo), bound(hi, has_hi)))
 ZSL_OP(zsl_softmax(const zsl_tensor* a, int64_t dim), at::softmax(T(a), dim))
@@ -93,6 +113,13 @@ ZSL_OP(zsl_var(const zsl_tensor* a, const int64_t* dims, int32_t ndims, int32_t 
 ZSL_OP(zsl_norm(const zsl_tensor* a, double p, const int64_t* dims, int32_t ndims, int32_t keepdim),
        at::linalg_vector_norm(T(a), p, at::OptionalIntArrayRef(zsl::dims_or_all(T(a), dims, ndims)), keepdim != 0,
                               c10::nullopt))
+ZSL_OP(zsl_logsumexp(const zsl_tensor* a, const int64_t* dims, int32_t ndims, int32_t keepdim),
+       at::logsumexp(T(a), zsl::dims_or_all(T(a), dims, ndims), keepdim != 0))
+// The (Tensor, int64_t, bool) overloads are exact matches in 1.13 and 2.x (2.x adds an OptionalIntArrayRef overload).
+ZSL_OP(zsl_any(const zsl_tensor* a, int64_t dim, int32_t has_dim, int32_t keepdim),
+       has_dim ? at::any(T(a), static_cast<int64_t>(dim), keepdim != 0) : at::any(T(a)))
+ZSL_OP(zsl_all(const zsl_tensor* a, int64_t dim, int32_t has_dim, int32_t keepdim),
+       has_dim ? at::all(T(a), static_cast<int64_t>(dim), keepdim != 0) : at::all(T(a)))
 ZSL_OP(zsl_prod(const zsl_tensor* a, int64_t dim, int32_t has_dim, int32_t keepdim),
        has_dim ? at::prod(T(a), dim, keepdim != 0) : at::prod(T(a)))
 ZSL_OP(zsl_max_all(const zsl_tensor* a), at::max(T(a)))

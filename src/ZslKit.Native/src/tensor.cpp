@@ -80,6 +80,23 @@ ZSL_API zsl_tensor* zsl_eye(int64_t n, int64_t m, int32_t dtype, int32_t dt, int
   return create(rg, [&] { return at::eye(n, m, o); });
   ZSL_CATCH(nullptr)
 }
+ZSL_API zsl_tensor* zsl_randint(int64_t low, int64_t high, const int64_t* shape, int32_t ndim, int32_t dtype, int32_t dt,
+                                int32_t di) {
+  ZSL_TRY auto sh = zsl::ints(shape, ndim);
+  auto o = zsl::options(dtype < 0 ? 4 : dtype, dt, di);
+  return create(0, [&] { return at::randint(low, high, sh, o); });
+  ZSL_CATCH(nullptr)
+}
+ZSL_API zsl_tensor* zsl_randperm(int64_t n, int32_t dtype, int32_t dt, int32_t di) {
+  ZSL_TRY auto o = zsl::options(dtype < 0 ? 4 : dtype, dt, di);
+  return create(0, [&] { return at::randperm(n, o); });
+  ZSL_CATCH(nullptr)
+}
+ZSL_API zsl_tensor* zsl_linspace(double start, double end, int64_t steps, int32_t dtype, int32_t dt, int32_t di) {
+  ZSL_TRY auto o = zsl::options(dtype, dt, di);
+  return create(0, [&] { return at::linspace(start, end, steps, o); });
+  ZSL_CATCH(nullptr)
+}
 ZSL_OP(zsl_zeros_like(const zsl_tensor* t), at::zeros_like(T(t)))
 ZSL_OP(zsl_ones_like(const zsl_tensor* t), at::ones_like(T(t)))
 

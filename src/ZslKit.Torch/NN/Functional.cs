@@ -171,6 +171,39 @@ public static partial class torch
                 Reduction reduction = Reduction.Mean, Tensor? pos_weight = null) =>
                 Tensor.Wrap(NativeMethods.zsl_binary_cross_entropy_with_logits(Arg(input), Arg(target), Opt(weight), Opt(pos_weight), (int)reduction));
 
+            public static Tensor leaky_relu(Tensor input, double negative_slope = 0.01) => NotNull(input).leaky_relu(negative_slope);
+            public static Tensor softplus(Tensor input, double beta = 1, double threshold = 20) => NotNull(input).softplus(beta, threshold);
+
+            /// <summary>2-D average pooling over (N, C, H, W); stride defaults to the kernel size.</summary>
+            public static Tensor avg_pool2d(Tensor input, (long, long) kernel_size, (long, long)? stride = null, (long, long)? padding = null,
+                bool ceil_mode = false, bool count_include_pad = true)
+            {
+                var k = Pair(kernel_size, nameof(kernel_size), 1);
+                var s = Pair(stride ?? kernel_size, nameof(stride), 1);
+                var p = Pair(padding ?? (0, 0), nameof(padding), 0);
+                return Tensor.Wrap(NativeMethods.zsl_avg_pool2d(Arg(input), k, s, p, ceil_mode ? 1 : 0, count_include_pad ? 1 : 0));
+            }
+
+            public static Tensor avg_pool2d(Tensor input, long kernel_size, long? stride = null, long padding = 0) =>
+                avg_pool2d(input, (kernel_size, kernel_size), stride is { } st ? (st, st) : null, (padding, padding));
+
+            /// <summary>int64 class indices (*) -> one-hot int64 (*, num_classes); -1 infers the class count.</summary>
+            public static Tensor one_hot(Tensor input, long num_classes = -1) => Tensor.Wrap(NativeMethods.zsl_one_hot(Arg(input), num_classes));
+
+            /// <summary>Cosine similarity of x1 and x2 (broadcast) along <paramref name="dim"/>.</summary>
+            public static Tensor cosine_similarity(Tensor x1, Tensor x2, long dim = 1, double eps = 1e-8) =>
+                Tensor.Wrap(NativeMethods.zsl_cosine_similarity(Arg(x1), Arg(x2), dim, eps));
+
+            public static Tensor mse_loss(Tensor input, Tensor target, Reduction reduction = Reduction.Mean) =>
+                Tensor.Wrap(NativeMethods.zsl_mse_loss(Arg(input), Arg(target), (int)reduction));
+
+            public static Tensor l1_loss(Tensor input, Tensor target, Reduction reduction = Reduction.Mean) =>
+                Tensor.Wrap(NativeMethods.zsl_l1_loss(Arg(input), Arg(target), (int)reduction));
+
+            /// <summary>Negative log-likelihood of log-probabilities (N, C) and class indices (N).</summary>
+            public static Tensor nll_loss(Tensor input, Tensor target, Tensor? weight = null, long ignore_index = -100, Reduction reduction = Reduction.Mean) =>
+                Tensor.Wrap(NativeMethods.zsl_nll_loss(Arg(input), Arg(target), Opt(weight), (int)reduction, ignore_index));
+
             private static long* Pair((long, long) v, string name, long min)
             {
                 if (v.Item1 < min || v.Item2 < min)

@@ -22,6 +22,13 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Lib)] public static partial IntPtr zsl_cross_entropy(TensorHandle x, TensorHandle target, TensorHandle weight, int reduction, long ignoreIndex, double labelSmoothing);
     [LibraryImport(Lib)] public static partial IntPtr zsl_binary_cross_entropy_with_logits(TensorHandle x, TensorHandle target, TensorHandle weight, TensorHandle posWeight, int reduction);
 
+    [LibraryImport(Lib)] public static partial IntPtr zsl_avg_pool2d(TensorHandle x, long* kernel, long* stride, long* padding, int ceilMode, int countIncludePad);
+    [LibraryImport(Lib)] public static partial IntPtr zsl_one_hot(TensorHandle x, long numClasses);
+    [LibraryImport(Lib)] public static partial IntPtr zsl_cosine_similarity(TensorHandle a, TensorHandle b, long dim, double eps);
+    [LibraryImport(Lib)] public static partial IntPtr zsl_mse_loss(TensorHandle x, TensorHandle target, int reduction);
+    [LibraryImport(Lib)] public static partial IntPtr zsl_l1_loss(TensorHandle x, TensorHandle target, int reduction);
+    [LibraryImport(Lib)] public static partial IntPtr zsl_nll_loss(TensorHandle x, TensorHandle target, TensorHandle weight, int reduction, long ignoreIndex);
+
     [LibraryImport(Lib)] public static partial int zsl_init_kaiming_uniform_(TensorHandle t, double a, int fanMode, int nonlinearity);
     [LibraryImport(Lib)] public static partial int zsl_init_kaiming_normal_(TensorHandle t, double a, int fanMode, int nonlinearity);
     [LibraryImport(Lib)] public static partial int zsl_init_xavier_uniform_(TensorHandle t, double gain);

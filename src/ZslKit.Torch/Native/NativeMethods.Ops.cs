@@ -15,6 +15,9 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Lib)] public static partial IntPtr zsl_full(long* shape, int ndim, ZslScalar value, int dtype, int dt, int di, int rg);
     [LibraryImport(Lib)] public static partial IntPtr zsl_arange(ZslScalar start, ZslScalar end, ZslScalar step, int dtype, int dt, int di, int rg);
     [LibraryImport(Lib)] public static partial IntPtr zsl_eye(long n, long m, int dtype, int dt, int di, int rg);
+    [LibraryImport(Lib)] public static partial IntPtr zsl_randint(long low, long high, long* shape, int ndim, int dtype, int dt, int di);
+    [LibraryImport(Lib)] public static partial IntPtr zsl_randperm(long n, int dtype, int dt, int di);
+    [LibraryImport(Lib)] public static partial IntPtr zsl_linspace(double start, double end, long steps, int dtype, int dt, int di);
     [LibraryImport(Lib)] public static partial IntPtr zsl_zeros_like(TensorHandle t);
     [LibraryImport(Lib)] public static partial IntPtr zsl_ones_like(TensorHandle t);
 
@@ -75,6 +78,26 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Lib)] public static partial IntPtr zsl_relu(TensorHandle a);
     [LibraryImport(Lib)] public static partial IntPtr zsl_gelu(TensorHandle a, int tanhApproximation);
     [LibraryImport(Lib)] public static partial IntPtr zsl_logical_not(TensorHandle a);
+    [LibraryImport(Lib)] public static partial IntPtr zsl_log1p(TensorHandle a);
+    [LibraryImport(Lib)] public static partial IntPtr zsl_sign(TensorHandle a);
+    [LibraryImport(Lib)] public static partial IntPtr zsl_floor(TensorHandle a);
+    [LibraryImport(Lib)] public static partial IntPtr zsl_ceil(TensorHandle a);
+    [LibraryImport(Lib)] public static partial IntPtr zsl_round(TensorHandle a);
+    [LibraryImport(Lib)] public static partial IntPtr zsl_sin(TensorHandle a);
+    [LibraryImport(Lib)] public static partial IntPtr zsl_cos(TensorHandle a);
+    [LibraryImport(Lib)] public static partial IntPtr zsl_erf(TensorHandle a);
+    [LibraryImport(Lib)] public static partial IntPtr zsl_reciprocal(TensorHandle a);
+    [LibraryImport(Lib)] public static partial IntPtr zsl_isnan(TensorHandle a);
+    [LibraryImport(Lib)] public static partial IntPtr zsl_isfinite(TensorHandle a);
+    [LibraryImport(Lib)] public static partial IntPtr zsl_logical_and(TensorHandle a, TensorHandle b);
+    [LibraryImport(Lib)] public static partial IntPtr zsl_logical_or(TensorHandle a, TensorHandle b);
+    [LibraryImport(Lib)] public static partial IntPtr zsl_leaky_relu(TensorHandle a, double negativeSlope);
+    [LibraryImport(Lib)] public static partial IntPtr zsl_softplus(TensorHandle a, double beta, double threshold);
+    [LibraryImport(Lib)] public static partial IntPtr zsl_cumsum(TensorHandle a, long dim);
+    [LibraryImport(Lib)] public static partial IntPtr zsl_tril(TensorHandle a, long diagonal);
+    [LibraryImport(Lib)] public static partial IntPtr zsl_triu(TensorHandle a, long diagonal);
+    [LibraryImport(Lib)] public static partial IntPtr zsl_repeat(TensorHandle a, long* repeats, int n);
+    [LibraryImport(Lib)] public static partial IntPtr zsl_masked_select(TensorHandle a, TensorHandle mask);
     [LibraryImport(Lib)] public static partial IntPtr zsl_clamp(TensorHandle a, ZslScalar lo, int hasLo, ZslScalar hi, int hasHi);
     [LibraryImport(Lib)] public static partial IntPtr zsl_softmax(TensorHandle a, long dim);
     [LibraryImport(Lib)] public static partial IntPtr zsl_log_softmax(TensorHandle a, long dim);
@@ -91,6 +114,9 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Lib)] public static partial IntPtr zsl_std(TensorHandle a, long* dims, int ndims, int unbiased, int keepdim);
     [LibraryImport(Lib)] public static partial IntPtr zsl_var(TensorHandle a, long* dims, int ndims, int unbiased, int keepdim);
     [LibraryImport(Lib)] public static partial IntPtr zsl_norm(TensorHandle a, double p, long* dims, int ndims, int keepdim);
+    [LibraryImport(Lib)] public static partial IntPtr zsl_logsumexp(TensorHandle a, long* dims, int ndims, int keepdim);
+    [LibraryImport(Lib)] public static partial IntPtr zsl_any(TensorHandle a, long dim, int hasDim, int keepdim);
+    [LibraryImport(Lib)] public static partial IntPtr zsl_all(TensorHandle a, long dim, int hasDim, int keepdim);
     [LibraryImport(Lib)] public static partial IntPtr zsl_prod(TensorHandle a, long dim, int hasDim, int keepdim);
     [LibraryImport(Lib)] public static partial IntPtr zsl_max_all(TensorHandle a);
     [LibraryImport(Lib)] public static partial IntPtr zsl_min_all(TensorHandle a);

@@ -36,7 +36,7 @@ public static class SafeTensors
     public static string DTypeCode(ScalarType type) =>
         Codes.FirstOrDefault(kv => kv.Value == type).Key ?? throw new ArgumentException($"{type} has no safetensors dtype", nameof(type));
 
-    /// <summary>Reads and validates a file.</summary>
+    /// <summary>Reads and validates a file (read whole into memory; up to 2 GB).</summary>
     public static SafeTensorsContent Read(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -48,6 +48,8 @@ public static class SafeTensors
         var n = BinaryPrimitives.ReadUInt64LittleEndian(prefix);
         if (n > (ulong)MaxHeaderBytes) throw new SafeTensorsFormatException(path, 0, $"header length {n} exceeds the {MaxHeaderBytes}-byte bound");
         if ((long)n > length - 8) throw new SafeTensorsFormatException(path, 0, $"header length {n} runs past the end of the {length}-byte file");
+        if (length > Array.MaxLength)
+            throw new NotSupportedException($"{path}: {length} bytes; files larger than {Array.MaxLength} bytes are not supported by this reader");
         var bytes = new byte[length];
         prefix.CopyTo(bytes);
         stream.ReadExactly(bytes.AsSpan(8));
