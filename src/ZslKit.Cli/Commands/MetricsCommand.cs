@@ -1,3 +1,4 @@
+// `zsl metrics`: multi-label and single-label metrics of .npy score files (ZslKit.Metrics; docs/metrics.md).
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
