@@ -61,6 +61,15 @@ public class MetricsCommandTests
     }
 
     [Fact]
+    public void Map_option_selects_the_headline_variant_by_name()
+    {
+        var (code, stdout, _) = Run("multilabel", "--scores", F("ml_scores.npy"), "--labels", F("ml_labels.npy"), "--map", "weighted", "--json");
+        Assert.Equal(0, code);
+        Assert.Equal(Expected.GetProperty("ml").GetProperty("map").GetProperty("weighted").GetDouble(), Json(stdout).GetProperty("map").GetDouble(), 1e-6);
+        Assert.Equal(2, Run("multilabel", "--scores", F("ml_scores.npy"), "--labels", F("ml_labels.npy"), "--map", "median").Code);
+    }
+
+    [Fact]
     public void Singlelabel_json_has_mca_and_gzsl_keys_with_the_reference_values()
     {
         var (code, stdout, _) = Run("singlelabel", "--scores", F("sl_scores.npy"), "--labels", F("sl_labels.npy"), "--seen-classes", F("sl_seen.npy"), "--gamma", "0.5", "--json");

@@ -1,3 +1,4 @@
+// `zsl metrics`: multi-label and single-label metrics of .npy score files (ZslKit.Metrics; docs/metrics.md).
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
@@ -31,18 +32,20 @@ internal static class MetricsCommand
         var labels = new Option<string?>("--labels") { Description = "Labels [N, L] .npy: 1 positive, -1 negative, 0 unannotated." };
         var ks = new Option<string>("--k") { Description = "Comma-separated K values for P/R/F1@K.", DefaultValueFactory = _ => "3,5" };
         var protocol = new Option<string>("--protocol") { Description = "nus (LESA reference, default) or openimages (BiAM).", DefaultValueFactory = _ => "nus" };
+        var map = new Option<string?>("--map") { Description = "mAP variant reported as `map`: all, annotated, annotated-images, weighted (default: the protocol's)." };
         var space = new Option<string?>("--space") { Description = "zsl or gzsl: check the column count against the protocol's label space." };
         var memory = new Option<string>("--memory-mb") { Description = "Memory budget (MB) of the column chunks.", DefaultValueFactory = _ => "512" };
         var json = new Option<bool>("--json") { Description = "Print one line of JSON." };
         var command = new Command("multilabel", "mAP (all variants) and P/R/F1@K of multi-label scores.")
         {
-            scores, labels, ks, protocol, space, memory, json,
+            scores, labels, ks, protocol, map, space, memory, json,
         };
         command.SetAction(parse => Run(parse, () =>
         {
             var s = RequireFile(parse.GetValue(scores), "--scores");
             var y = RequireFile(parse.GetValue(labels), "--labels");
             var proto = MultiLabelProtocol.Parse(parse.GetValue(protocol)!);
+            if (parse.GetValue(map) is { } variant) proto = proto with { Map = MapVariant.Parse(variant) };
             var kList = ParseKs(parse.GetValue(ks)!);
             long budget = ParsePositive(parse.GetValue(memory)!, "--memory-mb") << 20;
             using var source = new NpyMultiLabelSource(s, y);

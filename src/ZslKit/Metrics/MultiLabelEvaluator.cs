@@ -72,7 +72,8 @@ public static class MultiLabelEvaluator
         }
 
         // Passes over label-column chunks: gather columns (column-major), then AP per label in parallel.
-        int chunk = (int)Math.Clamp(options.MemoryBudgetBytes / Math.Max(1, 5L * n), 1, l);
+        // [chunk, n] buffers: at most the budget, and indexable by int (chunk · n ≤ Array.MaxLength)
+        int chunk = (int)Math.Clamp(Math.Min(options.MemoryBudgetBytes / Math.Max(1, 5L * n), Array.MaxLength / Math.Max(1, n)), 1, l);
         var colScores = new float[(long)chunk * n];
         var colLabels = new sbyte[(long)chunk * n];
         var perLabel = new LabelAp[l];

@@ -129,7 +129,9 @@ public sealed class NpyMultiLabelSource : IMultiLabelSource
         {
             ReadExactly(_labelsFile, MemoryMarshal.AsBytes(dest), _lh.DataOffset + (long)start * Cols, _labelsPath);
             if (_lh.DType == NpyDType.UInt8) // 255 would read as -1: reject values above 1 first
-                foreach (ref var b in dest) if ((byte)b > 1) throw new MetricInputException(_labelsPath, $"label {(byte)b} is not one of -1, 0, 1 (uint8 file)");
+                for (int i = 0; i < dest.Length; i++)
+                    if ((byte)dest[i] > 1)
+                        throw new MetricInputException(LabelAt((long)start * Cols + i), $"label {(byte)dest[i]} at row {start + i / Cols}, column {i % Cols} is not one of -1, 0, 1 (uint8 file)");
         }
         else
         {

@@ -169,6 +169,11 @@ public class MultiLabelEvaluatorTests
             Assert.Contains("byte 136", e.Message); // 128-byte header + element 2 of 4 bytes
             Npy.Write<float>(y, [1, -1, 0], 3);
             Assert.Throws<MetricInputException>(() => MultiLabelEvaluator.Evaluate(s, y, k1));
+            Npy.Write<byte>(y, [1, 0, 0, 255], 2, 2); // uint8 255 must not read as -1
+            e = Assert.Throws<MetricInputException>(() => MultiLabelEvaluator.Evaluate(s, y, k1));
+            Assert.Contains("byte 131", e.Message);
+            Npy.Write<byte>(y, [1, 0, 0, 1], 2, 2);
+            Assert.Equal(2, MultiLabelEvaluator.Evaluate(s, y, k1).Labels);
         }
         finally { dir.Delete(true); }
     }
