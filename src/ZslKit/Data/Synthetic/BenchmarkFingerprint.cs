@@ -1,4 +1,5 @@
 // Provenance hash of a synthetic benchmark: SHA-256 over a version tag, the configuration's text and the semantic inputs.
+using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
@@ -16,6 +17,18 @@ internal sealed class BenchmarkFingerprint : IDisposable
         Add(bytes.Length);
         _hash.AppendData(bytes);
         return this;
+    }
+
+    /// <summary>Adds a configuration record's text, formatted with the invariant culture (numbers print the same everywhere).</summary>
+    public BenchmarkFingerprint AddRecord(object record)
+    {
+        var culture = CultureInfo.CurrentCulture;
+        try
+        {
+            CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+            return Add(record.ToString() ?? "");
+        }
+        finally { CultureInfo.CurrentCulture = culture; }
     }
 
     public BenchmarkFingerprint Add(long value)

@@ -71,7 +71,7 @@ public sealed class FineGrainedBenchmark
             _featureMapNonLinear[p] = GaussianMatrix(config.Seed, 4 * (ulong)p + 3, config.FeatureDim * n, 1.0 / Math.Sqrt(n));
         }
         using var fp = new BenchmarkFingerprint();
-        fp.Add("ZslKit.FineGrainedBenchmark/v1").Add(config.ToString());
+        fp.Add("ZslKit.FineGrainedBenchmark/v1").AddRecord(config);
         foreach (var name in attributes.ClassNames.Concat(attributes.AttributeNames)) fp.Add(name);
         foreach (var c in attributes.SeenClasses.Concat(attributes.UnseenClasses).Concat(attributes.AttributePart)) fp.Add(c);
         Fingerprint = fp.Add(attributes.Values).Finish();
@@ -108,6 +108,16 @@ public sealed class FineGrainedBenchmark
     {
         CheckIndex(split, index);
         return Classes(split)[index / ImagesPerClass(split)];
+    }
+
+    /// <summary>The class of every image of a split, in index order.</summary>
+    public int[] ClassLabels(FineGrainedSplit split)
+    {
+        var classes = Classes(split);
+        int per = ImagesPerClass(split);
+        var labels = new int[classes.Count * per];
+        for (int i = 0; i < labels.Length; i++) labels[i] = classes[i / per];
+        return labels;
     }
 
     /// <summary>Class, pose and part boxes (pixels, indexed like <see cref="ClassAttributes.PartNames"/>) of one image.</summary>

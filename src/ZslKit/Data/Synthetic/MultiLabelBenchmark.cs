@@ -41,7 +41,7 @@ public sealed class MultiLabelBenchmark
         (_seenCdf, _unseenCdf) = BuildTopics(config, semantics);
         _meta = [BuildMeta(TrainPool, config.TrainImages), BuildMeta(TestPool, config.TestImages)];
         using var fp = new BenchmarkFingerprint();
-        fp.Add("ZslKit.MultiLabelBenchmark/v1").Add(config.ToString()).Add(semantics.Dim).Add(semantics.SeenCount);
+        fp.Add("ZslKit.MultiLabelBenchmark/v1").AddRecord(config).Add(semantics.Dim).Add(semantics.SeenCount);
         foreach (var name in semantics.Names) fp.Add(name);
         Fingerprint = fp.Add(semantics.Vectors).Finish();
     }

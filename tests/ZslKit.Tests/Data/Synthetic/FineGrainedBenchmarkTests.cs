@@ -76,6 +76,7 @@ public class FineGrainedBenchmarkTests
         Assert.Equal(SmallAttributes.SeenClasses, b.Classes(FineGrainedSplit.Train));
         Assert.Equal(SmallAttributes.UnseenClasses, b.Classes(FineGrainedSplit.TestUnseen));
         Assert.Equal(SmallAttributes.SeenClasses[1], b.ClassOf(FineGrainedSplit.Train, 4)); // class-major order
+        Assert.Equal(Enumerable.Range(0, 12).Select(i => b.ClassOf(FineGrainedSplit.TestUnseen, i)), b.ClassLabels(FineGrainedSplit.TestUnseen));
         Assert.All(Enumerable.Range(0, 12), i => Assert.Contains(b.ClassOf(FineGrainedSplit.TestUnseen, i), SmallAttributes.UnseenClasses));
         Assert.Empty(SmallAttributes.SeenClasses.Intersect(SmallAttributes.UnseenClasses));
         Assert.All(Image(b, FineGrainedSplit.TestSeen, 3), v => Assert.InRange(v, 0f, 1f));

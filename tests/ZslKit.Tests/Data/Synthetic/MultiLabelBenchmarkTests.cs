@@ -60,6 +60,23 @@ public class MultiLabelBenchmarkTests
     }
 
     [Fact]
+    public void The_fingerprint_does_not_depend_on_the_current_culture()
+    {
+        var invariant = Build().Fingerprint;
+        var culture = System.Globalization.CultureInfo.CurrentCulture;
+        try
+        {
+            // With invariant globalization only the invariant culture exists; a custom NumberFormat stands in for e.g. de-DE.
+            var comma = (System.Globalization.CultureInfo)System.Globalization.CultureInfo.InvariantCulture.Clone();
+            comma.NumberFormat.NumberDecimalSeparator = ",";
+            System.Globalization.CultureInfo.CurrentCulture = comma;
+            Assert.Equal("0,5", 0.5.ToString());
+            Assert.Equal(invariant, Build().Fingerprint);
+        }
+        finally { System.Globalization.CultureInfo.CurrentCulture = culture; }
+    }
+
+    [Fact]
     public void Other_semantics_change_the_fingerprint()
     {
         var other = LabelSemantics.StandIn(6, seen: 60, unseen: 15, dim: 32, clusters: 6);
