@@ -83,6 +83,9 @@ public sealed class NotebookBatch(WorkerCommand worker, NotebookBatchOptions opt
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        // Dynamic PGO instruments Roslyn's tier-0 code, which dominates a short-lived worker: ~20% less CPU per cell without it
+        // (docs/benchmarks.md). A value the user set is kept.
+        if (Environment.GetEnvironmentVariable("DOTNET_TieredPGO") is null) psi.Environment["DOTNET_TieredPGO"] = "0";
         foreach (var a in worker.Arguments) psi.ArgumentList.Add(a);
         psi.ArgumentList.Add(job.Input);
         psi.ArgumentList.Add("--out-file");

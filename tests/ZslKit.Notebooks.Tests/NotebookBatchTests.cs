@@ -17,11 +17,11 @@ public class NotebookBatchTests
     {
         var folder = CopyFixtures("hang.ipynb");
         var jobs = NotebookBatch.Plan([Path.Combine(folder, "hang.ipynb")], folder, Path.Combine(folder, "out"));
-        var batch = new NotebookBatch(ZslProcess.Worker, new NotebookBatchOptions { Timeout = TimeSpan.FromSeconds(20) });
+        var batch = new NotebookBatch(ZslProcess.Worker, new NotebookBatchOptions { Timeout = TimeSpan.FromSeconds(30) });
         var result = Assert.Single(await batch.RunAsync(jobs));
         Assert.True(result.TimedOut);
         Assert.Equal(NotebookBatch.TimeoutExitCode, result.ExitCode);
-        Assert.Contains("timed out after 20 s while running code cell 2", result.Message);
+        Assert.Contains("timed out after 30 s while running code cell 2", result.Message);
         // the partial notebook written after cell 1 survives the kill
         var partial = JsonNode.Parse(File.ReadAllText(jobs[0].Output))!;
         Assert.Equal("started\n", FixtureRun.Text(partial["cells"]![0]!["outputs"]![0]!["text"]));

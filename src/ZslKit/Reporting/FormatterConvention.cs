@@ -3,9 +3,12 @@
 // CreateTypeFormatters() returning objects with MimeType, Type and Format(object, TextWriter) — matched by name (convention).
 namespace ZslKit.Reporting;
 
-/// <summary>Names the formatter source of a type (matched by name by .NET Interactive's Formatter).</summary>
+/// <summary>
+/// Names the formatter source of a type (matched by name by .NET Interactive's Formatter). Internal, so a notebook that imports
+/// both ZslKit.Reporting and Microsoft.DotNet.Interactive.Formatting never sees two attributes of this name.
+/// </summary>
 [AttributeUsage(AttributeTargets.Class | AttributeTargets.Struct, AllowMultiple = false, Inherited = true)]
-public sealed class TypeFormatterSourceAttribute(Type formatterSourceType) : Attribute
+internal sealed class TypeFormatterSourceAttribute(Type formatterSourceType) : Attribute
 {
     public Type FormatterSourceType { get; } = formatterSourceType;
 
