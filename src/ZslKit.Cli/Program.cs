@@ -6,5 +6,6 @@ var root = new RootCommand("ZslKit: attention-based zero-shot learning, reproduc
 {
     InfoCommand.Create(),
     NotebooksCommand.Create(),
+    TrainCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();
