@@ -150,6 +150,14 @@ public partial class Tensor : IDisposable
 
     public Tensor contiguous() => Wrap(NativeMethods.zsl_contiguous(Handle));
 
+    /// <summary>Replaces this tensor's data by <paramref name="data"/>'s (as PyTorch's <c>t.data = data</c>), keeping its identity.</summary>
+    public Tensor set_data(Tensor data)
+    {
+        NativeMethods.Check(NativeMethods.zsl_set_data(Handle, torch.Arg(data)));
+        _dim = -1;
+        return this;
+    }
+
     /// <summary>Another tensor object for the same tensor (same storage and autograd identity).</summary>
     public Tensor alias() => Wrap(NativeMethods.zsl_alias(Handle));
 

@@ -75,7 +75,9 @@ public static unsafe partial class torch
     public static Tensor tensor<T>(T[,] data, ScalarType? dtype = null, Device? device = null, bool requires_grad = false) where T : unmanaged
     {
         ArgumentNullException.ThrowIfNull(data);
-        var flat = System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref data[0, 0], data.Length);
+        var flat = data.Length == 0
+            ? ReadOnlySpan<T>.Empty
+            : System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref data[0, 0], data.Length);
         return tensor(flat, [data.GetLongLength(0), data.GetLongLength(1)], dtype, device, requires_grad);
     }
 

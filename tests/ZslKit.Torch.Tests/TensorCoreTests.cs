@@ -54,6 +54,21 @@ public class TensorCoreTests
     }
 
     [Fact]
+    public void Two_dimensional_arrays_and_scalars_become_tensors_of_their_shape()
+    {
+        using var scope = torch.NewDisposeScope();
+        var m = torch.tensor(new float[,] { { 1, 2, 3 }, { 4, 5, 6 } });
+        Assert.Equal([2L, 3L], m.shape);
+        Assert.Equal(new float[] { 1, 2, 3, 4, 5, 6 }, m.ToArray<float>());
+        Assert.Equal([0L, 3L], torch.tensor(new double[0, 3]).shape);
+        var s = torch.tensor(2.5);
+        Assert.Empty(s.shape);
+        Assert.Equal(ScalarType.Float64, s.dtype);
+        Assert.Equal(ScalarType.Float32, torch.tensor(new long[] { 1, 2 }, dtype: torch.float32).dtype);
+        Assert.True(torch.tensor(new double[] { 1, 2 }, dtype: torch.float32, requires_grad: true).requires_grad);
+    }
+
+    [Fact]
     public void Factories_make_the_requested_shapes_and_values()
     {
         using var scope = torch.NewDisposeScope();
@@ -148,7 +163,7 @@ public class TensorCoreTests
     }
 
     [Fact]
-    public async Task No_grad_scope_is_thread_local_and_restores_on_dispose()
+    public void No_grad_scope_is_thread_local_and_restores_on_dispose()
     {
         using var scope = torch.NewDisposeScope();
         var x = torch.ones([2], requires_grad: true);
@@ -162,8 +177,15 @@ public class TensorCoreTests
         }
         Assert.True(torch.is_grad_enabled());
         Assert.True((x * 2).requires_grad);
+        // Another thread keeps its own grad mode (a plain thread: scopes and grad mode must not cross an await).
+        var otherThreadEnabled = false;
         using (torch.no_grad())
-            Assert.True(await Task.Factory.StartNew(torch.is_grad_enabled, TaskCreationOptions.LongRunning));
+        {
+            var thread = new Thread(() => otherThreadEnabled = torch.is_grad_enabled());
+            thread.Start();
+            thread.Join();
+        }
+        Assert.True(otherThreadEnabled);
     }
 
     [Fact]

@@ -81,7 +81,9 @@ ZSL_API zsl_tensor* zsl_eye(int64_t n, int64_t m, int32_t dtype, int32_t dt, int
 ZSL_API zsl_tensor* zsl_zeros_like(const zsl_tensor* t);
 ZSL_API zsl_tensor* zsl_ones_like(const zsl_tensor* t);
 ZSL_API zsl_tensor* zsl_to(const zsl_tensor* t, int32_t dtype, int32_t device_type, int32_t device_index, int32_t copy);
-ZSL_API zsl_tensor* zsl_alias(const zsl_tensor* t);  // another handle on the same tensor (autograd identity kept)
+ZSL_API zsl_tensor* zsl_alias(const zsl_tensor* t);
+// Replaces t's data (like PyTorch's `param.data = new`): t keeps its identity, requires_grad and grad slot.
+ZSL_API int32_t zsl_set_data(const zsl_tensor* t, const zsl_tensor* data);  // another handle on the same tensor (autograd identity kept)
 ZSL_API zsl_tensor* zsl_detach(const zsl_tensor* t);
 ZSL_API zsl_tensor* zsl_clone(const zsl_tensor* t);
 ZSL_API zsl_tensor* zsl_contiguous(const zsl_tensor* t);

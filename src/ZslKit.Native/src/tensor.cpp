@@ -92,6 +92,7 @@ ZSL_API zsl_tensor* zsl_to(const zsl_tensor* t, int32_t dtype, int32_t device_ty
   ZSL_CATCH(nullptr)
 }
 ZSL_OP(zsl_alias(const zsl_tensor* t), T(t))
+ZSL_INPLACE(zsl_set_data(const zsl_tensor* t, const zsl_tensor* data), const_cast<at::Tensor&>(T(t)).set_data(T(data)))
 ZSL_OP(zsl_detach(const zsl_tensor* t), T(t).detach())
 ZSL_OP(zsl_clone(const zsl_tensor* t), T(t).clone())
 ZSL_OP(zsl_contiguous(const zsl_tensor* t), T(t).contiguous())

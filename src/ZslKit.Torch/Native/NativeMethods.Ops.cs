@@ -21,6 +21,7 @@ internal static unsafe partial class NativeMethods
     // ---- conversion and views
     [LibraryImport(Lib)] public static partial IntPtr zsl_to(TensorHandle t, int dtype, int deviceType, int deviceIndex, int copy);
     [LibraryImport(Lib)] public static partial IntPtr zsl_alias(TensorHandle t);
+    [LibraryImport(Lib)] public static partial int zsl_set_data(TensorHandle t, TensorHandle data);
     [LibraryImport(Lib)] public static partial IntPtr zsl_detach(TensorHandle t);
     [LibraryImport(Lib)] public static partial IntPtr zsl_clone(TensorHandle t);
     [LibraryImport(Lib)] public static partial IntPtr zsl_contiguous(TensorHandle t);
