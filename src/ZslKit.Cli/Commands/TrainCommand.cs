@@ -5,6 +5,7 @@ using System.CommandLine;
 using System.Globalization;
 using Spectre.Console;
 using ZslKit.Experiments.Config;
+using ZslKit.Experiments.Demo;
 using ZslKit.Experiments.Runs;
 using ZslKit.Experiments.Training;
 
@@ -15,6 +16,7 @@ internal static class TrainCommand
 {
     public static Command Create()
     {
+        LinearDemoMethod.Register();
         var method = new Argument<string>("method") { Description = "Registered method name (zsl train --list shows them)." , Arity = ArgumentArity.ZeroOrOne };
         var config = new Option<string?>("--config", "-c") { Description = "Config JSON file (replaces the method's defaults)." };
         var set = new Option<string[]>("--set", "-s")
@@ -64,7 +66,7 @@ internal static class TrainCommand
             }
             catch (Exception e) when (e is ArgumentException or IOException or FormatException)
             {
-                Console.Error.WriteLine($"zsl train: {e.Message}");
+                Console.Error.WriteLine($"zsl train: {Clean(e)}");
                 return 2;
             }
             var runsRoot = parse.GetValue(runs)!;
@@ -81,7 +83,7 @@ internal static class TrainCommand
             if (entry is null)
             {
                 try { MethodRegistry.Get(name); }
-                catch (ArgumentException e) { Console.Error.WriteLine($"zsl train: {e.Message}"); }
+                catch (ArgumentException e) { Console.Error.WriteLine($"zsl train: {Clean(e)}"); }
                 return 2;
             }
             var records = new List<RunRecord>();
@@ -101,6 +103,10 @@ internal static class TrainCommand
         });
         return command;
     }
+
+    /// <summary>The message without .NET's " (Parameter 'x')" suffix.</summary>
+    private static string Clean(Exception e) =>
+        e is ArgumentException { ParamName: { } p } ? e.Message.Replace($" (Parameter '{p}')", "", StringComparison.Ordinal) : e.Message;
 
     private static List<int> ParseSeeds(string? text, int fallback)
     {

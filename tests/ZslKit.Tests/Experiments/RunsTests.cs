@@ -125,3 +125,30 @@ public sealed class RunsTests : IDisposable
         Assert.Contains("line 2, column 'train_loss'", e.Message);
     }
 }
+
+[Collection("torch-global-state")]
+public sealed class LinearDemoMethodTests : IDisposable
+{
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "zslkit-demo-" + Guid.NewGuid().ToString("N")[..8]);
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_root)) Directory.Delete(_root, recursive: true);
+    }
+
+    [Fact]
+    public void The_demo_method_is_registered_and_learns_its_synthetic_labels()
+    {
+        ZslKit.Experiments.Demo.LinearDemoMethod.Register();
+        var entry = MethodRegistry.Get("linear-demo");
+        var config = ConfigJson.ApplyOverrides(entry.Defaults, ["training.epochs=8", "dataset.size=256"]);
+        var run = entry.Run(config, new RunOptions(_root));
+        Assert.Equal("Completed", run.Final.Stop);
+        Assert.True(run.Synthetic);
+        // A linear scorer can represent the generating map: test mAP far above the positive rate (about 0.5 here).
+        Assert.True(run.Final.Test["map"] > 0.85, $"test mAP {run.Final.Test["map"]}");
+        Assert.StartsWith("linear-demo synthetic n=256", run.Provenance!.Dataset);
+        var e = Assert.Throws<ArgumentException>(() => MethodRegistry.Get("nope"));
+        Assert.Contains("linear-demo", e.Message);
+    }
+}

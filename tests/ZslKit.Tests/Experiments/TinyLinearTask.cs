@@ -37,6 +37,16 @@ internal sealed class TinyLinearTask : ITrainingTask<(Tensor X, Tensor Y)>, ITra
         }
     }
 
+    /// <summary>Given data X [n, d], Y [n, l] (0/1) and initial parameters W0 [d, l], b0 [l]; no test split.</summary>
+    public TinyLinearTask(float[] x, float[] y, int n, int d, int l, float[] w0, float[] b0)
+    {
+        (_d, _l, _x, _y) = (d, l, x, y);
+        (_testX, _testY, _testLabels) = ([], [], []);
+        TrainingExamples = n;
+        _w = torch.tensor(w0.AsSpan(), [d, l]).DetachFromDisposeScope().requires_grad_();
+        _b = torch.tensor(b0.AsSpan(), [l]).DetachFromDisposeScope().requires_grad_();
+    }
+
     public double Dropout { get; }
     /// <summary>Global loss-call number (1-based) at which the loss is replaced by NaN (0 = never).</summary>
     public int NanAtCall { get; set; }
@@ -50,7 +60,7 @@ internal sealed class TinyLinearTask : ITrainingTask<(Tensor X, Tensor Y)>, ITra
     public int TrainingExamples { get; }
     public IDatasetFingerprint Dataset => this;
     public string DatasetDescription => $"tiny-linear n={TrainingExamples} d={_d} l={_l} seed={_dataSeed}";
-    public string Fingerprint() => Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(DatasetDescription)))[..16];
+    public string Fingerprint => Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(DatasetDescription)))[..16];
 
     public IReadOnlyList<KeyValuePair<string, Tensor>> NamedParameters() => [new("w", _w), new("b", _b)];
     public void SetTraining(bool training) => Training = training;

@@ -15,10 +15,13 @@ public sealed record OptimizerConfig(string Name = "sgd", double Lr = 0.1, doubl
     double Alpha = 0.99, double Beta1 = 0.9, double Beta2 = 0.999, double Eps = 1e-8);
 
 /// <summary>How the learning rate changes between epochs.</summary>
-/// <param name="Kind">"constant"; "step" (× Factor every StepEpochs); "moving-average" (× Factor when the moving average
-/// of the validation metric over Window epochs drops below its previous value: LESA's rule).</param>
+/// <param name="Kind">"constant"; "step" (× Factor every StepEpochs); "moving-average" (× Factor when the mean of the
+/// validation metric over the last Window epochs is worse than over the Window epochs before); "lesa" (the LESA
+/// reference rule: × Factor when an exponential moving average with SignalStrength drops, then wait Patience epochs,
+/// and only while lr ≥ initial lr · LimitScale).</param>
 /// <param name="MinLr">The learning rate never goes below this.</param>
-public sealed record ScheduleConfig(string Kind = "constant", double Factor = 0.8, int StepEpochs = 10, int Window = 3, double MinLr = 0.0);
+public sealed record ScheduleConfig(string Kind = "constant", double Factor = 0.8, int StepEpochs = 10, int Window = 3, double MinLr = 0.0,
+    double SignalStrength = 0.3, int Patience = 2, double LimitScale = 1e-3);
 
 /// <summary>Training length, validation hold-out and model selection.</summary>
 /// <param name="ValidationFraction">Part of the <em>training</em> examples held out for validation (never the test set).</param>
@@ -92,7 +95,9 @@ public sealed record ExperimentConfig(
         var o = c.Optimizer!;
         if (!(o.Lr > 0)) Fail("optimizer.lr", $"{o.Lr} must be > 0");
         var s = c.Schedule!;
-        if (s.Kind is not ("constant" or "step" or "moving-average")) Fail("schedule.kind", $"'{s.Kind}' is not constant, step or moving-average");
+        if (s.Kind is not ("constant" or "step" or "moving-average" or "lesa")) Fail("schedule.kind", $"'{s.Kind}' is not constant, step, moving-average or lesa");
+        if (s.SignalStrength is <= 0 or > 1) Fail("schedule.signalStrength", $"{s.SignalStrength} must be in (0, 1]");
+        if (s.Patience < 0) Fail("schedule.patience", $"{s.Patience} must be >= 0");
         if (!(s.Factor > 0)) Fail("schedule.factor", $"{s.Factor} must be > 0");
         if (s.StepEpochs < 1) Fail("schedule.stepEpochs", $"{s.StepEpochs} must be >= 1");
         if (s.Window < 1) Fail("schedule.window", $"{s.Window} must be >= 1");

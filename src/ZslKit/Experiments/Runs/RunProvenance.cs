@@ -32,7 +32,7 @@ public sealed record RunProvenance(
             torch.LibTorchVersion.ToString(),
             cuda, cuda ? torch.cuda.device_count() : 0, null,
             dev.ToString(), dev.type == DeviceType.CPU ? CpuName() : dev.ToString(),
-            dataset?.DatasetDescription, dataset?.Fingerprint(),
+            dataset?.DatasetDescription, dataset?.Fingerprint,
             Environment.MachineName, RuntimeInformation.OSDescription, RuntimeInformation.FrameworkDescription,
             torch.get_num_threads(), DateTimeOffset.UtcNow, null);
     }

@@ -21,8 +21,9 @@ public interface IDatasetFingerprint
     /// <summary>A short human description ("NUS-WIDE 81 unseen labels", "synthetic-linear n=512 seed 0").</summary>
     string DatasetDescription { get; }
 
-    /// <summary>A stable content fingerprint (e.g. a hash of the generator parameters or of the files).</summary>
-    string Fingerprint();
+    /// <summary>A stable content fingerprint (e.g. a hash of the generator parameters or of the files); the same shape as
+    /// the synthetic benchmarks' <c>Fingerprint</c> property.</summary>
+    string Fingerprint { get; }
 }
 
 /// <summary>A method's training problem. Example indices 0..TrainingExamples-1 refer to the <em>training</em> split only;

@@ -4,14 +4,18 @@ using ZslKit.Experiments.Config;
 
 namespace ZslKit.Experiments.Training;
 
-/// <summary>Serialisable schedule state: the current rate and the validation metrics seen so far.</summary>
-public sealed record LrScheduleState(double LearningRate, List<double> Metrics);
+/// <summary>Serialisable schedule state: the current rate, the validation metrics seen so far, and the "lesa" rule's
+/// moving average and wait counter.</summary>
+public sealed record LrScheduleState(double LearningRate, List<double> Metrics, double Average = 0, int Wait = 0);
 
 /// <summary>
 /// Computes the learning rate for the next epoch from the validation metric of the epoch just finished.
 /// moving-average: with W = Window and m_t the metric after epoch t, MA_t = mean(m_{t-W+1..t}); once t ≥ W+1 epochs
 /// are seen, the rate is multiplied by Factor whenever MA_t is worse than MA_{t-1} ("worse" = smaller when the metric is
-/// maximised, larger when minimised). step: rate = Lr·Factor^⌊epochs/StepEpochs⌋. The rate never goes below MinLr.
+/// maximised, larger when minimised). step: rate = Lr·Factor^⌊epochs/StepEpochs⌋. lesa (hbdat/cvpr20_LESA core/utils.py,
+/// LearningRate.adapt; the same rule as ZslKit.Torch.Optim.LesaPlateauDecay): with x the metric (negated when minimised),
+/// a_old ← a, a ← (1−s)·a + s·x (a starts at 0); if a &lt; a_old and the wait counter m ≤ 0 and rate ≥ Lr·LimitScale, the
+/// rate is multiplied by Factor and m ← Patience; m then decreases by one each epoch. The rate never goes below MinLr.
 /// </summary>
 public sealed class LrSchedule
 {
@@ -53,8 +57,22 @@ public sealed class LrSchedule
                     if (worse) lr *= _config.Factor;
                 }
                 break;
+            case "lesa":
+                if (metric is { } x && double.IsFinite(x))
+                {
+                    if (!_maximize) x = -x;
+                    double old = State.Average, avg = old * (1 - _config.SignalStrength) + x * _config.SignalStrength;
+                    int wait = State.Wait;
+                    if (avg < old && wait <= 0 && lr >= _initial * _config.LimitScale)
+                    {
+                        lr *= _config.Factor;
+                        wait = _config.Patience;
+                    }
+                    State = State with { Average = avg, Wait = wait - 1 };
+                }
+                break;
             default:
-                throw new ArgumentException($"schedule.kind '{_config.Kind}' is not constant, step or moving-average");
+                throw new ArgumentException($"schedule.kind '{_config.Kind}' is not constant, step, moving-average or lesa");
         }
         _epochs++;
         if (_config.Kind == "step") lr = _initial * Math.Pow(_config.Factor, Math.Floor((double)_epochs / _config.StepEpochs));
@@ -68,7 +86,7 @@ public sealed class LrSchedule
     /// <summary>Restores a saved state (and the number of epochs it has seen).</summary>
     public void Load(LrScheduleState state, int epochsSeen)
     {
-        State = new LrScheduleState(state.LearningRate, [.. state.Metrics]);
+        State = state with { Metrics = [.. state.Metrics] };
         _epochs = epochsSeen;
     }
 }
