@@ -51,7 +51,7 @@ public static class ExperimentRunner
         var progress = new MetricsFileProgress(Path.Combine(folder, RunRecord.MetricsFile), options.Progress ?? NullProgress.Instance);
         var trainer = new Trainer<TBatch>(s.Task, s.Optimizer, config, progress);
         var started = DateTime.UtcNow;
-        var result = trainer.Fit(checkpoints, resume: options.Resume);
+        var result = trainer.Fit(checkpoints, resume: options.Resume && Checkpoint.List(checkpoints).Count > 0);
 
         IReadOnlyDictionary<string, double> test = new Dictionary<string, double>();
         if (result.Stop != StopReason.NonFiniteLoss)
