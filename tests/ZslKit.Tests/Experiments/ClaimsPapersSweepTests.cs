@@ -89,6 +89,21 @@ public sealed class ClaimsPapersSweepTests : IDisposable
         Assert.Null(synthetic.Format(synthetic.Rows[0]).Delta);
     }
 
+    [Fact]
+    public void A_paper_table_joins_the_seed_mean_of_runs_and_labels_synthetic_runs()
+    {
+        var t = PaperTable.Load(WriteTable(Header + "Table 9,NUS-WIDE,ZS,Demo,mAP,0.30,test\n"));
+        var synthetic = t.Compare("Demo", [Run(10, 0, 0.20), Run(10, 1, 0.30)]);
+        Assert.Equal(DatasetKind.Synthetic, synthetic.Provenance.Kind);
+        Assert.Equal(0, synthetic.Provenance.Seed);
+        Assert.Contains("seeds 0,1, mean", synthetic.Provenance.Config);
+        Assert.Equal(("0.30", "0.25", null), synthetic.Format(synthetic.Rows[0]));
+        var real = t.Compare("Demo", [Run(10, 0, 0.20, synthetic: false), Run(10, 1, 0.30, synthetic: false)]);
+        Assert.Equal(("0.30", "0.25", "-0.05"), real.Format(real.Rows[0]));
+        var e = Assert.Throws<ArgumentException>(() => t.Compare("Demo", [Run(10, 0, 0.2), Run(1, 0, 0.3)]));
+        Assert.Contains("2 configurations", e.Message);
+    }
+
     [Theory]
     [InlineData("table,dataset,method\n", "line 1: header")]
     [InlineData(Header + "T1,N,ZS,M,mAP,abc,src\n", "line 2: value 'abc' is not a number")]

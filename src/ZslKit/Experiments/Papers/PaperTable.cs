@@ -5,6 +5,7 @@
 //   table,dataset,setting,method,metric,value,source
 // one row per printed number; value is copied exactly as printed (its decimals set the display precision).
 using System.Globalization;
+using ZslKit.Experiments.Runs;
 using ZslKit.Reporting;
 
 namespace ZslKit.Experiments.Papers;
@@ -81,19 +82,42 @@ public sealed class PaperTable
 
     /// <summary>
     /// "Reported | Ours | Δ" for one method of this table: each reported row of <paramref name="method"/> (optionally one
-    /// dataset) next to our value for (setting, metric) from <paramref name="ours"/> (keys "setting/metric" or "metric").
+    /// dataset) next to our value for (setting, metric) from <paramref name="ours"/> (keys "setting/metric" or "metric",
+    /// compared case-insensitively: our "zs/map" matches the paper's ZS / mAP).
     /// Δ is shown only when <paramref name="provenance"/> is real data (PaperComparison's rule).
     /// </summary>
     public PaperComparison Compare(string method, IReadOnlyDictionary<string, double> ours, Provenance provenance, string? dataset = null,
         string? oursLabel = null)
     {
         var cmp = new PaperComparison(Paper, provenance);
+        var byName = new Dictionary<string, double>(ours, StringComparer.OrdinalIgnoreCase);
         foreach (var r in Rows.Where(r => r.Method == method && (dataset is null || r.Dataset == dataset)))
         {
-            double? mine = ours.TryGetValue($"{r.Setting}/{r.Metric}", out var a) ? a : ours.TryGetValue(r.Metric, out var b) ? b : null;
+            double? mine = byName.TryGetValue($"{r.Setting}/{r.Metric}", out var a) ? a : byName.TryGetValue(r.Metric, out var b) ? b : null;
             cmp.Add(oursLabel ?? r.Method, $"{r.Dataset} {r.Setting}".Trim(), r.Metric, r.Value, mine);
         }
         return cmp;
+    }
+
+    /// <summary>
+    /// "Reported | Ours | Δ" from finished runs of one configuration (seeds aggregated to their mean test metrics). The
+    /// provenance names the runs' dataset, whether it is synthetic (then no Δ), the seed-group key, the seeds and the commit.
+    /// Throws when the runs are not one configuration apart from the seed.
+    /// </summary>
+    public PaperComparison Compare(string method, IReadOnlyList<RunRecord> runs, string? dataset = null, string? oursLabel = null)
+    {
+        var group = SeedAggregate.Aggregate(runs) switch
+        {
+            [var g] => g,
+            var gs => throw new ArgumentException($"Compare: the runs form {gs.Count} configurations (seeds aside); pass the runs of one", nameof(runs)),
+        };
+        var ours = group.Test.ToDictionary(kv => kv.Key, kv => kv.Value.Mean);
+        var commits = runs.Select(r => r.Provenance?.GitCommit).Distinct().ToList();
+        var commit = commits is [{ } c] ? c[..Math.Min(12, c.Length)] : commits.Count > 1 ? "several" : "unknown";
+        var d = group.Config.DatasetOrDefault;
+        var provenance = new Provenance(d.Name, group.Synthetic ? DatasetKind.Synthetic : DatasetKind.Real,
+            $"{group.GroupKey} (seeds {string.Join(",", group.Seeds)}, mean)", group.Seeds[0], commit);
+        return Compare(method, ours, provenance, dataset, oursLabel);
     }
 
     private static string[] Split(string line, string path, int lineNo)
