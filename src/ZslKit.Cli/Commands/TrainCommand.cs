@@ -1,0 +1,158 @@
+// TrainCommand.cs - `zsl train <method>`: resolves a config (method defaults, optional --config file, --set overrides),
+// runs it for each seed into artifacts/runs/<paper>/<experiment>/<run-id>/ and prints the mean ± std over seeds.
+// Progress is a Spectre.Console bar on an interactive terminal and plain periodic lines when output is redirected.
+using System.CommandLine;
+using System.Globalization;
+using Spectre.Console;
+using ZslKit.Experiments.Config;
+using ZslKit.Experiments.Demo;
+using ZslKit.Experiments.Runs;
+using ZslKit.Experiments.Training;
+
+namespace ZslKit.Cli.Commands;
+
+/// <summary>`zsl train`: one method, one config, one or more seeds.</summary>
+internal static class TrainCommand
+{
+    public static Command Create()
+    {
+        LinearDemoMethod.Register();
+        var method = new Argument<string>("method") { Description = "Registered method name (zsl train --list shows them)." , Arity = ArgumentArity.ZeroOrOne };
+        var config = new Option<string?>("--config", "-c") { Description = "Config JSON file (replaces the method's defaults)." };
+        var set = new Option<string[]>("--set", "-s")
+        {
+            Description = "key=value override of a config field (dotted path, e.g. training.epochs=5, lossWeights.rel=0.5); repeatable.",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var seeds = new Option<string?>("--seeds") { Description = "Comma-separated seeds (default: the config's seed)." };
+        var runs = new Option<string>("--runs")
+        {
+            Description = "Folder for run folders.",
+            DefaultValueFactory = _ => Path.Combine("artifacts", "runs"),
+        };
+        var force = new Option<bool>("--force") { Description = "Redo finished runs." };
+        var noResume = new Option<bool>("--no-resume") { Description = "Start over instead of resuming from a checkpoint." };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Print the resolved config, its hash and run folder; train nothing." };
+        var list = new Option<bool>("--list") { Description = "List the registered methods." };
+
+        var command = new Command("train", "Train a method from its config into a run folder (config, provenance, metrics, checkpoints).")
+        {
+            method, config, set, seeds, runs, force, noResume, dryRun, list,
+        };
+        command.SetAction(parse =>
+        {
+            if (parse.GetValue(list))
+            {
+                var all = MethodRegistry.All;
+                if (all.Count == 0) Console.WriteLine("no methods registered yet");
+                foreach (var m in all) Console.WriteLine($"{m.Name,-16} {m.Description}");
+                return 0;
+            }
+            var name = parse.GetValue(method);
+            if (string.IsNullOrWhiteSpace(name))
+            {
+                Console.Error.WriteLine("zsl train: name a method (zsl train --list shows them)");
+                return 2;
+            }
+            ExperimentConfig resolved;
+            MethodEntry? entry = MethodRegistry.All.FirstOrDefault(m => string.Equals(m.Name, name, StringComparison.OrdinalIgnoreCase));
+            List<int> seedList;
+            try
+            {
+                var path = parse.GetValue(config);
+                var baseConfig = path is not null ? ConfigJson.Load(path) : entry?.Defaults ?? new ExperimentConfig(Method: name);
+                resolved = ConfigJson.ApplyOverrides(baseConfig with { Method = name }, parse.GetValue(set) ?? []).Validate();
+                seedList = ParseSeeds(parse.GetValue(seeds), resolved.Seed);
+            }
+            catch (Exception e) when (e is ArgumentException or IOException or FormatException)
+            {
+                Console.Error.WriteLine($"zsl train: {Clean(e)}");
+                return 2;
+            }
+            var runsRoot = parse.GetValue(runs)!;
+            if (parse.GetValue(dryRun))
+            {
+                Console.WriteLine(ConfigJson.Serialize(resolved));
+                foreach (var s in seedList)
+                {
+                    var c = resolved with { Seed = s };
+                    Console.WriteLine($"seed {s}: hash {ConfigJson.Hash(c)} -> {RunRecord.FolderFor(runsRoot, c)}");
+                }
+                return 0;
+            }
+            if (entry is null)
+            {
+                try { MethodRegistry.Get(name); }
+                catch (ArgumentException e) { Console.Error.WriteLine($"zsl train: {Clean(e)}"); }
+                return 2;
+            }
+            var records = new List<RunRecord>();
+            foreach (var s in seedList)
+            {
+                var c = resolved with { Seed = s };
+                var record = WithProgress(progress => entry.Run(c, new RunOptions(runsRoot, progress, Resume: !parse.GetValue(noResume),
+                    Force: parse.GetValue(force))));
+                Console.WriteLine($"seed {s}: {record.Final.Stop} -> {record.Folder}");
+                if (record.Final.Message is { } msg) Console.WriteLine($"  {msg}");
+                records.Add(record);
+            }
+            foreach (var g in SeedAggregate.Aggregate(records))
+                foreach (var (metric, summary) in g.Test)
+                    Console.WriteLine($"test {metric}: {summary.Format(4)} over {summary.Count} seed(s){(g.Synthetic ? " [synthetic data]" : "")}");
+            return records.Any(r => r.Final.Stop == nameof(StopReason.NonFiniteLoss)) ? 1 : 0;
+        });
+        return command;
+    }
+
+    /// <summary>The message without .NET's " (Parameter 'x')" suffix.</summary>
+    private static string Clean(Exception e) =>
+        e is ArgumentException { ParamName: { } p } ? e.Message.Replace($" (Parameter '{p}')", "", StringComparison.Ordinal) : e.Message;
+
+    private static List<int> ParseSeeds(string? text, int fallback)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return [fallback];
+        return text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(s => int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v
+                : throw new FormatException($"--seeds: '{s}' is not an integer")).ToList();
+    }
+
+    /// <summary>Runs <paramref name="run"/> with a Spectre progress bar when the terminal is interactive, plain lines otherwise.</summary>
+    private static RunRecord WithProgress(Func<ITrainingProgress, RunRecord> run)
+    {
+        if (!AnsiConsole.Profile.Capabilities.Interactive || Console.IsOutputRedirected)
+            return run(new PlainProgress(Console.Out));
+        RunRecord? result = null;
+        AnsiConsole.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+            .Start(ctx => result = run(new SpectreProgress(ctx)));
+        return result!;
+    }
+
+    /// <summary>One bar over all steps; its description shows epoch, last loss and the validation selection metric.</summary>
+    private sealed class SpectreProgress(ProgressContext ctx) : ITrainingProgress
+    {
+        private ProgressTask? _task;
+        private int _epochs, _steps;
+        private string _metric = "";
+
+        public void OnStart(int startEpoch, int epochs, int stepsPerEpoch)
+        {
+            (_epochs, _steps) = (epochs, stepsPerEpoch);
+            _task = ctx.AddTask("training", maxValue: Math.Max(1, (double)(epochs - startEpoch) * stepsPerEpoch));
+        }
+
+        public void OnStep(int epoch, int step, double loss)
+        {
+            if (_task is null) return;
+            _task.Increment(1);
+            _task.Description = Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+                $"epoch {epoch + 1}/{_epochs} step {step + 1}/{_steps} loss {loss:F4}{_metric}"));
+        }
+
+        public void OnEpoch(EpochRecord record, string selectionMetric) =>
+            _metric = record.Validation.TryGetValue(selectionMetric, out var v) ? string.Create(CultureInfo.InvariantCulture, $" val {selectionMetric} {v:F4}") : "";
+
+        public void OnMessage(string message) => AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(message)}[/]");
+    }
+}

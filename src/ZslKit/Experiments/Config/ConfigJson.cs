@@ -1,0 +1,139 @@
+// ConfigJson.cs - JSON reading/writing of experiment configs, "key=value" overrides (CLI --set, notebook parameters)
+// and the config hash that names run folders and keys the sweep cache.
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+
+namespace ZslKit.Experiments.Config;
+
+/// <summary>Serialises <see cref="ExperimentConfig"/> (camelCase JSON) and applies dotted-path overrides.</summary>
+public static class ConfigJson
+{
+    /// <summary>The serializer options used for every config and run file (camelCase, indented, strict on unknown fields).</summary>
+    public static JsonSerializerOptions Options { get; } = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        WriteIndented = true,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+    };
+
+    public static string Serialize(ExperimentConfig config) => JsonSerializer.Serialize(config.Normalized(), Options);
+
+    /// <summary>Parses a config; <paramref name="source"/> (a file name) appears in error messages.</summary>
+    public static ExperimentConfig Deserialize(string json, string source = "config")
+    {
+        try
+        {
+            return (JsonSerializer.Deserialize<ExperimentConfig>(json, Options)
+                    ?? throw new ArgumentException($"{source}: the JSON is null, not a config object")).Normalized();
+        }
+        catch (JsonException e)
+        {
+            throw new ArgumentException($"{source}: not a valid experiment config ({e.Message})", nameof(json), e);
+        }
+    }
+
+    public static ExperimentConfig Load(string path) => Deserialize(File.ReadAllText(path), path);
+
+    /// <summary>
+    /// Applies overrides "a.b=value" (paths are camelCase or case-insensitive field names; the value is parsed as JSON
+    /// when possible — numbers, true/false, null, objects — otherwise taken as a string). Map entries (lossWeights,
+    /// options) may be added; any other unknown path throws, listing the fields that exist there.
+    /// </summary>
+    public static ExperimentConfig ApplyOverrides(ExperimentConfig config, IEnumerable<string> assignments)
+    {
+        var root = JsonNode.Parse(Serialize(config))!.AsObject();
+        foreach (var assignment in assignments)
+        {
+            var eq = assignment.IndexOf('=');
+            if (eq <= 0) throw new ArgumentException($"override '{assignment}' is not key=value", nameof(assignments));
+            Set(root, assignment[..eq].Trim(), ParseValue(assignment[(eq + 1)..].Trim()), assignment);
+        }
+        return Deserialize(root.ToJsonString(), "overrides");
+    }
+
+    /// <summary>Applies overrides given as a dictionary (notebook parameters): values are formatted invariantly.</summary>
+    public static ExperimentConfig ApplyOverrides(ExperimentConfig config, IReadOnlyDictionary<string, object?> values) =>
+        ApplyOverrides(config, values.Select(kv => $"{kv.Key}={FormatValue(kv.Value)}"));
+
+    private static string FormatValue(object? v) => v switch
+    {
+        null => "null",
+        bool b => b ? "true" : "false",
+        string s => s,
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => v.ToString() ?? "null",
+    };
+
+    private static JsonNode? ParseValue(string text)
+    {
+        try { return JsonNode.Parse(text); }
+        catch (JsonException) { return JsonValue.Create(text); }
+    }
+
+    private static void Set(JsonObject root, string path, JsonNode? value, string assignment)
+    {
+        var parts = path.Split('.');
+        JsonObject node = root;
+        bool inMap = false;
+        for (int i = 0; i < parts.Length; i++)
+        {
+            var key = Resolve(node, parts[i]);
+            bool last = i == parts.Length - 1;
+            bool isMap = !inMap && (key is "lossWeights" or "options");
+            if (key is null)
+            {
+                if (!inMap)
+                    throw new ArgumentException($"override '{assignment}': no field '{parts[i]}' in " +
+                        $"{(i == 0 ? "the config" : string.Join('.', parts[..i]))} (fields: {string.Join(", ", node.Select(p => p.Key))})", nameof(path));
+                key = parts[i];
+            }
+            if (last)
+            {
+                if (node[key] is JsonObject && !isMap && value is not JsonObject)
+                    throw new ArgumentException($"override '{assignment}': '{path}' is a section; set one of its fields " +
+                        $"({string.Join(", ", ((JsonObject)node[key]!).Select(p => path + "." + p.Key))})", nameof(path));
+                node[key] = value?.DeepClone();
+                return;
+            }
+            if (node[key] is not JsonObject child)
+            {
+                if (!inMap && !isMap)
+                    throw new ArgumentException($"override '{assignment}': '{string.Join('.', parts[..(i + 1)])}' is a value, not a section", nameof(path));
+                child = new JsonObject();
+                node[key] = child;
+            }
+            inMap |= isMap;
+            node = child;
+        }
+    }
+
+    private static string? Resolve(JsonObject node, string name)
+    {
+        if (node.ContainsKey(name)) return name;
+        foreach (var p in node)
+            if (string.Equals(p.Key, name, StringComparison.OrdinalIgnoreCase)) return p.Key;
+        return null;
+    }
+
+    /// <summary>Canonical JSON (sorted keys, no whitespace): equal configs give equal text.</summary>
+    public static string Canonical(ExperimentConfig config) => Canonical(JsonNode.Parse(Serialize(config)));
+
+    private static string Canonical(JsonNode? node) => node switch
+    {
+        null => "null",
+        JsonObject o => "{" + string.Join(",", o.OrderBy(p => p.Key, StringComparer.Ordinal)
+            .Select(p => JsonSerializer.Serialize(p.Key) + ":" + Canonical(p.Value))) + "}",
+        JsonArray a => "[" + string.Join(",", a.Select(Canonical)) + "]",
+        _ => node.ToJsonString(),
+    };
+
+    /// <summary>The first 16 hex digits of SHA-256 over the canonical JSON: a run's identity.</summary>
+    public static string Hash(ExperimentConfig config) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Canonical(config))))[..16];
+}

@@ -1,0 +1,79 @@
+// RunProvenance.cs - where a run's numbers came from: source commit, engine and libtorch versions, CUDA, device,
+// dataset fingerprint, machine and start/end times. Written to provenance.json in every run folder.
+using System.Diagnostics;
+using System.Reflection;
+using System.Runtime.InteropServices;
+using ZslKit.Experiments.Training;
+using ZslKit.Torch;
+
+namespace ZslKit.Experiments.Runs;
+
+/// <summary>Provenance of one run.</summary>
+/// <param name="GitCommit">`git rev-parse HEAD` of the working directory's repository (null when git or the repository is absent).</param>
+/// <param name="GitDirty">True when `git status --porcelain` lists changes (null when unknown).</param>
+/// <param name="Engine">ZslKit.Torch assembly version.</param>
+/// <param name="LibTorch">libtorch version the native shim was built against.</param>
+/// <param name="CudaAvailable">torch.cuda.is_available() in this process.</param>
+/// <param name="CudaVersion">CUDA runtime version (null: the binding does not expose it yet).</param>
+/// <param name="DeviceName">CPU model name (from /proc/cpuinfo) or "cuda:N" (the binding exposes no GPU name yet).</param>
+public sealed record RunProvenance(
+    string? GitCommit, bool? GitDirty, string Engine, string LibTorch, bool CudaAvailable, int CudaDevices, string? CudaVersion,
+    string Device, string DeviceName, string? Dataset, string? DatasetFingerprint, string Machine, string Os, string DotNet,
+    int Threads, DateTimeOffset Start, DateTimeOffset? End)
+{
+    /// <summary>Collects provenance now (Start = now, End = null).</summary>
+    public static RunProvenance Capture(string device, IDatasetFingerprint? dataset, string? repositoryDir = null)
+    {
+        var (commit, dirty) = Git(repositoryDir ?? Environment.CurrentDirectory);
+        var dev = torch.device(device);
+        bool cuda = torch.cuda.is_available();
+        return new RunProvenance(commit, dirty,
+            typeof(torch).Assembly.GetName().Version?.ToString() ?? "unknown",
+            torch.LibTorchVersion.ToString(),
+            cuda, cuda ? torch.cuda.device_count() : 0, null,
+            dev.ToString(), dev.type == DeviceType.CPU ? CpuName() : dev.ToString(),
+            dataset?.DatasetDescription, dataset?.Fingerprint,
+            Environment.MachineName, RuntimeInformation.OSDescription, RuntimeInformation.FrameworkDescription,
+            torch.get_num_threads(), DateTimeOffset.UtcNow, null);
+    }
+
+    /// <summary>The commit hash and dirty flag, or (null, null) when git is missing or the folder is not a repository.</summary>
+    public static (string? Commit, bool? Dirty) Git(string dir)
+    {
+        var head = RunGit(dir, "rev-parse HEAD");
+        if (head is null || head.Length < 7) return (null, null);
+        var status = RunGit(dir, "status --porcelain --untracked-files=no");
+        return (head, status is null ? null : status.Length > 0);
+    }
+
+    private static string? RunGit(string dir, string args)
+    {
+        try
+        {
+            var psi = new ProcessStartInfo("git", args)
+            {
+                WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+            };
+            using var p = Process.Start(psi);
+            if (p is null) return null;
+            var output = p.StandardOutput.ReadToEnd();
+            if (!p.WaitForExit(10_000)) { p.Kill(); return null; }
+            return p.ExitCode == 0 ? output.Trim() : null;
+        }
+        catch (System.ComponentModel.Win32Exception) { return null; }
+        catch (InvalidOperationException) { return null; }
+    }
+
+    private static string CpuName()
+    {
+        try
+        {
+            if (File.Exists("/proc/cpuinfo"))
+                foreach (var line in File.ReadLines("/proc/cpuinfo"))
+                    if (line.StartsWith("model name", StringComparison.Ordinal) && line.IndexOf(':') is var i and > 0)
+                        return $"{line[(i + 1)..].Trim()} ({Environment.ProcessorCount} logical cores)";
+        }
+        catch (IOException) { }
+        return $"{RuntimeInformation.ProcessArchitecture} CPU ({Environment.ProcessorCount} logical cores)";
+    }
+}

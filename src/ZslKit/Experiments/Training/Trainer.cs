@@ -1,0 +1,303 @@
+// Trainer.cs - the model-agnostic training loop: seeded hold-out validation from the training split, epochs of shuffled
+// mini-batches, gradient clipping, model selection and early stopping on validation (never test), epoch-level learning
+// rate schedules, NaN/Inf stop with the last good parameters kept, and atomic resumable checkpoints. Deterministic on CPU
+// for a fixed seed: batch order comes from TrainRng and torch's generator is reseeded at every epoch start.
+using System.Globalization;
+using ZslKit.Experiments.Checkpoints;
+using ZslKit.Experiments.Config;
+using ZslKit.Torch;
+using ZslKit.Torch.Serialization;
+
+namespace ZslKit.Experiments.Training;
+
+/// <summary>Why training ended.</summary>
+public enum StopReason { Completed, EarlyStopped, NonFiniteLoss }
+
+/// <summary>The outcome of <see cref="Trainer{TBatch}.Fit"/>.</summary>
+/// <param name="History">Every finished epoch (including those before a resume).</param>
+/// <param name="BestEpoch">The epoch whose parameters the model holds at the end (selected on validation; -1 if none).</param>
+/// <param name="FirstStep">Global index of the first step run by this call (non-zero after a resume).</param>
+/// <param name="StepLosses">The loss of every step run by this call, in order.</param>
+public sealed record TrainResult(IReadOnlyList<EpochRecord> History, int BestEpoch, double? BestMetric, StopReason Stop, string? Message,
+    long FirstStep, IReadOnlyList<double> StepLosses)
+{
+    /// <summary>Validation metrics of the selected epoch (empty when nothing was selected).</summary>
+    public IReadOnlyDictionary<string, double> BestValidation =>
+        History.FirstOrDefault(h => h.Epoch == BestEpoch)?.Validation ?? new Dictionary<string, double>();
+}
+
+/// <summary>Trains one <see cref="ITrainingTask{TBatch}"/> with one optimiser under one <see cref="ExperimentConfig"/>.</summary>
+public sealed class Trainer<TBatch>
+{
+    private readonly ITrainingTask<TBatch> _task;
+    private readonly ITrainerOptimizer _optimizer;
+    private readonly ExperimentConfig _config;
+    private readonly TrainingConfig _t;
+    private readonly ITrainingProgress _progress;
+
+    public Trainer(ITrainingTask<TBatch> task, ITrainerOptimizer optimizer, ExperimentConfig config, ITrainingProgress? progress = null)
+    {
+        _task = task ?? throw new ArgumentNullException(nameof(task));
+        _optimizer = optimizer ?? throw new ArgumentNullException(nameof(optimizer));
+        _config = (config ?? throw new ArgumentNullException(nameof(config))).Validate();
+        _t = _config.TrainingOrDefault;
+        _progress = progress ?? NullProgress.Instance;
+        if (_t.Bf16Autocast)
+        {
+            if (torch.device(_config.Device).type != DeviceType.CUDA)
+                throw new ArgumentException($"training.bf16Autocast is a CUDA option; the device is '{_config.Device}'", nameof(config));
+            throw new NotSupportedException("training.bf16Autocast: the engine binding (ZslKit.Torch) exposes no autocast yet; " +
+                "train in float32 until torch.autocast is bound");
+        }
+    }
+
+    /// <summary>The key a checkpoint must match to be resumed: the config hash with training.epochs left out
+    /// (so a run can be resumed with more epochs).</summary>
+    public static string ResumeKey(ExperimentConfig config) =>
+        ConfigJson.Hash(config.Normalized() with { Training = config.TrainingOrDefault with { Epochs = 0 } });
+
+    /// <summary>The hold-out split used by this trainer.</summary>
+    public HoldOutSplit Split => _split ??= HoldOutSplit.Create(_task.TrainingExamples, _t.ValidationFraction, _config.Seed);
+    private HoldOutSplit? _split;
+
+    /// <summary>Trains; with <paramref name="checkpointFolder"/> writes checkpoints there, and with <paramref name="resume"/>
+    /// continues from the newest complete one (or starts afresh when there is none).</summary>
+    public TrainResult Fit(string? checkpointFolder = null, bool resume = false, CancellationToken cancellation = default)
+    {
+        var parameters = _task.Model.NamedParameters();
+        if (parameters.Count == 0) throw new ArgumentException("the model has no parameters to train", nameof(_task));
+        var split = Split;
+        var schedule = new LrSchedule(_config.ScheduleOrDefault, _config.OptimizerOrDefault.Lr, _t.Maximize);
+        var rng = TrainRng.FromSeed(_config.Seed, stream: 0xBA7C);
+        var history = new List<EpochRecord>();
+        int startEpoch = 0, bestEpoch = -1;
+        long step = 0;
+        double? bestMetric = null;
+        Dictionary<string, Tensor>? best = null;
+        var resumeKey = ResumeKey(_config);
+
+        if (resume)
+        {
+            if (checkpointFolder is null) throw new ArgumentException("resume needs a checkpoint folder", nameof(checkpointFolder));
+            var ckpt = Checkpoint.LoadLatest(checkpointFolder);
+            if (ckpt is null) _progress.OnMessage($"resume: no complete checkpoint in {checkpointFolder}; starting from epoch 1");
+            else
+            {
+                var s = ckpt.State;
+                if (s.ConfigHash != resumeKey)
+                    throw new InvalidOperationException($"resume: the checkpoint in {checkpointFolder} (epoch {s.Epoch}) was written for config " +
+                        $"{s.ConfigHash}, not this config ({resumeKey}); only training.epochs may differ");
+                LoadParameters(parameters, ckpt.Section(Checkpoint.ModelPrefix), "model");
+                _optimizer.LoadStateDict(new OptimizerState(ckpt.Section(Checkpoint.OptimPrefix), s.OptimizerScalars));
+                schedule.Load(s.Schedule, s.Epoch);
+                _optimizer.LearningRate = s.Schedule.LearningRate;
+                rng = TrainRng.Load(s.Rng);
+                history.AddRange(s.History);
+                (startEpoch, step, bestEpoch, bestMetric) = (s.Epoch, s.Step, s.BestEpoch, s.BestMetric);
+                var bestData = ckpt.Section(Checkpoint.BestPrefix);
+                if (bestData.Count > 0) best = bestData.ToDictionary(kv => kv.Key, kv => torch.from_data(kv.Value).DetachFromDisposeScope());
+            }
+        }
+        else _optimizer.LearningRate = schedule.LearningRate;
+
+        int stepsPerEpoch = (split.Fit.Length + _t.BatchSize - 1) / _t.BatchSize;
+        _progress.OnStart(startEpoch, _t.Epochs, stepsPerEpoch);
+        var lastGood = Snapshot(parameters);
+        var stepLosses = new List<double>();
+        long firstStep = step;
+        var stop = StopReason.Completed;
+        string? message = null;
+
+        try
+        {
+            for (int epoch = startEpoch; epoch < _t.Epochs; epoch++)
+            {
+                cancellation.ThrowIfCancellationRequested();
+                var started = DateTime.UtcNow;
+                torch.manual_seed(TrainRng.DeriveSeed(_config.Seed, epoch));
+                var order = (int[])split.Fit.Clone();
+                rng.Shuffle(order);
+                _task.Model.SetTraining(true);
+                double lossSum = 0;
+                int batches = 0;
+                for (int b = 0; b < stepsPerEpoch; b++)
+                {
+                    var indices = order[(b * _t.BatchSize)..Math.Min(order.Length, (b + 1) * _t.BatchSize)];
+                    double value;
+                    using (torch.NewDisposeScope())
+                    {
+                        _optimizer.ZeroGrad();
+                        var batch = _task.MakeBatch(indices);
+                        try
+                        {
+                            var loss = _task.Loss(batch);
+                            value = ScalarValue(loss, "loss");
+                            if (!double.IsFinite(value))
+                            {
+                                Restore(parameters, lastGood);
+                                stop = StopReason.NonFiniteLoss;
+                                var restored = epoch == startEpoch && startEpoch == 0 ? "parameters restored to their initial values"
+                                    : $"parameters restored to the end of epoch {epoch}";
+                                var saved = checkpointFolder is not null && Checkpoint.List(checkpointFolder).Count > 0 ? $"; last checkpoint in {checkpointFolder}" : "";
+                                message = string.Create(CultureInfo.InvariantCulture,
+                                    $"training stopped: the loss is {value} at epoch {epoch + 1}, step {b + 1} (global step {step + 1}); {restored}{saved}");
+                                _progress.OnMessage(message);
+                                return new TrainResult(history, bestEpoch, bestMetric, stop, message, firstStep, stepLosses);
+                            }
+                            loss.backward();
+                            if (_t.ClipGradNorm is { } clip) GradClip.ClipGradNorm(parameters.Select(p => p.Value), clip);
+                            _optimizer.Step();
+                        }
+                        finally { (batch as IDisposable)?.Dispose(); }
+                    }
+                    stepLosses.Add(value);
+                    lossSum += value;
+                    batches++;
+                    step++;
+                    _progress.OnStep(epoch, b, value);
+                }
+
+                var validation = Validate(split.Validation);
+                var lrUsed = _optimizer.LearningRate;
+                double? metric = null;
+                if (split.Validation.Length > 0)
+                {
+                    if (!validation.TryGetValue(_t.SelectionMetric, out var m))
+                        throw new InvalidOperationException($"training.selectionMetric '{_t.SelectionMetric}' is not among the validation metrics " +
+                            $"({string.Join(", ", validation.Keys)})");
+                    metric = m;
+                    if (double.IsFinite(m) && (bestMetric is null || (_t.Maximize ? m > bestMetric : m < bestMetric)))
+                    {
+                        bestMetric = m;
+                        bestEpoch = epoch;
+                        Dispose(best);
+                        best = Snapshot(parameters);
+                    }
+                }
+                else bestEpoch = epoch; // no validation: nothing to select on, keep the last epoch
+                _optimizer.LearningRate = schedule.OnEpochEnd(metric);
+                var record = new EpochRecord(epoch, batches > 0 ? lossSum / batches : double.NaN, lrUsed, validation, (DateTime.UtcNow - started).TotalSeconds);
+                history.Add(record);
+                _progress.OnEpoch(record, _t.SelectionMetric);
+                Dispose(lastGood);
+                lastGood = Snapshot(parameters);
+
+                bool earlyStop = _t.Patience > 0 && split.Validation.Length > 0 && epoch - bestEpoch >= _t.Patience;
+                bool lastEpoch = epoch == _t.Epochs - 1 || earlyStop;
+                if (checkpointFolder is not null && ((_t.CheckpointEvery > 0 && (epoch + 1) % _t.CheckpointEvery == 0) || lastEpoch))
+                    SaveCheckpoint(checkpointFolder, parameters, best, epoch + 1, step, rng, schedule, bestEpoch, bestMetric, history, resumeKey);
+                if (earlyStop)
+                {
+                    stop = StopReason.EarlyStopped;
+                    message = $"early stop after epoch {epoch + 1}: no better validation {_t.SelectionMetric} for {_t.Patience} epochs (best: epoch {bestEpoch + 1})";
+                    _progress.OnMessage(message);
+                    break;
+                }
+            }
+            if (best is not null && bestEpoch >= 0) Restore(parameters, best);
+            return new TrainResult(history, bestEpoch, bestMetric, stop, message, firstStep, stepLosses);
+        }
+        finally
+        {
+            Dispose(lastGood);
+            Dispose(best);
+        }
+    }
+
+    /// <summary>Validation loss (batch-size weighted mean of the task loss) plus the task's own metrics, on held-out training examples.</summary>
+    private Dictionary<string, double> Validate(int[] indices)
+    {
+        var result = new Dictionary<string, double>(StringComparer.Ordinal);
+        if (indices.Length == 0) return result;
+        _task.Model.SetTraining(false);
+        try
+        {
+            using var noGrad = torch.no_grad();
+            double sum = 0;
+            for (int start = 0; start < indices.Length; start += _t.BatchSize)
+            {
+                var part = indices[start..Math.Min(indices.Length, start + _t.BatchSize)];
+                using var scope = torch.NewDisposeScope();
+                var batch = _task.MakeBatch(part);
+                try { sum += ScalarValue(_task.Loss(batch), "validation loss") * part.Length; }
+                finally { (batch as IDisposable)?.Dispose(); }
+            }
+            foreach (var (k, v) in _task.Evaluate(indices)) result[k] = v;
+            result.TryAdd("loss", sum / indices.Length);
+        }
+        finally { _task.Model.SetTraining(true); }
+        return result;
+    }
+
+    private static double ScalarValue(Tensor loss, string what)
+    {
+        if (loss is null) throw new InvalidOperationException($"the task returned no {what} tensor");
+        if (loss.numel() != 1) throw new InvalidOperationException($"the task's {what} has shape [{string.Join(", ", loss.shape)}]; a scalar is required");
+        using var noGrad = torch.no_grad();
+        using var d = loss.detach();
+        using var f = d.to(ScalarType.Float64);
+        return f.item<double>();
+    }
+
+    private void SaveCheckpoint(string folder, IReadOnlyList<KeyValuePair<string, Tensor>> parameters, Dictionary<string, Tensor>? best,
+        int epochsDone, long step, TrainRng rng, LrSchedule schedule, int bestEpoch, double? bestMetric, List<EpochRecord> history, string key)
+    {
+        var tensors = new Dictionary<string, TensorData>(StringComparer.Ordinal);
+        foreach (var (name, p) in parameters) tensors[Checkpoint.ModelPrefix + name] = ToData(p);
+        var opt = _optimizer.StateDict();
+        foreach (var (name, d) in opt.Tensors) tensors[Checkpoint.OptimPrefix + name] = d;
+        if (best is not null) foreach (var (name, p) in best) tensors[Checkpoint.BestPrefix + name] = ToData(p);
+        var state = new CheckpointState(Checkpoint.FormatVersion, key, epochsDone, step, rng.Save(),
+            schedule.State with { Metrics = [.. schedule.State.Metrics] }, opt.Scalars, bestEpoch, bestMetric, [.. history], "", "");
+        Checkpoint.Save(folder, state, tensors);
+    }
+
+    /// <summary>A parameter's values as a CPU record.</summary>
+    public static TensorData ToData(Tensor p)
+    {
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        return p.detach().cpu().ToData();
+    }
+
+    private static Dictionary<string, Tensor> Snapshot(IReadOnlyList<KeyValuePair<string, Tensor>> parameters)
+    {
+        using var noGrad = torch.no_grad();
+        var copy = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        foreach (var (name, p) in parameters)
+        {
+            using var d = p.detach();
+            copy[name] = d.clone().DetachFromDisposeScope();
+        }
+        return copy;
+    }
+
+    private static void Restore(IReadOnlyList<KeyValuePair<string, Tensor>> parameters, Dictionary<string, Tensor> values)
+    {
+        using var noGrad = torch.no_grad();
+        foreach (var (name, p) in parameters)
+            if (values.TryGetValue(name, out var v)) p.copy_(v);
+    }
+
+    /// <summary>Copies named values into the parameters (every parameter must be present with its shape).</summary>
+    public static void LoadParameters(IReadOnlyList<KeyValuePair<string, Tensor>> parameters, IReadOnlyDictionary<string, TensorData> values, string what)
+    {
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        foreach (var (name, p) in parameters)
+        {
+            if (!values.TryGetValue(name, out var d))
+                throw new InvalidOperationException($"{what}: parameter '{name}' is missing from the checkpoint (it has {string.Join(", ", values.Keys)})");
+            if (!d.Shape.SequenceEqual(p.shape))
+                throw new InvalidOperationException($"{what}: parameter '{name}' has shape [{string.Join(", ", d.Shape)}] in the checkpoint but [{string.Join(", ", p.shape)}] in the model");
+            p.copy_(torch.from_data(d));
+        }
+    }
+
+    private static void Dispose(Dictionary<string, Tensor>? tensors)
+    {
+        if (tensors is null) return;
+        foreach (var t in tensors.Values) t.Dispose();
+        tensors.Clear();
+    }
+}
