@@ -9,5 +9,6 @@ var root = new RootCommand("ZslKit: attention-based zero-shot learning, reproduc
     NotebooksCommand.Create(),
     ReportCommand.Create(),
     ReproduceCommand.Create(),
+    ExtractCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();
