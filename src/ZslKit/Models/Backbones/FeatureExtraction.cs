@@ -52,19 +52,21 @@ public static class FeatureExtraction
         if (options.BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(options), $"batch size {options.BatchSize} must be positive");
         if (options.ShardSize < 1) throw new ArgumentOutOfRangeException(nameof(options), $"shard size {options.ShardSize} must be positive");
         var images = ReadList(options.ImageList);
-        Directory.CreateDirectory(options.OutFolder);
-        CheckRunFile(options);
+        if (!Backbones.Names.Contains(options.Model) && model is null)
+            throw new ArgumentException($"unknown backbone '{options.Model}'; known: {string.Join(", ", Backbones.Names)}", nameof(options));
 
         var shards = (images.Count + options.ShardSize - 1) / options.ShardSize;
-        var todo = Enumerable.Range(0, shards).Where(s => !Directory.Exists(ShardFolder(options.OutFolder, s))).ToList();
-        var skipped = new List<SkippedImage>();
-        long stored = 0;
-        if (todo.Count == 0) return new ExtractionSummary(0, shards, 0, skipped);
-
         var ownModel = model is null;
         model ??= Backbones.Create(options.Model);
         try
         {
+            model.ResolveTap(options.Layer);   // an unknown layer fails before anything is written
+            Directory.CreateDirectory(options.OutFolder);
+            CheckRunFile(options);
+            var todo = Enumerable.Range(0, shards).Where(s => !Directory.Exists(ShardFolder(options.OutFolder, s))).ToList();
+            var skipped = new List<SkippedImage>();
+            long stored = 0;
+            if (todo.Count == 0) return new ExtractionSummary(0, shards, 0, skipped);
             var device = options.Device ?? (torch.cuda.is_available() ? torch.CUDA : torch.CPU);
             if (ownModel)
             {
@@ -73,7 +75,6 @@ public static class FeatureExtraction
             }
             model.eval();
             model.SetTrainable(false);
-            var tap = model.ResolveTap(options.Layer);   // fails early on an unknown layer
             long total = todo.Sum(s => (long)Math.Min(options.ShardSize, images.Count - s * options.ShardSize)), done = 0;
             foreach (var shard in todo)
             {
