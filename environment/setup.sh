@@ -24,7 +24,7 @@ say() { [ "$verbose" = 1 ] && echo "setup: $*" || true; }
 die() { echo "setup: $*" >&2; exit 1; }
 
 # ---- 1. system packages
-need=(cmake ninja-build g++ pkg-config)
+need=(cmake ninja-build g++ pkg-config libjpeg62-turbo-dev libpng-dev)
 if [ -z "${LIBTORCH:-}" ] && [ -z "${ZSL_TORCH_PYTHON:-}" ]; then need+=(libtorch-dev libopenblas0-pthread); fi
 [ "$with_python" = 1 ] && need+=(python3-torch python3-torchvision python3-sklearn python3-scipy python3-numpy)
 missing=()

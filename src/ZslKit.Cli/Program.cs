@@ -10,5 +10,6 @@ var root = new RootCommand("ZslKit: attention-based zero-shot learning, reproduc
     ReportCommand.Create(),
     ReproduceCommand.Create(),
     TrainCommand.Create(),
+    ExtractCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

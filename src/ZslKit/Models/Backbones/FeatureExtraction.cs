@@ -1,0 +1,199 @@
+// FeatureExtraction.cs - batched, resumable extraction of one backbone feature map for a list of images into feature
+// stores (Data/FeatureStore): one write-once store per shard of the list, so an interrupted run resumes by skipping
+// the shards that are complete. Corrupt or missing images are reported with their path and skipped.
+namespace ZslKit.Models.Backbones;
+
+using System.Text.Json;
+using ZslKit.Data;
+using ZslKit.Data.FeatureStore;
+using ZslKit.Data.Images;
+using ZslKit.Torch;
+
+/// <summary>Typed extraction settings (see docs/backbones.md).</summary>
+public sealed record ExtractionOptions(string Model, string Layer, string ImageList, string OutFolder)
+{
+    /// <summary>torchvision state dict (.pth); null keeps torchvision's random init (benchmarks, tests).</summary>
+    public string? Weights { get; init; }
+    public int BatchSize { get; init; } = 64;
+    /// <summary>Images per shard (one feature store each, the unit of resumption).</summary>
+    public int ShardSize { get; init; } = 1024;
+    public ImagePreprocessing Preprocessing { get; init; } = new();
+    public FeatureDType DType { get; init; } = FeatureDType.Fp32;
+    /// <summary>null: CUDA when available, else CPU.</summary>
+    public torch.Device? Device { get; init; }
+}
+
+/// <summary>One image that could not be used, with the reason.</summary>
+public sealed record SkippedImage(string Path, string Reason);
+
+/// <summary>What a run did: shards written now, shards already complete, images stored, images skipped.</summary>
+public sealed record ExtractionSummary(int ShardsWritten, int ShardsAlreadyDone, long ImagesStored, IReadOnlyList<SkippedImage> Skipped);
+
+/// <summary>Progress report: images processed (in this run, including skipped ones) out of those to process.</summary>
+public readonly record struct ExtractionProgress(long Done, long Total, int Shard);
+
+public static class FeatureExtraction
+{
+    /// <summary>File in the output folder recording model, layer and transform; a resume must use the same ones.</summary>
+    public const string RunFile = "extraction.json";
+
+    /// <summary>Folder of shard <paramref name="shard"/> inside the output folder.</summary>
+    public static string ShardFolder(string outFolder, int shard) => Path.Combine(outFolder, $"shard-{shard:D5}");
+
+    /// <summary>
+    /// Reads the image list (one path per line, relative paths against the list's folder, blank lines ignored) and
+    /// writes <c>shard-NNNNN</c> stores of the tapped map per image: (C, H, W) maps are stored region-major as
+    /// [H*W, C] (LESA's layout), vectors as [C]. Store metadata: model, layer, first index and the image paths stored.
+    /// </summary>
+    public static ExtractionSummary Run(ExtractionOptions options, IProgress<ExtractionProgress>? progress = null, Backbone? model = null,
+        CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(options), $"batch size {options.BatchSize} must be positive");
+        if (options.ShardSize < 1) throw new ArgumentOutOfRangeException(nameof(options), $"shard size {options.ShardSize} must be positive");
+        var images = ReadList(options.ImageList);
+        if (!Backbones.Names.Contains(options.Model) && model is null)
+            throw new ArgumentException($"unknown backbone '{options.Model}'; known: {string.Join(", ", Backbones.Names)}", nameof(options));
+
+        var shards = (images.Count + options.ShardSize - 1) / options.ShardSize;
+        var ownModel = model is null;
+        model ??= Backbones.Create(options.Model);
+        try
+        {
+            model.ResolveTap(options.Layer);   // an unknown layer fails before anything is written
+            Directory.CreateDirectory(options.OutFolder);
+            CheckRunFile(options);
+            var todo = Enumerable.Range(0, shards).Where(s => !Directory.Exists(ShardFolder(options.OutFolder, s))).ToList();
+            var skipped = new List<SkippedImage>();
+            long stored = 0;
+            if (todo.Count == 0) return new ExtractionSummary(0, shards, 0, skipped);
+            var device = options.Device ?? (torch.cuda.is_available() ? torch.CUDA : torch.CPU);
+            if (ownModel)
+            {
+                if (options.Weights is not null) model.LoadPth(options.Weights);
+                model.to(device);
+            }
+            model.eval();
+            model.SetTrainable(false);
+            long total = todo.Sum(s => (long)Math.Min(options.ShardSize, images.Count - s * options.ShardSize)), done = 0;
+            foreach (var shard in todo)
+            {
+                var first = shard * options.ShardSize;
+                var paths = images.Skip(first).Take(options.ShardSize).ToList();
+                var (count, shardSkipped) = WriteShard(options, model, device, shard, first, paths, n =>
+                {
+                    done += n;
+                    progress?.Report(new ExtractionProgress(done, total, shard));
+                }, cancel);
+                stored += count;
+                skipped.AddRange(shardSkipped);
+            }
+            return new ExtractionSummary(todo.Count, shards - todo.Count, stored, skipped);
+        }
+        finally
+        {
+            if (ownModel) model.Dispose();
+        }
+    }
+
+    private static (long count, List<SkippedImage> skipped) WriteShard(ExtractionOptions options, Backbone model, torch.Device device, int shard,
+        int first, List<string> paths, Action<int> advance, CancellationToken cancel)
+    {
+        var skipped = new List<SkippedImage>();
+        var kept = new List<string>();
+        FeatureStoreWriter? writer = null;
+        var meta = new Dictionary<string, string>();
+        try
+        {
+            float[] buffer = [];
+            for (var b = 0; b < paths.Count; b += options.BatchSize)
+            {
+                cancel.ThrowIfCancellationRequested();
+                var batchPaths = paths.Skip(b).Take(options.BatchSize).ToList();
+                var items = new float[]?[batchPaths.Count];
+                var errors = new string?[batchPaths.Count];
+                Parallel.For(0, batchPaths.Count, i =>
+                {
+                    try { items[i] = options.Preprocessing.Apply(RgbImage.Load(batchPaths[i])); }
+                    catch (Exception e) when (e is DataFormatException or IOException or UnauthorizedAccessException) { errors[i] = e.Message; }
+                });
+                var good = new List<float[]>();
+                for (var i = 0; i < batchPaths.Count; i++)
+                {
+                    if (items[i] is { } item) { good.Add(item); kept.Add(batchPaths[i]); }
+                    else skipped.Add(new SkippedImage(batchPaths[i], errors[i] ?? "unknown error"));
+                }
+                if (good.Count > 0)
+                {
+                    using var scope = torch.NewDisposeScope();
+                    using var noGrad = torch.no_grad();
+                    var x = options.Preprocessing.Batch(good, device);                       // (n, 3, Crop, Crop)
+                    var map = model.Forward(x, [options.Layer])[options.Layer];
+                    // (n, C, H, W) -> (n, H, W, C) -> (n, H*W, C): region-major rows; (n, C) stays.
+                    var rows = map.ndim == 4 ? map.permute(0, 2, 3, 1).flatten(1, 2) : map.flatten(1);
+                    var itemShape = rows.shape.Skip(1).Select(d => checked((int)d)).ToArray();
+                    writer ??= new FeatureStoreWriter(ShardFolder(options.OutFolder, shard), new FeatureStoreOptions(itemShape, options.DType)
+                    {
+                        Metadata = meta,
+                    });
+                    var host = rows.cpu().contiguous().ToArray<float>();
+                    var per = host.Length / good.Count;
+                    for (var i = 0; i < good.Count; i++) writer.Append(host.AsSpan(i * per, per));
+                }
+                advance(batchPaths.Count);
+            }
+            // A shard whose images were all skipped still gets an (empty, item shape [1]) store so that resume skips it.
+            writer ??= new FeatureStoreWriter(ShardFolder(options.OutFolder, shard), new FeatureStoreOptions([1], options.DType) { Metadata = meta });
+            var count = writer.Count;
+            FillMetadata(meta, options, shard, first, kept, skipped);
+            writer.Complete();
+            return (count, skipped);
+        }
+        finally
+        {
+            writer?.Dispose();   // deletes the partial folder when not completed
+        }
+    }
+
+    private static void FillMetadata(Dictionary<string, string> meta, ExtractionOptions options, int shard, int first, List<string> kept, List<SkippedImage> skipped)
+    {
+        meta["model"] = options.Model;
+        meta["layer"] = options.Layer;
+        meta["shard"] = shard.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        meta["first"] = first.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        meta["images"] = JsonSerializer.Serialize(kept);
+        meta["skipped"] = JsonSerializer.Serialize(skipped.Select(s => new[] { s.Path, s.Reason }));
+    }
+
+    /// <summary>The image paths of a list file, resolved against the list's folder.</summary>
+    public static List<string> ReadList(string listFile)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(listFile);
+        if (!File.Exists(listFile)) throw new FileNotFoundException($"image list not found: {listFile}", listFile);
+        var root = Path.GetDirectoryName(Path.GetFullPath(listFile))!;
+        return File.ReadLines(listFile).Select(l => l.Trim()).Where(l => l.Length > 0).Select(l => Path.GetFullPath(l, root)).ToList();
+    }
+
+    private static void CheckRunFile(ExtractionOptions o)
+    {
+        var run = new Dictionary<string, string>
+        {
+            ["model"] = o.Model, ["layer"] = o.Layer, ["weights"] = o.Weights is null ? "(random init)" : Path.GetFullPath(o.Weights),
+            ["resize"] = o.Preprocessing.Resize.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["crop"] = o.Preprocessing.Crop.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["shardSize"] = o.ShardSize.ToString(System.Globalization.CultureInfo.InvariantCulture), ["dtype"] = o.DType.ToString(),
+            ["imageList"] = Path.GetFullPath(o.ImageList),
+        };
+        var path = Path.Combine(o.OutFolder, RunFile);
+        if (File.Exists(path))
+        {
+            var old = JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(path))
+                ?? throw new DataFormatException(path, 0, "empty run file");
+            var diff = run.Where(kv => !old.TryGetValue(kv.Key, out var v) || v != kv.Value).Select(kv => $"{kv.Key}: '{(old.TryGetValue(kv.Key, out var v) ? v : "")}' -> '{kv.Value}'").ToList();
+            if (diff.Count > 0)
+                throw new InvalidOperationException($"{o.OutFolder} holds an extraction with other settings ({string.Join("; ", diff)}); use a new --out folder");
+            return;
+        }
+        File.WriteAllText(path, JsonSerializer.Serialize(run, new JsonSerializerOptions { WriteIndented = true }));
+    }
+}
