@@ -20,7 +20,7 @@
 #endif
 
 // Bumped whenever a signature or a convention changes; ZslKit.Torch refuses to run against another value.
-#define ZSL_ABI_VERSION 4
+#define ZSL_ABI_VERSION 5
 
 typedef struct zsl_tensor zsl_tensor;
 
