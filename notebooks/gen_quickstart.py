@@ -43,10 +43,11 @@ int seed = 0;
 string device = "cpu";
 """, "parameters", tags=["parameters"]),
     markdown("""
-## Synthetic stand-in results
+## Layout demo: random numbers, not results
 
-This notebook uses generated numbers only (no dataset, no engine), so it runs anywhere in a few seconds. Paper notebooks replace
-them with real runs.
+The charts and tables below are filled with **random demo numbers** (no dataset, no model, no engine), so this notebook runs
+anywhere in a few seconds and shows every kind of output a paper notebook produces. Nothing here is a measurement of any method;
+the paper notebooks fill the same layouts with real runs.
 """, "synthetic-md"),
     code("""
 var rng = new Random(seed);
@@ -54,9 +55,9 @@ int epochs = quick ? 5 : 40;
 double[] x = Enumerable.Range(1, epochs).Select(e => (double)e).ToArray();
 double[] loss = x.Select(e => 2.0 * Math.Exp(-e / (epochs / 3.0)) + 0.1 * rng.NextDouble()).ToArray();
 double[] spread = loss.Select(l => 0.15 * l).ToArray();
-Console.WriteLine($"dataset={dataset} seed={seed} device={device} quick={quick}: {epochs} synthetic epochs");
+Console.WriteLine($"dataset={dataset} seed={seed} device={device} quick={quick}: {epochs} demo epochs");
 
-new PlotlyFigure("Training loss (synthetic)")
+new PlotlyFigure("Loss curve layout (random demo numbers)")
     .Line("loss", x, loss, band: spread)
     .Axes("epoch", "loss")
 """, "curve"),
@@ -76,7 +77,7 @@ for (int r = 0; r < 14; r++)
         attention[r, c] = Math.Exp(-((r - 5) * (r - 5) + (c - 8) * (c - 8)) / 8.0);
 
 var parts = new double[3, 4] { { 0.9, 0.1, 0.0, 0.2 }, { 0.2, 0.7, 0.3, 0.1 }, { 0.0, 0.2, 0.8, 0.4 } };
-display(new PlotlyFigure("Attention (synthetic)", width: 900, height: 420).Grid(1, 2)
+display(new PlotlyFigure("Attention overlay layout (hand-made demo map)", width: 900, height: 420).Grid(1, 2)
     .Image(image, at: new Subplot(1, 1))
     .AttentionOverlay(attention, 224, 224, opacity: 0.45, at: new Subplot(1, 1))
     .Heatmap(parts, ["head", "wing", "tail", "leg"], ["map 1", "map 2", "map 3"], at: new Subplot(1, 2))
@@ -84,9 +85,9 @@ display(new PlotlyFigure("Attention (synthetic)", width: 900, height: 420).Grid(
 """, "attention"),
     code("""
 string[] splits = ["ZSL T1", "GZSL U", "GZSL S", "GZSL H"];
-var methods = new[] { "LESA", "SGMA" };
-var results = new ResultTable($"{dataset} (synthetic), seed {seed}");
-var bars = new PlotlyFigure("Accuracy by split (synthetic)");
+var methods = new[] { "demo A", "demo B" };
+var results = new ResultTable($"random demo numbers, seed {seed}");
+var bars = new PlotlyFigure("Grouped bars layout (random demo numbers)");
 foreach (var m in methods)
 {
     var values = splits.Select(_ => Math.Round(40 + 30 * rng.NextDouble(), 2)).ToArray();
@@ -98,9 +99,9 @@ results
 """, "results"),
     code("""
 // Paper tables: reported numbers are filled in by the paper notebooks; on synthetic data no delta is shown.
-var provenance = new Provenance($"synthetic {dataset}", DatasetKind.Synthetic, quick ? "quick" : "default", seed, Provenance.GitCommit());
+var provenance = new Provenance("random demo numbers", DatasetKind.Synthetic, quick ? "quick" : "default", seed, Provenance.GitCommit());
 var comparison = new PaperComparison("layout example", provenance);
-foreach (var row in results.Rows.Where(r => r.Method == "LESA")) comparison.Add(row.Method, row.Task, row.Metric, null, row.Value);
+foreach (var row in results.Rows.Where(r => r.Method == "demo A")) comparison.Add(row.Method, row.Task, row.Metric, null, row.Value);
 comparison
 """, "comparison"),
 ]
