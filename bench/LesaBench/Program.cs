@@ -33,7 +33,7 @@ if (command == "table1")
     Console.WriteLine($"benchmark: quick, semantics {bench.Semantics.Source}, {bench.SeenCount} seen / {bench.UnseenCount} unseen, fingerprint {bench.Fingerprint[..16]}");
     var options = new LesaTrainingOptions
     {
-        Epochs = IntArg("--epochs", 6), Log = Console.WriteLine,
+        Epochs = IntArg("--epochs", 6), Log = Console.WriteLine, Cache = new LesaFeatureCache(bench),
         LearningRate = double.Parse(Arg("--lr", "0.001"), CultureInfo.InvariantCulture),
     };
     var rows = Arg("--rows", string.Join(",", LesaTable1.Rows)).Split(',');

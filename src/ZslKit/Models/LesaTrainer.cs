@@ -28,6 +28,8 @@ public sealed record LesaTrainingOptions
     public int EvaluateEvery { get; init; }
     /// <summary>Seeds parameter initialisation (torch.manual_seed) and the batch order.</summary>
     public int Seed { get; init; }
+    /// <summary>Region features of every split, generated once and shared by runs (null: generate each batch on demand).</summary>
+    public LesaFeatureCache? Cache { get; init; }
     /// <summary>Optional progress lines (epoch, loss, validation F1@5, lr).</summary>
     public Action<string>? Log { get; init; }
 }
@@ -51,6 +53,8 @@ public static class LesaTrainer
         ArgumentNullException.ThrowIfNull(options);
         if (options.BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(options), options.BatchSize, "BatchSize must be >= 1");
         if (options.Epochs < 0) throw new ArgumentOutOfRangeException(nameof(options), options.Epochs, "Epochs must be >= 0");
+        if (options.Cache is not null && !ReferenceEquals(options.Cache.Benchmark, bench))
+            throw new ArgumentException("LesaTrainingOptions.Cache holds the features of another benchmark", nameof(options));
         var clock = Stopwatch.StartNew();
         using var vectors = LabelVectors(bench);                                     // [L, dv]
         using var seenVectors = vectors.narrow(0, 0, bench.SeenCount);               // [S, dv]
@@ -78,7 +82,7 @@ public static class LesaTrainer
                     using (var scope = torch.NewDisposeScope())
                     {
                         model.Module.train();
-                        var (x, y) = Batch(bench, MultiLabelSplit.Train, idx);
+                        var (x, y) = Batch(bench, MultiLabelSplit.Train, idx, options.Cache);
                         var loss = model.Loss(x, y, seenVectors);
                         opt.zero_grad();
                         loss.backward();
@@ -87,7 +91,7 @@ public static class LesaTrainer
                     }
                     step++;
                     if (step % evalEvery != 0) continue;
-                    var f1 = ValidationF1At5(model, bench, seenVectors, options.BatchSize);
+                    var f1 = ValidationF1At5(model, bench, seenVectors, options.BatchSize, options.Cache);
                     validation.Add(f1);
                     rule.step(f1);
                     lrs.Add(opt.ParamGroups[0].LearningRate);
@@ -101,12 +105,12 @@ public static class LesaTrainer
                     lossSum = 0; lossCount = 0;
                 }
             }
-            var final = Test(model, bench, vectors, options.BatchSize);
+            var final = Test(model, bench, vectors, options.BatchSize, options.Cache);
             var selected = final;
             if (best is not null)
             {
                 model.Module.load_state_dict(best, strict: true);
-                selected = Test(model, bench, vectors, options.BatchSize);
+                selected = Test(model, bench, vectors, options.BatchSize, options.Cache);
             }
             return new LesaRunResult(model.Name, options.Seed, step, clock.Elapsed.TotalSeconds, bestF1, bestStep, final, selected, validation, lrs);
         }
@@ -125,11 +129,11 @@ public static class LesaTrainer
     }
 
     /// <summary>Region features [B, R, D] and labels [B, L(split)] (float +1/−1/0) of the given images.</summary>
-    public static (Tensor Features, Tensor Labels) Batch(MultiLabelBenchmark bench, MultiLabelSplit split, int[] indices)
+    public static (Tensor Features, Tensor Labels) Batch(MultiLabelBenchmark bench, MultiLabelSplit split, int[] indices, LesaFeatureCache? cache = null)
     {
         ArgumentNullException.ThrowIfNull(bench);
         ArgumentNullException.ThrowIfNull(indices);
-        var feats = bench.GetRegionBatch(split, indices);
+        var feats = cache is null ? bench.GetRegionBatch(split, indices) : cache.Gather(split, indices);
         int l = bench.LabelCount(split);
         var labels = new sbyte[indices.Length * l];
         bench.GetLabelBatch(split, indices, labels);
@@ -139,7 +143,8 @@ public static class LesaTrainer
     }
 
     /// <summary>Scores [N, C] of every image of a split over the labels embedded in <paramref name="embedded"/>, in batches.</summary>
-    public static float[] ScoreSplit(ILesaTrainable model, MultiLabelBenchmark bench, MultiLabelSplit split, Tensor labelVectors, int batchSize)
+    public static float[] ScoreSplit(ILesaTrainable model, MultiLabelBenchmark bench, MultiLabelSplit split, Tensor labelVectors, int batchSize,
+        LesaFeatureCache? cache = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(bench);
@@ -154,7 +159,8 @@ public static class LesaTrainer
         {
             int count = Math.Min(batchSize, n - start);
             using var scope = torch.NewDisposeScope();
-            var feats = bench.GetRegionBatch(split, Enumerable.Range(start, count).ToArray());
+            var indices = Enumerable.Range(start, count).ToArray();
+            var feats = cache is null ? bench.GetRegionBatch(split, indices) : cache.Gather(split, indices);
             var x = torch.tensor<float>(feats.AsSpan(), [count, bench.RegionCount, bench.FeatureDim]);
             model.Scores(x, embedded).ToArray<float>().CopyTo(result, (long)start * c);
         }
@@ -171,10 +177,10 @@ public static class LesaTrainer
         return labels;
     }
 
-    private static double ValidationF1At5(ILesaTrainable model, MultiLabelBenchmark bench, Tensor seenVectors, int batchSize)
+    private static double ValidationF1At5(ILesaTrainable model, MultiLabelBenchmark bench, Tensor seenVectors, int batchSize, LesaFeatureCache? cache)
     {
         int n = bench.ImageCount(MultiLabelSplit.Validation), s = bench.SeenCount;
-        var scores = ScoreSplit(model, bench, MultiLabelSplit.Validation, seenVectors, batchSize);
+        var scores = ScoreSplit(model, bench, MultiLabelSplit.Validation, seenVectors, batchSize, cache);
         var labels = SplitLabels(bench, MultiLabelSplit.Validation);
         var report = MultiLabelEvaluator.Evaluate(Matrix.Create(scores, n, s, "validation scores"), Matrix.Create(labels, n, s, "validation labels"),
             new MultiLabelOptions([5], MultiLabelProtocol.Nus, Variants: []));
@@ -182,11 +188,12 @@ public static class LesaTrainer
     }
 
     /// <summary>ZS (unseen columns) and GZS (all columns) mAP and P/R/F1@3,5 on the test split (NUS protocol).</summary>
-    public static LesaTestResult Test(ILesaTrainable model, MultiLabelBenchmark bench, Tensor labelVectors, int batchSize)
+    public static LesaTestResult Test(ILesaTrainable model, MultiLabelBenchmark bench, Tensor labelVectors, int batchSize,
+        LesaFeatureCache? cache = null)
     {
         ArgumentNullException.ThrowIfNull(bench);
         int n = bench.ImageCount(MultiLabelSplit.Test), l = bench.Semantics.Count, s = bench.SeenCount, u = l - s;
-        var scores = ScoreSplit(model, bench, MultiLabelSplit.Test, labelVectors, batchSize);
+        var scores = ScoreSplit(model, bench, MultiLabelSplit.Test, labelVectors, batchSize, cache);
         var labels = SplitLabels(bench, MultiLabelSplit.Test);
         var zsScores = new float[(long)n * u];
         var zsLabels = new sbyte[(long)n * u];
@@ -215,5 +222,33 @@ public static class LesaTrainer
     {
         if (tensors is null) return;
         foreach (var t in tensors.Values) t.Dispose();
+    }
+}
+
+/// <summary>
+/// Region features of every image of a benchmark split, generated once (in parallel) on first use and kept in memory
+/// (N x R x D floats per split: 3,600 quick-mode training images at D = 128 take 361 MB).
+/// </summary>
+public sealed class LesaFeatureCache(MultiLabelBenchmark bench)
+{
+    private readonly Dictionary<MultiLabelSplit, float[]> _splits = new();
+    private readonly Lock _lock = new();
+
+    public MultiLabelBenchmark Benchmark { get; } = bench ?? throw new ArgumentNullException(nameof(bench));
+
+    /// <summary>Copies the features of the given images into a new [indices.Length, R, D] array.</summary>
+    public float[] Gather(MultiLabelSplit split, int[] indices)
+    {
+        ArgumentNullException.ThrowIfNull(indices);
+        float[] all;
+        lock (_lock)
+        {
+            if (!_splits.TryGetValue(split, out all!))
+                _splits[split] = all = Benchmark.GetRegionBatch(split, Enumerable.Range(0, Benchmark.ImageCount(split)).ToArray());
+        }
+        int len = Benchmark.ImageLength;
+        var dest = new float[(long)indices.Length * len];
+        for (int b = 0; b < indices.Length; b++) all.AsSpan(indices[b] * len, len).CopyTo(dest.AsSpan(b * len, len));
+        return dest;
     }
 }
