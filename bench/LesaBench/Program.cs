@@ -38,9 +38,14 @@ if (command == "table1")
     };
     var rows = Arg("--rows", string.Join(",", LesaTable1.Rows)).Split(',');
     var seeds = Arg("--seeds", "0").Split(',').Select(int.Parse).ToArray();
-    var results = LesaTable1.Run(bench, options, rows, seeds, IntArg("--hidden", 128));
-    foreach (var r in results)
-        Console.WriteLine(JsonSerializer.Serialize(r with { ValidationF1At5 = [], LearningRates = [] }));
+    var results = new List<LesaRunResult>();
+    foreach (var row in rows)
+        foreach (var seed in seeds)
+        {
+            var r = LesaTable1.Run(bench, options, [row], [seed], IntArg("--hidden", 128))[0];
+            results.Add(r);
+            Console.WriteLine("RESULT " + JsonSerializer.Serialize(r with { ValidationF1At5 = [], LearningRates = [] }));
+        }
     Console.WriteLine("selected (best validation F1@5):");
     Console.WriteLine(LesaTable1.Markdown(results));
     Console.WriteLine("final:");
