@@ -1,0 +1,168 @@
+#!/usr/bin/python3
+"""PyTorch twin of ZslKit's LESA (Huynh & Elhamifar, "A Shared Multi-Attention Framework for Multi-Label Zero-Shot
+Learning", CVPR 2020), written independently from the C# code from the same specification (docs/lesa.md).
+
+Two uses:
+  * tests/fixtures/lesa/gen_lesa.py imports LesaTwin and the loss functions to write the parity fixtures;
+  * run as a script it times one training step (forward + all losses + backward + TF-style RMSprop) and full-test
+    inference on the CPU, the counterpart of `LesaSpeed` on the C# side:
+        /usr/bin/python3 bench/lesa_twin.py --threads 2 --steps 10 --test-images 1024
+"""
+import argparse
+import json
+import time
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+class LesaTwin(nn.Module):
+    """Shared multi-attention (Eq. 3-6, 12) with the official code's constant channels and optional 2x2 conv."""
+
+    def __init__(self, dim=512, hidden=512, modules=10, word_dim=300, use_conv=False, append_one=True, grid=(14, 14)):
+        super().__init__()
+        self.grid, self.append_one, self.use_conv = grid, append_one, use_conv
+        d_in = dim + 1 if append_one else dim
+        h_in = hidden + 1 if append_one else hidden
+        if use_conv:
+            self.conv = nn.Conv2d(dim, dim, 2, bias=False)
+            self.bn = nn.BatchNorm2d(dim, eps=1e-3, momentum=0.01)  # TensorFlow's batch_normalization defaults
+        self.W1 = nn.Parameter(torch.randn(d_in, hidden) * d_in ** -0.5)
+        self.W2 = nn.Parameter(torch.randn(h_in, modules) * h_in ** -0.5)
+        self.W3 = nn.Parameter(torch.randn(dim, word_dim) * word_dim ** -0.5)
+
+    def forward(self, feats, vecs):
+        b, r, d = feats.shape
+        if self.use_conv:
+            h, w = self.grid
+            x = feats.reshape(b, h, w, d).permute(0, 3, 1, 2)
+            x = F.pad(x, (0, 1, 0, 1))                      # TF 'SAME' for k=2, s=1: one extra column/row right/bottom
+            x = F.relu(self.bn(self.conv(x)))
+            feats = x.permute(0, 2, 3, 1).reshape(b, r, d)
+        if self.append_one:
+            feats = torch.cat([feats, feats.new_ones(b, r, 1)], -1)
+        a = torch.tanh(feats @ self.W1)
+        if self.append_one:
+            a = torch.cat([a, a.new_ones(b, r, 1)], -1)
+        logits = a @ self.W2                                # [B, R, M]
+        alpha = logits.softmax(1)
+        z = alpha.transpose(1, 2) @ feats                   # [B, M, D(+1)]
+        theta = F.normalize(vecs, dim=1) @ self.W3.t()      # [C, D]
+        if self.append_one:
+            theta = torch.cat([theta, theta.new_zeros(theta.shape[0], 1)], 1)
+        s_mc = z @ theta.t()                                # [B, M, C]
+        s = s_mc.max(1).values
+        s_bar = feats.mean(1) @ theta.t()                   # [B, C]
+        return dict(scores=s, module_scores=s_mc, logits=logits, alpha=alpha, global_scores=s_bar)
+
+
+def rank_loss(s, y, present_only=True, all_pairs=False):
+    if present_only:
+        keep = (y == 1).any(0)
+        s, y = s[:, keep], y[:, keep]
+    pos = (y == 1).float()
+    neg = (y == -1).float()
+    margin = 1 + s.unsqueeze(1) - s.unsqueeze(2)       # [B, P, N]: 1 + s_n - s_p
+    valid = pos.unsqueeze(2) * neg.unsqueeze(1)
+    hinge = F.relu(margin) * valid
+    if all_pairs:
+        denom = valid.sum((1, 2)) + 1e-8
+    else:
+        denom = (hinge > 0).float().sum((1, 2)) + 1e-8
+    return (hinge.sum((1, 2)) / denom).mean()
+
+
+def dist_loss(s_mc, y):
+    p = s_mc.softmax(1)
+    load = (p * (y == 1).float().unsqueeze(1)).sum(2)    # [B, M]
+    return (load ** 2).mean()
+
+
+def div_loss(logits):
+    e = F.normalize(logits, dim=1)
+    g = e.transpose(1, 2) @ e                           # [B, M, M]
+    g = g * (1 - torch.eye(g.shape[1]))
+    return torch.sqrt((g ** 2).sum())
+
+
+def rel_loss(s, s_bar, y):
+    return F.relu(-(s - s_bar) * y).sum()
+
+
+def total_loss(out, y, lam_dist=0.1, lam_div=0.01, lam_rel=0.001, modules=10):
+    loss = rank_loss(out["scores"], y) + lam_rel * rel_loss(out["scores"], out["global_scores"], y)
+    if modules > 1:
+        loss = loss + lam_dist * dist_loss(out["module_scores"], y) + lam_div * div_loss(out["logits"])
+    return loss
+
+
+class TfRmsprop:
+    """tf.train.RMSPropOptimizer(lr, decay, momentum, epsilon): ms0 = 1, eps inside the square root."""
+
+    def __init__(self, params, lr=1e-3, decay=0.9, momentum=0.9, eps=1.0):
+        self.params = [p for p in params if p.requires_grad]
+        self.lr, self.decay, self.mu, self.eps = lr, decay, momentum, eps
+        self.ms = [torch.ones_like(p) for p in self.params]
+        self.mom = [torch.zeros_like(p) for p in self.params]
+
+    @torch.no_grad()
+    def step(self):
+        for p, ms, mom in zip(self.params, self.ms, self.mom):
+            g = p.grad
+            ms.add_((g * g - ms) * (1 - self.decay))
+            mom.mul_(self.mu).add_(self.lr * g / torch.sqrt(ms + self.eps))
+            p.sub_(mom)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--batch", type=int, default=32)
+    ap.add_argument("--dim", type=int, default=512)
+    ap.add_argument("--labels", type=int, default=925)
+    ap.add_argument("--test-labels", type=int, default=1006)
+    ap.add_argument("--oi-labels", type=int, default=7586)
+    ap.add_argument("--modules", type=int, default=10)
+    ap.add_argument("--steps", type=int, default=10)
+    ap.add_argument("--test-images", type=int, default=1024)
+    ap.add_argument("--conv", action="store_true")
+    a = ap.parse_args()
+    torch.set_num_threads(a.threads)
+    torch.manual_seed(0)
+    model = LesaTwin(a.dim, a.dim, a.modules, 300, use_conv=a.conv)
+    opt = TfRmsprop(model.parameters())
+    feats = torch.randn(a.batch, 196, a.dim)
+    vecs = torch.randn(a.labels, 300)
+    y = torch.where(torch.rand(a.batch, a.labels) < 0.01, 1.0, -1.0)
+
+    def step():
+        for p in model.parameters():
+            p.grad = None
+        loss = total_loss(model(feats, vecs), y, modules=a.modules)
+        loss.backward()
+        opt.step()
+
+    step()
+    t = time.perf_counter()
+    for _ in range(a.steps):
+        step()
+    train_ms = (time.perf_counter() - t) / a.steps * 1e3
+
+    def infer(labels):
+        model.eval()
+        v = torch.randn(labels, 300)
+        with torch.no_grad():
+            model(feats, v)
+            t0 = time.perf_counter()
+            for i in range(0, a.test_images, a.batch):
+                model(feats, v)["scores"]
+        return a.test_images / (time.perf_counter() - t0)
+
+    res = dict(torch=torch.__version__, threads=a.threads, train_step_ms=train_ms,
+               infer_img_per_s=infer(a.test_labels), infer_oi_img_per_s=infer(a.oi_labels))
+    print(json.dumps(res))
+
+
+if __name__ == "__main__":
+    main()

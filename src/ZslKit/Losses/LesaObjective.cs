@@ -1,0 +1,36 @@
+// LesaObjective.cs - LESA's full training objective (Huynh & Elhamifar, CVPR 2020, Eq. 14):
+// L = L_rank + λ_dist·L_dist + λ_div·L_div + λ_rel·L_rel, the attention terms only with M > 1 modules.
+using ZslKit.Models;
+using ZslKit.Torch;
+
+namespace ZslKit.Losses;
+
+/// <summary>Each term of the objective (scalars on the model's device) and their weighted sum.</summary>
+public sealed record LesaLossTerms(Tensor Total, Tensor Rank, Tensor? Dist, Tensor? Div, Tensor Rel);
+
+/// <summary>Combines the four LESA losses with the weights and options of a <see cref="LesaConfig"/>.</summary>
+public static class LesaObjective
+{
+    /// <summary>output of <see cref="LesaModel.forward"/>, labels [B, C] (+1/−1/0 as float).</summary>
+    public static LesaLossTerms Compute(LesaOutput output, Tensor labels, LesaConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(config);
+        using var scope = torch.NewDisposeScope();
+        var rank = RankingLoss.Compute(output.Scores, labels, config.RankPresentColumnsOnly, config.RankNormalization);
+        var rel = AttentionRelevanceLoss.Compute(output.Scores, output.GlobalScores, labels);
+        var total = rank + rel * config.LambdaRel;
+        Tensor? dist = null, div = null;
+        if (config.Modules > 1)
+        {
+            dist = AttentionDistributionLoss.Compute(output.ModuleScores, labels);
+            div = AttentionDiversityLoss.Compute(config.DiversityInput == DiversityInput.Logits ? output.Logits : output.Attention);
+            total = total + dist * config.LambdaDist + div * config.LambdaDiv;
+        }
+        var terms = new LesaLossTerms(total, rank, dist, div, rel);
+        scope.MoveToOuter(total); scope.MoveToOuter(rank); scope.MoveToOuter(rel);
+        if (dist is not null) scope.MoveToOuter(dist);
+        if (div is not null) scope.MoveToOuter(div);
+        return terms;
+    }
+}

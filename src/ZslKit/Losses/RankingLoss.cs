@@ -1,0 +1,56 @@
+// RankingLoss.cs - LESA's ranking loss L_rank (Huynh & Elhamifar, CVPR 2020, Eq. 13): every annotated positive label
+// should score at least 1 above every annotated negative label of the same image. Official normalisation by default.
+using ZslKit.Models;
+using ZslKit.Torch;
+
+namespace ZslKit.Losses;
+
+/// <summary>
+/// Per image i: Σ_{p ∈ P_i, n ∈ N_i} max(0, 1 + s_n − s_p) / (count + 1e-8), mean over the B images, where count is the
+/// number of violating pairs (official) or of all pairs (<see cref="RankNormalization.AllPairs"/>). Labels are +1
+/// (positive), −1 (negative), 0 (unannotated, ignored). With <c>presentColumnsOnly</c> (official) only label columns
+/// with at least one positive in the batch take part.
+/// </summary>
+public static class RankingLoss
+{
+    private const double Epsilon = 1e-8;
+
+    /// <summary>scores [B, C], labels [B, C] (float, +1/−1/0) → scalar.</summary>
+    public static Tensor Compute(Tensor scores, Tensor labels, bool presentColumnsOnly = true,
+        RankNormalization normalization = RankNormalization.ViolatingPairs)
+    {
+        LossChecks.SameShape2D("RankingLoss", scores, labels);
+        using var scope = torch.NewDisposeScope();
+        Tensor s = scores, y = labels;
+        if (presentColumnsOnly)
+        {
+            var present = labels.eq(1).to(ScalarType.Float32).amax(0).cpu().ToArray<float>();     // [C]
+            var keep = Enumerable.Range(0, present.Length).Where(c => present[c] > 0).Select(c => (long)c).ToArray();
+            if (keep.Length == 0) return (scores.sum() * 0).MoveToOuterDisposeScope();
+            var index = torch.tensor(keep, device: scores.device);
+            s = scores.index_select(1, index);                                                     // [B, K]
+            y = labels.index_select(1, index);                                                     // [B, K]
+        }
+        var pos = y.eq(1).to(s.dtype);                                                             // [B, K]
+        var neg = y.eq(-1).to(s.dtype);                                                            // [B, K]
+        var margin = s.unsqueeze(1) - s.unsqueeze(2) + 1;                                          // [B, 1, K] - [B, K, 1] -> [B, P, N]: 1 + s_n − s_p
+        var valid = pos.unsqueeze(2) * neg.unsqueeze(1);                                           // [B, P, N]
+        var hinge = margin.relu() * valid;
+        var count = normalization == RankNormalization.ViolatingPairs
+            ? hinge.gt(0).to(s.dtype).sum([1, 2])                                                  // [B]
+            : valid.sum([1, 2]);
+        return (hinge.sum([1, 2]) / (count + Epsilon)).mean().MoveToOuterDisposeScope();
+    }
+}
+
+/// <summary>Argument checks shared by the loss functions.</summary>
+internal static class LossChecks
+{
+    public static void SameShape2D(string loss, Tensor scores, Tensor labels)
+    {
+        ArgumentNullException.ThrowIfNull(scores);
+        ArgumentNullException.ThrowIfNull(labels);
+        if (scores.dim() != 2 || labels.dim() != 2 || scores.size(0) != labels.size(0) || scores.size(1) != labels.size(1))
+            throw new ArgumentException($"{loss}: scores and labels must both be [B, C], got [{string.Join(", ", scores.shape)}] and [{string.Join(", ", labels.shape)}]");
+    }
+}

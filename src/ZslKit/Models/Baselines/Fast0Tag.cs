@@ -1,0 +1,41 @@
+// Fast0Tag.cs - Fast0Tag baseline (Zhang, Gong & Shah, "Fast Zero-Shot Image Tagging", CVPR 2016), Table 1 row of
+// LESA: a network maps the global image feature to a principal direction u(x) in word-vector space along which the
+// relevant tags rank first; tag c scores ⟨u(x), v_c⟩. Trained here with LESA's ranking loss (Eq. 13) instead of the
+// original RankNet-style loss, on mean-pooled region features.
+using ZslKit.Losses;
+using ZslKit.Torch;
+using F = ZslKit.Torch.torch.nn.functional;
+
+namespace ZslKit.Models.Baselines;
+
+/// <summary>u = W_b·relu(W_a·mean_r F_r + a) + b; s_c = ⟨u, v_c / ‖v_c‖⟩.</summary>
+public sealed class Fast0Tag : Module, ILesaTrainable
+{
+    private readonly Linear _hidden, _out;
+
+    public Fast0Tag(int featureDim, int wordDim, int hidden = 512) : base(nameof(Fast0Tag))
+    {
+        _hidden = torch.nn.Linear(featureDim, hidden);
+        _out = torch.nn.Linear(hidden, wordDim);
+        register_module("hidden", _hidden);
+        register_module("out", _out);
+    }
+
+    public string Name => "Fast0Tag";
+    public Module Module => this;
+
+    /// <summary>Principal directions [B, dv] of region features [B, R, D].</summary>
+    public Tensor Direction(Tensor features) =>
+        _out.forward(_hidden.forward(features.mean(1)).relu());                 // [B, D] -> [B, H] -> [B, dv]
+
+    public Tensor EmbedLabels(Tensor labelVectors) => F.normalize(labelVectors, dim: 1);   // [C, dv]
+
+    public Tensor Scores(Tensor features, Tensor embeddedLabels) =>
+        Direction(features).matmul(embeddedLabels.t());                         // [B, dv] @ [dv, C] -> [B, C]
+
+    public Tensor Loss(Tensor features, Tensor labels, Tensor seenVectors)
+    {
+        using var scope = torch.NewDisposeScope();
+        return RankingLoss.Compute(Scores(features, EmbedLabels(seenVectors)), labels).MoveToOuterDisposeScope();
+    }
+}

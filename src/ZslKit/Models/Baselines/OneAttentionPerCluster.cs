@@ -1,0 +1,129 @@
+// OneAttentionPerCluster.cs - "One Attention per Cluster" row of LESA's Table 1 (Huynh & Elhamifar, CVPR 2020,
+// Sec. 5.2): the label vectors are grouped by k-means into M clusters and each cluster gets one attention module;
+// a label is scored only by its cluster's attended feature (instead of LESA's max over modules, Eq. 12). Unseen labels
+// join the cluster with the nearest centroid. Trained with L_rank (Eq. 13) + λ_rel·L_rel (Eq. 8).
+using ZslKit.Losses;
+using ZslKit.Torch;
+using F = ZslKit.Torch.torch.nn.functional;
+
+namespace ZslKit.Models.Baselines;
+
+/// <summary>LESA's attention trunk with M modules; s_c = s_{k(c),c}, k(c) = argmin_k ‖v̂_c − μ_k‖ (v̂ = unit vector).</summary>
+public sealed class OneAttentionPerCluster : Module, ILesaTrainable
+{
+    private readonly LesaModel _trunk;
+    private readonly Tensor _centroids;     // [M, dv]
+
+    /// <param name="config">Trunk configuration; <see cref="LesaConfig.Modules"/> is the cluster count.</param>
+    /// <param name="seenVectors">[S, dv] seen-label vectors clustered by k-means (unit-normalised first).</param>
+    public OneAttentionPerCluster(LesaConfig config, Tensor seenVectors, int seed = 0) : base(nameof(OneAttentionPerCluster))
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(seenVectors);
+        _trunk = new LesaModel(config);
+        register_module("trunk", _trunk);
+        using (var scope = torch.NewDisposeScope())
+        {
+            var unit = F.normalize(seenVectors.to(ScalarType.Float32), dim: 1);
+            var rows = unit.ToArray<float>();
+            var centroids = KMeans.Fit(rows, (int)unit.size(0), (int)unit.size(1), config.Modules, seed);
+            _centroids = torch.tensor<float>(centroids.AsSpan(), [config.Modules, unit.size(1)]).DetachFromDisposeScope();
+        }
+        register_buffer("centroids", _centroids);
+    }
+
+    public string Name => $"One Attention per Cluster (M={_trunk.Config.Modules})";
+    public Module Module => this;
+    public LesaModel Trunk => _trunk;
+
+    /// <summary>One-hot cluster membership [M, C] of label vectors [C, dv].</summary>
+    public Tensor Membership(Tensor labelVectors)
+    {
+        using var scope = torch.NewDisposeScope();
+        var unit = F.normalize(labelVectors, dim: 1);                           // [C, dv]
+        var sim = _centroids.matmul(unit.t());                                  // [M, dv] @ [dv, C] -> [M, C]
+        var dist = _centroids.pow(2).sum(1, keepdim: true) - sim * 2;           // ‖μ‖² − 2⟨μ, v̂⟩ (+ ‖v̂‖² = 1, constant) -> [M, C]
+        var nearest = dist.argmin(0, keepdim: true);                            // [1, C]
+        return torch.zeros_like(dist).scatter(0, nearest, torch.ones([1, dist.size(1)], dist.dtype, dist.device)).MoveToOuterDisposeScope();
+    }
+
+    public Tensor EmbedLabels(Tensor labelVectors) => labelVectors.clone();
+
+    public Tensor Scores(Tensor features, Tensor embeddedLabels) => Forward(features, embeddedLabels).Scores;
+
+    private LesaOutput Forward(Tensor features, Tensor labelVectors)
+    {
+        using var scope = torch.NewDisposeScope();
+        var o = _trunk.forward(features, labelVectors);
+        var s = (o.ModuleScores * Membership(labelVectors).unsqueeze(0)).sum(1);   // [B, M, C] * [1, M, C] -> sum_m -> [B, C]
+        var result = o with { Scores = s };
+        scope.MoveToOuter(s); scope.MoveToOuter(o.GlobalScores);
+        return result;
+    }
+
+    public Tensor Loss(Tensor features, Tensor labels, Tensor seenVectors)
+    {
+        using var scope = torch.NewDisposeScope();
+        var o = Forward(features, seenVectors);
+        var loss = RankingLoss.Compute(o.Scores, labels)
+            + AttentionRelevanceLoss.Compute(o.Scores, o.GlobalScores, labels) * _trunk.Config.LambdaRel;
+        return loss.MoveToOuterDisposeScope();
+    }
+}
+
+/// <summary>Lloyd's k-means with k-means++ seeding on row-major float rows (deterministic for a seed).</summary>
+internal static class KMeans
+{
+    public static float[] Fit(float[] rows, int n, int dim, int k, int seed, int iterations = 50)
+    {
+        if (k < 1 || k > n) throw new ArgumentOutOfRangeException(nameof(k), k, $"k must be in [1, {n}] (rows)");
+        var rng = new Random(seed);
+        var centers = new float[k * dim];
+        var d2 = new double[n];
+        int first = rng.Next(n);
+        rows.AsSpan(first * dim, dim).CopyTo(centers);
+        for (int c = 1; c < k; c++)
+        {
+            double total = 0;
+            for (int i = 0; i < n; i++) { d2[i] = Nearest(rows, i, centers, c, dim).Dist; total += d2[i]; }
+            double pick = rng.NextDouble() * total;
+            int chosen = n - 1;
+            for (int i = 0; i < n; i++) { pick -= d2[i]; if (pick <= 0) { chosen = i; break; } }
+            rows.AsSpan(chosen * dim, dim).CopyTo(centers.AsSpan(c * dim));
+        }
+        var assign = new int[n];
+        for (int it = 0; it < iterations; it++)
+        {
+            bool changed = false;
+            for (int i = 0; i < n; i++)
+            {
+                int a = Nearest(rows, i, centers, k, dim).Index;
+                if (a != assign[i] || it == 0) { changed |= a != assign[i]; assign[i] = a; }
+            }
+            var sums = new double[k * dim];
+            var counts = new int[k];
+            for (int i = 0; i < n; i++)
+            {
+                counts[assign[i]]++;
+                for (int j = 0; j < dim; j++) sums[assign[i] * dim + j] += rows[i * dim + j];
+            }
+            for (int c = 0; c < k; c++)
+                if (counts[c] > 0)
+                    for (int j = 0; j < dim; j++) centers[c * dim + j] = (float)(sums[c * dim + j] / counts[c]);
+            if (!changed && it > 0) break;
+        }
+        return centers;
+    }
+
+    private static (int Index, double Dist) Nearest(float[] rows, int i, float[] centers, int count, int dim)
+    {
+        int best = 0; double bestDist = double.PositiveInfinity;
+        for (int c = 0; c < count; c++)
+        {
+            double d = 0;
+            for (int j = 0; j < dim; j++) { double x = rows[i * dim + j] - centers[c * dim + j]; d += x * x; }
+            if (d < bestDist) { bestDist = d; best = c; }
+        }
+        return (best, bestDist);
+    }
+}

@@ -1,0 +1,80 @@
+// LesaConfig.cs - typed configuration of LESA (Huynh & Elhamifar, "A Shared Multi-Attention Framework for Multi-Label
+// Zero-Shot Learning", CVPR 2020). Defaults follow the official TensorFlow code; every place where it differs from the
+// paper text is an option here, documented in docs/lesa.md ("Official code vs paper").
+namespace ZslKit.Models;
+
+/// <summary>How L_rank (Eq. 13) normalises each image's sum of pair hinges.</summary>
+public enum RankNormalization
+{
+    /// <summary>Official code: divide by (number of violating pairs + 1e-8).</summary>
+    ViolatingPairs,
+    /// <summary>Paper reading: divide by the number of (positive, negative) pairs (+ 1e-8).</summary>
+    AllPairs,
+}
+
+/// <summary>What L_div (Eq. 7) decorrelates across attention modules.</summary>
+public enum DiversityInput
+{
+    /// <summary>Official "span" form: the attention logits e (before the softmax), L2-normalised over regions.</summary>
+    Logits,
+    /// <summary>Paper text: the attention weights α, L2-normalised over regions.</summary>
+    Attention,
+}
+
+/// <summary>Hyper-parameters of <see cref="LesaModel"/> and its training objective.</summary>
+public sealed record LesaConfig
+{
+    /// <summary>M, the number of shared attention modules (10 in the paper; 1 gives the "LESA (M=1)" row).</summary>
+    public int Modules { get; init; } = 10;
+    /// <summary>D, the length of each region feature (512 for VGG-19 conv5_4).</summary>
+    public int FeatureDim { get; init; } = 512;
+    /// <summary>Width of the hidden attention layer tanh(F·W1) (512 in the official code).</summary>
+    public int AttentionHidden { get; init; } = 512;
+    /// <summary>Length of the label vectors (300 for GloVe).</summary>
+    public int WordDim { get; init; } = 300;
+    /// <summary>Region grid; R = GridHeight·GridWidth (14x14 = 196).</summary>
+    public int GridHeight { get; init; } = 14;
+    public int GridWidth { get; init; } = 14;
+    /// <summary>Official option: a learned 2x2 conv (stride 1, TF 'SAME' padding) → BatchNorm → ReLU on the features.</summary>
+    public bool UseConv { get; init; }
+    /// <summary>Official code: append a constant-1 channel to the features and to tanh(F·W1) (learned biases); the paper has none.</summary>
+    public bool AppendConstantChannel { get; init; } = true;
+    /// <summary>L2-normalise the label vectors v_c before W3 (official code).</summary>
+    public bool NormalizeLabelVectors { get; init; } = true;
+    /// <summary>Official code: L_rank only over label columns with at least one positive in the batch; false = all columns.</summary>
+    public bool RankPresentColumnsOnly { get; init; } = true;
+    public RankNormalization RankNormalization { get; init; } = RankNormalization.ViolatingPairs;
+    public DiversityInput DiversityInput { get; init; } = DiversityInput.Logits;
+    /// <summary>λ of L_dist (Eq. 10-11); used only when <see cref="Modules"/> &gt; 1.</summary>
+    public double LambdaDist { get; init; } = 0.1;
+    /// <summary>λ of L_div (Eq. 7); used only when <see cref="Modules"/> &gt; 1.</summary>
+    public double LambdaDiv { get; init; } = 0.01;
+    /// <summary>λ of L_rel (Eq. 8).</summary>
+    public double LambdaRel { get; init; } = 0.001;
+    /// <summary>TensorFlow batch_normalization defaults (eps 1e-3, moving-average decay 0.99 = PyTorch momentum 0.01).</summary>
+    public double BatchNormEps { get; init; } = 1e-3;
+    public double BatchNormMomentum { get; init; } = 0.01;
+
+    public int RegionCount => GridHeight * GridWidth;
+
+    /// <summary>The official NUS-WIDE configuration (M = 10, D = 512, 14x14, GloVe 300).</summary>
+    public static LesaConfig Official { get; } = new();
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid field.</summary>
+    public void Validate()
+    {
+        static void Check(bool ok, string name, object value, string rule)
+        {
+            if (!ok) throw new ArgumentException($"LesaConfig.{name} = {value}: {rule}", name);
+        }
+        Check(Modules is >= 1 and <= 1024, nameof(Modules), Modules, "must be in [1, 1024]");
+        Check(FeatureDim is >= 1 and <= 65536, nameof(FeatureDim), FeatureDim, "must be in [1, 65536]");
+        Check(AttentionHidden is >= 1 and <= 65536, nameof(AttentionHidden), AttentionHidden, "must be in [1, 65536]");
+        Check(WordDim is >= 1 and <= 65536, nameof(WordDim), WordDim, "must be in [1, 65536]");
+        Check(GridHeight is >= 1 and <= 1024, nameof(GridHeight), GridHeight, "must be in [1, 1024]");
+        Check(GridWidth is >= 1 and <= 1024, nameof(GridWidth), GridWidth, "must be in [1, 1024]");
+        Check(LambdaDist >= 0 && double.IsFinite(LambdaDist), nameof(LambdaDist), LambdaDist, "must be finite and >= 0");
+        Check(LambdaDiv >= 0 && double.IsFinite(LambdaDiv), nameof(LambdaDiv), LambdaDiv, "must be finite and >= 0");
+        Check(LambdaRel >= 0 && double.IsFinite(LambdaRel), nameof(LambdaRel), LambdaRel, "must be finite and >= 0");
+    }
+}

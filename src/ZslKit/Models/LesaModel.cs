@@ -1,0 +1,120 @@
+// LesaModel.cs - LESA's shared multi-attention model (Huynh & Elhamifar, "A Shared Multi-Attention Framework for
+// Multi-Label Zero-Shot Learning", CVPR 2020, Sec. 3.2-3.4, Eq. 3-6 and 12) in the official code's form: optional
+// 2x2 conv, constant-1 channels, attention shared by all labels, label embedding θ_c = W3·v_c, max over modules.
+using ZslKit.Torch;
+using F = ZslKit.Torch.torch.nn.functional;
+
+namespace ZslKit.Models;
+
+/// <summary>What one LESA forward pass produces (B images, R regions, M modules, C labels).</summary>
+/// <param name="Scores">s_c = max_m s_{m,c} (Eq. 12): [B, C].</param>
+/// <param name="ModuleScores">s_{m,c} = ⟨θ_c, z_m⟩ (Eq. 6): [B, M, C].</param>
+/// <param name="Logits">Attention logits e_{r,m} (before the softmax over regions): [B, R, M].</param>
+/// <param name="Attention">α_{m,r} = softmax_r(e_{r,m}) (Eq. 4), stored [B, R, M].</param>
+/// <param name="GlobalScores">s̄_c = ⟨θ_c, mean_r F_r⟩, the mean-pooled baseline of L_rel (Eq. 8): [B, C].</param>
+public sealed record LesaOutput(Tensor Scores, Tensor ModuleScores, Tensor Logits, Tensor Attention, Tensor GlobalScores);
+
+/// <summary>
+/// LESA. Parameters (PyTorch names as in bench/lesa_twin.py): <c>W1</c> [D(+1), H], <c>W2</c> [H(+1), M],
+/// <c>W3</c> [D, dv], and with <see cref="LesaConfig.UseConv"/> <c>conv.weight</c> [D, D, 2, 2] and <c>bn.*</c>.
+/// </summary>
+public sealed class LesaModel : Module
+{
+    private readonly Parameter _W1, _W2, _W3;
+    private readonly Conv2d? _conv;
+    private readonly BatchNorm2d? _bn;
+
+    public LesaModel(LesaConfig config) : base(nameof(LesaModel))
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        config.Validate();
+        Config = config;
+        int one = config.AppendConstantChannel ? 1 : 0;
+        using (torch.NewDisposeScope())
+        {
+            // Scaled Gaussian initialisation (variance 1/fan_in), as the official tf.random_normal-based init in spirit.
+            _W1 = new Parameter(torch.randn(config.FeatureDim + one, config.AttentionHidden) * (1 / Math.Sqrt(config.FeatureDim + one)));
+            _W2 = new Parameter(torch.randn(config.AttentionHidden + one, config.Modules) * (1 / Math.Sqrt(config.AttentionHidden + one)));
+            _W3 = new Parameter(torch.randn(config.FeatureDim, config.WordDim) * (1 / Math.Sqrt(config.WordDim)));
+        }
+        register_parameter("W1", _W1);
+        register_parameter("W2", _W2);
+        register_parameter("W3", _W3);
+        if (config.UseConv)
+        {
+            _conv = torch.nn.Conv2d(config.FeatureDim, config.FeatureDim, (2, 2), bias: false);
+            _bn = torch.nn.BatchNorm2d(config.FeatureDim, eps: config.BatchNormEps, momentum: config.BatchNormMomentum);
+            register_module("conv", _conv);
+            register_module("bn", _bn);
+        }
+    }
+
+    public LesaConfig Config { get; }
+
+    /// <summary>θ_c = W3·normalise(v_c), with a 0 appended for the constant channel: [C, dv] → [C, D(+1)].</summary>
+    public Tensor LabelEmbedding(Tensor labelVectors)
+    {
+        ArgumentNullException.ThrowIfNull(labelVectors);
+        if (labelVectors.dim() != 2 || labelVectors.size(1) != Config.WordDim)
+            throw new ArgumentException($"LesaModel: label vectors must be [C, {Config.WordDim}], got [{string.Join(", ", labelVectors.shape)}]", nameof(labelVectors));
+        using var scope = torch.NewDisposeScope();
+        var v = Config.NormalizeLabelVectors ? F.normalize(labelVectors, dim: 1) : labelVectors;
+        var theta = v.matmul(_W3.t());                                   // [C, dv] @ [dv, D] -> [C, D]
+        if (Config.AppendConstantChannel)
+            theta = torch.cat([theta, torch.zeros([theta.size(0), 1], theta.dtype, theta.device)], 1); // [C, D+1]
+        return theta.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The full forward pass over all labels in one batched product (no per-label loop).</summary>
+    public LesaOutput forward(Tensor features, Tensor labelVectors)
+    {
+        using var scope = torch.NewDisposeScope();
+        var theta = LabelEmbedding(labelVectors);
+        var output = forward_embedded(features, theta);
+        scope.MoveToOuter(output.Scores); scope.MoveToOuter(output.ModuleScores); scope.MoveToOuter(output.Logits);
+        scope.MoveToOuter(output.Attention); scope.MoveToOuter(output.GlobalScores);
+        return output;
+    }
+
+    /// <summary>Scores only, with a precomputed <see cref="LabelEmbedding"/> (inference over thousands of labels).</summary>
+    public Tensor Scores(Tensor features, Tensor theta)
+    {
+        using var scope = torch.NewDisposeScope();
+        return forward_embedded(features, theta).Scores.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Forward pass with θ = <see cref="LabelEmbedding"/> given: features [B, R, D], θ [C, D(+1)].</summary>
+    public LesaOutput forward_embedded(Tensor features, Tensor theta)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        ArgumentNullException.ThrowIfNull(theta);
+        var c = Config;
+        if (features.dim() != 3 || features.size(1) != c.RegionCount || features.size(2) != c.FeatureDim)
+            throw new ArgumentException($"LesaModel: features must be [B, {c.RegionCount}, {c.FeatureDim}], got [{string.Join(", ", features.shape)}]", nameof(features));
+        long b = features.size(0), r = c.RegionCount, d = c.FeatureDim;
+        using var scope = torch.NewDisposeScope();
+        var f = features;
+        if (_conv is not null && _bn is not null)
+        {
+            var x = f.reshape(b, c.GridHeight, c.GridWidth, d).permute(0, 3, 1, 2);      // [B, R, D] -> [B, D, H, W]
+            x = F.pad(x, [0, 1, 0, 1]);                                                // TF 'SAME', k=2 s=1: pad right/bottom -> [B, D, H+1, W+1]
+            x = _bn.forward(_conv.forward(x)).relu();                                   // [B, D, H, W]
+            f = x.permute(0, 2, 3, 1).reshape(b, r, d);                                 // -> [B, R, D]
+        }
+        if (c.AppendConstantChannel)
+            f = torch.cat([f, torch.ones([b, r, 1], f.dtype, f.device)], 2);            // [B, R, D+1]
+        var a = f.matmul(_W1).tanh();                                                   // [B, R, D+1] @ [D+1, H] -> [B, R, H] (Eq. 3)
+        if (c.AppendConstantChannel)
+            a = torch.cat([a, torch.ones([b, r, 1], a.dtype, a.device)], 2);            // [B, R, H+1]
+        var logits = a.matmul(_W2);                                                     // [B, R, H+1] @ [H+1, M] -> [B, R, M]
+        var alpha = logits.softmax(1);                                                  // softmax over regions (Eq. 4)
+        var z = alpha.transpose(1, 2).matmul(f);                                        // [B, M, R] @ [B, R, D+1] -> [B, M, D+1] (Eq. 5)
+        var moduleScores = z.matmul(theta.t());                                         // [B, M, D+1] @ [D+1, C] -> [B, M, C] (Eq. 6)
+        var scores = moduleScores.amax(1);                                              // [B, C] (Eq. 12)
+        var globalScores = f.mean(1).matmul(theta.t());                                 // [B, D+1] @ [D+1, C] -> [B, C]
+        var output = new LesaOutput(scores, moduleScores, logits, alpha, globalScores);
+        scope.MoveToOuter(scores); scope.MoveToOuter(moduleScores); scope.MoveToOuter(logits);
+        scope.MoveToOuter(alpha); scope.MoveToOuter(globalScores);
+        return output;
+    }
+}

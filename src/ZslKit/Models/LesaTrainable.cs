@@ -1,0 +1,43 @@
+// LesaTrainable.cs - the contract between the LESA training protocol (LesaTrainer) and the models it trains: LESA
+// itself and the Table 1 baselines of Huynh & Elhamifar, CVPR 2020 (Models/Baselines).
+using ZslKit.Torch;
+
+namespace ZslKit.Models;
+
+/// <summary>A multi-label zero-shot model trained on seen labels and scored on any label set through label vectors.</summary>
+public interface ILesaTrainable : IDisposable
+{
+    /// <summary>Row name in tables ("LESA (M=10)", "Fast0Tag", ...).</summary>
+    string Name { get; }
+
+    /// <summary>The trainable module (parameters, train/eval, state_dict).</summary>
+    Module Module { get; }
+
+    /// <summary>Training loss on region features [B, R, D], labels [B, S] (+1/−1/0 as float) and seen-label vectors [S, dv].</summary>
+    Tensor Loss(Tensor features, Tensor labels, Tensor seenVectors);
+
+    /// <summary>Label-side precomputation for inference over a fixed label set: vectors [C, dv] → model-specific tensor.</summary>
+    Tensor EmbedLabels(Tensor labelVectors);
+
+    /// <summary>Scores [B, C] of region features [B, R, D] for the labels given to <see cref="EmbedLabels"/>.</summary>
+    Tensor Scores(Tensor features, Tensor embeddedLabels);
+}
+
+/// <summary>LESA (any M) as an <see cref="ILesaTrainable"/>: loss = <see cref="Losses.LesaObjective"/>.</summary>
+public sealed class LesaTrainable(LesaConfig config) : ILesaTrainable
+{
+    public LesaModel Model { get; } = new(config);
+
+    public string Name => $"LESA (M={Model.Config.Modules})";
+
+    public Module Module => Model;
+
+    public Tensor Loss(Tensor features, Tensor labels, Tensor seenVectors) =>
+        Losses.LesaObjective.Compute(Model.forward(features, seenVectors), labels, Model.Config).Total;
+
+    public Tensor EmbedLabels(Tensor labelVectors) => Model.LabelEmbedding(labelVectors);
+
+    public Tensor Scores(Tensor features, Tensor embeddedLabels) => Model.Scores(features, embeddedLabels);
+
+    public void Dispose() => Model.Dispose();
+}

@@ -1,0 +1,87 @@
+// LesaLossPropertyTests.cs - closed-form facts of the four LESA losses (Huynh & Elhamifar, CVPR 2020, Eq. 7, 8, 10-11,
+// 13) on hand-made inputs, complementing the PyTorch parity tests in Models/LesaParityTests.cs.
+using ZslKit.Losses;
+using ZslKit.Models;
+using ZslKit.Torch;
+
+namespace ZslKit.Tests.Losses;
+
+public class LesaLossPropertyTests
+{
+    private static Tensor T(float[] data, params long[] shape) => torch.tensor<float>(data.AsSpan(), shape);
+
+    [Fact]
+    public void Rank_loss_is_zero_when_every_positive_beats_every_negative_by_the_margin()
+    {
+        using var scope = torch.NewDisposeScope();
+        var s = T([3f, 1.5f, 0f, 5f], 1, 4);
+        var y = T([1f, -1f, -1f, 0f], 1, 4);   // the unannotated label scores highest and is ignored
+        Assert.Equal(0f, RankingLoss.Compute(s, y).item<float>());
+    }
+
+    [Fact]
+    public void Rank_loss_averages_violating_pairs_officially_and_all_pairs_in_the_paper_form()
+    {
+        using var scope = torch.NewDisposeScope();
+        // Image 0 pairs (p, n): (0,1): 1 + 0.5 − 1 = 0.5; (0,2): 1 − 3 − 1 < 0, not violating. Image 1 makes labels 1
+        // and 2 present in the batch and has no negative: loss 0. Mean over the two images.
+        var s = T([1f, 0.5f, -3f, 0f, 0f, 0f], 2, 3);
+        var y = T([1f, -1f, -1f, 0f, 1f, 1f], 2, 3);
+        Assert.Equal(0.25f, RankingLoss.Compute(s, y).item<float>(), 5);
+        Assert.Equal(0.125f, RankingLoss.Compute(s, y, normalization: RankNormalization.AllPairs).item<float>(), 5);
+    }
+
+    [Fact]
+    public void Rank_loss_ignores_label_columns_without_a_positive_in_the_batch_unless_asked()
+    {
+        using var scope = torch.NewDisposeScope();
+        // Column 2 is negative everywhere and scores highest: only the all-columns form sees it.
+        var s = T([1f, 0f, 4f, 1f, 0f, 4f], 2, 3);
+        var y = T([1f, -1f, -1f, -1f, -1f, -1f], 2, 3);
+        Assert.Equal(0f, RankingLoss.Compute(s, y).item<float>());
+        Assert.True(RankingLoss.Compute(s, y, presentColumnsOnly: false).item<float>() > 1);
+    }
+
+    [Fact]
+    public void Distribution_loss_is_smaller_when_positives_are_spread_over_modules()
+    {
+        using var scope = torch.NewDisposeScope();
+        var y = T([1f, 1f], 1, 2);
+        // [B=1, M=2, C=2]: spread = module 0 wins label 0, module 1 wins label 1; collapsed = module 0 wins both.
+        var spread = T([10f, -10f, -10f, 10f], 1, 2, 2);
+        var collapsed = T([10f, 10f, -10f, -10f], 1, 2, 2);
+        Assert.Equal(1f, AttentionDistributionLoss.Compute(spread, y).item<float>(), 4);      // loads (1, 1): mean 1
+        Assert.Equal(2f, AttentionDistributionLoss.Compute(collapsed, y).item<float>(), 4);   // loads (2, 0): mean of (4, 0)
+    }
+
+    [Fact]
+    public void Diversity_loss_is_zero_for_disjoint_attention_and_grows_with_overlap()
+    {
+        using var scope = torch.NewDisposeScope();
+        var disjoint = T([1f, 0f, 0f, 1f, 0f, 0f], 1, 3, 2);     // [B, R, M]: module 0 on region 0, module 1 on region 1
+        var same = T([1f, 1f, 0f, 0f, 0f, 0f], 1, 3, 2);         // both modules on region 0
+        Assert.Equal(0f, AttentionDiversityLoss.Compute(disjoint).item<float>(), 6);
+        Assert.Equal(MathF.Sqrt(2), AttentionDiversityLoss.Compute(same).item<float>(), 5);  // two off-diagonal 1s
+    }
+
+    [Fact]
+    public void Relevance_loss_penalises_positives_below_and_negatives_above_the_global_score()
+    {
+        using var scope = torch.NewDisposeScope();
+        var s = T([1f, 2f, 0f], 1, 3);
+        var g = T([3f, 1f, 5f], 1, 3);
+        var y = T([1f, -1f, 0f], 1, 3);
+        Assert.Equal(3f, AttentionRelevanceLoss.Compute(s, g, y).item<float>(), 5);   // (3 − 1) + (2 − 1), label 2 ignored
+    }
+
+    [Fact]
+    public void Losses_reject_mismatched_shapes_naming_them()
+    {
+        using var scope = torch.NewDisposeScope();
+        var ex = Assert.Throws<ArgumentException>(() => RankingLoss.Compute(torch.zeros(2, 3), torch.zeros(2, 4)));
+        Assert.Contains("[2, 3]", ex.Message);
+        Assert.Contains("[2, 4]", ex.Message);
+        Assert.Throws<ArgumentException>(() => AttentionDistributionLoss.Compute(torch.zeros(2, 3), torch.zeros(2, 3)));
+        Assert.Throws<ArgumentException>(() => AttentionDiversityLoss.Compute(torch.zeros(2, 3)));
+    }
+}
