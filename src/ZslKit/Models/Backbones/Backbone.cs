@@ -16,14 +16,47 @@ public abstract class Backbone : Module<Tensor, Tensor>
     /// <summary>The architecture's torchvision name ("vgg19", "vgg19_bn", "resnet101").</summary>
     public abstract string Architecture { get; }
 
+    private readonly List<(string name, Func<Tensor, Tensor> step)> _steps = new();
+    private readonly Dictionary<string, string> _aliases = new();
+    private readonly Dictionary<string, string[]> _stages = new();
+
     /// <summary>The forward chain in order: (tap name, step). Names are torchvision module names.</summary>
-    protected abstract IReadOnlyList<(string name, Func<Tensor, Tensor> step)> Steps { get; }
+    protected IReadOnlyList<(string name, Func<Tensor, Tensor> step)> Steps => _steps;
 
     /// <summary>Paper-style aliases, e.g. "conv5_4" -> "features.35" (the ReLU output after conv5_4).</summary>
-    public abstract IReadOnlyDictionary<string, string> Aliases { get; }
+    public IReadOnlyDictionary<string, string> Aliases => _aliases;
 
     /// <summary>Stages that can be frozen or trained: stage name -> state-dict name prefixes.</summary>
-    public abstract IReadOnlyDictionary<string, string[]> Stages { get; }
+    public IReadOnlyDictionary<string, string[]> Stages => _stages;
+
+    /// <summary>Appends a step to the forward chain (constructors build the chain in torchvision order).</summary>
+    protected void AddStep(string name, Func<Tensor, Tensor> step) => _steps.Add((name, step));
+
+    /// <summary>Declares a paper-style alias for a step name.</summary>
+    protected void AddAlias(string alias, string step) => _aliases[alias] = step;
+
+    /// <summary>Declares a freezable stage by its state-dict name prefixes.</summary>
+    protected void AddStage(string stage, params string[] prefixes) => _stages[stage] = prefixes;
+
+    /// <summary>torchvision's CNN init shared by VGG and ResNet: conv Kaiming-normal (fan_out, ReLU), conv bias 0, BN weight 1 / bias 0.</summary>
+    protected void InitConvAndBatchNormLikeTorchvision()
+    {
+        using var noGrad = torch.no_grad();
+        foreach (var (_, m) in named_modules())
+        {
+            switch (m)
+            {
+                case Conv2d c:
+                    torch.nn.init.kaiming_normal_(c.weight, mode: FanMode.FanOut, nonlinearity: NonlinearityType.ReLU);
+                    if (c.bias is not null) torch.nn.init.zeros_(c.bias);
+                    break;
+                case BatchNorm2d b:
+                    if (b.weight is not null) torch.nn.init.ones_(b.weight);
+                    if (b.bias is not null) torch.nn.init.zeros_(b.bias);
+                    break;
+            }
+        }
+    }
 
     /// <summary>Every name <see cref="Forward"/> accepts as a tap (step names; aliases are listed in <see cref="Aliases"/>).</summary>
     public IEnumerable<string> TapNames => Steps.Select(s => s.name);

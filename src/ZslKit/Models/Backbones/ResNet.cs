@@ -20,9 +20,6 @@ public sealed class ResNet : Backbone
     private readonly Sequential layer1, layer2, layer3, layer4;
     private readonly AdaptiveAvgPool2d avgpool;
     private readonly Linear fc;
-    private readonly List<(string, Func<Tensor, Tensor>)> _steps = new();
-    private readonly Dictionary<string, string> _aliases = new();
-    private readonly Dictionary<string, string[]> _stages = new();
 
     public ResNetConfig Config { get; }
 
@@ -61,49 +58,26 @@ public sealed class ResNet : Backbone
         register_module(nameof(layer4), layer4);
         register_module(nameof(fc), fc);
 
-        _steps.Add(("conv1", conv1.call));
-        _steps.Add(("bn1", bn1.call));
-        _steps.Add(("relu", x => x.relu()));
-        _steps.Add(("maxpool", maxpool.call));
+        AddStep("conv1", conv1.call);
+        AddStep("bn1", bn1.call);
+        AddStep("relu", x => x.relu());
+        AddStep("maxpool", maxpool.call);
         var layers = new[] { layer1, layer2, layer3, layer4 };
         for (var l = 0; l < 4; l++)
         {
-            for (var b = 0; b < layers[l].Count; b++) _steps.Add(($"layer{l + 1}.{b}", layers[l][b].call));
+            for (var b = 0; b < layers[l].Count; b++) AddStep($"layer{l + 1}.{b}", layers[l][b].call);
             // "layerK" is the output of its last block; "convK+1" is the paper name (conv5 = layer4).
-            _aliases[$"layer{l + 1}"] = $"layer{l + 1}.{layers[l].Count - 1}";
-            _aliases[$"conv{l + 2}"] = $"layer{l + 1}.{layers[l].Count - 1}";
-            _stages[$"layer{l + 1}"] = [$"layer{l + 1}."];
+            AddAlias($"layer{l + 1}", $"layer{l + 1}.{layers[l].Count - 1}");
+            AddAlias($"conv{l + 2}", $"layer{l + 1}.{layers[l].Count - 1}");
+            AddStage($"layer{l + 1}", [$"layer{l + 1}."]);
         }
-        _steps.Add(("avgpool", avgpool.call));
-        _steps.Add(("flatten", x => x.flatten(1)));   // (N, 2048, 1, 1) -> (N, 2048)
-        _steps.Add(("fc", fc.call));
-        _aliases["pool"] = "flatten";
-        _aliases["logits"] = "fc";
-        _stages["stem"] = ["conv1.", "bn1."];
-        _stages["fc"] = ["fc."];
-        InitLikeTorchvision();
-    }
-
-    protected override IReadOnlyList<(string name, Func<Tensor, Tensor> step)> Steps => _steps;
-    public override IReadOnlyDictionary<string, string> Aliases => _aliases;
-    public override IReadOnlyDictionary<string, string[]> Stages => _stages;
-
-    /// <summary>torchvision's ResNet init: conv Kaiming-normal (fan_out, ReLU); BN 1/0; fc keeps nn.Linear's default.</summary>
-    private void InitLikeTorchvision()
-    {
-        using var noGrad = torch.no_grad();
-        foreach (var (_, m) in named_modules())
-        {
-            switch (m)
-            {
-                case Conv2d c:
-                    torch.nn.init.kaiming_normal_(c.weight, mode: FanMode.FanOut, nonlinearity: NonlinearityType.ReLU);
-                    break;
-                case BatchNorm2d b:
-                    if (b.weight is not null) torch.nn.init.ones_(b.weight);
-                    if (b.bias is not null) torch.nn.init.zeros_(b.bias);
-                    break;
-            }
-        }
+        AddStep("avgpool", avgpool.call);
+        AddStep("flatten", x => x.flatten(1));   // (N, 2048, 1, 1) -> (N, 2048)
+        AddStep("fc", fc.call);
+        AddAlias("pool", "flatten");
+        AddAlias("logits", "fc");
+        AddStage("stem", ["conv1.", "bn1."]);
+        AddStage("fc", ["fc."]);
+        InitConvAndBatchNormLikeTorchvision();   // torchvision's ResNet init; fc keeps nn.Linear's default
     }
 }

@@ -18,9 +18,6 @@ public sealed class Vgg : Backbone
     private readonly Sequential features;
     private readonly AdaptiveAvgPool2d avgpool;
     private readonly Sequential classifier;
-    private readonly List<(string, Func<Tensor, Tensor>)> _steps = new();
-    private readonly Dictionary<string, string> _aliases = new();
-    private readonly Dictionary<string, string[]> _stages = new();
 
     public VggConfig Config { get; }
 
@@ -38,7 +35,7 @@ public sealed class Vgg : Backbone
             if (c == 0)
             {
                 features.append(torch.nn.MaxPool2d(2, 2));
-                _stages[$"conv{block}"] = blockPrefixes.ToArray();
+                AddStage($"conv{block}", blockPrefixes.ToArray());
                 blockPrefixes.Clear();
                 block++; conv = 0;
                 continue;
@@ -53,7 +50,7 @@ public sealed class Vgg : Backbone
             }
             features.append(torch.nn.ReLU());
             // Paper names: convB_K is the ReLU output after the K-th conv of block B (what LESA calls conv5_4).
-            _aliases[$"conv{block}_{conv}"] = $"features.{features.Count - 1}";
+            AddAlias($"conv{block}_{conv}", $"features.{features.Count - 1}");
             inChannels = c;
         }
         avgpool = torch.nn.AdaptiveAvgPool2d(7);
@@ -64,42 +61,27 @@ public sealed class Vgg : Backbone
         register_module(nameof(features), features);
         register_module(nameof(avgpool), avgpool);
         register_module(nameof(classifier), classifier);
-        _stages["classifier"] = ["classifier."];
-        _aliases["pool5"] = $"features.{features.Count - 1}";
-        _aliases["logits"] = $"classifier.{classifier.Count - 1}";
+        AddStage("classifier", ["classifier."]);
+        AddAlias("pool5", $"features.{features.Count - 1}");
+        AddAlias("logits", $"classifier.{classifier.Count - 1}");
 
-        for (var i = 0; i < features.Count; i++) _steps.Add(($"features.{i}", features[i].call));
-        _steps.Add(("avgpool", avgpool.call));
-        _steps.Add(("flatten", x => x.flatten(1)));   // (N, 512, 7, 7) -> (N, 25088)
-        for (var i = 0; i < classifier.Count; i++) _steps.Add(($"classifier.{i}", classifier[i].call));
+        for (var i = 0; i < features.Count; i++) AddStep($"features.{i}", features[i].call);
+        AddStep("avgpool", avgpool.call);
+        AddStep("flatten", x => x.flatten(1));   // (N, 512, 7, 7) -> (N, 25088)
+        for (var i = 0; i < classifier.Count; i++) AddStep($"classifier.{i}", classifier[i].call);
         InitLikeTorchvision();
     }
-
-    protected override IReadOnlyList<(string name, Func<Tensor, Tensor> step)> Steps => _steps;
-    public override IReadOnlyDictionary<string, string> Aliases => _aliases;
-    public override IReadOnlyDictionary<string, string[]> Stages => _stages;
 
     /// <summary>torchvision's VGG init: conv Kaiming-normal (fan_out, ReLU), bias 0; BN 1/0; linear N(0, 0.01), bias 0.</summary>
     private void InitLikeTorchvision()
     {
+        InitConvAndBatchNormLikeTorchvision();
         using var noGrad = torch.no_grad();
         foreach (var (_, m) in named_modules())
         {
-            switch (m)
-            {
-                case Conv2d c:
-                    torch.nn.init.kaiming_normal_(c.weight, mode: FanMode.FanOut, nonlinearity: NonlinearityType.ReLU);
-                    if (c.bias is not null) torch.nn.init.zeros_(c.bias);
-                    break;
-                case BatchNorm2d b:
-                    if (b.weight is not null) torch.nn.init.ones_(b.weight);
-                    if (b.bias is not null) torch.nn.init.zeros_(b.bias);
-                    break;
-                case Linear l:
-                    torch.nn.init.normal_(l.weight, 0, 0.01);
-                    if (l.bias is not null) torch.nn.init.zeros_(l.bias);
-                    break;
-            }
+            if (m is not Linear l) continue;
+            torch.nn.init.normal_(l.weight, 0, 0.01);
+            if (l.bias is not null) torch.nn.init.zeros_(l.bias);
         }
     }
 }
