@@ -8,18 +8,9 @@ using zsl::wrap;
 namespace {
 at::Tensor& M(const zsl_tensor* h) { return const_cast<at::Tensor&>(T(h)); }  // in-place target
 
-at::Tensor compare(const at::Tensor& a, const at::Tensor& b, int32_t op) {
-  switch (op) {
-    case 0: return a.eq(b);
-    case 1: return a.ne(b);
-    case 2: return a.gt(b);
-    case 3: return a.lt(b);
-    case 4: return a.ge(b);
-    case 5: return a.le(b);
-    default: throw std::invalid_argument("unknown comparison " + std::to_string(op));
-  }
-}
-at::Tensor compare(const at::Tensor& a, const at::Scalar& b, int32_t op) {
+// Element-wise comparison; B is a tensor (broadcast) or a scalar.
+template <typename B>
+at::Tensor compare(const at::Tensor& a, const B& b, int32_t op) {
   switch (op) {
     case 0: return a.eq(b);
     case 1: return a.ne(b);
