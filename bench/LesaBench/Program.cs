@@ -27,7 +27,7 @@ if (command == "table1")
     var bench = MultiLabelBenchmark.Create(q with
     {
         Seed = (ulong)IntArg("--data-seed", 0), TrainImages = IntArg("--train", q.TrainImages), TestImages = IntArg("--test", q.TestImages),
-        FeatureDim = IntArg("--feature-dim", q.FeatureDim),
+        FeatureDim = IntArg("--feature-dim", q.FeatureDim), GridHeight = IntArg("--grid", q.GridHeight), GridWidth = IntArg("--grid", q.GridWidth), MaxBlobSize = IntArg("--max-blob", q.MaxBlobSize),
         NoiseSigma = double.Parse(Arg("--noise", q.NoiseSigma.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture),
     }, dataDir);
     Console.WriteLine($"benchmark: quick, semantics {bench.Semantics.Source}, {bench.SeenCount} seen / {bench.UnseenCount} unseen, fingerprint {bench.Fingerprint[..16]}");
