@@ -6,6 +6,7 @@ using System.Globalization;
 using Spectre.Console;
 using ZslKit.Experiments.Config;
 using ZslKit.Experiments.Demo;
+using ZslKit.Experiments.Lesa;
 using ZslKit.Experiments.Runs;
 using ZslKit.Experiments.Training;
 
@@ -17,6 +18,7 @@ internal static class TrainCommand
     public static Command Create()
     {
         LinearDemoMethod.Register();
+        LesaExperiment.Register();
         var method = new Argument<string>("method") { Description = "Registered method name (zsl train --list shows them)." , Arity = ArgumentArity.ZeroOrOne };
         var config = new Option<string?>("--config", "-c") { Description = "Config JSON file (replaces the method's defaults)." };
         var set = new Option<string[]>("--set", "-s")

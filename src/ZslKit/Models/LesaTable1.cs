@@ -26,19 +26,23 @@ public static class LesaTable1
         };
     }
 
-    /// <summary>A freshly initialised model for a row key (parameters drawn after torch.manual_seed(seed)).</summary>
-    public static ILesaTrainable Create(string row, MultiLabelBenchmark bench, int hidden, int seed, int modules = 10)
+    /// <summary>A freshly initialised model for a row key (parameters drawn after torch.manual_seed(seed)).
+    /// <paramref name="configure"/> adjusts the <see cref="LesaConfig"/> of the rows built on it (lesa, lesa-m1,
+    /// attention-per-cluster), e.g. the loss weights of an ablation; the other rows have no LesaConfig.</summary>
+    public static ILesaTrainable Create(string row, MultiLabelBenchmark bench, int hidden, int seed, int modules = 10,
+        Func<LesaConfig, LesaConfig>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(bench);
         torch.manual_seed(seed);
         int d = bench.FeatureDim, dv = bench.Semantics.Dim;
         using var scope = torch.NewDisposeScope();
         var seen = LesaTrainer.LabelVectors(bench).narrow(0, 0, bench.SeenCount);   // [S, dv]
+        LesaConfig Configure(LesaConfig c) => configure is null ? c : configure(c);
         return row switch
         {
-            "lesa" => new LesaTrainable(ConfigFor(bench, modules, hidden)),
-            "lesa-m1" => new LesaTrainable(ConfigFor(bench, 1, hidden)),
-            "attention-per-cluster" => new OneAttentionPerCluster(ConfigFor(bench, modules, hidden), seen, seed),
+            "lesa" => new LesaTrainable(Configure(ConfigFor(bench, modules, hidden))),
+            "lesa-m1" => new LesaTrainable(Configure(ConfigFor(bench, 1, hidden))),
+            "attention-per-cluster" => new OneAttentionPerCluster(Configure(ConfigFor(bench, modules, hidden)), seen, seed),
             "attention-per-label" => new OneAttentionPerLabel(d, dv, hidden),
             "fast0tag" => new Fast0Tag(d, dv, hidden),
             "labelem" => new LabelEm(d, dv),

@@ -192,8 +192,17 @@ public static class LesaTrainer
         LesaFeatureCache? cache = null)
     {
         ArgumentNullException.ThrowIfNull(bench);
+        return TestMetrics(bench, ScoreSplit(model, bench, MultiLabelSplit.Test, labelVectors, batchSize, cache));
+    }
+
+    /// <summary>ZS (unseen columns) and GZS (all columns) metrics of test scores [N, L] (row-major, seen labels first).</summary>
+    public static LesaTestResult TestMetrics(MultiLabelBenchmark bench, float[] scores)
+    {
+        ArgumentNullException.ThrowIfNull(bench);
+        ArgumentNullException.ThrowIfNull(scores);
         int n = bench.ImageCount(MultiLabelSplit.Test), l = bench.Semantics.Count, s = bench.SeenCount, u = l - s;
-        var scores = ScoreSplit(model, bench, MultiLabelSplit.Test, labelVectors, batchSize, cache);
+        if (scores.LongLength != (long)n * l)
+            throw new ArgumentException($"scores hold {scores.LongLength} values; the test split needs [{n}, {l}]", nameof(scores));
         var labels = SplitLabels(bench, MultiLabelSplit.Test);
         var zsScores = new float[(long)n * u];
         var zsLabels = new sbyte[(long)n * u];

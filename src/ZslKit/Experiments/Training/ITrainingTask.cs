@@ -51,6 +51,15 @@ public interface ITrainingTask<TBatch>
     IDatasetFingerprint? Dataset { get; }
 }
 
+/// <summary>A task whose data comes with its own validation split (e.g. the first 5,000 NUS-WIDE training images, or a
+/// synthetic benchmark's validation images): the trainer uses <see cref="HoldOut"/> instead of a seeded random hold-out, and
+/// training.validationFraction is not used.</summary>
+public interface IFixedHoldOut
+{
+    /// <summary>Fit and validation indices into 0..TrainingExamples-1.</summary>
+    HoldOutSplit HoldOut { get; }
+}
+
 /// <summary>An optimiser's serialisable state: tensors (moment buffers, ...) and scalars (step counts, ...).</summary>
 public sealed record OptimizerState(IReadOnlyDictionary<string, TensorData> Tensors, IReadOnlyDictionary<string, double> Scalars);
 

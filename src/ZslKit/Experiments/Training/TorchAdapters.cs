@@ -106,7 +106,8 @@ public sealed class TorchOptimizer(Optimizer optimizer) : ITrainerOptimizer, IDi
 /// <summary>Builds torch.optim optimisers from configs.</summary>
 public static class Optimizers
 {
-    /// <summary>sgd (momentum, weight decay), rmsprop (alpha, eps, momentum), adam / adamw (beta1, beta2, eps, weight decay).</summary>
+    /// <summary>sgd (momentum, weight decay), rmsprop (alpha, eps, momentum), rmsprop-tf (the same with TensorFlow 1's update:
+    /// eps inside the square root, as the LESA reference), adam / adamw (beta1, beta2, eps, weight decay).</summary>
     public static TorchOptimizer Create(OptimizerConfig c, IEnumerable<Tensor> parameters)
     {
         ArgumentNullException.ThrowIfNull(c);
@@ -115,10 +116,12 @@ public static class Optimizers
         {
             "sgd" => torch.optim.SGD(ps, c.Lr, momentum: c.Momentum, weight_decay: c.WeightDecay),
             "rmsprop" => torch.optim.RMSprop(ps, c.Lr, alpha: c.Alpha, eps: c.Eps, weight_decay: c.WeightDecay, momentum: c.Momentum),
+            "rmsprop-tf" => torch.optim.RMSprop(ps, c.Lr, alpha: c.Alpha, eps: c.Eps, weight_decay: c.WeightDecay, momentum: c.Momentum,
+                epsilonInsideSqrt: true),
             "adam" => torch.optim.Adam(ps, c.Lr, c.Beta1, c.Beta2, c.Eps, c.WeightDecay),
             "adamw" => torch.optim.AdamW(ps, c.Lr, c.Beta1, c.Beta2, c.Eps, c.WeightDecay),
             _ => throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
-                $"config field 'optimizer.name': '{c.Name}' is not sgd, rmsprop, adam or adamw"), nameof(c)),
+                $"config field 'optimizer.name': '{c.Name}' is not sgd, rmsprop, rmsprop-tf, adam or adamw"), nameof(c)),
         });
     }
 }

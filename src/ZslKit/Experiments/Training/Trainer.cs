@@ -57,7 +57,8 @@ public sealed class Trainer<TBatch>
         ConfigJson.Hash(config.Normalized() with { Training = config.TrainingOrDefault with { Epochs = 0 } });
 
     /// <summary>The hold-out split used by this trainer.</summary>
-    public HoldOutSplit Split => _split ??= HoldOutSplit.Create(_task.TrainingExamples, _t.ValidationFraction, _config.Seed);
+    public HoldOutSplit Split => _split ??= _task is IFixedHoldOut f ? f.HoldOut
+        : HoldOutSplit.Create(_task.TrainingExamples, _t.ValidationFraction, _config.Seed);
     private HoldOutSplit? _split;
 
     /// <summary>Trains; with <paramref name="checkpointFolder"/> writes checkpoints there, and with <paramref name="resume"/>

@@ -1,0 +1,211 @@
+// LesaExperiment.cs - the rows of Table 1 of Huynh & Elhamifar, "A Shared Multi-Attention Framework for Multi-Label
+// Zero-Shot Learning" (CVPR 2020) as runs described by an ExperimentConfig: the config names the row, the synthetic
+// benchmark's size, the optimiser (TF-style RMSprop), the LESA lr rule, the loss weights (λ_rel, λ_div, λ_dist) and the
+// widths; ExperimentRunner trains it with the generic Trainer (checkpoints, resume, NaN stop, progress) into
+// artifacts/runs/lesa/<experiment>/<config hash>/, and a finished run is reused instead of retrained.
+using System.Globalization;
+using ZslKit.Data;
+using ZslKit.Data.Synthetic;
+using ZslKit.Experiments.Checkpoints;
+using ZslKit.Experiments.Config;
+using ZslKit.Experiments.Runs;
+using ZslKit.Experiments.Training;
+using ZslKit.Models;
+using ZslKit.Torch;
+
+namespace ZslKit.Experiments.Lesa;
+
+public static class LesaExperiment
+{
+    public const string Paper = "lesa";
+
+    /// <summary>The synthetic multi-label benchmark on the real NUS-WIDE GloVe label vectors (from ../shared/data).</summary>
+    public const string SyntheticNusWide = "synthetic-nus-wide";
+
+    /// <summary>The same benchmark on generated stand-in label vectors (925 seen / 81 unseen, 300-d), used when the real
+    /// GloVe file is absent.</summary>
+    public const string SyntheticStandIn = "synthetic-standin";
+
+    /// <summary>Keys of <see cref="ExperimentConfig.Options"/> a LESA config uses (anything else is rejected).</summary>
+    public static IReadOnlyList<string> OptionKeys { get; } =
+        ["M", "hidden", "gridHeight", "gridWidth", "maxBlob", "testImages", "noise", "dataSeed"];
+
+    /// <summary>Keys of <see cref="ExperimentConfig.LossWeights"/>: λ_rel, λ_div, λ_dist (L_rank always has weight 1).</summary>
+    public static IReadOnlyList<string> LossWeightKeys { get; } = ["rel", "div", "dist"];
+
+    /// <summary>
+    /// The config of one Table 1 row under a preset: the preset's benchmark, widths and protocol, the paper's loss weights
+    /// (λ_rel 0.001, λ_div 0.01, λ_dist 0.1), validation F1@5 as the selection metric. The dataset is
+    /// <see cref="SyntheticNusWide"/> when the real GloVe vectors are found (<paramref name="dataDir"/>, default
+    /// <see cref="SharedData.Find"/>), else <see cref="SyntheticStandIn"/>.
+    /// </summary>
+    public static ExperimentConfig Config(LesaPreset preset, string experiment, string row, int seed, string device = "cpu",
+        string? dataDir = null)
+    {
+        ArgumentNullException.ThrowIfNull(preset);
+        if (!LesaTable1.Rows.Contains(row))
+            throw new ArgumentException($"unknown Table 1 row '{row}'; known: {string.Join(", ", LesaTable1.Rows)}", nameof(row));
+        var b = preset.Benchmark;
+        var t = preset.Training;
+        var paper = new LesaConfig();
+        bool real = LabelSemantics.HasNusWide(dataDir ?? SharedData.Find());
+        return new ExperimentConfig(
+            Paper: Paper, Experiment: experiment, Method: row,
+            Dataset: new DatasetConfig(real ? SyntheticNusWide : SyntheticStandIn, Synthetic: true, Size: b.TrainImages,
+                Features: b.FeatureDim, Labels: 0),
+            Seed: seed, Device: device, DType: "float32",
+            Optimizer: new OptimizerConfig("rmsprop-tf", Lr: t.LearningRate, Momentum: t.RmsMomentum, Alpha: t.RmsDecay, Eps: t.RmsEpsilon),
+            Schedule: new ScheduleConfig("lesa", Factor: t.DecayRate, SignalStrength: t.SignalStrength, Patience: t.Patience),
+            LossWeights: new SortedDictionary<string, double>(StringComparer.Ordinal)
+            {
+                ["rel"] = paper.LambdaRel, ["div"] = paper.LambdaDiv, ["dist"] = paper.LambdaDist,
+            },
+            Training: new TrainingConfig(Epochs: t.Epochs, BatchSize: t.BatchSize, ValidationFraction: b.ValidationFraction,
+                SelectionMetric: "f1@5", Maximize: true, Patience: 0, CheckpointEvery: 1),
+            Options: new SortedDictionary<string, double>(StringComparer.Ordinal)
+            {
+                ["M"] = preset.Modules, ["hidden"] = preset.Hidden, ["gridHeight"] = b.GridHeight, ["gridWidth"] = b.GridWidth,
+                ["maxBlob"] = b.MaxBlobSize, ["testImages"] = b.TestImages, ["noise"] = b.NoiseSigma, ["dataSeed"] = b.Seed,
+            });
+    }
+
+    /// <summary>The benchmark configuration a LESA config describes (the knobs it does not name keep the
+    /// <see cref="MultiLabelBenchmarkConfig"/> defaults); training.validationFraction is the benchmark's validation share.</summary>
+    public static MultiLabelBenchmarkConfig BenchmarkConfig(ExperimentConfig config) => BuildBenchmarkConfig(Check(config));
+
+    /// <summary>The config's benchmark (the last one built is kept, with its region features, for the next run).</summary>
+    public static (MultiLabelBenchmark Bench, LesaFeatureCache Cache) Benchmark(ExperimentConfig config, string? dataDir = null)
+    {
+        var c = Check(config);
+        var bc = BenchmarkConfig(c);
+        string? dir = null;
+        if (c.DatasetOrDefault.Name == SyntheticNusWide)
+        {
+            dir = dataDir ?? SharedData.Find();
+            if (!LabelSemantics.HasNusWide(dir))
+                throw new InvalidOperationException($"dataset '{SyntheticNusWide}' needs the NUS-WIDE GloVe vectors of ../shared/data " +
+                    $"(or ${SharedData.EnvironmentVariable}), which were not found; configs built without them name '{SyntheticStandIn}'");
+        }
+        lock (s_lock)
+        {
+            if (s_last is { } last && last.Config == bc && last.DataDir == dir) return (last.Bench, last.Cache);
+            var bench = MultiLabelBenchmark.Create(bc, dir);
+            s_last = (bc, dir, bench, new LesaFeatureCache(bench));
+            return (s_last.Value.Bench, s_last.Value.Cache);
+        }
+    }
+
+    private static readonly Lock s_lock = new();
+    private static (MultiLabelBenchmarkConfig Config, string? DataDir, MultiLabelBenchmark Bench, LesaFeatureCache Cache)? s_last;
+
+    /// <summary>A freshly initialised model for the config's row (parameters drawn after torch.manual_seed(seed)), with the
+    /// config's M, hidden width and loss weights.</summary>
+    public static ILesaTrainable CreateModel(ExperimentConfig config, MultiLabelBenchmark bench)
+    {
+        var c = Check(config);
+        var w = c.LossWeights!;
+        return LesaTable1.Create(c.Method, bench, Int(c, "hidden"), c.Seed, Int(c, "M"),
+            lc => lc with { LambdaRel = w["rel"], LambdaDiv = w["div"], LambdaDist = w["dist"] });
+    }
+
+    /// <summary>Trains the config into its run folder (or returns the finished run already there) and returns the record.
+    /// Test metrics (NUS protocol; percentages as fractions): "zs/…" over the unseen labels and "gzs/…" over all labels, for
+    /// the selected model (best validation F1@5) and, prefixed "final/", for the model after the last epoch; each has
+    /// map, p@3, r@3, f1@3, p@5, r@5, f1@5.</summary>
+    public static RunRecord Run(ExperimentConfig config, RunOptions options) =>
+        ExperimentRunner.Run(Check(config), options, c =>
+        {
+            var (bench, cache) = Benchmark(c);
+            var model = CreateModel(c, bench);
+            var task = new LesaTask(model, bench, cache, c.TrainingOrDefault.BatchSize, c.Device);
+            var opt = Optimizers.Create(c.OptimizerOrDefault, model.Module.parameters());
+            return new TrainingSetup<(Tensor X, Tensor Y)>(task, opt, () => { opt.Dispose(); task.Dispose(); });
+        });
+
+    /// <summary>Runs every seed of the preset (or <paramref name="seeds"/>) for the config.</summary>
+    public static IReadOnlyList<RunRecord> RunSeeds(ExperimentConfig config, IEnumerable<int> seeds, RunOptions options) =>
+        seeds.Select(s => Run(config with { Seed = s }, options)).ToList();
+
+    /// <summary>Rebuilds a finished run's model with its selected weights (the newest checkpoint's best state, else its last
+    /// state), on the CPU, in eval mode. The caller disposes it.</summary>
+    public static ILesaTrainable LoadModel(RunRecord run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        var c = Check(run.Config);
+        var folder = Path.Combine(run.Folder, RunRecord.CheckpointFolder);
+        var ckpt = Checkpoint.LoadLatest(folder)
+                   ?? throw new InvalidOperationException($"run {run.Folder} has no complete checkpoint in {folder}; rerun it with --force");
+        var (bench, _) = Benchmark(c);
+        var model = CreateModel(c, bench);
+        try
+        {
+            var best = ckpt.Section(Checkpoint.BestPrefix);
+            var state = best.Count > 0 ? best : ckpt.Section(Checkpoint.ModelPrefix);
+            var parameters = new ModuleModel(model.Module).NamedParameters();
+            Trainer<object>.LoadParameters(parameters, state, $"run {run.RunId}");
+            model.Module.eval();
+            return model;
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Registers every Table 1 row with <see cref="MethodRegistry"/> (`zsl train lesa --set options.M=5`), with the
+    /// quick preset's config as defaults.</summary>
+    public static void Register()
+    {
+        foreach (var row in LesaTable1.Rows)
+            MethodRegistry.Register(new MethodEntry(row, $"LESA Table 1 row '{row}' on the synthetic multi-label benchmark (quick preset)",
+                Config(LesaPresets.Quick, "train", row, 0), Run));
+    }
+
+    /// <summary>Validates the config and its LESA-specific fields; names the first bad one.</summary>
+    public static ExperimentConfig Check(ExperimentConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var c = config.Validate();
+        void Fail(string field, string why) => throw new ArgumentException($"config field '{field}': {why}", field);
+        if (!LesaTable1.Rows.Contains(c.Method)) Fail("method", $"'{c.Method}' is not a LESA Table 1 row ({string.Join(", ", LesaTable1.Rows)})");
+        var d = c.DatasetOrDefault;
+        if (d.Name is not (SyntheticNusWide or SyntheticStandIn))
+            Fail("dataset.name", $"'{d.Name}' is not {SyntheticNusWide} or {SyntheticStandIn}: LESA runs on real NUS-WIDE / Open Images " +
+                "region features are not wired yet (docs/lesa.md, 'Real data')");
+        if (!d.Synthetic) Fail("dataset.synthetic", "must be true for the synthetic benchmark");
+        if (c.OptimizerOrDefault.Name != "rmsprop-tf" && c.OptimizerOrDefault.Name != "rmsprop" && c.OptimizerOrDefault.Name != "adam")
+            Fail("optimizer.name", $"'{c.OptimizerOrDefault.Name}': LESA runs use rmsprop-tf (official), rmsprop or adam");
+        foreach (var key in c.Options!.Keys)
+            if (!OptionKeys.Contains(key)) Fail($"options.{key}", $"unknown LESA option (known: {string.Join(", ", OptionKeys)})");
+        foreach (var key in OptionKeys)
+            if (!c.Options.ContainsKey(key)) Fail($"options.{key}", "is missing");
+        foreach (var key in c.LossWeights!.Keys)
+            if (!LossWeightKeys.Contains(key)) Fail($"lossWeights.{key}", $"unknown LESA loss weight (known: {string.Join(", ", LossWeightKeys)})");
+        foreach (var key in LossWeightKeys)
+            if (!c.LossWeights.TryGetValue(key, out var w)) Fail($"lossWeights.{key}", "is missing");
+            else if (!(w >= 0) || !double.IsFinite(w)) Fail($"lossWeights.{key}", $"{w} must be finite and >= 0");
+        if (c.TrainingOrDefault.SelectionMetric is not ("f1@5" or "map" or "loss"))
+            Fail("training.selectionMetric", $"'{c.TrainingOrDefault.SelectionMetric}' is not f1@5, map or loss");
+        foreach (var key in new[] { "M", "hidden", "gridHeight", "gridWidth", "maxBlob", "testImages" })
+        {
+            var v = c.Options[key];
+            if (v < 1 || v != Math.Floor(v)) Fail($"options.{key}", $"{v.ToString(CultureInfo.InvariantCulture)} must be a whole number >= 1");
+        }
+        BuildBenchmarkConfig(c).Validate();
+        return c;
+    }
+
+    private static MultiLabelBenchmarkConfig BuildBenchmarkConfig(ExperimentConfig c)
+    {
+        var d = c.DatasetOrDefault;
+        return new MultiLabelBenchmarkConfig
+        {
+            TrainImages = d.Size, ValidationFraction = c.TrainingOrDefault.ValidationFraction, FeatureDim = d.Features,
+            TestImages = Int(c, "testImages"), GridHeight = Int(c, "gridHeight"), GridWidth = Int(c, "gridWidth"),
+            MaxBlobSize = Int(c, "maxBlob"), NoiseSigma = c.Options!["noise"], Seed = (ulong)Int(c, "dataSeed"),
+        };
+    }
+
+    private static int Int(ExperimentConfig c, string key) => (int)c.Options![key];
+}

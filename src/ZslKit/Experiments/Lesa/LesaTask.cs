@@ -1,0 +1,172 @@
+// LesaTask.cs - a LESA Table 1 model on the synthetic multi-label benchmark as the generic Trainer's task: batches of
+// region features and seen labels, the model's own loss, validation F1@5 / mAP on the benchmark's validation images
+// (a fixed hold-out, as the official scripts' first 5,000 training images), and ZS / GZS test metrics of the selected
+// model and of the model after the last epoch (Huynh & Elhamifar, CVPR 2020, Sec. 5.1; NUS protocol).
+using ZslKit.Data.Synthetic;
+using ZslKit.Experiments.Training;
+using ZslKit.Metrics;
+using ZslKit.Models;
+using ZslKit.Torch;
+
+namespace ZslKit.Experiments.Lesa;
+
+/// <summary>Training indices 0..T-1 are the benchmark's training images, T..T+V-1 its validation images.</summary>
+public sealed class LesaTask : ITrainingTask<(Tensor X, Tensor Y)>, IFixedHoldOut, IDatasetFingerprint, IDisposable
+{
+    private readonly ILesaTrainable _model;
+    private readonly MultiLabelBenchmark _bench;
+    private readonly LesaFeatureCache _cache;
+    private readonly int _batchSize;
+    private readonly torch.Device _device;
+    private readonly int _train, _validation;
+    private readonly Tensor _vectors, _seenVectors;   // [L, dv], [S, dv]
+    private Dictionary<string, Tensor>? _last;
+
+    public LesaTask(ILesaTrainable model, MultiLabelBenchmark bench, LesaFeatureCache cache, int batchSize, string device = "cpu")
+    {
+        _model = model ?? throw new ArgumentNullException(nameof(model));
+        _bench = bench ?? throw new ArgumentNullException(nameof(bench));
+        _cache = cache ?? throw new ArgumentNullException(nameof(cache));
+        if (!ReferenceEquals(cache.Benchmark, bench)) throw new ArgumentException("the feature cache holds another benchmark's features", nameof(cache));
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        _batchSize = batchSize;
+        _device = torch.device(device);
+        _train = bench.ImageCount(MultiLabelSplit.Train);
+        _validation = bench.ImageCount(MultiLabelSplit.Validation);
+        model.Module.to(_device);
+        using (var cpuVectors = LesaTrainer.LabelVectors(bench)) _vectors = cpuVectors.to(_device).DetachFromDisposeScope();
+        _seenVectors = _vectors.narrow(0, 0, bench.SeenCount).DetachFromDisposeScope();
+        Model = new ModuleModel(model.Module);
+        HoldOut = new HoldOutSplit(Enumerable.Range(0, _train).ToArray(), Enumerable.Range(_train, _validation).ToArray());
+    }
+
+    public ITrainableModel Model { get; }
+
+    public int TrainingExamples => _train + _validation;
+
+    public HoldOutSplit HoldOut { get; }
+
+    public IDatasetFingerprint Dataset => this;
+
+    public string DatasetDescription =>
+        $"synthetic multi-label benchmark ({_bench.Semantics.Source}; {_bench.SeenCount} seen / {_bench.UnseenCount} unseen labels, " +
+        $"{_train} train + {_validation} validation + {_bench.ImageCount(MultiLabelSplit.Test)} test images, " +
+        $"{_bench.Config.GridHeight}x{_bench.Config.GridWidth}x{_bench.FeatureDim} regions, data seed {_bench.Config.Seed})";
+
+    public string Fingerprint => _bench.Fingerprint;
+
+    /// <summary>Features [B, R, D] and seen labels [B, S] (+1/−1/0 as float) of training or validation images.</summary>
+    public (Tensor X, Tensor Y) MakeBatch(int[] indices)
+    {
+        var (split, local) = Locate(indices);
+        var (x, y) = LesaTrainer.Batch(_bench, split, local, _cache);
+        return _device.type == DeviceType.CPU ? (x, y) : (x.to(_device), y.to(_device));
+    }
+
+    public Tensor Loss((Tensor X, Tensor Y) batch) => _model.Loss(batch.X, batch.Y, _seenVectors);
+
+    /// <summary>Validation F1@5 and mAP over the seen labels (NUS protocol). Called after every epoch, so the parameters at
+    /// that moment are also kept as the "final" model for <see cref="EvaluateTest"/>.</summary>
+    public IReadOnlyDictionary<string, double> Evaluate(int[] indices)
+    {
+        Dispose(_last);
+        _last = Snapshot();
+        var (split, local) = Locate(indices);
+        int n = local.Length, s = _bench.SeenCount;
+        var scores = Score(split, local, _seenVectors);
+        var labels = new sbyte[(long)n * s];
+        _bench.GetLabelBatch(split, local, labels);
+        var report = MultiLabelEvaluator.Evaluate(Matrix.Create(scores, n, s, "validation scores"), Matrix.Create(labels, n, s, "validation labels"),
+            new MultiLabelOptions([5], MultiLabelProtocol.Nus, Variants: []));
+        return new Dictionary<string, double> { ["f1@5"] = report.TopK[0].F1, ["map"] = report.Map };
+    }
+
+    /// <summary>Test metrics of the current (selected) model, then, prefixed "final/", of the parameters after the last epoch.</summary>
+    public IReadOnlyDictionary<string, double> EvaluateTest()
+    {
+        var result = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var (k, v) in Test()) result[k] = v;
+        if (_last is not null)
+        {
+            var selected = Snapshot();
+            try
+            {
+                _model.Module.load_state_dict(_last, strict: true);
+                foreach (var (k, v) in Test()) result["final/" + k] = v;
+            }
+            finally
+            {
+                _model.Module.load_state_dict(selected, strict: true);
+                Dispose(selected);
+            }
+        }
+        return result;
+    }
+
+    private Dictionary<string, double> Test()
+    {
+        var r = LesaTrainer.TestMetrics(_bench, Score(MultiLabelSplit.Test, Enumerable.Range(0, _bench.ImageCount(MultiLabelSplit.Test)).ToArray(), _vectors));
+        return new Dictionary<string, double>(StringComparer.Ordinal)
+        {
+            ["zs/map"] = r.ZslMap, ["zs/p@3"] = r.ZslP3, ["zs/r@3"] = r.ZslR3, ["zs/f1@3"] = r.ZslF1At3,
+            ["zs/p@5"] = r.ZslP5, ["zs/r@5"] = r.ZslR5, ["zs/f1@5"] = r.ZslF1At5,
+            ["gzs/map"] = r.GzslMap, ["gzs/p@3"] = r.GzslP3, ["gzs/r@3"] = r.GzslR3, ["gzs/f1@3"] = r.GzslF1At3,
+            ["gzs/p@5"] = r.GzslP5, ["gzs/r@5"] = r.GzslR5, ["gzs/f1@5"] = r.GzslF1At5,
+        };
+    }
+
+    /// <summary>Scores [n, C] (row-major) of the given images for the label vectors [C, dv], in batches.</summary>
+    private float[] Score(MultiLabelSplit split, int[] images, Tensor vectors)
+    {
+        int c = (int)vectors.size(0);
+        var result = new float[(long)images.Length * c];
+        using var outer = torch.NewDisposeScope();
+        var embedded = _model.EmbedLabels(vectors);
+        for (int start = 0; start < images.Length; start += _batchSize)
+        {
+            using var scope = torch.NewDisposeScope();
+            var part = images[start..Math.Min(images.Length, start + _batchSize)];
+            var feats = _cache.Gather(split, part);
+            var x = torch.tensor<float>(feats.AsSpan(), [part.Length, _bench.RegionCount, _bench.FeatureDim]).to(_device);  // [b, R, D]
+            _model.Scores(x, embedded).cpu().ToArray<float>().CopyTo(result, (long)start * c);
+        }
+        return result;
+    }
+
+    private (MultiLabelSplit Split, int[] Local) Locate(int[] indices)
+    {
+        ArgumentNullException.ThrowIfNull(indices);
+        if (indices.Length == 0) throw new ArgumentException("empty batch", nameof(indices));
+        bool train = indices[0] < _train;
+        foreach (var i in indices)
+        {
+            if (i < 0 || i >= TrainingExamples) throw new ArgumentOutOfRangeException(nameof(indices), i, $"not in [0, {TrainingExamples})");
+            if ((i < _train) != train) throw new ArgumentException("a batch mixes training and validation images", nameof(indices));
+        }
+        return train ? (MultiLabelSplit.Train, indices) : (MultiLabelSplit.Validation, indices.Select(i => i - _train).ToArray());
+    }
+
+    private Dictionary<string, Tensor> Snapshot()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        var copy = _model.Module.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.clone());
+        foreach (var t in copy.Values) t.DetachFromDisposeScope();
+        return copy;
+    }
+
+    private static void Dispose(Dictionary<string, Tensor>? tensors)
+    {
+        if (tensors is null) return;
+        foreach (var t in tensors.Values) t.Dispose();
+    }
+
+    public void Dispose()
+    {
+        Dispose(_last);
+        _last = null;
+        _seenVectors.Dispose();
+        _vectors.Dispose();
+        _model.Dispose();
+    }
+}

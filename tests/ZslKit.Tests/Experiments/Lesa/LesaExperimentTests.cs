@@ -1,0 +1,126 @@
+using ZslKit.Data.Synthetic;
+using ZslKit.Experiments.Config;
+using ZslKit.Experiments.Lesa;
+using ZslKit.Experiments.Runs;
+using ZslKit.Models;
+using ZslKit.Torch;
+
+namespace ZslKit.Tests.Experiments.Lesa;
+
+[Collection("torch-global-state")]
+public sealed class LesaExperimentTests : IDisposable
+{
+    private const string NoData = "/nonexistent-zslkit-data";
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "zslkit-lesa-exp-" + Guid.NewGuid().ToString("N")[..8]);
+
+    /// <summary>A preset small enough for a unit test: 3x3 regions, D 8, 120 training (12 validation) and 60 test images.</summary>
+    private static readonly LesaPreset Tiny = new("tiny",
+        MultiLabelBenchmarkConfig.Quick with { TrainImages = 120, TestImages = 60, GridHeight = 3, GridWidth = 3, MaxBlobSize = 2, FeatureDim = 8 },
+        Hidden: 8, Modules: 2, new LesaTrainingOptions { Epochs = 2, BatchSize = 16, LearningRate = 0.05 }, Seeds: [0]);
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_root)) Directory.Delete(_root, recursive: true);
+    }
+
+    private RunOptions Options(string sub = "a", bool force = false) => new(Path.Combine(_root, sub), Force: force);
+
+    [Fact]
+    public void Every_row_config_validates_and_describes_the_presets_benchmark()
+    {
+        foreach (var row in LesaTable1.Rows)
+        {
+            var c = LesaExperiment.Config(LesaPresets.Quick, "table1", row, seed: 3, dataDir: NoData);
+            var back = ConfigJson.Deserialize(ConfigJson.Serialize(c));
+            Assert.Equal(ConfigJson.Hash(c), ConfigJson.Hash(back));
+            Assert.Equal(LesaPresets.Quick.Benchmark, LesaExperiment.BenchmarkConfig(back));
+            Assert.Equal(LesaExperiment.SyntheticStandIn, c.DatasetOrDefault.Name);
+            Assert.Equal("rmsprop-tf", c.OptimizerOrDefault.Name);
+            Assert.Equal(row, c.Method);
+        }
+    }
+
+    [Fact]
+    public void Check_names_the_bad_field_of_a_config()
+    {
+        var c = LesaExperiment.Config(Tiny, "t", "lesa", 0, dataDir: NoData);
+        var e1 = Assert.Throws<ArgumentException>(() => LesaExperiment.Check(ConfigJson.ApplyOverrides(c, ["options.heads=4"])));
+        Assert.Contains("options.heads", e1.Message);
+        var e2 = Assert.Throws<ArgumentException>(() => LesaExperiment.Check(c with { Dataset = c.Dataset! with { Name = "nus-wide", Synthetic = false } }));
+        Assert.Contains("dataset.name", e2.Message);
+        var e3 = Assert.Throws<ArgumentException>(() => LesaExperiment.Check(ConfigJson.ApplyOverrides(c, ["lossWeights.rel=-1"])));
+        Assert.Contains("lossWeights.rel", e3.Message);
+        var e4 = Assert.Throws<ArgumentException>(() => LesaExperiment.Check(c with { Method = "lesa-m7" }));
+        Assert.Contains("method", e4.Message);
+        var e5 = Assert.Throws<ArgumentException>(() => LesaExperiment.Check(ConfigJson.ApplyOverrides(c, ["options.maxBlob=9"])));
+        Assert.Contains("MaxBlobSize", e5.Message);
+    }
+
+    [Fact]
+    public void Overrides_and_loss_weights_reach_the_model()
+    {
+        var c = ConfigJson.ApplyOverrides(LesaExperiment.Config(Tiny, "t", "lesa", 0, dataDir: NoData), ["options.M=3", "lossWeights.rel=0.5", "lossWeights.dist=0"]);
+        var (bench, _) = LesaExperiment.Benchmark(c);
+        using var model = Assert.IsType<LesaTrainable>(LesaExperiment.CreateModel(c, bench));
+        Assert.Equal(3, model.Model.Config.Modules);
+        Assert.Equal(0.5, model.Model.Config.LambdaRel);
+        Assert.Equal(0.0, model.Model.Config.LambdaDist);
+        Assert.Equal(0.01, model.Model.Config.LambdaDiv);
+    }
+
+    [Fact]
+    public void A_run_writes_its_folder_and_a_second_call_reuses_it()
+    {
+        var c = LesaExperiment.Config(Tiny, "t", "lesa", 0, dataDir: NoData);
+        var run = LesaExperiment.Run(c, Options());
+        Assert.Equal("Completed", run.Final.Stop);
+        Assert.Equal(2, run.Epochs.Count);
+        Assert.All(run.Epochs, e => Assert.InRange(e.Validation["f1@5"], 0.0, 1.0));
+        foreach (var prefix in new[] { "", "final/" })
+            foreach (var setting in new[] { "zs", "gzs" })
+                foreach (var m in new[] { "map", "p@3", "r@3", "f1@3", "p@5", "r@5", "f1@5" })
+                    Assert.InRange(run.Final.Test[$"{prefix}{setting}/{m}"], 0.0, 1.0);
+        var (bench, _) = LesaExperiment.Benchmark(c);
+        Assert.Equal(bench.Fingerprint, run.Provenance!.DatasetFingerprint);
+        var finalJson = Path.Combine(run.Folder, RunRecord.FinalFile);
+        var written = File.GetLastWriteTimeUtc(finalJson);
+        var again = LesaExperiment.Run(c, Options());
+        Assert.Equal(written, File.GetLastWriteTimeUtc(finalJson));
+        Assert.Equal(run.Final.Test, again.Final.Test);
+    }
+
+    [Fact]
+    public void Runs_are_deterministic_for_a_seed_and_differ_across_seeds()
+    {
+        var c = LesaExperiment.Config(Tiny, "t", "lesa-m1", 0, dataDir: NoData);
+        var a = LesaExperiment.Run(c, Options("a"));
+        var b = LesaExperiment.Run(c, Options("b"));
+        Assert.Equal(a.Final.Test, b.Final.Test);
+        Assert.Equal(a.Epochs.Select(e => e.TrainLoss), b.Epochs.Select(e => e.TrainLoss));
+        var other = LesaExperiment.Run(c with { Seed = 1 }, Options("a"));
+        Assert.NotEqual(a.Epochs[0].TrainLoss, other.Epochs[0].TrainLoss);
+    }
+
+    [Fact]
+    public void LoadModel_restores_the_selected_model_of_a_finished_run()
+    {
+        var c = LesaExperiment.Config(Tiny, "t", "attention-per-cluster", 0, dataDir: NoData);
+        var run = LesaExperiment.Run(c, Options());
+        var (bench, cache) = LesaExperiment.Benchmark(c);
+        using var model = LesaExperiment.LoadModel(run);
+        using var vectors = LesaTrainer.LabelVectors(bench);
+        var test = LesaTrainer.Test(model, bench, vectors, 16, cache);
+        Assert.Equal(run.Final.Test["zs/map"], test.ZslMap, 6);
+        Assert.Equal(run.Final.Test["gzs/f1@3"], test.GzslF1At3, 6);
+    }
+
+    [Fact]
+    public void Training_leaves_no_live_tensors_behind()
+    {
+        var c = LesaExperiment.Config(Tiny, "t", "fast0tag", 0, dataDir: NoData);
+        LesaExperiment.Benchmark(c);
+        long before = torch.LiveTensorCount;
+        LesaExperiment.Run(c, Options("leak"));
+        Assert.Equal(before, torch.LiveTensorCount);
+    }
+}
