@@ -35,6 +35,9 @@ public static class ExperimentRunner
         config = config.Validate();
         var folder = RunRecord.FolderFor(options.RunsRoot, config);
         if (!options.Force && RunRecord.TryLoad(folder) is { } finished) return finished;
+        Directory.CreateDirectory(folder);
+        using var exclusive = LockFolder(folder, options.Progress);
+        if (!options.Force && RunRecord.TryLoad(folder) is { } finishedMeanwhile) return finishedMeanwhile;
         var checkpoints = Path.Combine(folder, RunRecord.CheckpointFolder);
         if (options.Force)
         {
@@ -72,6 +75,27 @@ public static class ExperimentRunner
     public static IReadOnlyList<RunRecord> RunSeeds<TBatch>(ExperimentConfig config, IEnumerable<int> seeds, RunOptions options,
         Func<ExperimentConfig, TrainingSetup<TBatch>> setup) =>
         seeds.Select(seed => Run(config with { Seed = seed }, options, setup)).ToList();
+
+    /// <summary>Holds run.lock in the folder exclusively (an OS file lock, released when the process dies), waiting while
+    /// another process trains the same config, so that two notebooks asking for one run train it once.</summary>
+    private static FileStream LockFolder(string folder, ITrainingProgress? progress)
+    {
+        var path = Path.Combine(folder, LockFile);
+        bool told = false;
+        while (true)
+        {
+            try { return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None); }
+            catch (IOException) when (File.Exists(path))
+            {
+                if (!told) (progress ?? NullProgress.Instance).OnMessage($"waiting for another process training {folder}");
+                told = true;
+                Thread.Sleep(250);
+            }
+        }
+    }
+
+    /// <summary>The lock file held while a run trains.</summary>
+    public const string LockFile = "run.lock";
 
     internal static void WriteJson<T>(string path, T value) => AtomicFile.WriteAllText(path, JsonSerializer.Serialize(value, ConfigJson.Options));
 

@@ -1,0 +1,83 @@
+// LesaNotebook.cs - what every LESA notebook shares: its parameters (quick|full, dataset, seeds, device) turned into a preset
+// and seeds, the run-folder root (artifacts/runs of the repository), one experiment name per preset so that a configuration
+// asked for by several notebooks (e.g. LESA M=10 in Table 1, Table 2 and Figure 3) is trained once, and progress lines.
+using System.Globalization;
+using ZslKit.Experiments.Config;
+using ZslKit.Experiments.Runs;
+using ZslKit.Experiments.Training;
+
+namespace ZslKit.Experiments.Lesa;
+
+public static class LesaNotebook
+{
+    /// <summary>Datasets a LESA notebook's <c>dataset</c> parameter may name.</summary>
+    public static IReadOnlyList<string> Datasets { get; } = ["synthetic", "nus-wide", "openimages"];
+
+    /// <summary>The folder holding ZslKit.sln above the current directory (notebooks run in notebooks/) or this assembly.</summary>
+    public static string RepoRoot()
+    {
+        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+                if (File.Exists(Path.Combine(dir.FullName, "ZslKit.sln"))) return dir.FullName;
+        throw new InvalidOperationException($"ZslKit.sln not found above {Directory.GetCurrentDirectory()} or {AppContext.BaseDirectory}");
+    }
+
+    /// <summary>artifacts/runs of the repository ($ZSLKIT_RUNS overrides it).</summary>
+    public static string RunsRoot()
+    {
+        var env = Environment.GetEnvironmentVariable("ZSLKIT_RUNS");
+        return !string.IsNullOrEmpty(env) ? Path.GetFullPath(env) : Path.Combine(RepoRoot(), "artifacts", "runs");
+    }
+
+    /// <summary>The experiment name of every notebook run under a preset ("synthetic-quick", "synthetic-full").</summary>
+    public static string Experiment(LesaPreset preset)
+    {
+        ArgumentNullException.ThrowIfNull(preset);
+        return "synthetic-" + preset.Name;
+    }
+
+    /// <summary>Seeds from a notebook parameter ("0,1,2"; empty = the preset's seeds).</summary>
+    public static IReadOnlyList<int> Seeds(string? seeds, LesaPreset preset)
+    {
+        ArgumentNullException.ThrowIfNull(preset);
+        if (string.IsNullOrWhiteSpace(seeds)) return preset.Seeds;
+        var list = new List<int>();
+        foreach (var part in seeds.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            list.Add(int.TryParse(part, NumberStyles.Integer, CultureInfo.InvariantCulture, out var s) && s >= 0
+                ? s : throw new ArgumentException($"seeds: '{part}' is not a non-negative integer (write e.g. \"0,1,2\")", nameof(seeds)));
+        return list;
+    }
+
+    /// <summary>Checks the <c>dataset</c> parameter: "synthetic" runs; the real datasets stop with what is needed.</summary>
+    public static void RequireSynthetic(string dataset)
+    {
+        if (dataset == "synthetic") return;
+        if (!Datasets.Contains(dataset))
+            throw new ArgumentException($"dataset '{dataset}' is not one of {string.Join(", ", Datasets)}", nameof(dataset));
+        throw new NotSupportedException($"dataset={dataset} needs VGG-19 conv5_4 region features of the real images " +
+            "(fetched and extracted on your machine: data-scripts/fetch.py, then `zsl extract`; docs/data.md), and LESA runs on " +
+            "real region features are not wired into the notebooks yet (docs/lesa.md, 'Runs as data'). Use dataset=synthetic.");
+    }
+
+    /// <summary>Run options for notebooks: the repository's runs root, progress lines every 15 s.</summary>
+    public static RunOptions Options(TextWriter? log = null) =>
+        new(RunsRoot(), Progress: new PlainProgress(log ?? Console.Out, TimeSpan.FromSeconds(15)));
+
+    /// <summary>The config of a Table 1 row under the preset, in the preset's shared experiment; <paramref name="adjust"/>
+    /// changes it (e.g. <c>c =&gt; ConfigJson.ApplyOverrides(c, ["options.M=5"])</c>).</summary>
+    public static ExperimentConfig Config(LesaPreset preset, string row, int seed, string device = "cpu",
+        Func<ExperimentConfig, ExperimentConfig>? adjust = null)
+    {
+        var c = LesaExperiment.Config(preset, Experiment(preset), row, seed, device);
+        return adjust is null ? c : adjust(c);
+    }
+
+    /// <summary>Runs (or reuses) a row for every seed and returns the finished runs.</summary>
+    public static IReadOnlyList<RunRecord> Run(LesaPreset preset, string row, IEnumerable<int> seeds, string device = "cpu",
+        Func<ExperimentConfig, ExperimentConfig>? adjust = null, TextWriter? log = null)
+    {
+        ArgumentNullException.ThrowIfNull(seeds);
+        var options = Options(log);
+        return seeds.Select(s => LesaExperiment.Run(Config(preset, row, s, device, adjust), options)).ToList();
+    }
+}
