@@ -2,6 +2,7 @@
 // trainable models, and a runner that trains each row with LesaTrainer for several seeds and prints a table.
 using System.Globalization;
 using System.Text;
+using ZslKit.Data.Datasets;
 using ZslKit.Data.Synthetic;
 using ZslKit.Models.Baselines;
 using ZslKit.Torch;
@@ -16,20 +17,20 @@ public static class LesaTable1
         ["conse", "labelem", "fast0tag", "attention-per-label", "attention-per-cluster", "lesa-m1", "lesa"];
 
     /// <summary>The LESA configuration for a benchmark: its grid, feature and word sizes; hidden width <paramref name="hidden"/>.</summary>
-    public static LesaConfig ConfigFor(MultiLabelBenchmark bench, int modules, int hidden)
+    public static LesaConfig ConfigFor(IMultiLabelRegions bench, int modules, int hidden)
     {
         ArgumentNullException.ThrowIfNull(bench);
         return new LesaConfig
         {
             Modules = modules, FeatureDim = bench.FeatureDim, AttentionHidden = hidden, WordDim = bench.Semantics.Dim,
-            GridHeight = bench.Config.GridHeight, GridWidth = bench.Config.GridWidth,
+            GridHeight = bench.GridHeight, GridWidth = bench.GridWidth,
         };
     }
 
     /// <summary>A freshly initialised model for a row key (parameters drawn after torch.manual_seed(seed)).
     /// <paramref name="configure"/> adjusts the <see cref="LesaConfig"/> of the rows built on it (lesa, lesa-m1,
     /// attention-per-cluster), e.g. the loss weights of an ablation; the other rows have no LesaConfig.</summary>
-    public static ILesaTrainable Create(string row, MultiLabelBenchmark bench, int hidden, int seed, int modules = 10,
+    public static ILesaTrainable Create(string row, IMultiLabelRegions bench, int hidden, int seed, int modules = 10,
         Func<LesaConfig, LesaConfig>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(bench);
@@ -52,7 +53,7 @@ public static class LesaTable1
     }
 
     /// <summary>Trains every (row, seed) pair and returns the results in row order.</summary>
-    public static List<LesaRunResult> Run(MultiLabelBenchmark bench, LesaTrainingOptions options, IEnumerable<string> rows,
+    public static List<LesaRunResult> Run(IMultiLabelRegions bench, LesaTrainingOptions options, IEnumerable<string> rows,
         IEnumerable<int> seeds, int hidden)
     {
         ArgumentNullException.ThrowIfNull(options);

@@ -3,6 +3,7 @@
 // momentum 0.9, epsilon 1.0), batch 32, lr x0.8 when the moving average (0.3) of validation F1@5 drops (patience 5),
 // model selection on validation F1@5, and ZS / GZS mAP and P/R/F1@3,5 of both the final and the selected model.
 using System.Diagnostics;
+using ZslKit.Data.Datasets;
 using ZslKit.Data.Synthetic;
 using ZslKit.Metrics;
 using ZslKit.Torch;
@@ -42,11 +43,11 @@ public sealed record LesaTestResult(double ZslMap, double ZslF1At3, double ZslF1
 public sealed record LesaRunResult(string Model, int Seed, int Steps, double Seconds, double BestValidationF1At5, int BestStep,
     LesaTestResult Final, LesaTestResult Selected, IReadOnlyList<double> ValidationF1At5, IReadOnlyList<double> LearningRates);
 
-/// <summary>Trains an <see cref="ILesaTrainable"/> on a <see cref="MultiLabelBenchmark"/> and evaluates it.</summary>
+/// <summary>Trains an <see cref="ILesaTrainable"/> on a multi-label region dataset (<see cref="IMultiLabelRegions"/>: the synthetic benchmark or real feature stores) and evaluates it.</summary>
 public static class LesaTrainer
 {
     /// <summary>Trains, selects on validation F1@5, and evaluates both the final and the selected model on the test split.</summary>
-    public static LesaRunResult Run(ILesaTrainable model, MultiLabelBenchmark bench, LesaTrainingOptions options)
+    public static LesaRunResult Run(ILesaTrainable model, IMultiLabelRegions bench, LesaTrainingOptions options)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(bench);
@@ -121,7 +122,7 @@ public static class LesaTrainer
     }
 
     /// <summary>All label vectors of the benchmark (seen first, then unseen) as a [L, dv] float tensor.</summary>
-    public static Tensor LabelVectors(MultiLabelBenchmark bench)
+    public static Tensor LabelVectors(IMultiLabelRegions bench)
     {
         ArgumentNullException.ThrowIfNull(bench);
         var s = bench.Semantics;
@@ -129,11 +130,11 @@ public static class LesaTrainer
     }
 
     /// <summary>Region features [B, R, D] and labels [B, L(split)] (float +1/−1/0) of the given images.</summary>
-    public static (Tensor Features, Tensor Labels) Batch(MultiLabelBenchmark bench, MultiLabelSplit split, int[] indices, LesaFeatureCache? cache = null)
+    public static (Tensor Features, Tensor Labels) Batch(IMultiLabelRegions bench, MultiLabelSplit split, int[] indices, LesaFeatureCache? cache = null)
     {
         ArgumentNullException.ThrowIfNull(bench);
         ArgumentNullException.ThrowIfNull(indices);
-        var feats = cache is null ? bench.GetRegionBatch(split, indices) : cache.Gather(split, indices);
+        var feats = cache is null ? Regions(bench, split, indices) : cache.Gather(split, indices);
         int l = bench.LabelCount(split);
         var labels = new sbyte[indices.Length * l];
         bench.GetLabelBatch(split, indices, labels);
@@ -143,7 +144,7 @@ public static class LesaTrainer
     }
 
     /// <summary>Scores [N, C] of every image of a split over the labels embedded in <paramref name="embedded"/>, in batches.</summary>
-    public static float[] ScoreSplit(ILesaTrainable model, MultiLabelBenchmark bench, MultiLabelSplit split, Tensor labelVectors, int batchSize,
+    public static float[] ScoreSplit(ILesaTrainable model, IMultiLabelRegions bench, MultiLabelSplit split, Tensor labelVectors, int batchSize,
         LesaFeatureCache? cache = null)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -160,15 +161,25 @@ public static class LesaTrainer
             int count = Math.Min(batchSize, n - start);
             using var scope = torch.NewDisposeScope();
             var indices = Enumerable.Range(start, count).ToArray();
-            var feats = cache is null ? bench.GetRegionBatch(split, indices) : cache.Gather(split, indices);
+            var feats = cache is null ? Regions(bench, split, indices) : cache.Gather(split, indices);
             var x = torch.tensor<float>(feats.AsSpan(), [count, bench.RegionCount, bench.FeatureDim]);
             model.Scores(x, embedded).ToArray<float>().CopyTo(result, (long)start * c);
         }
         return result;
     }
 
+    /// <summary>Region features [indices.Length, R, D] of images of a split (the synthetic benchmark generates them in parallel).</summary>
+    public static float[] Regions(IMultiLabelRegions bench, MultiLabelSplit split, int[] indices)
+    {
+        ArgumentNullException.ThrowIfNull(bench);
+        if (bench is MultiLabelBenchmark synthetic) return synthetic.GetRegionBatch(split, indices);
+        var dest = new float[checked(indices.Length * bench.ImageLength)];
+        bench.GetRegionBatch(split, indices, dest);
+        return dest;
+    }
+
     /// <summary>Labels [N, L(split)] of every image of a split.</summary>
-    public static sbyte[] SplitLabels(MultiLabelBenchmark bench, MultiLabelSplit split)
+    public static sbyte[] SplitLabels(IMultiLabelRegions bench, MultiLabelSplit split)
     {
         ArgumentNullException.ThrowIfNull(bench);
         int n = bench.ImageCount(split), l = bench.LabelCount(split);
@@ -177,7 +188,7 @@ public static class LesaTrainer
         return labels;
     }
 
-    private static double ValidationF1At5(ILesaTrainable model, MultiLabelBenchmark bench, Tensor seenVectors, int batchSize, LesaFeatureCache? cache)
+    private static double ValidationF1At5(ILesaTrainable model, IMultiLabelRegions bench, Tensor seenVectors, int batchSize, LesaFeatureCache? cache)
     {
         int n = bench.ImageCount(MultiLabelSplit.Validation), s = bench.SeenCount;
         var scores = ScoreSplit(model, bench, MultiLabelSplit.Validation, seenVectors, batchSize, cache);
@@ -188,7 +199,7 @@ public static class LesaTrainer
     }
 
     /// <summary>ZS (unseen columns) and GZS (all columns) mAP and P/R/F1@3,5 on the test split (NUS protocol).</summary>
-    public static LesaTestResult Test(ILesaTrainable model, MultiLabelBenchmark bench, Tensor labelVectors, int batchSize,
+    public static LesaTestResult Test(ILesaTrainable model, IMultiLabelRegions bench, Tensor labelVectors, int batchSize,
         LesaFeatureCache? cache = null)
     {
         ArgumentNullException.ThrowIfNull(bench);
@@ -196,7 +207,7 @@ public static class LesaTrainer
     }
 
     /// <summary>ZS (unseen columns) and GZS (all columns) metrics of test scores [N, L] (row-major, seen labels first).</summary>
-    public static LesaTestResult TestMetrics(MultiLabelBenchmark bench, float[] scores)
+    public static LesaTestResult TestMetrics(IMultiLabelRegions bench, float[] scores)
     {
         ArgumentNullException.ThrowIfNull(bench);
         ArgumentNullException.ThrowIfNull(scores);

@@ -4,6 +4,8 @@
 // regions). Signatures come from a fixed hidden map of the label semantics, so unseen labels are predictable from their
 // semantics. Images are generated on demand from (seed, split, index); only labels and boxes are kept in memory.
 // Generative model: docs/synthetic.md.
+using ZslKit.Data.Datasets;
+
 namespace ZslKit.Data.Synthetic;
 
 /// <summary>Splits of the multi-label benchmark: training (seen labels), validation (held-out training images), test.</summary>
@@ -15,7 +17,7 @@ public enum MultiLabelSplit { Train, Validation, Test }
 /// are +1 (present) / −1 (absent) / 0 (unannotated) over the seen labels for Train/Validation and over all labels for Test.
 /// Thread-safe; every value is a pure function of (config, semantics, split, index).
 /// </summary>
-public sealed class MultiLabelBenchmark
+public sealed class MultiLabelBenchmark : IMultiLabelRegions
 {
     private const int TrainPool = 0, TestPool = 1;
 
@@ -56,6 +58,13 @@ public sealed class MultiLabelBenchmark
     public string Fingerprint { get; }
     public int FeatureDim => Config.FeatureDim;
     public int RegionCount => Config.RegionCount;
+    public int GridHeight => Config.GridHeight;
+    public int GridWidth => Config.GridWidth;
+
+    public string Description =>
+        $"synthetic multi-label benchmark ({Semantics.Source}; {SeenCount} seen / {UnseenCount} unseen labels, " +
+        $"{ImageCount(MultiLabelSplit.Train)} train + {ImageCount(MultiLabelSplit.Validation)} validation + " +
+        $"{ImageCount(MultiLabelSplit.Test)} test images, {GridHeight}x{GridWidth}x{FeatureDim} regions, data seed {Config.Seed})";
     /// <summary>Floats per image: RegionCount x FeatureDim.</summary>
     public int ImageLength => Config.RegionCount * Config.FeatureDim;
     public int SeenCount => Semantics.SeenCount;

@@ -5,6 +5,8 @@
 // artifacts/runs/lesa/<experiment>/<config hash>/, and a finished run is reused instead of retrained.
 using System.Globalization;
 using ZslKit.Data;
+using ZslKit.Data.Datasets;
+using LabelSemantics = ZslKit.Data.Synthetic.LabelSemantics;
 using ZslKit.Data.Synthetic;
 using ZslKit.Experiments.Checkpoints;
 using ZslKit.Experiments.Config;
@@ -26,9 +28,34 @@ public static class LesaExperiment
     /// GloVe file is absent.</summary>
     public const string SyntheticStandIn = "synthetic-standin";
 
+    /// <summary>Real NUS-WIDE region features (VGG-19 conv5_4) in two feature stores, <see cref="NusWideFeaturesDir"/>/train and
+    /// /test, with the real GloVe semantics; the first 5,000 training images are the validation split.</summary>
+    public const string NusWide = "nus-wide";
+
+    /// <summary>Overrides where the NUS-WIDE feature stores are looked for.</summary>
+    public const string NusWideFeaturesVariable = "ZSLKIT_NUS_FEATURES";
+
+    /// <summary>$ZSLKIT_NUS_FEATURES, else &lt;data&gt;/nus-wide/features with &lt;data&gt; = <paramref name="dataDir"/> or
+    /// <see cref="SharedData.Find"/> (null when neither is set).</summary>
+    public static string? NusWideFeaturesDir(string? dataDir = null)
+    {
+        var env = Environment.GetEnvironmentVariable(NusWideFeaturesVariable);
+        if (!string.IsNullOrEmpty(env)) return Path.GetFullPath(env);
+        var root = dataDir ?? SharedData.Find();
+        return root is null ? null : Path.Combine(root, "nus-wide", "features");
+    }
+
+    /// <summary>True when the NUS-WIDE feature stores and GloVe semantics are present.</summary>
+    public static bool HasNusWideFeatures(string? dataDir = null) =>
+        NusWideFeaturesDir(dataDir) is { } dir && Directory.Exists(Path.Combine(dir, "train")) && Directory.Exists(Path.Combine(dir, "test")) &&
+        LabelSemantics.HasNusWide(dataDir ?? SharedData.Find());
+
     /// <summary>Keys of <see cref="ExperimentConfig.Options"/> a LESA config uses (anything else is rejected).</summary>
     public static IReadOnlyList<string> OptionKeys { get; } =
         ["M", "hidden", "gridHeight", "gridWidth", "maxBlob", "testImages", "noise", "dataSeed"];
+
+    /// <summary>Option keys of a real-data config (the data fixes the rest).</summary>
+    public static IReadOnlyList<string> RealOptionKeys { get; } = ["M", "hidden", "validationImages"];
 
     /// <summary>Keys of <see cref="ExperimentConfig.LossWeights"/>: λ_rel, λ_div, λ_dist (L_rank always has weight 1).</summary>
     public static IReadOnlyList<string> LossWeightKeys { get; } = ["rel", "div", "dist"];
@@ -69,6 +96,33 @@ public static class LesaExperiment
             });
     }
 
+    /// <summary>
+    /// The config of a Table 1 row on real NUS-WIDE region features with the official protocol: M = 10, H = 512, TF-style
+    /// RMSprop (lr 1e-3, decay 0.9, momentum 0.9, eps 1.0), batch 32, the lr rule with patience 5, selection on validation F1@5,
+    /// the paper's loss weights. <paramref name="epochs"/> is our choice (the official script's epoch count was not checked).
+    /// </summary>
+    public static ExperimentConfig RealConfig(string experiment, string row, int seed, string device = "cpu", int epochs = 20)
+    {
+        var paper = new LesaConfig();
+        var t = new LesaTrainingOptions();
+        return new ExperimentConfig(
+            Paper: Paper, Experiment: experiment, Method: row,
+            Dataset: new DatasetConfig(NusWide, Synthetic: false, Size: 0, Features: paper.FeatureDim, Labels: 0),
+            Seed: seed, Device: device, DType: "float32",
+            Optimizer: new OptimizerConfig("rmsprop-tf", Lr: t.LearningRate, Momentum: t.RmsMomentum, Alpha: t.RmsDecay, Eps: t.RmsEpsilon),
+            Schedule: new ScheduleConfig("lesa", Factor: t.DecayRate, SignalStrength: t.SignalStrength, Patience: t.Patience),
+            LossWeights: new SortedDictionary<string, double>(StringComparer.Ordinal)
+            {
+                ["rel"] = paper.LambdaRel, ["div"] = paper.LambdaDiv, ["dist"] = paper.LambdaDist,
+            },
+            Training: new TrainingConfig(Epochs: epochs, BatchSize: t.BatchSize, ValidationFraction: 0,
+                SelectionMetric: "f1@5", Maximize: true, Patience: 0, CheckpointEvery: 1),
+            Options: new SortedDictionary<string, double>(StringComparer.Ordinal)
+            {
+                ["M"] = paper.Modules, ["hidden"] = paper.AttentionHidden, ["validationImages"] = FeatureStoreRegions.NusWideValidationImages,
+            });
+    }
+
     /// <summary>The benchmark configuration a LESA config describes (the knobs it does not name keep the
     /// <see cref="MultiLabelBenchmarkConfig"/> defaults); training.validationFraction is the benchmark's validation share.</summary>
     public static MultiLabelBenchmarkConfig BenchmarkConfig(ExperimentConfig config) => BuildBenchmarkConfig(Check(config));
@@ -77,6 +131,8 @@ public static class LesaExperiment
     public static (MultiLabelBenchmark Bench, LesaFeatureCache Cache) Benchmark(ExperimentConfig config, string? dataDir = null)
     {
         var c = Check(config);
+        if (c.DatasetOrDefault.Name == NusWide)
+            throw new InvalidOperationException($"config dataset '{NusWide}' is real data, not the synthetic benchmark: use LesaExperiment.Data");
         var bc = BenchmarkConfig(c);
         string? dir = null;
         if (c.DatasetOrDefault.Name == SyntheticNusWide)
@@ -95,12 +151,40 @@ public static class LesaExperiment
         }
     }
 
+    /// <summary>The config's data: the synthetic benchmark with its in-memory features, or the real NUS-WIDE feature stores
+    /// (read batch by batch; no cache). The last one opened is kept for the next run.</summary>
+    public static (IMultiLabelRegions Data, LesaFeatureCache? Cache) Data(ExperimentConfig config, string? dataDir = null)
+    {
+        var c = Check(config);
+        if (c.DatasetOrDefault.Name != NusWide)
+        {
+            var (bench, cache) = Benchmark(c, dataDir);
+            return (bench, cache);
+        }
+        var root = dataDir ?? SharedData.Find();
+        var dir = NusWideFeaturesDir(root);
+        if (dir is null || root is null || !LabelSemantics.HasNusWide(root))
+            throw new InvalidOperationException($"dataset '{NusWide}' needs the NUS-WIDE GloVe vectors and region feature stores " +
+                $"(<data>/nus-wide/features/train and /test, or ${NusWideFeaturesVariable}); data folder: {root ?? "not found"} (docs/lesa.md, 'Real data')");
+        lock (s_lock)
+        {
+            int validation = Int(c, "validationImages");
+            if (s_real is { } r && r.Dir == dir && r.Validation == validation) return (r.Data, null);
+            s_real?.Data.Dispose();
+            var labels = NusWideLabels.Load(Path.Combine(root, "nus-wide"));
+            var data = FeatureStoreRegions.OpenNusWide(dir, LabelSemantics.LoadNusWide(root), labels.SeenTagRows, validation);
+            s_real = (dir, validation, data);
+            return (data, null);
+        }
+    }
+
+    private static (string Dir, int Validation, FeatureStoreRegions Data)? s_real;
     private static readonly Lock s_lock = new();
     private static (MultiLabelBenchmarkConfig Config, string? DataDir, MultiLabelBenchmark Bench, LesaFeatureCache Cache)? s_last;
 
     /// <summary>A freshly initialised model for the config's row (parameters drawn after torch.manual_seed(seed)), with the
     /// config's M, hidden width and loss weights.</summary>
-    public static ILesaTrainable CreateModel(ExperimentConfig config, MultiLabelBenchmark bench)
+    public static ILesaTrainable CreateModel(ExperimentConfig config, IMultiLabelRegions bench)
     {
         var c = Check(config);
         var w = c.LossWeights!;
@@ -115,7 +199,7 @@ public static class LesaExperiment
     public static RunRecord Run(ExperimentConfig config, RunOptions options) =>
         ExperimentRunner.Run(Check(config), options, c =>
         {
-            var (bench, cache) = Benchmark(c);
+            var (bench, cache) = Data(c);
             var model = CreateModel(c, bench);
             var task = new LesaTask(model, bench, cache, c.TrainingOrDefault.BatchSize, c.Device);
             var opt = Optimizers.Create(c.OptimizerOrDefault, model.Module.parameters());
@@ -135,7 +219,7 @@ public static class LesaExperiment
         var folder = Path.Combine(run.Folder, RunRecord.CheckpointFolder);
         var ckpt = Checkpoint.LoadLatest(folder)
                    ?? throw new InvalidOperationException($"run {run.Folder} has no complete checkpoint in {folder}; rerun it with --force");
-        var (bench, _) = Benchmark(c);
+        var (bench, _) = Data(c);
         var model = CreateModel(c, bench);
         try
         {
@@ -170,15 +254,17 @@ public static class LesaExperiment
         void Fail(string field, string why) => throw new ArgumentException($"config field '{field}': {why}", field);
         if (!LesaTable1.Rows.Contains(c.Method)) Fail("method", $"'{c.Method}' is not a LESA Table 1 row ({string.Join(", ", LesaTable1.Rows)})");
         var d = c.DatasetOrDefault;
-        if (d.Name is not (SyntheticNusWide or SyntheticStandIn))
-            Fail("dataset.name", $"'{d.Name}' is not {SyntheticNusWide} or {SyntheticStandIn}: LESA runs on real NUS-WIDE / Open Images " +
-                "region features are not wired yet (docs/lesa.md, 'Real data')");
-        if (!d.Synthetic) Fail("dataset.synthetic", "must be true for the synthetic benchmark");
+        if (d.Name is not (SyntheticNusWide or SyntheticStandIn or NusWide))
+            Fail("dataset.name", $"'{d.Name}' is not {SyntheticNusWide}, {SyntheticStandIn} or {NusWide} (Open Images region features are " +
+                "not wired yet: docs/lesa.md, 'Real data')");
+        bool real = d.Name == NusWide;
+        if (d.Synthetic == real) Fail("dataset.synthetic", real ? $"must be false for '{NusWide}'" : "must be true for the synthetic benchmark");
         if (c.OptimizerOrDefault.Name != "rmsprop-tf" && c.OptimizerOrDefault.Name != "rmsprop" && c.OptimizerOrDefault.Name != "adam")
             Fail("optimizer.name", $"'{c.OptimizerOrDefault.Name}': LESA runs use rmsprop-tf (official), rmsprop or adam");
+        var optionKeys = real ? RealOptionKeys : OptionKeys;
         foreach (var key in c.Options!.Keys)
-            if (!OptionKeys.Contains(key)) Fail($"options.{key}", $"unknown LESA option (known: {string.Join(", ", OptionKeys)})");
-        foreach (var key in OptionKeys)
+            if (!optionKeys.Contains(key)) Fail($"options.{key}", $"unknown LESA option for this dataset (known: {string.Join(", ", optionKeys)})");
+        foreach (var key in optionKeys)
             if (!c.Options.ContainsKey(key)) Fail($"options.{key}", "is missing");
         foreach (var key in c.LossWeights!.Keys)
             if (!LossWeightKeys.Contains(key)) Fail($"lossWeights.{key}", $"unknown LESA loss weight (known: {string.Join(", ", LossWeightKeys)})");
@@ -187,12 +273,12 @@ public static class LesaExperiment
             else if (!(w >= 0) || !double.IsFinite(w)) Fail($"lossWeights.{key}", $"{w} must be finite and >= 0");
         if (c.TrainingOrDefault.SelectionMetric is not ("f1@5" or "map" or "loss"))
             Fail("training.selectionMetric", $"'{c.TrainingOrDefault.SelectionMetric}' is not f1@5, map or loss");
-        foreach (var key in new[] { "M", "hidden", "gridHeight", "gridWidth", "maxBlob", "testImages" })
+        foreach (var key in real ? ["M", "hidden", "validationImages"] : new[] { "M", "hidden", "gridHeight", "gridWidth", "maxBlob", "testImages" })
         {
             var v = c.Options[key];
             if (v < 1 || v != Math.Floor(v)) Fail($"options.{key}", $"{v.ToString(CultureInfo.InvariantCulture)} must be a whole number >= 1");
         }
-        BuildBenchmarkConfig(c).Validate();
+        if (!real) BuildBenchmarkConfig(c).Validate();
         return c;
     }
 

@@ -29,11 +29,12 @@ public static class LesaNotebook
         return !string.IsNullOrEmpty(env) ? Path.GetFullPath(env) : Path.Combine(RepoRoot(), "artifacts", "runs");
     }
 
-    /// <summary>The experiment name of every notebook run under a preset ("synthetic-quick", "synthetic-full").</summary>
+    /// <summary>The experiment name of every notebook run under a preset and the selected dataset ("synthetic-quick",
+    /// "nus-wide-full", ...).</summary>
     public static string Experiment(LesaPreset preset)
     {
         ArgumentNullException.ThrowIfNull(preset);
-        return "synthetic-" + preset.Name;
+        return Dataset + "-" + preset.Name;
     }
 
     /// <summary>Seeds from a notebook parameter ("0,1,2"; empty = the preset's seeds).</summary>
@@ -48,27 +49,50 @@ public static class LesaNotebook
         return list;
     }
 
-    /// <summary>Checks the <c>dataset</c> parameter: "synthetic" runs; the real datasets stop with what is needed.</summary>
-    public static void RequireSynthetic(string dataset)
+    /// <summary>The dataset chosen by <see cref="SelectDataset"/> ("synthetic" until then).</summary>
+    public static string Dataset { get; private set; } = "synthetic";
+
+    /// <summary>
+    /// Sets the notebook's dataset from its <c>dataset</c> parameter. "synthetic" always works; "nus-wide" needs the real
+    /// NUS-WIDE region feature stores and GloVe vectors (<see cref="LesaExperiment.HasNusWideFeatures"/>) and otherwise stops
+    /// with what is missing; "openimages" is not wired yet and stops saying so.
+    /// </summary>
+    public static void SelectDataset(string dataset)
     {
-        if (dataset == "synthetic") return;
         if (!Datasets.Contains(dataset))
             throw new ArgumentException($"dataset '{dataset}' is not one of {string.Join(", ", Datasets)}", nameof(dataset));
-        throw new NotSupportedException($"dataset={dataset} needs VGG-19 conv5_4 region features of the real images " +
-            "(fetched and extracted on your machine: data-scripts/fetch.py, then `zsl extract`; docs/data.md), and LESA runs on " +
-            "real region features are not wired into the notebooks yet (docs/lesa.md, 'Runs as data'). Use dataset=synthetic.");
+        if (dataset == "nus-wide" && !LesaExperiment.HasNusWideFeatures())
+            throw new NotSupportedException("dataset=nus-wide needs VGG-19 conv5_4 region features of the NUS-WIDE images in two " +
+                $"feature stores, <data>/nus-wide/features/train and /test (or ${LesaExperiment.NusWideFeaturesVariable}), plus the " +
+                "NUS-WIDE GloVe files: fetch with data-scripts/fetch.py, then convert the LESA TFRecords (TfRecordImport) or run " +
+                "`zsl extract` (docs/lesa.md, 'Real data'). Use dataset=synthetic to run on the synthetic benchmark.");
+        if (dataset == "openimages")
+            throw new NotSupportedException("dataset=openimages: LESA runs on Open Images region features are not wired yet " +
+                "(docs/lesa.md, 'Real data'). Use dataset=synthetic or nus-wide.");
+        Dataset = dataset;
     }
+
+    /// <summary>Former name of <see cref="SelectDataset"/> (kept until every notebook calls SelectDataset).</summary>
+    public static void RequireSynthetic(string dataset) => SelectDataset(dataset);
+
+    /// <summary>True when the selected dataset is generated (numbers are labelled synthetic and never compared as a Δ).</summary>
+    public static bool Synthetic => Dataset == "synthetic";
 
     /// <summary>Run options for notebooks: the repository's runs root, progress lines every 15 s.</summary>
     public static RunOptions Options(TextWriter? log = null) =>
         new(RunsRoot(), Progress: new PlainProgress(log ?? Console.Out, TimeSpan.FromSeconds(15)));
 
-    /// <summary>The config of a Table 1 row under the preset, in the preset's shared experiment; <paramref name="adjust"/>
-    /// changes it (e.g. <c>c =&gt; ConfigJson.ApplyOverrides(c, ["options.M=5"])</c>).</summary>
+    /// <summary>The config of a Table 1 row under the preset and the selected dataset, in the shared experiment;
+    /// <paramref name="adjust"/> changes it (e.g. <c>c =&gt; ConfigJson.ApplyOverrides(c, ["options.M=5"])</c>). On nus-wide the
+    /// official protocol is used (<see cref="LesaExperiment.RealConfig"/>) with the preset's epoch count and the preset's M.</summary>
     public static ExperimentConfig Config(LesaPreset preset, string row, int seed, string device = "cpu",
         Func<ExperimentConfig, ExperimentConfig>? adjust = null)
     {
-        var c = LesaExperiment.Config(preset, Experiment(preset), row, seed, device);
+        ArgumentNullException.ThrowIfNull(preset);
+        var c = Synthetic
+            ? LesaExperiment.Config(preset, Experiment(preset), row, seed, device)
+            : ConfigJson.ApplyOverrides(LesaExperiment.RealConfig(Experiment(preset), row, seed, device, preset.Training.Epochs),
+                [string.Create(CultureInfo.InvariantCulture, $"options.M={preset.Modules}")]);
         return adjust is null ? c : adjust(c);
     }
 

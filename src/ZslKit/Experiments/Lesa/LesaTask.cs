@@ -1,7 +1,8 @@
-// LesaTask.cs - a LESA Table 1 model on the synthetic multi-label benchmark as the generic Trainer's task: batches of
+// LesaTask.cs - a LESA Table 1 model on a multi-label region dataset (synthetic benchmark or real feature stores) as the generic Trainer's task: batches of
 // region features and seen labels, the model's own loss, validation F1@5 / mAP on the benchmark's validation images
-// (a fixed hold-out, as the official scripts' first 5,000 training images), and ZS / GZS test metrics of the selected
+// (a fixed hold-out: the synthetic benchmark's validation images, or the first 5,000 NUS-WIDE training images), and ZS / GZS test metrics of the selected
 // model and of the model after the last epoch (Huynh & Elhamifar, CVPR 2020, Sec. 5.1; NUS protocol).
+using ZslKit.Data.Datasets;
 using ZslKit.Data.Synthetic;
 using ZslKit.Experiments.Training;
 using ZslKit.Metrics;
@@ -14,20 +15,21 @@ namespace ZslKit.Experiments.Lesa;
 public sealed class LesaTask : ITrainingTask<(Tensor X, Tensor Y)>, IFixedHoldOut, IDatasetFingerprint, IDisposable
 {
     private readonly ILesaTrainable _model;
-    private readonly MultiLabelBenchmark _bench;
-    private readonly LesaFeatureCache _cache;
+    private readonly IMultiLabelRegions _bench;
+    private readonly LesaFeatureCache? _cache;
     private readonly int _batchSize;
     private readonly torch.Device _device;
     private readonly int _train, _validation;
     private readonly Tensor _vectors, _seenVectors;   // [L, dv], [S, dv]
     private Dictionary<string, Tensor>? _last;
 
-    public LesaTask(ILesaTrainable model, MultiLabelBenchmark bench, LesaFeatureCache cache, int batchSize, string device = "cpu")
+    /// <param name="cache">Region features held in memory (synthetic benchmark); null reads every batch from the dataset.</param>
+    public LesaTask(ILesaTrainable model, IMultiLabelRegions bench, LesaFeatureCache? cache, int batchSize, string device = "cpu")
     {
         _model = model ?? throw new ArgumentNullException(nameof(model));
         _bench = bench ?? throw new ArgumentNullException(nameof(bench));
-        _cache = cache ?? throw new ArgumentNullException(nameof(cache));
-        if (!ReferenceEquals(cache.Benchmark, bench)) throw new ArgumentException("the feature cache holds another benchmark's features", nameof(cache));
+        _cache = cache;
+        if (cache is not null && !ReferenceEquals(cache.Benchmark, bench)) throw new ArgumentException("the feature cache holds another benchmark's features", nameof(cache));
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         _batchSize = batchSize;
         _device = torch.device(device);
@@ -48,10 +50,7 @@ public sealed class LesaTask : ITrainingTask<(Tensor X, Tensor Y)>, IFixedHoldOu
 
     public IDatasetFingerprint Dataset => this;
 
-    public string DatasetDescription =>
-        $"synthetic multi-label benchmark ({_bench.Semantics.Source}; {_bench.SeenCount} seen / {_bench.UnseenCount} unseen labels, " +
-        $"{_train} train + {_validation} validation + {_bench.ImageCount(MultiLabelSplit.Test)} test images, " +
-        $"{_bench.Config.GridHeight}x{_bench.Config.GridWidth}x{_bench.FeatureDim} regions, data seed {_bench.Config.Seed})";
+    public string DatasetDescription => _bench.Description;
 
     public string Fingerprint => _bench.Fingerprint;
 
@@ -126,7 +125,7 @@ public sealed class LesaTask : ITrainingTask<(Tensor X, Tensor Y)>, IFixedHoldOu
         {
             using var scope = torch.NewDisposeScope();
             var part = images[start..Math.Min(images.Length, start + _batchSize)];
-            var feats = _cache.Gather(split, part);
+            var feats = _cache is null ? LesaTrainer.Regions(_bench, split, part) : _cache.Gather(split, part);
             var x = torch.tensor<float>(feats.AsSpan(), [part.Length, _bench.RegionCount, _bench.FeatureDim]).to(_device);  // [b, R, D]
             _model.Scores(x, embedded).cpu().ToArray<float>().CopyTo(result, (long)start * c);
         }

@@ -46,7 +46,7 @@ public sealed class LesaExperimentTests : IDisposable
         var c = LesaExperiment.Config(Tiny, "t", "lesa", 0, dataDir: NoData);
         var e1 = Assert.Throws<ArgumentException>(() => LesaExperiment.Check(ConfigJson.ApplyOverrides(c, ["options.heads=4"])));
         Assert.Contains("options.heads", e1.Message);
-        var e2 = Assert.Throws<ArgumentException>(() => LesaExperiment.Check(c with { Dataset = c.Dataset! with { Name = "nus-wide", Synthetic = false } }));
+        var e2 = Assert.Throws<ArgumentException>(() => LesaExperiment.Check(c with { Dataset = c.Dataset! with { Name = "open-images", Synthetic = false } }));
         Assert.Contains("dataset.name", e2.Message);
         var e3 = Assert.Throws<ArgumentException>(() => LesaExperiment.Check(ConfigJson.ApplyOverrides(c, ["lossWeights.rel=-1"])));
         Assert.Contains("lossWeights.rel", e3.Message);

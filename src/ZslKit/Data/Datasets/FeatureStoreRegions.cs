@@ -1,0 +1,191 @@
+// FeatureStoreRegions.cs - a real multi-label zero-shot dataset read from two feature stores (train/ and test/) of region
+// features, e.g. NUS-WIDE VGG-19 conv5_4 maps [196, 512] converted from the LESA release's TFRecords (TfRecordImport) or
+// written by `zsl extract`. Store label columns are mapped onto the semantics' order (seen labels, then unseen); the first
+// ValidationImages training items are the validation split, not shuffled, as the LESA scripts (Huynh & Elhamifar, CVPR
+// 2020, Sec. 5.1: the first 5,000 NUS-WIDE training images).
+using System.Security.Cryptography;
+using System.Text;
+using ZslKit.Data.FeatureStore;
+using ZslKit.Data.Synthetic;
+using Semantics = ZslKit.Data.Synthetic.LabelSemantics;
+
+namespace ZslKit.Data.Datasets;
+
+public sealed class FeatureStoreRegions : IMultiLabelRegions, IDisposable
+{
+    /// <summary>The LESA scripts' NUS-WIDE validation split: the first 5,000 training images.</summary>
+    public const int NusWideValidationImages = 5000;
+
+    private readonly FeatureStore.FeatureStore _train, _test;
+    private readonly int[] _trainColumns, _testColumns;
+    private readonly int _validation;
+
+    /// <param name="train">Training items (labels must cover the seen labels).</param>
+    /// <param name="test">Test items (labels must cover every label).</param>
+    /// <param name="semantics">Label vectors, seen first.</param>
+    /// <param name="trainColumns">For each seen label (semantics order), its column in the train store's labels.</param>
+    /// <param name="testColumns">For each label (semantics order), its column in the test store's labels.</param>
+    /// <param name="validationImages">The first this many training items form the validation split.</param>
+    /// <param name="name">Dataset name for descriptions ("NUS-WIDE").</param>
+    public FeatureStoreRegions(FeatureStore.FeatureStore train, FeatureStore.FeatureStore test, Semantics semantics,
+        int[] trainColumns, int[] testColumns, int validationImages, string name)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(test);
+        ArgumentNullException.ThrowIfNull(semantics);
+        ArgumentNullException.ThrowIfNull(trainColumns);
+        ArgumentNullException.ThrowIfNull(testColumns);
+        var shape = train.Index.ItemShape;
+        if (!shape.SequenceEqual(test.Index.ItemShape))
+            throw new DataFormatException(test.Folder, -1, $"item shape [{string.Join(", ", test.Index.ItemShape)}] differs from the train store's [{string.Join(", ", shape)}]");
+        (GridHeight, GridWidth, FeatureDim) = Grid(shape, train.Folder);
+        if (trainColumns.Length != semantics.SeenCount)
+            throw new ArgumentException($"trainColumns maps {trainColumns.Length} labels; the semantics have {semantics.SeenCount} seen labels", nameof(trainColumns));
+        if (testColumns.Length != semantics.Count)
+            throw new ArgumentException($"testColumns maps {testColumns.Length} labels; the semantics have {semantics.Count}", nameof(testColumns));
+        CheckColumns(trainColumns, train);
+        CheckColumns(testColumns, test);
+        if (validationImages < 0 || validationImages >= train.Count)
+            throw new ArgumentOutOfRangeException(nameof(validationImages), validationImages, $"must leave training items (the train store has {train.Count})");
+        (_train, _test, Semantics, _trainColumns, _testColumns, _validation, Name) = (train, test, semantics, trainColumns, testColumns, validationImages, name);
+        var text = new StringBuilder("ZslKit.FeatureStoreRegions/v1\n")
+            .AppendLine(File.ReadAllText(Path.Combine(train.Folder, FeatureStoreIndex.FileName)))
+            .AppendLine(File.ReadAllText(Path.Combine(test.Folder, FeatureStoreIndex.FileName)))
+            .AppendLine(semantics.Source).AppendLine(string.Join(",", trainColumns)).AppendLine(string.Join(",", testColumns))
+            .AppendLine(validationImages.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Fingerprint = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+    }
+
+    /// <summary>
+    /// NUS-WIDE for multi-label ZSL from <paramref name="featuresDir"/>/train and /test and the semantics (925 seen tags,
+    /// 81 unseen concepts). Accepted label layouts per store: 925 (seen tags in semantics order; train only), 1,006 (seen
+    /// then the 81 concepts) or 1,081 (TagList1k's 1,000 tags in file order, then the 81 concepts: the seen tags are
+    /// selected with <paramref name="seenTagRows"/>, i.e. <see cref="NusWideLabels.SeenTagRows"/>).
+    /// </summary>
+    public static FeatureStoreRegions OpenNusWide(string featuresDir, Semantics semantics, int[] seenTagRows,
+        int validationImages = NusWideValidationImages)
+    {
+        ArgumentNullException.ThrowIfNull(semantics);
+        ArgumentNullException.ThrowIfNull(seenTagRows);
+        var train = OpenStore(Path.Combine(featuresDir, "train"));
+        FeatureStore.FeatureStore? test = null;
+        try
+        {
+            test = OpenStore(Path.Combine(featuresDir, "test"));
+            int s = semantics.SeenCount, u = semantics.UnseenCount;
+            int[] Columns(FeatureStore.FeatureStore store, bool needUnseen)
+            {
+                int n = store.LabelCount;
+                if (n == s && !needUnseen) return Enumerable.Range(0, s).ToArray();
+                if (n == s + u) return Enumerable.Range(0, needUnseen ? s + u : s).ToArray();
+                if (n == 1000 + u && seenTagRows.Length == s)
+                    return [.. seenTagRows, .. needUnseen ? Enumerable.Range(1000, u) : []];
+                throw new DataFormatException(store.Folder, -1, $"{n} label columns; expected {(needUnseen ? "" : $"{s}, ")}{s + u} " +
+                    $"(seen then unseen) or {1000 + u} (TagList1k then the {u} concepts)");
+            }
+            return new FeatureStoreRegions(train, test, semantics, Columns(train, false), Columns(test, true), validationImages, "NUS-WIDE");
+        }
+        catch
+        {
+            train.Dispose();
+            test?.Dispose();
+            throw;
+        }
+    }
+
+    private static FeatureStore.FeatureStore OpenStore(string folder)
+    {
+        if (!Directory.Exists(folder))
+            throw new DirectoryNotFoundException($"feature store {folder} not found (convert the LESA TFRecords with TfRecordImport, " +
+                "or extract region features with `zsl extract`; docs/data.md)");
+        return FeatureStore.FeatureStore.Open(folder);
+    }
+
+    public string Name { get; }
+    public Semantics Semantics { get; }
+    public string Fingerprint { get; }
+    public int GridHeight { get; }
+    public int GridWidth { get; }
+    public int FeatureDim { get; }
+    public int RegionCount => GridHeight * GridWidth;
+    public int ImageLength => RegionCount * FeatureDim;
+    public int SeenCount => Semantics.SeenCount;
+    public int UnseenCount => Semantics.UnseenCount;
+
+    public string Description =>
+        $"{Name} region features ({Semantics.Source}; {SeenCount} seen / {UnseenCount} unseen labels, {ImageCount(MultiLabelSplit.Train)} train + " +
+        $"{_validation} validation (the first training items) + {_test.Count} test images, {GridHeight}x{GridWidth}x{FeatureDim}; " +
+        $"stores {_train.Folder}, {_test.Folder})";
+
+    public int ImageCount(MultiLabelSplit split) => split switch
+    {
+        MultiLabelSplit.Train => (int)_train.Count - _validation,
+        MultiLabelSplit.Validation => _validation,
+        MultiLabelSplit.Test => (int)_test.Count,
+        _ => throw new ArgumentOutOfRangeException(nameof(split)),
+    };
+
+    public int LabelCount(MultiLabelSplit split) => split == MultiLabelSplit.Test ? Semantics.Count : SeenCount;
+
+    public void GetRegionBatch(MultiLabelSplit split, ReadOnlySpan<int> indices, Span<float> dest)
+    {
+        if (dest.Length < indices.Length * ImageLength)
+            throw new ArgumentException($"destination holds {dest.Length} floats; {indices.Length} images need {indices.Length * ImageLength}", nameof(dest));
+        var (store, offset) = Source(split);
+        for (int b = 0; b < indices.Length; b++) store.ReadItem(Item(split, indices[b], offset), dest.Slice(b * ImageLength, ImageLength));
+    }
+
+    public void GetLabelBatch(MultiLabelSplit split, ReadOnlySpan<int> indices, Span<sbyte> dest)
+    {
+        int count = LabelCount(split);
+        if (dest.Length < indices.Length * count)
+            throw new ArgumentException($"destination holds {dest.Length} labels; {indices.Length} images need {indices.Length * count}", nameof(dest));
+        var (store, offset) = Source(split);
+        var columns = split == MultiLabelSplit.Test ? _testColumns : _trainColumns;
+        for (int b = 0; b < indices.Length; b++)
+        {
+            var row = store.Labels(Item(split, indices[b], offset));
+            var d = dest.Slice(b * count, count);
+            for (int c = 0; c < count; c++) d[c] = row[columns[c]];
+        }
+    }
+
+    private (FeatureStore.FeatureStore Store, int Offset) Source(MultiLabelSplit split) => split switch
+    {
+        MultiLabelSplit.Train => (_train, _validation),
+        MultiLabelSplit.Validation => (_train, 0),
+        MultiLabelSplit.Test => (_test, 0),
+        _ => throw new ArgumentOutOfRangeException(nameof(split)),
+    };
+
+    private long Item(MultiLabelSplit split, int index, int offset)
+    {
+        if ((uint)index >= (uint)ImageCount(split))
+            throw new ArgumentOutOfRangeException(nameof(index), index, $"{split} has {ImageCount(split)} images");
+        return (long)index + offset;
+    }
+
+    private static (int H, int W, int D) Grid(int[] shape, string folder)
+    {
+        if (shape.Length == 3) return (shape[0], shape[1], shape[2]);
+        if (shape.Length == 2)
+        {
+            int side = (int)Math.Round(Math.Sqrt(shape[0]));
+            if (side * side == shape[0]) return (side, side, shape[1]);
+        }
+        throw new DataFormatException(folder, -1, $"item shape [{string.Join(", ", shape)}] is not [H, W, D] or [R, D] with R a square number of regions");
+    }
+
+    private static void CheckColumns(int[] columns, FeatureStore.FeatureStore store)
+    {
+        foreach (var c in columns)
+            if ((uint)c >= (uint)store.LabelCount)
+                throw new DataFormatException(store.Folder, -1, $"label column {c} outside the store's {store.LabelCount} label columns");
+    }
+
+    public void Dispose()
+    {
+        _train.Dispose();
+        _test.Dispose();
+    }
+}

@@ -1,0 +1,35 @@
+using ZslKit.Experiments.Lesa;
+
+namespace ZslKit.Tests.Experiments.Lesa;
+
+[Collection("torch-global-state")]
+public sealed class LesaNotebookTests
+{
+    [Fact]
+    public void Seeds_parameter_defaults_to_the_preset_and_rejects_garbage()
+    {
+        Assert.Equal(LesaPresets.Full.Seeds, LesaNotebook.Seeds("", LesaPresets.Full));
+        Assert.Equal([4, 7], LesaNotebook.Seeds(" 4, 7 ", LesaPresets.Quick));
+        var e = Assert.Throws<ArgumentException>(() => LesaNotebook.Seeds("1,x", LesaPresets.Quick));
+        Assert.Contains("'x'", e.Message);
+    }
+
+    [Fact]
+    public void Real_datasets_stop_with_what_is_missing_and_synthetic_names_the_experiment()
+    {
+        var previous = Environment.GetEnvironmentVariable(LesaExperiment.NusWideFeaturesVariable);
+        Environment.SetEnvironmentVariable(LesaExperiment.NusWideFeaturesVariable, Path.Combine(Path.GetTempPath(), "zslkit-no-features-here"));
+        try
+        {
+            var nus = Assert.Throws<NotSupportedException>(() => LesaNotebook.SelectDataset("nus-wide"));
+            Assert.Contains("nus-wide/features/train", nus.Message);
+            Assert.Throws<NotSupportedException>(() => LesaNotebook.SelectDataset("openimages"));
+            Assert.Throws<ArgumentException>(() => LesaNotebook.SelectDataset("coco"));
+            LesaNotebook.SelectDataset("synthetic");
+            Assert.True(LesaNotebook.Synthetic);
+            Assert.Equal("synthetic-quick", LesaNotebook.Experiment(LesaPresets.Quick));
+            Assert.Equal("synthetic-quick", LesaNotebook.Config(LesaPresets.Quick, "lesa", 0).Experiment);
+        }
+        finally { Environment.SetEnvironmentVariable(LesaExperiment.NusWideFeaturesVariable, previous); }
+    }
+}
