@@ -2,6 +2,7 @@
 // System.Random), a momentum SGD implementing ITrainerOptimizer, and hooks to inject a NaN loss or record which
 // examples each phase saw.
 using System.Security.Cryptography;
+using ZslKit.Experiments.Demo;
 using ZslKit.Experiments.Training;
 using ZslKit.Metrics;
 using ZslKit.Torch;
@@ -119,22 +120,9 @@ internal sealed class TinyLinearTask : ITrainingTask<(Tensor X, Tensor Y)>, ITra
         return torch.tensor(rows.AsSpan(), [indices.Length, width]);
     }
 
-    private (float[] X, float[] Y) Make(Random rng, int n, float[] wStar)
-    {
-        var x = Enumerable.Range(0, n * _d).Select(_ => Gauss(rng)).ToArray();
-        var y = new float[n * _l];
-        for (int i = 0; i < n; i++)
-            for (int j = 0; j < _l; j++)
-            {
-                double s = 0;
-                for (int k = 0; k < _d; k++) s += x[i * _d + k] * wStar[k * _l + j];
-                y[i * _l + j] = s > 0 ? 1f : 0f;
-            }
-        return (x, y);
-    }
+    private (float[] X, float[] Y) Make(Random rng, int n, float[] wStar) => LinearDemoData.Generate(rng, n, _d, _l, wStar);
 
-    private static float Gauss(Random rng) =>
-        (float)(Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble()));
+    private static float Gauss(Random rng) => LinearDemoData.Gaussian(rng, 1)[0];
 }
 
 /// <summary>SGD with momentum (buf = m·buf + g; p -= lr·buf), enough optimiser state to test checkpoint/resume.</summary>

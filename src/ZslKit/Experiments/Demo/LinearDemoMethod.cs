@@ -31,7 +31,7 @@ public sealed class LinearDemoTask : ITrainingTask<(Tensor X, Tensor Y)>, IDatas
         if (_d < 1 || _l < 3) throw new ArgumentException($"linear-demo needs dataset.features >= 1 and dataset.labels >= 3 (got {_d}, {_l})", nameof(config));
         _nTest = Math.Max(_n / 2, 4);
         var rng = new Random(_seed * 7919 + 17);
-        var wStar = Gaussian(rng, _d * _l);
+        var wStar = LinearDemoData.Gaussian(rng, _d * _l);
         (_x, _y) = Make(rng, _n, wStar);
         float[] testY;
         (_testX, testY) = Make(rng, _nTest, wStar);
@@ -79,24 +79,40 @@ public sealed class LinearDemoTask : ITrainingTask<(Tensor X, Tensor Y)>, IDatas
         return torch.tensor((ReadOnlySpan<float>)rows, [indices.Length, width], DType, Device);
     }
 
-    private (float[] X, float[] Y) Make(Random rng, int n, float[] wStar)
+    private (float[] X, float[] Y) Make(Random rng, int n, float[] wStar) => LinearDemoData.Generate(rng, n, _d, _l, wStar);
+
+    public void Dispose() => Linear.Dispose();
+}
+
+/// <summary>The demo's data generator (also used by the trainer's unit tests): x ~ N(0, I) [n, d] by Box-Muller from
+/// <see cref="Random"/>, y = [x·W* &gt; 0] [n, l] as 0/1 floats, W* [d, l] row-major.</summary>
+public static class LinearDemoData
+{
+    public static (float[] X, float[] Y) Generate(Random rng, int n, int d, int l, float[] wStar)
     {
-        var x = Gaussian(rng, n * _d);
-        var y = new float[n * _l];
+        ArgumentNullException.ThrowIfNull(rng);
+        ArgumentNullException.ThrowIfNull(wStar);
+        if (wStar.Length != d * l) throw new ArgumentException($"W* holds {wStar.Length} values; [d, l] = [{d}, {l}] needs {d * l}", nameof(wStar));
+        var x = Gaussian(rng, n * d);
+        var y = new float[n * l];
         for (int i = 0; i < n; i++)
-            for (int j = 0; j < _l; j++)
+            for (int j = 0; j < l; j++)
             {
                 double s = 0;
-                for (int k = 0; k < _d; k++) s += x[i * _d + k] * wStar[k * _l + j];
-                y[i * _l + j] = s > 0 ? 1f : 0f;
+                for (int k = 0; k < d; k++) s += x[i * d + k] * wStar[k * l + j];
+                y[i * l + j] = s > 0 ? 1f : 0f;
             }
         return (x, y);
     }
 
-    private static float[] Gaussian(Random rng, int count) =>
-        Enumerable.Range(0, count).Select(_ => (float)(Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble()))).ToArray();
-
-    public void Dispose() => Linear.Dispose();
+    /// <summary><paramref name="count"/> standard normal draws (Box-Muller, one cosine branch per pair of uniforms).</summary>
+    public static float[] Gaussian(Random rng, int count)
+    {
+        ArgumentNullException.ThrowIfNull(rng);
+        var v = new float[count];
+        for (int i = 0; i < count; i++) v[i] = (float)(Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble()));
+        return v;
+    }
 }
 
 /// <summary>Registers "linear-demo" with <see cref="MethodRegistry"/>.</summary>
