@@ -1,6 +1,7 @@
 // LesaModel.cs - LESA's shared multi-attention model (Huynh & Elhamifar, "A Shared Multi-Attention Framework for
 // Multi-Label Zero-Shot Learning", CVPR 2020, Sec. 3.2-3.4, Eq. 3-6 and 12) in the official code's form: optional
-// 2x2 conv, constant-1 channels, attention shared by all labels, label embedding θ_c = W3·v_c, max over modules.
+// 2x2 conv, constant-1 channels, attention shared by all labels, label embedding θ_c = W3·v_c, max over modules
+// (checked against hbdat/cvpr20_LESA core/model_share_attention.py; initialisation: LesaConfig.Init).
 using ZslKit.Torch;
 using F = ZslKit.Torch.torch.nn.functional;
 
