@@ -20,7 +20,8 @@ import torch.nn.functional as F
 class LesaTwin(nn.Module):
     """Shared multi-attention (Eq. 3-6, 12) with the official code's constant channels and optional 2x2 conv."""
 
-    def __init__(self, dim=512, hidden=512, modules=10, word_dim=300, use_conv=False, append_one=True, grid=(14, 14)):
+    def __init__(self, dim=512, hidden=512, modules=10, word_dim=300, use_conv=False, append_one=True, grid=(14, 14),
+                 init="scaled"):
         super().__init__()
         self.grid, self.append_one, self.use_conv = grid, append_one, use_conv
         d_in = dim + 1 if append_one else dim
@@ -28,9 +29,18 @@ class LesaTwin(nn.Module):
         if use_conv:
             self.conv = nn.Conv2d(dim, dim, 2, bias=False)
             self.bn = nn.BatchNorm2d(dim, eps=1e-3, momentum=0.01)  # TensorFlow's batch_normalization defaults
-        self.W1 = nn.Parameter(torch.randn(d_in, hidden) * d_in ** -0.5)
-        self.W2 = nn.Parameter(torch.randn(h_in, modules) * h_in ** -0.5)
-        self.W3 = nn.Parameter(torch.randn(dim, word_dim) * word_dim ** -0.5)
+        if init == "variance_scaling":
+            # official: TF-1 variance_scaling_initializer(), truncated normal at 2 sigma, sigma^2 = 2.6 / rows
+            def tn(rows, cols):
+                std = (2.6 / rows) ** 0.5
+                return nn.init.trunc_normal_(torch.empty(rows, cols), std=std, a=-2 * std, b=2 * std)
+            self.W1, self.W2, self.W3 = nn.Parameter(tn(d_in, hidden)), nn.Parameter(tn(h_in, modules)), nn.Parameter(tn(dim, word_dim))
+            if use_conv:
+                nn.init.xavier_uniform_(self.conv.weight)   # slim.conv2d default
+        else:
+            self.W1 = nn.Parameter(torch.randn(d_in, hidden) * d_in ** -0.5)
+            self.W2 = nn.Parameter(torch.randn(h_in, modules) * h_in ** -0.5)
+            self.W3 = nn.Parameter(torch.randn(dim, word_dim) * word_dim ** -0.5)
 
     def forward(self, feats, vecs):
         b, r, d = feats.shape
@@ -57,7 +67,9 @@ class LesaTwin(nn.Module):
         return dict(scores=s, module_scores=s_mc, logits=logits, alpha=alpha, global_scores=s_bar)
 
 
-def rank_loss(s, y, present_only=True, all_pairs=False):
+def rank_loss(s, y, present_only=False, all_pairs=False):
+    # default = official: every column (the official "subset labels" keeps columns with any +-1, the same value);
+    # present_only: only columns with a positive in the batch (earlier reading)
     if present_only:
         keep = (y == 1).any(0)
         s, y = s[:, keep], y[:, keep]
@@ -86,14 +98,16 @@ def div_loss(logits):
     return torch.sqrt((g ** 2).sum())
 
 
-def rel_loss(s, s_bar, y):
-    return F.relu(-(s - s_bar) * y).sum()
+def rel_loss(s, s_bar, y, margin=0.0):
+    return F.relu(-(s - s_bar) * y + margin).sum()
 
 
-def total_loss(out, y, lam_dist=0.1, lam_div=0.01, lam_rel=0.001, modules=10):
-    loss = rank_loss(out["scores"], y) + lam_rel * rel_loss(out["scores"], out["global_scores"], y)
+def total_loss(out, y, lam_dist=0.1, lam_div=0.01, lam_rel=0.001, modules=10, rel_margin=0.0, conv_decay=0.0, model=None):
+    loss = rank_loss(out["scores"], y) + lam_rel * rel_loss(out["scores"], out["global_scores"], y, rel_margin)
     if modules > 1:
         loss = loss + lam_dist * dist_loss(out["module_scores"], y) + lam_div * div_loss(out["logits"])
+    if conv_decay > 0 and model is not None and model.use_conv:
+        loss = loss + conv_decay * (model.conv.weight ** 2).sum() / 2   # TF l2_regularizer(scale)
     return loss
 
 

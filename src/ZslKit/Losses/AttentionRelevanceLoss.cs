@@ -6,17 +6,23 @@ using ZslKit.Torch;
 namespace ZslKit.Losses;
 
 /// <summary>
-/// L_rel = Σ_{i,c} max(0, −(s_c − s̄_c)·y_c), s̄_c = ⟨θ_c, mean_r F_r⟩; y ∈ {+1, −1, 0}, so unannotated labels add 0.
-/// Summed (not averaged) over the batch and the labels, as the official code.
+/// L_rel = Σ_{i,c} max(0, −(s_c − s̄_c)·y_c + margin), s̄_c = ⟨θ_c, mean_r F_r⟩; y ∈ {+1, −1, 0}. Summed (not averaged)
+/// over the batch and the labels, as the official code (core/model_share_attention.py, _attention_global_regularizer;
+/// margin_att_global = 0.0 in the released run, where unannotated labels add 0; with a margin > 0 they add the margin, as
+/// in the official code).
 /// </summary>
 public static class AttentionRelevanceLoss
 {
     /// <summary>scores [B, C], globalScores [B, C], labels [B, C] → scalar.</summary>
-    public static Tensor Compute(Tensor scores, Tensor globalScores, Tensor labels)
+    public static Tensor Compute(Tensor scores, Tensor globalScores, Tensor labels, double margin = 0)
     {
+        if (!(margin >= 0) || !double.IsFinite(margin))
+            throw new ArgumentOutOfRangeException(nameof(margin), margin, "AttentionRelevanceLoss: margin must be finite and >= 0");
         LossChecks.SameShape2D("AttentionRelevanceLoss", scores, labels);
         LossChecks.SameShape2D("AttentionRelevanceLoss", globalScores, labels);
         using var scope = torch.NewDisposeScope();
-        return (-(scores - globalScores) * labels).relu().sum().MoveToOuterDisposeScope();
+        var violation = -(scores - globalScores) * labels;                       // [B, C]
+        if (margin != 0) violation = violation + margin;
+        return violation.relu().sum().MoveToOuterDisposeScope();
     }
 }

@@ -1,5 +1,6 @@
 // LesaObjective.cs - LESA's full training objective (Huynh & Elhamifar, CVPR 2020, Eq. 14):
-// L = L_rank + λ_dist·L_dist + λ_div·L_div + λ_rel·L_rel, the attention terms only with M > 1 modules.
+// L = L_rank + λ_dist·L_dist + λ_div·L_div + λ_rel·L_rel, the attention terms only with M > 1 modules; plus the optional
+// L2 penalty on the conv weight (official code's l2_scale, off in its released run; LesaConfig.ConvWeightDecay).
 using ZslKit.Models;
 using ZslKit.Torch;
 
@@ -11,15 +12,22 @@ public sealed record LesaLossTerms(Tensor Total, Tensor Rank, Tensor? Dist, Tens
 /// <summary>Combines the four LESA losses with the weights and options of a <see cref="LesaConfig"/>.</summary>
 public static class LesaObjective
 {
-    /// <summary>output of <see cref="LesaModel.forward"/>, labels [B, C] (+1/−1/0 as float).</summary>
-    public static LesaLossTerms Compute(LesaOutput output, Tensor labels, LesaConfig config)
+    /// <summary>output of <see cref="LesaModel.forward"/>, labels [B, C] (+1/−1/0 as float). <paramref name="model"/> is
+    /// needed only for <see cref="LesaConfig.ConvWeightDecay"/> &gt; 0 with a conv (its penalty is added to the total).</summary>
+    public static LesaLossTerms Compute(LesaOutput output, Tensor labels, LesaConfig config, LesaModel? model = null)
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(config);
         using var scope = torch.NewDisposeScope();
         var rank = RankingLoss.Compute(output.Scores, labels, config.RankPresentColumnsOnly, config.RankNormalization);
-        var rel = AttentionRelevanceLoss.Compute(output.Scores, output.GlobalScores, labels);
+        var rel = AttentionRelevanceLoss.Compute(output.Scores, output.GlobalScores, labels, config.RelevanceMargin);
         var total = rank + rel * config.LambdaRel;
+        if (config.UseConv && config.ConvWeightDecay > 0)
+        {
+            if (model is null)
+                throw new ArgumentException("LesaObjective: config.ConvWeightDecay > 0 with UseConv needs the model (its conv weight)", nameof(model));
+            total = total + model.RegularizationLoss();
+        }
         Tensor? dist = null, div = null;
         if (config.Modules > 1)
         {

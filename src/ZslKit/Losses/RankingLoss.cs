@@ -8,15 +8,16 @@ namespace ZslKit.Losses;
 /// <summary>
 /// Per image i: Σ_{p ∈ P_i, n ∈ N_i} max(0, 1 + s_n − s_p) / (count + 1e-8), mean over the B images, where count is the
 /// number of violating pairs (official) or of all pairs (<see cref="RankNormalization.AllPairs"/>). Labels are +1
-/// (positive), −1 (negative), 0 (unannotated, ignored). With <c>presentColumnsOnly</c> (official) only label columns
-/// with at least one positive in the batch take part.
+/// (positive), −1 (negative), 0 (unannotated, ignored). Every label column takes part (official: core/model_share_attention.py,
+/// _ranking_loss keeps the columns with any ±1 in the batch, which gives the same value); with <c>presentColumnsOnly</c>
+/// only columns with at least one positive in the batch do (an earlier reading, kept as an option).
 /// </summary>
 public static class RankingLoss
 {
     private const double Epsilon = 1e-8;
 
     /// <summary>scores [B, C], labels [B, C] (float, +1/−1/0) → scalar.</summary>
-    public static Tensor Compute(Tensor scores, Tensor labels, bool presentColumnsOnly = true,
+    public static Tensor Compute(Tensor scores, Tensor labels, bool presentColumnsOnly = false,
         RankNormalization normalization = RankNormalization.ViolatingPairs)
     {
         LossChecks.SameShape2D("RankingLoss", scores, labels);

@@ -22,6 +22,16 @@ public enum DiversityInput
 }
 
 /// <summary>Hyper-parameters of <see cref="LesaModel"/> and its training objective.</summary>
+/// <summary>How W1, W2, W3 (and the conv weight) are drawn.</summary>
+public enum LesaInit
+{
+    /// <summary>ZslKit's default: N(0, 1/fan) (fan = rows of W1/W2, dv for W3); PyTorch's default for the conv.</summary>
+    ScaledNormal,
+    /// <summary>Official code (core/model_share_attention.py): TF-1 variance_scaling_initializer() — truncated normal at
+    /// 2σ, σ = sqrt(1.3·2/fan_in), fan_in = rows (D+1 for W1, H+1 for W2, D for W3); the conv (slim default) Glorot-uniform.</summary>
+    VarianceScaling,
+}
+
 public sealed record LesaConfig
 {
     /// <summary>M, the number of shared attention modules (10 in the paper; 1 gives the "LESA (M=1)" row).</summary>
@@ -41,8 +51,12 @@ public sealed record LesaConfig
     public bool AppendConstantChannel { get; init; } = true;
     /// <summary>L2-normalise the label vectors v_c before W3 (official code).</summary>
     public bool NormalizeLabelVectors { get; init; } = true;
-    /// <summary>Official code: L_rank only over label columns with at least one positive in the batch; false = all columns.</summary>
-    public bool RankPresentColumnsOnly { get; init; } = true;
+    /// <summary>
+    /// false (official): L_rank over every label column. The official code keeps the columns with any annotation (±1) in the
+    /// batch ("subset labels"), which gives the same value, since unannotated (0) entries form no pair. true: only columns with
+    /// a positive in the batch (an earlier ZslKit reading; it drops negatives of labels absent from the batch).
+    /// </summary>
+    public bool RankPresentColumnsOnly { get; init; }
     public RankNormalization RankNormalization { get; init; } = RankNormalization.ViolatingPairs;
     public DiversityInput DiversityInput { get; init; } = DiversityInput.Logits;
     /// <summary>λ of L_dist (Eq. 10-11); used only when <see cref="Modules"/> &gt; 1.</summary>
@@ -51,6 +65,16 @@ public sealed record LesaConfig
     public double LambdaDiv { get; init; } = 0.01;
     /// <summary>λ of L_rel (Eq. 8).</summary>
     public double LambdaRel { get; init; } = 0.001;
+    /// <summary>Margin of L_rel: max(0, −(s_c − s̄_c)·y_c + margin); the official code's margin_att_global, 0.0 in the released run.</summary>
+    public double RelevanceMargin { get; init; }
+    /// <summary>
+    /// L2 penalty on the conv weight, added to the loss as ConvWeightDecay·Σw²/2 (TF l2_regularizer) when <see cref="UseConv"/>.
+    /// The official code builds it with scale 0.0005 but adds it only with is_regularizer, which the released NUS-WIDE run
+    /// leaves off; 0 (default) matches that run.
+    /// </summary>
+    public double ConvWeightDecay { get; init; }
+    /// <summary>Parameter initialisation; <see cref="LesaInit.VarianceScaling"/> is the official code's.</summary>
+    public LesaInit Init { get; init; } = LesaInit.ScaledNormal;
     /// <summary>TensorFlow batch_normalization defaults (eps 1e-3, moving-average decay 0.99 = PyTorch momentum 0.01).</summary>
     public double BatchNormEps { get; init; } = 1e-3;
     public double BatchNormMomentum { get; init; } = 0.01;
@@ -76,5 +100,7 @@ public sealed record LesaConfig
         Check(LambdaDist >= 0 && double.IsFinite(LambdaDist), nameof(LambdaDist), LambdaDist, "must be finite and >= 0");
         Check(LambdaDiv >= 0 && double.IsFinite(LambdaDiv), nameof(LambdaDiv), LambdaDiv, "must be finite and >= 0");
         Check(LambdaRel >= 0 && double.IsFinite(LambdaRel), nameof(LambdaRel), LambdaRel, "must be finite and >= 0");
+        Check(RelevanceMargin >= 0 && double.IsFinite(RelevanceMargin), nameof(RelevanceMargin), RelevanceMargin, "must be finite and >= 0");
+        Check(ConvWeightDecay >= 0 && double.IsFinite(ConvWeightDecay), nameof(ConvWeightDecay), ConvWeightDecay, "must be finite and >= 0");
     }
 }

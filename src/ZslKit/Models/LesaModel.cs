@@ -1,6 +1,7 @@
 // LesaModel.cs - LESA's shared multi-attention model (Huynh & Elhamifar, "A Shared Multi-Attention Framework for
 // Multi-Label Zero-Shot Learning", CVPR 2020, Sec. 3.2-3.4, Eq. 3-6 and 12) in the official code's form: optional
-// 2x2 conv, constant-1 channels, attention shared by all labels, label embedding θ_c = W3·v_c, max over modules.
+// 2x2 conv, constant-1 channels, attention shared by all labels, label embedding θ_c = W3·v_c, max over modules
+// (checked against hbdat/cvpr20_LESA core/model_share_attention.py; initialisation: LesaConfig.Init).
 using ZslKit.Torch;
 using F = ZslKit.Torch.torch.nn.functional;
 
@@ -32,10 +33,21 @@ public sealed class LesaModel : Module
         int one = config.AppendConstantChannel ? 1 : 0;
         using (torch.NewDisposeScope())
         {
-            // Scaled Gaussian initialisation (variance 1/fan_in), as the official tf.random_normal-based init in spirit.
-            _W1 = new Parameter(torch.randn(config.FeatureDim + one, config.AttentionHidden) * (1 / Math.Sqrt(config.FeatureDim + one)));
-            _W2 = new Parameter(torch.randn(config.AttentionHidden + one, config.Modules) * (1 / Math.Sqrt(config.AttentionHidden + one)));
-            _W3 = new Parameter(torch.randn(config.FeatureDim, config.WordDim) * (1 / Math.Sqrt(config.WordDim)));
+            long d1 = config.FeatureDim + one, h1 = config.AttentionHidden + one;
+            if (config.Init == LesaInit.VarianceScaling)
+            {
+                // Official: TF-1 variance_scaling_initializer() = truncated normal, σ = sqrt(1.3·2/fan_in), fan_in = rows.
+                _W1 = new Parameter(TruncatedNormal([d1, config.AttentionHidden], Math.Sqrt(2.6 / d1)));
+                _W2 = new Parameter(TruncatedNormal([h1, config.Modules], Math.Sqrt(2.6 / h1)));
+                _W3 = new Parameter(TruncatedNormal([config.FeatureDim, config.WordDim], Math.Sqrt(2.6 / config.FeatureDim)));
+            }
+            else
+            {
+                // ZslKit's default: N(0, 1/fan) with fan = rows for W1, W2 and dv for W3.
+                _W1 = new Parameter(torch.randn(d1, config.AttentionHidden) * (1 / Math.Sqrt(d1)));
+                _W2 = new Parameter(torch.randn(h1, config.Modules) * (1 / Math.Sqrt(h1)));
+                _W3 = new Parameter(torch.randn(config.FeatureDim, config.WordDim) * (1 / Math.Sqrt(config.WordDim)));
+            }
         }
         register_parameter("W1", _W1);
         register_parameter("W2", _W2);
@@ -46,7 +58,31 @@ public sealed class LesaModel : Module
             _bn = torch.nn.BatchNorm2d(config.FeatureDim, eps: config.BatchNormEps, momentum: config.BatchNormMomentum);
             register_module("conv", _conv);
             register_module("bn", _bn);
+            if (config.Init == LesaInit.VarianceScaling)
+                using (torch.no_grad()) torch.nn.init.xavier_uniform_(_conv.weight);   // slim.conv2d's default initialiser
         }
+    }
+
+    /// <summary>N(0, σ²) truncated to ±2σ (TF truncated_normal): entries outside are redrawn, at most 32 rounds, then clamped.</summary>
+    private static Tensor TruncatedNormal(long[] shape, double std)
+    {
+        using var scope = torch.NewDisposeScope();
+        var x = torch.randn(shape);
+        for (int round = 0; round < 32; round++)
+        {
+            var outside = x.abs().gt(2);
+            if (!outside.any().item<bool>()) break;
+            x = torch.where(outside, torch.randn(shape), x);
+        }
+        return (x.clamp(-2, 2) * std).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>ConvWeightDecay·Σw²/2 over the conv weight (TF l2_regularizer); a zero scalar without conv or decay.</summary>
+    public Tensor RegularizationLoss()
+    {
+        if (_conv is null || Config.ConvWeightDecay == 0) return torch.zeros([], _W1.dtype, _W1.device);
+        using var scope = torch.NewDisposeScope();
+        return (_conv.weight.pow(2).sum() * (Config.ConvWeightDecay / 2)).MoveToOuterDisposeScope();
     }
 
     public LesaConfig Config { get; }

@@ -33,7 +33,7 @@ public sealed class LesaTrainable(LesaConfig config) : ILesaTrainable
     public Module Module => Model;
 
     public Tensor Loss(Tensor features, Tensor labels, Tensor seenVectors) =>
-        Losses.LesaObjective.Compute(Model.forward(features, seenVectors), labels, Model.Config).Total;
+        Losses.LesaObjective.Compute(Model.forward(features, seenVectors), labels, Model.Config, Model).Total;
 
     public Tensor EmbedLabels(Tensor labelVectors) => Model.LabelEmbedding(labelVectors);
 

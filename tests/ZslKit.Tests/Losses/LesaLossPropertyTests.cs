@@ -23,8 +23,8 @@ public class LesaLossPropertyTests
     public void Rank_loss_averages_violating_pairs_officially_and_all_pairs_in_the_paper_form()
     {
         using var scope = torch.NewDisposeScope();
-        // Image 0 pairs (p, n): (0,1): 1 + 0.5 − 1 = 0.5; (0,2): 1 − 3 − 1 < 0, not violating. Image 1 makes labels 1
-        // and 2 present in the batch and has no negative: loss 0. Mean over the two images.
+        // Image 0 pairs (p, n): (0,1): 1 + 0.5 − 1 = 0.5; (0,2): 1 − 3 − 1 < 0, not violating. Image 1 has no negative:
+        // loss 0. Mean over the two images.
         var s = T([1f, 0.5f, -3f, 0f, 0f, 0f], 2, 3);
         var y = T([1f, -1f, -1f, 0f, 1f, 1f], 2, 3);
         Assert.Equal(0.25f, RankingLoss.Compute(s, y).item<float>(), 5);
@@ -32,14 +32,27 @@ public class LesaLossPropertyTests
     }
 
     [Fact]
-    public void Rank_loss_ignores_label_columns_without_a_positive_in_the_batch_unless_asked()
+    public void Rank_loss_keeps_label_columns_without_a_positive_as_the_official_code_and_drops_them_only_when_asked()
     {
         using var scope = torch.NewDisposeScope();
-        // Column 2 is negative everywhere and scores highest: only the all-columns form sees it.
+        // Column 2 is negative everywhere and scores highest. Image 0: pairs (0,1): 1 + 0 − 1 = 0 (not violating),
+        // (0,2): 1 + 4 − 1 = 4 → 4 / 1 violating pair; image 1 has no positive: 0. Mean 2.
         var s = T([1f, 0f, 4f, 1f, 0f, 4f], 2, 3);
         var y = T([1f, -1f, -1f, -1f, -1f, -1f], 2, 3);
-        Assert.Equal(0f, RankingLoss.Compute(s, y).item<float>());
-        Assert.True(RankingLoss.Compute(s, y, presentColumnsOnly: false).item<float>() > 1);
+        Assert.Equal(2f, RankingLoss.Compute(s, y).item<float>(), 5);
+        Assert.Equal(0f, RankingLoss.Compute(s, y, presentColumnsOnly: true).item<float>());
+    }
+
+    [Fact]
+    public void Rank_loss_does_not_change_when_an_unannotated_column_is_added_as_the_official_subset_rule_implies()
+    {
+        using var scope = torch.NewDisposeScope();
+        // The official code drops columns with no ±1 in the batch; they form no pair, so keeping them changes nothing.
+        var s = T([1f, 0.5f, -3f, 0f, 0f, 0f], 2, 3);
+        var y = T([1f, -1f, -1f, 0f, 1f, 1f], 2, 3);
+        var s4 = T([1f, 0.5f, -3f, 9f, 0f, 0f, 0f, 9f], 2, 4);
+        var y4 = T([1f, -1f, -1f, 0f, 0f, 1f, 1f, 0f], 2, 4);
+        Assert.Equal(RankingLoss.Compute(s, y).item<float>(), RankingLoss.Compute(s4, y4).item<float>(), 6);
     }
 
     [Fact]
@@ -72,6 +85,18 @@ public class LesaLossPropertyTests
         var g = T([3f, 1f, 5f], 1, 3);
         var y = T([1f, -1f, 0f], 1, 3);
         Assert.Equal(3f, AttentionRelevanceLoss.Compute(s, g, y).item<float>(), 5);   // (3 − 1) + (2 − 1), label 2 ignored
+    }
+
+    [Fact]
+    public void Relevance_margin_adds_to_every_hinge_including_unannotated_labels_as_the_official_code()
+    {
+        using var scope = torch.NewDisposeScope();
+        var s = T([1f, 2f, 0f], 1, 3);
+        var g = T([3f, 1f, 5f], 1, 3);
+        var y = T([1f, -1f, 0f], 1, 3);
+        // (2 + 0.5) + (1 + 0.5) + (0 + 0.5)
+        Assert.Equal(4.5f, AttentionRelevanceLoss.Compute(s, g, y, margin: 0.5).item<float>(), 5);
+        Assert.Throws<ArgumentOutOfRangeException>(() => AttentionRelevanceLoss.Compute(s, g, y, margin: -1));
     }
 
     [Fact]

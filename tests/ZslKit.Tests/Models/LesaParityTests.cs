@@ -1,6 +1,7 @@
 // LesaParityTests.cs - LesaModel and the four LESA losses against the independent PyTorch twin (bench/lesa_twin.py) on
 // identical weights and inputs (fixture tests/fixtures/lesa/lesa.safetensors from gen_lesa.py, torch 1.13):
-// forward outputs, each loss, the gradients of the total loss, BatchNorm running statistics. Tolerance 1e-5.
+// forward outputs, each loss (official forms and the options), the gradients of the total loss (with the relevance margin
+// and conv weight decay options in two cases), BatchNorm running statistics. Tolerance 1e-5.
 using ZslKit.Losses;
 using ZslKit.Models;
 using ZslKit.Testing;
@@ -39,6 +40,8 @@ public class LesaParityTests
         {
             Modules = (int)w2.size(1), FeatureDim = (int)d, AttentionHidden = (int)w1.size(1), WordDim = (int)w3.size(1),
             GridHeight = (int)h, GridWidth = (int)(feats.size(1) / h), UseConv = conv, AppendConstantChannel = one,
+            // TOTAL_OPTIONS of gen_lesa.py
+            ConvWeightDecay = c == "conv" ? 0.05 : 0, RelevanceMargin = c == "plain" ? 0.25 : 0,
         };
         var model = new LesaModel(config);
         var prefix = $"{c}.w.";
@@ -80,10 +83,11 @@ public class LesaParityTests
         var s = T($"{c}.scores");
         Close(T($"{c}.loss.rank"), RankingLoss.Compute(s, y), "rank");
         Close(T($"{c}.loss.rank_all_pairs"), RankingLoss.Compute(s, y, normalization: RankNormalization.AllPairs), "rank (all pairs)");
-        Close(T($"{c}.loss.rank_all_columns"), RankingLoss.Compute(s, y, presentColumnsOnly: false), "rank (all columns)");
+        Close(T($"{c}.loss.rank_positive_columns"), RankingLoss.Compute(s, y, presentColumnsOnly: true), "rank (positive columns)");
         Close(T($"{c}.loss.dist"), AttentionDistributionLoss.Compute(T($"{c}.module_scores"), y), "dist");
         Close(T($"{c}.loss.div"), AttentionDiversityLoss.Compute(T($"{c}.logits")), "div");
         Close(T($"{c}.loss.rel"), AttentionRelevanceLoss.Compute(s, T($"{c}.global_scores"), y), "rel");
+        Close(T($"{c}.loss.rel_margin"), AttentionRelevanceLoss.Compute(s, T($"{c}.global_scores"), y, margin: 0.25), "rel (margin 0.25)");
     }
 
     [Theory, MemberData(nameof(Cases))]
@@ -93,7 +97,7 @@ public class LesaParityTests
         var (model, config) = Build(c);
         using var _m = model;
         var feats = T($"{c}.feats").clone().requires_grad_();
-        var terms = LesaObjective.Compute(model.forward(feats, T($"{c}.vecs")), T($"{c}.labels"), config);
+        var terms = LesaObjective.Compute(model.forward(feats, T($"{c}.vecs")), T($"{c}.labels"), config, model);
         Close(T($"{c}.loss.total"), terms.Total, "total");
         terms.Total.backward();
         foreach (var (name, p) in model.named_parameters())
@@ -117,6 +121,31 @@ public class LesaParityTests
             Assert.True(T($"{c}.loss.rank").item<float>() > 0.1f, c);
             Assert.True(T($"{c}.loss.rel").item<float>() > 0, c);
         }
+    }
+
+    [Fact]
+    public void Fixture_separates_the_official_rank_loss_from_the_positive_columns_reading()
+    {
+        // Column 0 of every fixture case has negatives only: the official loss keeps it, so the two forms must differ,
+        // and the default of RankingLoss must reproduce the official one.
+        using var scope = torch.NewDisposeScope();
+        foreach (var c in new[] { "conv", "plain", "paper", "single" })
+        {
+            var official = T($"{c}.loss.rank").item<float>();
+            Assert.True(Math.Abs(official - T($"{c}.loss.rank_positive_columns").item<float>()) > 1e-3, c);
+            Assert.Equal(official, RankingLoss.Compute(T($"{c}.scores"), T($"{c}.labels")).item<float>(), 5);
+        }
+    }
+
+    [Fact]
+    public void Objective_without_the_model_refuses_a_conv_weight_decay_it_cannot_apply()
+    {
+        using var scope = torch.NewDisposeScope();
+        var (model, config) = Build("conv");
+        using var _m = model;
+        var output = model.forward(T("conv.feats"), T("conv.vecs"));
+        var ex = Assert.Throws<ArgumentException>(() => LesaObjective.Compute(output, T("conv.labels"), config));
+        Assert.Contains("ConvWeightDecay", ex.Message);
     }
 
     [Fact]

@@ -1,0 +1,67 @@
+// LesaReleaseTests.cs - results/papers/lesa/release-nus-wide.csv (the official LESA release's NUS-WIDE test numbers)
+// loads through PaperTable and agrees with the values copied from the release's CSV files
+// (tests/fixtures/lesa/release/: per-class ap columns and the overall top-K row), rounded to the stated 2 decimals.
+using System.Globalization;
+using ZslKit.Experiments.Papers;
+using ZslKit.Testing;
+
+namespace ZslKit.Tests.Models;
+
+public class LesaReleaseTests
+{
+    private static readonly string CsvPath = Path.Combine(RepoPaths.Root, "results", "papers", "lesa", "release-nus-wide.csv");
+
+    private static double[] Column(string file, int column) =>
+        File.ReadLines(RepoPaths.Fixture("lesa", "release", file))
+            .Where(l => l.Length > 0 && !l.StartsWith('#')).Skip(1)
+            .Select(l => double.Parse(l.Split(',')[column], CultureInfo.InvariantCulture)).ToArray();
+
+    private static ReportedValue Row(PaperTable t, string setting, string metric) =>
+        Assert.Single(t.Rows, r => r.Setting == setting && r.Metric == metric);
+
+    [Fact]
+    public void Release_table_loads_with_seven_zs_metrics_and_the_gzs_map_each_naming_its_source_file_and_commit()
+    {
+        var t = PaperTable.Load(CsvPath);
+        Assert.Equal("lesa", t.Paper);
+        Assert.Equal(8, t.Rows.Count);
+        Assert.All(t.Rows, r =>
+        {
+            Assert.Equal("official release (NUS-WIDE)", r.Table);
+            Assert.Equal("NUS-WIDE", r.Dataset);
+            Assert.Equal("LESA (M=10)", r.Method);
+            Assert.Contains("hbdat/cvpr20_LESA", r.Source);
+            Assert.Contains("c97c1f468e2e19efbaffa1924066ad220bdfa562", r.Source);
+        });
+        Assert.Equal(["F1@3", "F1@5", "P@3", "P@5", "R@3", "R@5", "mAP"],
+            t.Rows.Where(r => r.Setting == "ZS").Select(r => r.Metric).Order(StringComparer.Ordinal));
+        Assert.Equal("mAP", Assert.Single(t.Rows, r => r.Setting == "GZS").Metric);
+        Assert.Contains(t.Comments, c => c.Contains("NOT the paper's Table 1", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Release_map_values_are_the_means_of_the_copied_per_class_ap_columns()
+    {
+        var t = PaperTable.Load(CsvPath);
+        var ap81 = Column("ap_81_final_test.csv", 2);
+        var ap1006 = Column("ap_1006_final_test.csv", 1);
+        Assert.Equal(81, ap81.Length);
+        Assert.Equal(1006, ap1006.Length);
+        // The GZS file lists the 81 concepts first: their AP must repeat the ZS file's (same model, float noise only).
+        for (int i = 0; i < 81; i++) Assert.True(Math.Abs(ap81[i] - ap1006[i]) < 1e-5, $"class {i}: {ap81[i]} vs {ap1006[i]}");
+        Assert.Equal(Math.Round(100 * ap81.Average(), 2), Row(t, "ZS", "mAP").Number, 10);
+        Assert.Equal(Math.Round(100 * ap1006.Average(), 2), Row(t, "GZS", "mAP").Number, 10);
+    }
+
+    [Fact]
+    public void Release_top_k_values_round_the_copied_overall_row_and_f1_is_the_harmonic_mean_of_p_and_r()
+    {
+        var t = PaperTable.Load(CsvPath);
+        string[] names = ["F1@3", "P@3", "R@3", "F1@5", "P@5", "R@5"];   // column order of topk_81_final_test.csv
+        var row = names.Select((_, i) => Column("topk_81_final_test.csv", i).Single()).ToArray();
+        for (int i = 0; i < names.Length; i++)
+            Assert.Equal(Math.Round(100 * row[i], 2), Row(t, "ZS", names[i]).Number, 10);
+        foreach (var k in new[] { 0, 3 })   // F1@3 from P@3, R@3; F1@5 from P@5, R@5 (overall F1 of the official evaluate_k)
+            Assert.Equal(row[k], 2 * row[k + 1] * row[k + 2] / (row[k + 1] + row[k + 2]), 12);
+    }
+}
