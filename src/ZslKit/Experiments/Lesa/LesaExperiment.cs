@@ -50,12 +50,19 @@ public static class LesaExperiment
         NusWideFeaturesDir(dataDir) is { } dir && Directory.Exists(Path.Combine(dir, "train")) && Directory.Exists(Path.Combine(dir, "test")) &&
         LabelSemantics.HasNusWide(dataDir ?? SharedData.Find());
 
+    /// <summary>
+    /// Revision of the LESA model, losses and protocol code, written into every config as <c>options.revision</c> so that a
+    /// run cached by older code (another config hash) is never reused. Bump it whenever a change alters what a config trains.
+    /// 2: L_rank over every label column (the official "subset labels"), 2026-11-28.
+    /// </summary>
+    public const int Revision = 2;
+
     /// <summary>Keys of <see cref="ExperimentConfig.Options"/> a LESA config uses (anything else is rejected).</summary>
     public static IReadOnlyList<string> OptionKeys { get; } =
-        ["M", "hidden", "gridHeight", "gridWidth", "maxBlob", "testImages", "noise", "dataSeed"];
+        ["M", "hidden", "gridHeight", "gridWidth", "maxBlob", "testImages", "noise", "dataSeed", "revision"];
 
     /// <summary>Option keys of a real-data config (the data fixes the rest).</summary>
-    public static IReadOnlyList<string> RealOptionKeys { get; } = ["M", "hidden", "validationImages"];
+    public static IReadOnlyList<string> RealOptionKeys { get; } = ["M", "hidden", "validationImages", "revision"];
 
     /// <summary>Keys of <see cref="ExperimentConfig.LossWeights"/>: λ_rel, λ_div, λ_dist (L_rank always has weight 1).</summary>
     public static IReadOnlyList<string> LossWeightKeys { get; } = ["rel", "div", "dist"];
@@ -93,6 +100,7 @@ public static class LesaExperiment
             {
                 ["M"] = preset.Modules, ["hidden"] = preset.Hidden, ["gridHeight"] = b.GridHeight, ["gridWidth"] = b.GridWidth,
                 ["maxBlob"] = b.MaxBlobSize, ["testImages"] = b.TestImages, ["noise"] = b.NoiseSigma, ["dataSeed"] = b.Seed,
+                ["revision"] = Revision,
             });
     }
 
@@ -120,6 +128,7 @@ public static class LesaExperiment
             Options: new SortedDictionary<string, double>(StringComparer.Ordinal)
             {
                 ["M"] = paper.Modules, ["hidden"] = paper.AttentionHidden, ["validationImages"] = FeatureStoreRegions.NusWideValidationImages,
+                ["revision"] = Revision,
             });
     }
 
@@ -278,6 +287,9 @@ public static class LesaExperiment
             var v = c.Options[key];
             if (v < 1 || v != Math.Floor(v)) Fail($"options.{key}", $"{v.ToString(CultureInfo.InvariantCulture)} must be a whole number >= 1");
         }
+        if (c.Options["revision"] != Revision)
+            Fail("options.revision", $"{c.Options["revision"].ToString(CultureInfo.InvariantCulture)} was written by other LESA code; this " +
+                $"build is revision {Revision} (retrain: the config with the current revision is a new run)");
         if (!real) BuildBenchmarkConfig(c).Validate();
         return c;
     }

@@ -54,6 +54,8 @@ public sealed class LesaExperimentTests : IDisposable
         Assert.Contains("method", e4.Message);
         var e5 = Assert.Throws<ArgumentException>(() => LesaExperiment.Check(ConfigJson.ApplyOverrides(c, ["options.maxBlob=9"])));
         Assert.Contains("MaxBlobSize", e5.Message);
+        var e6 = Assert.Throws<ArgumentException>(() => LesaExperiment.Check(ConfigJson.ApplyOverrides(c, [$"options.revision={LesaExperiment.Revision - 1}"])));
+        Assert.Contains("options.revision", e6.Message);
     }
 
     [Fact]
