@@ -7,11 +7,11 @@ namespace ZslKit.Torch.Tests;
 
 public class AutocastTests
 {
-    private static (Tensor A, Tensor B) Operands()
-    {
-        torch.manual_seed(11);
-        return (torch.randn(4, 8), torch.randn(8, 5));
-    }
+    // Deterministic operands without the global generator (other test classes seed it in parallel).
+    private static Tensor Wave(long rows, long cols, double phase) =>
+        (torch.arange(rows * cols).to(torch.float32) * 0.7 + phase).sin().reshape(rows, cols);   // [rows*cols] -> [rows, cols]
+
+    private static (Tensor A, Tensor B) Operands() => (Wave(4, 8, 0.1), Wave(8, 5, 1.3));
 
     [Fact]
     public void Matmul_runs_in_bfloat16_inside_a_cpu_scope_and_in_float32_after_it()
@@ -104,9 +104,8 @@ public class AutocastTests
         // libtorch caches the bfloat16 copy of a float32 leaf that requires grad for the whole outermost scope, as
         // PyTorch does; so an in-place update inside the scope is not seen there, and is seen once the cache is cleared.
         using var scope = torch.NewDisposeScope();
-        torch.manual_seed(3);
-        var x = torch.randn(3, 4);
-        var w = torch.randn(4, 2).requires_grad_();
+        var x = Wave(3, 4, 0.2);
+        var w = Wave(4, 2, 0.9).clone().requires_grad_();                    // a leaf that is not a view: cacheable
         Tensor first;
         using (torch.autocast("cpu", torch.bfloat16))
         {

@@ -10,6 +10,7 @@ using ZslKit.Torch;
 
 namespace ZslKit.Tests.Experiments;
 
+[Collection("torch-global-state")]   // LesaModel's constructor draws from the global generator
 public class LesaAutocastTests
 {
     private const double Tol = 2e-2;
