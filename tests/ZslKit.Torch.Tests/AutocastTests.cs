@@ -2,6 +2,7 @@
 // the cast cache cleared by the outermost exit, thread-locality, argument checks and misuse (wrong thread, wrong order).
 // Values against PyTorch are in AutocastParityTests.cs.
 using ZslKit.Torch;
+using ZslKit.Torch.Native;
 
 namespace ZslKit.Torch.Tests;
 
@@ -200,6 +201,30 @@ public class AutocastTests
         Assert.Equal(0, torch.autocast_depth());
         using (var off = torch.autocast("cuda", torch.bfloat16, enabled: false))
             Assert.False(torch.is_autocast_enabled(DeviceType.CUDA));
+        Assert.Equal(0, torch.autocast_depth());
+    }
+
+    [SkippableFact]
+    public void The_shim_itself_refuses_cuda_without_cuda_float16_on_a_1_x_cpu_and_an_exit_without_enter()
+    {
+        // Below the C# checks: the C ABI reports errors with a message instead of crashing.
+        Assert.NotEqual(0, NativeMethods.zsl_autocast_enter((int)DeviceType.CPU, (int)ScalarType.Float32, 1, out _));
+        Assert.Contains("bfloat16 or float16", NativeMethods.LastError());
+        var stray = new ZslAutocastState { DeviceType = 0, PrevEnabled = 0, PrevDtype = (int)ScalarType.BFloat16, Depth = 1 };
+        Assert.NotEqual(0, NativeMethods.zsl_autocast_exit(in stray));
+        Assert.Contains("autocast_exit: no autocast scope is open", NativeMethods.LastError());
+        Assert.Equal(-1, NativeMethods.zsl_autocast_is_enabled(7));
+        Assert.Contains("unknown device type 7", NativeMethods.LastError());
+        if (torch.LibTorchVersion.Major < 2)
+        {
+            Assert.NotEqual(0, NativeMethods.zsl_autocast_enter((int)DeviceType.CPU, (int)ScalarType.Float16, 1, out _));
+            Assert.Contains("only bfloat16 in libtorch 1.x", NativeMethods.LastError());
+        }
+        Assert.Equal(0, torch.autocast_depth());
+        Assert.False(torch.is_autocast_enabled(DeviceType.CPU));
+        Skip.If(torch.cuda.is_available(), "CUDA is available here: the CUDA refusal cannot be checked");
+        Assert.NotEqual(0, NativeMethods.zsl_autocast_enter((int)DeviceType.CUDA, (int)ScalarType.BFloat16, 1, out _));
+        Assert.Contains("CUDA autocast requested, but CUDA is not available", NativeMethods.LastError());
         Assert.Equal(0, torch.autocast_depth());
     }
 
