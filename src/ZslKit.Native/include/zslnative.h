@@ -20,7 +20,7 @@
 #endif
 
 // Bumped whenever a signature or a convention changes; ZslKit.Torch refuses to run against another value.
-#define ZSL_ABI_VERSION 5
+#define ZSL_ABI_VERSION 6
 
 typedef struct zsl_tensor zsl_tensor;
 
@@ -266,3 +266,26 @@ ZSL_API int32_t zsl_init_uniform_(const zsl_tensor* t, double lo, double hi);
 ZSL_API int32_t zsl_init_normal_(const zsl_tensor* t, double mean, double std);
 ZSL_API int32_t zsl_init_constant_(const zsl_tensor* t, double value);
 ZSL_API int32_t zsl_init_fans(const zsl_tensor* t, int64_t* fan_in, int64_t* fan_out);
+
+// ---------------------------------------------------------------- autocast (autocast.cpp)
+// Mixed precision as torch.autocast: ops on libtorch's autocast lists run in the lower-precision dtype (bf16/fp16)
+// inside a scope. The state (enabled flag and dtype per device type, nesting depth, cast cache) is THREAD-LOCAL in
+// libtorch: a scope affects only the thread that entered it and must be exited on that thread.
+// device_type: 0 = CPU, 1 = CUDA. dtype: a c10::ScalarType number (BFloat16 15 / Float16 5), -1 = keep the current one.
+
+// What zsl_autocast_enter replaced, handed back to zsl_autocast_exit.
+typedef struct zsl_autocast_state {
+  int32_t device_type;
+  int32_t prev_enabled;  // 0/1
+  int32_t prev_dtype;    // c10::ScalarType number
+  int32_t depth;         // nesting depth of this thread after the enter (1 = outermost)
+} zsl_autocast_state;
+// Sets the device's autocast flag and dtype, increments the nesting counter and saves the previous values in *saved.
+// Enabled CUDA autocast on a libtorch without CUDA (or without a GPU) fails with a message; CPU accepts only BFloat16 on libtorch 1.x.
+ZSL_API int32_t zsl_autocast_enter(int32_t device_type, int32_t dtype, int32_t enabled, zsl_autocast_state* saved);
+// Decrements the nesting counter (clearing the autocast cast cache when it reaches 0) and restores the saved flag and
+// dtype. Fails when this thread has no scope open.
+ZSL_API int32_t zsl_autocast_exit(const zsl_autocast_state* saved);
+ZSL_API int32_t zsl_autocast_is_enabled(int32_t device_type);  // 0/1 on this thread, -1 on error
+ZSL_API int32_t zsl_autocast_dtype(int32_t device_type);       // this thread's autocast dtype, -1 on error
+ZSL_API int32_t zsl_autocast_depth(void);                      // scopes open on this thread (zsl_autocast_enter minus exit)

@@ -20,7 +20,10 @@ public static class AttentionDiversityLoss
         using var scope = torch.NewDisposeScope();
         var e = F.normalize(attention, dim: 1);                                   // unit norm over regions
         var gram = e.transpose(1, 2).matmul(e);                                   // [B, M, R] @ [B, R, M] -> [B, M, M]
-        var offDiagonal = 1 - torch.eye(attention.size(2), dtype: e.dtype, device: e.device); // [M, M]
+        // A float32 mask for bf16/fp16 attention (autocast): libtorch 1.13 has no bf16 eye on the CPU, and the product then
+        // promotes to float32 exactly as the twin's default-dtype torch.eye does.
+        var maskType = e.dtype == ScalarType.Float64 ? ScalarType.Float64 : ScalarType.Float32;
+        var offDiagonal = 1 - torch.eye(attention.size(2), dtype: maskType, device: e.device); // [M, M]
         return (gram * offDiagonal).pow(2).sum().sqrt().MoveToOuterDisposeScope();
     }
 }

@@ -165,15 +165,4 @@ public sealed class TrainerTests : IDisposable
         Assert.Equal(before / 4, Norm(), 4);
         Assert.Equal(before / 4, again, 4);
     }
-
-    [Fact]
-    public void Bf16_autocast_on_cpu_is_rejected_with_the_field_name()
-    {
-        torch.manual_seed(0);
-        using var task = new TinyLinearTask();
-        using var opt = new MomentumSgd(task.NamedParameters(), 0.1, 0);
-        var c = Config() with { Training = Config().TrainingOrDefault with { Bf16Autocast = true } };
-        var e = Assert.Throws<ArgumentException>(() => new Trainer<(Tensor, Tensor)>(task, opt, c));
-        Assert.Contains("training.bf16Autocast", e.Message);
-    }
 }

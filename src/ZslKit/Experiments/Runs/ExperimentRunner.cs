@@ -61,6 +61,7 @@ public static class ExperimentRunner
         {
             s.Task.Model.SetTraining(false);
             using var noGrad = torch.no_grad();
+            using var autocast = trainer.OpenAutocast();   // training.bf16Autocast: test metrics under the same precision as validation
             test = s.Task.EvaluateTest();
         }
         AtomicFile.WriteAllText(Path.Combine(folder, RunRecord.MetricsFile), MetricsCsv.Format(result.History));

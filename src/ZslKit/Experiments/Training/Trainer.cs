@@ -1,7 +1,8 @@
 // Trainer.cs - the model-agnostic training loop: seeded hold-out validation from the training split, epochs of shuffled
 // mini-batches, gradient clipping, model selection and early stopping on validation (never test), epoch-level learning
 // rate schedules, NaN/Inf stop with the last good parameters kept, and atomic resumable checkpoints. Deterministic on CPU
-// for a fixed seed: batch order comes from TrainRng and torch's generator is reseeded at every epoch start.
+// for a fixed seed: batch order comes from TrainRng and torch's generator is reseeded at every epoch start. Optional
+// bf16 autocast (training.bf16Autocast) around forward + loss and validation.
 using System.Globalization;
 using ZslKit.Experiments.Checkpoints;
 using ZslKit.Experiments.Config;
@@ -42,14 +43,19 @@ public sealed class Trainer<TBatch>
         _config = (config ?? throw new ArgumentNullException(nameof(config))).Validate();
         _t = _config.TrainingOrDefault;
         _progress = progress ?? NullProgress.Instance;
-        if (_t.Bf16Autocast)
-        {
-            if (torch.device(_config.Device).type != DeviceType.CUDA)
-                throw new ArgumentException($"training.bf16Autocast is a CUDA option; the device is '{_config.Device}'", nameof(config));
-            throw new NotSupportedException("training.bf16Autocast: the engine binding (ZslKit.Torch) exposes no autocast yet; " +
-                "train in float32 until torch.autocast is bound");
-        }
+        _device = torch.device(_config.Device);
+        if (_t.Bf16Autocast && _config.DType != "float32")
+            throw new ArgumentException($"training.bf16Autocast needs dtype float32 (autocast leaves {_config.DType} ops alone); " +
+                $"the config has dtype '{_config.DType}'", nameof(config));
     }
+
+    private readonly torch.Device _device;
+
+    /// <summary>With training.bf16Autocast: a bfloat16 autocast scope on the run's device type (CUDA; on CPU it is
+    /// "CPU bf16 autocast", slow on most CPUs, for testing), else null. The trainer opens it around each step's forward +
+    /// loss and around validation; the backward pass and the optimiser step run outside, and parameters stay float32.
+    /// Code that evaluates the trained task outside <see cref="Fit"/> (test metrics) opens it the same way.</summary>
+    public AutocastScope? OpenAutocast() => _t.Bf16Autocast ? torch.autocast(_device.type, torch.bfloat16) : null;
 
     /// <summary>The key a checkpoint must match to be resumed: the config hash with training.epochs left out
     /// (so a run can be resumed with more epochs).</summary>
@@ -131,7 +137,8 @@ public sealed class Trainer<TBatch>
                         var batch = _task.MakeBatch(indices);
                         try
                         {
-                            var loss = _task.Loss(batch);
+                            Tensor loss;
+                            using (OpenAutocast()) loss = _task.Loss(batch);   // forward + loss only (bf16 autocast)
                             value = ScalarValue(loss, "loss");
                             if (!double.IsFinite(value))
                             {
@@ -214,6 +221,7 @@ public sealed class Trainer<TBatch>
         try
         {
             using var noGrad = torch.no_grad();
+            using var autocast = OpenAutocast();
             double sum = 0;
             for (int start = 0; start < indices.Length; start += _t.BatchSize)
             {
