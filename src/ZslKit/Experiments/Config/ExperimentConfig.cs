@@ -29,7 +29,7 @@ public sealed record ScheduleConfig(string Kind = "constant", double Factor = 0.
 /// <param name="Maximize">True when a larger selection metric is better.</param>
 /// <param name="Patience">Stop after this many epochs without a better selection metric (0 = never stop early).</param>
 /// <param name="ClipGradNorm">Rescale gradients so that their global L2 norm is at most this (null = no clipping).</param>
-/// <param name="Bf16Autocast">Mixed precision (bf16 autocast) on CUDA.</param>
+/// <param name="Bf16Autocast">Mixed precision: forward, loss and evaluation in a bf16 autocast scope on the run's device (meant for CUDA; allowed on CPU for testing; refused with float64).</param>
 /// <param name="CheckpointEvery">Write a resumable checkpoint every this many epochs (0 = only at the end).</param>
 public sealed record TrainingConfig(int Epochs = 10, int BatchSize = 32, double ValidationFraction = 0.2,
     string SelectionMetric = "loss", bool Maximize = false, int Patience = 0, double? ClipGradNorm = null,

@@ -127,7 +127,7 @@ public sealed class LesaTask : ITrainingTask<(Tensor X, Tensor Y)>, IFixedHoldOu
             var part = images[start..Math.Min(images.Length, start + _batchSize)];
             var feats = _cache is null ? LesaTrainer.Regions(_bench, split, part) : _cache.Gather(split, part);
             var x = torch.tensor<float>(feats.AsSpan(), [part.Length, _bench.RegionCount, _bench.FeatureDim]).to(_device);  // [b, R, D]
-            _model.Scores(x, embedded).cpu().ToArray<float>().CopyTo(result, (long)start * c);
+            _model.Scores(x, embedded).to(ScalarType.Float32).cpu().ToArray<float>().CopyTo(result, (long)start * c);   // bf16 under autocast
         }
         return result;
     }
