@@ -18,9 +18,11 @@ public sealed record DiminishingReturnsClaim(string Id, string Statement, string
     {
         ArgumentNullException.ThrowIfNull(runs);
         var means = new List<MetricSummary>();
+        var used = new List<RunRecord>();
         foreach (var side in new[] { Low, Mid, High })
         {
             var chosen = runs.Where(side.Matches).ToList();
+            used.AddRange(chosen);
             if (chosen.Count == 0) return Result(ClaimStatus.NotEvaluated, $"no finished runs for {side.Label}");
             if (!SeedAggregate.Summarise(chosen.Select(r => r.Final.Test)).TryGetValue(Metric, out var s))
                 return Result(ClaimStatus.NotEvaluated, $"test metric '{Metric}' missing for {side.Label}");
@@ -28,7 +30,7 @@ public sealed record DiminishingReturnsClaim(string Id, string Statement, string
         }
         double first = means[1].Mean - means[0].Mean, second = means[2].Mean - means[1].Mean;
         var held = first > 0 && second < first;
-        var synthetic = runs.Any(r => r.Synthetic) ? " [synthetic data]" : "";
+        var synthetic = used.Any(r => r.Synthetic) ? " [synthetic data]" : "";
         return Result(held ? ClaimStatus.Held : ClaimStatus.NotHeld, string.Create(CultureInfo.InvariantCulture,
             $"{Metric}: {Low.Label} {means[0].Format(4)}, {Mid.Label} {means[1].Format(4)}, {High.Label} {means[2].Format(4)}; " +
             $"{Low.Label}→{Mid.Label} {first:+0.0000;-0.0000} (needs > 0), {Mid.Label}→{High.Label} {second:+0.0000;-0.0000} (needs < the first step){synthetic}"));

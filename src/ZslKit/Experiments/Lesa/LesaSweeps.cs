@@ -76,7 +76,8 @@ public sealed record LesaFigure3Result(IReadOnlyList<LesaSweepSeries> Series, IR
         Series.FirstOrDefault(s => s.Axis == axis && s.Metric == metric)
         ?? throw new ArgumentException($"no series for {LesaSweeps.AxisName(axis)} / '{metric}' (metrics: {string.Join(", ", LesaSweeps.Metrics)})", nameof(metric));
 
-    /// <summary>A Markdown table per axis: value, seeds, then mean ± std improvement (pp) per metric; gaps listed after.</summary>
+    /// <summary>A Markdown table per axis: value, seeds (the most any metric averages), then mean ± std improvement (pp) per
+    /// metric ("—" = no value); the missing cells are listed after.</summary>
     public string ToMarkdown()
     {
         var sb = new StringBuilder();
@@ -88,7 +89,7 @@ public sealed record LesaFigure3Result(IReadOnlyList<LesaSweepSeries> Series, IR
               .Append(string.Concat(lines.Select(_ => "---|"))).Append('\n');
             for (var i = 0; i < lines[0].Values.Count; i++)
             {
-                sb.Append(CultureInfo.InvariantCulture, $"| {LesaSweeps.FormatValue(lines[0].Values[i])} | {lines.Min(l => l.Seeds[i])} | ")
+                sb.Append(CultureInfo.InvariantCulture, $"| {LesaSweeps.FormatValue(lines[0].Values[i])} | {lines.Max(l => l.Seeds[i])} | ")
                   .AppendJoin(" | ", lines.Select(l => Cell(l, i))).Append(" |\n");
             }
             sb.Append('\n');

@@ -158,6 +158,10 @@ public sealed class LesaSweepTests
         Assert.Equal(13, s.Mean[i], 9);
         Assert.Equal(Math.Sqrt(8), s.Std[i], 9);   // (15 - 13)² + (11 - 13)² over n - 1 = 1
         Assert.Equal(2, s.Seeds[i]);
+        var table = LesaSweeps.Improvements(fig, runs).ToMarkdown();
+        Assert.Contains("| M | seeds | ZS F1@3 Δ (pp) | ZS mAP Δ (pp) | GZS F1@3 Δ (pp) | GZS mAP Δ (pp) |", table);
+        Assert.Contains("| 10 | 2 | +13.0 ± 2.8 | — | — | — |", table);
+        Assert.Contains("* M = 10, seed 1: test metric 'zs/map' missing in the sweep run (stopped: Completed)", table);
     }
 
     [Fact]
