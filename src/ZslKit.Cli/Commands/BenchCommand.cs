@@ -37,6 +37,7 @@ internal static class BenchCommand
             var output = parse.InvocationConfiguration.Output;
             var error = parse.InvocationConfiguration.Error;
             var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors });
+            console.Profile.Width = Math.Max(console.Profile.Width, 140);   // one line per row in logs and pipes too
             var name = parse.GetValue(target)!;
             if (name == "list")
             {
@@ -105,6 +106,9 @@ internal static class BenchCommand
 
     private static string F(double v, string format = "F3") => v.ToString(format, CultureInfo.InvariantCulture);
 
+    /// <summary>A rate with three significant digits (0.0364, 54.7, 1230).</summary>
+    private static string Rate(double v) => v >= 100 ? F(v, "F0") : v.ToString("G3", CultureInfo.InvariantCulture);
+
     /// <summary>Seconds in a readable unit (ms below 1 s).</summary>
     private static string Time(double seconds) => seconds < 1 ? F(seconds * 1e3, "F1") + " ms" : F(seconds, "F3") + " s";
 
@@ -122,18 +126,19 @@ internal static class BenchCommand
         bool twin = r.Measurements.Any(m => m.PyTorch is not null);
         if (twin)
             table.AddColumn(new TableColumn("PyTorch median").RightAligned()).AddColumn(new TableColumn("PyTorch /s").RightAligned())
-                .AddColumn(new TableColumn("ratio").RightAligned());
+                .AddColumn(new TableColumn("ratio").RightAligned()).AddColumn(new TableColumn("CPU-time ratio").RightAligned());
         foreach (var m in r.Measurements)
         {
             var row = new List<string>
             {
                 Markup.Escape(m.Name), Time(m.Ours.Wall.Median), $"{Time(m.Ours.Wall.Min)} / {Time(m.Ours.Wall.Max)}",
-                $"{F(m.Throughput, "F1")} {m.ItemUnit}",
+                $"{Rate(m.Throughput)} {m.ItemUnit}",
             };
             if (twin)
                 row.AddRange(m.PyTorch is { } p
-                    ? [Time(p.Wall.Median), $"{F(m.PyTorchThroughput!.Value, "F1")} {m.ItemUnit}", F(m.Ratio!.Value, "F2") + "x"]
-                    : ["-", "-", "-"]);
+                    ? [Time(p.Wall.Median), $"{Rate(m.PyTorchThroughput!.Value)} {m.ItemUnit}", F(m.Ratio!.Value, "F2") + "x",
+                       m.CpuRatio is { } c ? F(c, "F2") + "x" : "-"]
+                    : ["-", "-", "-", "-"]);
             table.AddRow(row.ToArray());
         }
         console.Write(table);

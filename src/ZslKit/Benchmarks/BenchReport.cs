@@ -13,6 +13,9 @@ public sealed record BenchMeasurement(string Name, double ItemsPerRep, string It
     /// <summary>Our median wall time over the twin's (below 1: we are faster); null without a twin.</summary>
     public double? Ratio => PyTorch is null ? null : Ours.Wall.Median / PyTorch.Wall.Median;
 
+    /// <summary>Our median process CPU time over the twin's (less sensitive to other load than wall time); null without both.</summary>
+    public double? CpuRatio => Ours.Cpu is { } o && PyTorch?.Cpu is { } p && p.Median > 0 ? o.Median / p.Median : null;
+
     /// <summary>Items per second at our median wall time.</summary>
     public double Throughput => ItemsPerRep / Ours.Wall.Median;
 

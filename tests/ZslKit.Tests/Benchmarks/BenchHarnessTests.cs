@@ -68,6 +68,9 @@ public class BenchHarnessTests
         var m = new BenchMeasurement("step", 32, "images", ours, other);
         Assert.Equal(1.5 / 4.0, m.Ratio!.Value, 12);
         Assert.Equal(32 / 1.5, m.Throughput, 12);
+        Assert.Null(m.CpuRatio);                          // the twin reported no CPU time
+        var withCpu = new BenchMeasurement("step", 32, "images", ours, BenchSeries.From([new BenchSample(4, 3.0), new BenchSample(5, 3.0)]));
+        Assert.Equal(0.75 / 3.0, withCpu.CpuRatio!.Value, 12);   // our CPU time is half the wall time on the fake clock
     }
 
     [Fact]
