@@ -42,6 +42,7 @@ internal static class SelftestCommand
             }
             var report = SelfTest.Run(dev);
             var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors });
+            console.Profile.Width = Math.Max(console.Profile.Width, 140);   // one line per check in logs and pipes too
             console.WriteLine($"zsl selftest on {report.Device}: libtorch {report.LibTorch}, engine ABI {report.EngineAbi}, CUDA {report.Cuda ?? "none"}");
             var table = new Table().AddColumn("check").AddColumn("status").AddColumn(new TableColumn("s").RightAligned()).AddColumn("detail");
             foreach (var c in report.Checks)

@@ -23,11 +23,12 @@ public sealed record BenchContext(torch.Device Device, BenchRepetitions Repetiti
         if (Device.type == DeviceType.CUDA) torch.cuda.synchronize(Device.index);
     }
 
-    /// <summary>Shape arguments for bench/lesa_twin.py matching ours (device, threads included).</summary>
+    /// <summary>Shape arguments for bench/lesa_twin.py matching ours (device and thread count included).</summary>
     public List<string> TwinArguments(string target, params (string Key, object Value)[] values)
     {
         var list = new List<string> { "--target", target, "--device", Device.type == DeviceType.CUDA ? "cuda" : "cpu" };
-        if (Threads is { } t) list.AddRange(["--threads", t.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        // The same intra-op thread count as ours (libtorch's current one when --threads was not given).
+        list.AddRange(["--threads", (Threads ?? torch.get_num_threads()).ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         foreach (var (k, v) in values)
             list.AddRange(["--" + k, Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture)!]);
         return list;

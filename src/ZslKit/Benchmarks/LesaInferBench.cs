@@ -24,7 +24,7 @@ public sealed class LesaInferBench : IBenchTarget
         ArgumentNullException.ThrowIfNull(context);
         var s = context.Settings;
         int batch = s.Int("batch"), labels = s.Int("labels"), images = s.Int("images");
-        var cfg = LesaStepBench.Config(s) with { };
+        var cfg = LesaStepBench.Config(s);
         var dev = context.Device;
         using var outer = torch.NewDisposeScope();
         torch.manual_seed(s.Int("seed", 0));
