@@ -88,7 +88,7 @@ def dist_loss(s_mc, y):
 def div_loss(logits):
     e = F.normalize(logits, dim=1)
     g = e.transpose(1, 2) @ e                           # [B, M, M]
-    g = g * (1 - torch.eye(g.shape[1]))
+    g = g * (1 - torch.eye(g.shape[1], device=g.device))
     return torch.sqrt((g ** 2).sum())
 
 
