@@ -7,9 +7,15 @@ Two uses:
   * run as a script it times one training step (forward + all losses + backward + TF-style RMSprop) and full-test
     inference on the CPU, the counterpart of `LesaSpeed` on the C# side:
         /usr/bin/python3 bench/lesa_twin.py --threads 2 --steps 10 --test-images 1024
+  * `serve` / `run`: the twin of `zsl bench lesa-step|lesa-infer` (src/ZslKit/Benchmarks, docs/benchmarks.md), same shape
+    arguments on CPU or CUDA. `serve` sets up once, prints {"ready": true, ...}, then answers every "rep" line on stdin
+    with one timed repetition {"wall_s", "cpu_s"} (synchronising CUDA once at its end) until "quit"; `run` does
+    --warmup + --reps repetitions itself and prints one JSON object:
+        /usr/bin/python3 bench/lesa_twin.py run --target lesa-step --batch 8 --regions 49 --dim 64 --reps 3
 """
 import argparse
 import json
+import sys
 import time
 
 import torch
@@ -94,7 +100,7 @@ def dist_loss(s_mc, y):
 def div_loss(logits):
     e = F.normalize(logits, dim=1)
     g = e.transpose(1, 2) @ e                           # [B, M, M]
-    g = g * (1 - torch.eye(g.shape[1]))
+    g = g * (1 - torch.eye(g.shape[1], device=g.device))
     return torch.sqrt((g ** 2).sum())
 
 
@@ -178,5 +184,114 @@ def main():
     print(json.dumps(res))
 
 
+def bench_args(argv):
+    ap = argparse.ArgumentParser(prog="lesa_twin.py serve|run")
+    ap.add_argument("mode", choices=["serve", "run"])
+    ap.add_argument("--target", choices=["lesa-step", "lesa-infer"], default="lesa-step")
+    ap.add_argument("--device", default="cpu")
+    ap.add_argument("--threads", type=int, default=0, help="torch.set_num_threads (0: leave torch's default)")
+    ap.add_argument("--batch", type=int, default=32)
+    ap.add_argument("--regions", type=int, default=196)
+    ap.add_argument("--dim", type=int, default=512)
+    ap.add_argument("--hidden", type=int, default=512)
+    ap.add_argument("--modules", type=int, default=10)
+    ap.add_argument("--labels", type=int, default=925)
+    ap.add_argument("--word-dim", type=int, default=300)
+    ap.add_argument("--positive-rate", type=float, default=0.01)
+    ap.add_argument("--steps", type=int, default=1, help="lesa-step: training steps per repetition")
+    ap.add_argument("--images", type=int, default=1024, help="lesa-infer: images scored per repetition (in batches)")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--warmup", type=int, default=2)
+    ap.add_argument("--reps", type=int, default=5)
+    return ap.parse_args(argv)
+
+
+def make_rep(a):
+    """Builds model, data and optimizer on the device; returns a function doing one untimed-by-itself repetition."""
+    if a.threads > 0:
+        torch.set_num_threads(a.threads)
+    dev = torch.device(a.device)
+    torch.manual_seed(a.seed)
+    side = int(round(a.regions ** 0.5))
+    model = LesaTwin(a.dim, a.hidden, a.modules, a.word_dim, grid=(side, side)).to(dev)
+    feats = torch.randn(a.batch, a.regions, a.dim, device=dev)
+    vecs = torch.randn(a.labels, a.word_dim, device=dev)
+    if a.target == "lesa-step":
+        opt = TfRmsprop(model.parameters())
+        y = torch.where(torch.rand(a.batch, a.labels, device=dev) < a.positive_rate, 1.0, -1.0)
+
+        def rep():
+            for _ in range(a.steps):
+                for p in model.parameters():
+                    p.grad = None
+                loss = total_loss(model(feats, vecs), y, modules=a.modules)
+                loss.backward()
+                opt.step()
+        return rep, dev
+    model.eval()
+    with torch.no_grad():
+        theta = F.normalize(vecs, dim=1) @ model.W3.t()                       # [C, D]
+        theta = torch.cat([theta, theta.new_zeros(theta.shape[0], 1)], 1)     # [C, D+1]
+
+    def infer():
+        with torch.no_grad():
+            done = 0
+            while done < a.images:
+                n = min(a.batch, a.images - done)
+                x = feats[:n]
+                f = torch.cat([x, x.new_ones(n, a.regions, 1)], -1)          # [B, R, D+1]
+                h = torch.tanh(f @ model.W1)                                  # [B, R, H]
+                h = torch.cat([h, h.new_ones(n, a.regions, 1)], -1)           # [B, R, H+1]
+                alpha = (h @ model.W2).softmax(1)                             # [B, R, M]
+                z = alpha.transpose(1, 2) @ f                                 # [B, M, D+1]
+                (z @ theta.t()).amax(1)                                       # [B, M, C] -> [B, C]
+                done += n
+    return infer, dev
+
+
+def timed(rep, dev):
+    sync = torch.cuda.synchronize if dev.type == "cuda" else (lambda: None)
+    w0, c0 = time.perf_counter(), time.process_time()
+    rep()
+    sync()
+    return dict(wall_s=time.perf_counter() - w0, cpu_s=time.process_time() - c0)
+
+
+def bench_main(argv):
+    a = bench_args(argv)
+    try:
+        rep, dev = make_rep(a)
+    except Exception as e:  # reported to the C# side as one JSON line
+        print(json.dumps(dict(error=f"{type(e).__name__}: {e}")), flush=True)
+        return 1
+    info = dict(ready=True, torch=torch.__version__, device=str(dev), threads=torch.get_num_threads(),
+                device_name=torch.cuda.get_device_name(dev) if dev.type == "cuda" else None)
+    if a.mode == "run":
+        for _ in range(a.warmup):
+            timed(rep, dev)
+        if dev.type == "cuda":
+            torch.cuda.reset_peak_memory_stats(dev)
+        samples = [timed(rep, dev) for _ in range(a.reps)]
+        info.update(samples=samples, gpu_peak_bytes=torch.cuda.max_memory_allocated(dev) if dev.type == "cuda" else None)
+        print(json.dumps(info))
+        return 0
+    print(json.dumps(info), flush=True)
+    for line in sys.stdin:
+        cmd = line.strip()
+        if cmd == "quit":
+            break
+        if cmd == "rep":
+            try:
+                print(json.dumps(timed(rep, dev)), flush=True)
+            except Exception as e:
+                print(json.dumps(dict(error=f"{type(e).__name__}: {e}")), flush=True)
+                return 1
+        else:
+            print(json.dumps(dict(error=f"unknown command {cmd!r}")), flush=True)
+    return 0
+
+
 if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] in ("serve", "run"):
+        sys.exit(bench_main(sys.argv[1:]))
     main()

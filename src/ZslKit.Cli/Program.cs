@@ -11,5 +11,7 @@ var root = new RootCommand("ZslKit: attention-based zero-shot learning, reproduc
     ReproduceCommand.Create(),
     TrainCommand.Create(),
     ExtractCommand.Create(),
+    BenchCommand.Create(),
+    SelftestCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -251,6 +251,28 @@ public static unsafe partial class torch
             EnsureAvailable(CUDA);
             NativeMethods.Check(NativeMethods.zsl_cuda_synchronize(index));
         }
+
+        /// <summary>Peak bytes held by tensors on the device since the start or the last <see cref="reset_peak_memory_stats"/>.</summary>
+        public static long max_memory_allocated(int index = -1)
+        {
+            EnsureAvailable(CUDA);
+            NativeMethods.Check(NativeMethods.zsl_cuda_max_memory_allocated(index, out var bytes));
+            return bytes;
+        }
+
+        /// <summary>Restarts the peak statistics of the CUDA caching allocator.</summary>
+        public static void reset_peak_memory_stats(int index = -1)
+        {
+            EnsureAvailable(CUDA);
+            NativeMethods.Check(NativeMethods.zsl_cuda_reset_peak_memory_stats(index));
+        }
+
+        /// <summary>The CUDA runtime version libtorch was built with (12040 = 12.4), or null for a CPU-only libtorch.</summary>
+        public static Version? runtime_version()
+        {
+            var v = NativeMethods.zsl_cuda_runtime_version();
+            return v <= 0 ? null : new Version(v / 1000, v % 1000 / 10);
+        }
     }
 
     internal static TensorHandle Arg(Tensor? t, [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(t))] string? name = null) =>

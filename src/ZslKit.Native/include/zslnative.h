@@ -20,7 +20,7 @@
 #endif
 
 // Bumped whenever a signature or a convention changes; ZslKit.Torch refuses to run against another value.
-#define ZSL_ABI_VERSION 6
+#define ZSL_ABI_VERSION 7
 
 typedef struct zsl_tensor zsl_tensor;
 
@@ -40,6 +40,12 @@ ZSL_API void zsl_free(zsl_tensor* t);
 ZSL_API int32_t zsl_cuda_is_available(void);
 ZSL_API int32_t zsl_cuda_device_count(void);
 ZSL_API int32_t zsl_cuda_synchronize(int32_t device_index);
+// CUDA caching-allocator statistics (ABI 7; torch.cuda.max_memory_allocated / reset_peak_memory_stats). A shim built
+// without CUDA returns an error saying so. device_index -1 = current device.
+ZSL_API int32_t zsl_cuda_max_memory_allocated(int32_t device_index, int64_t* bytes);
+ZSL_API int32_t zsl_cuda_reset_peak_memory_stats(int32_t device_index);
+// The CUDA runtime version libtorch was built with (e.g. 12040 for 12.4), 0 when libtorch has no CUDA (ABI 7).
+ZSL_API int32_t zsl_cuda_runtime_version(void);
 ZSL_API int32_t zsl_manual_seed(uint64_t seed);
 ZSL_API int32_t zsl_set_num_threads(int32_t n);
 ZSL_API int32_t zsl_get_num_threads(void);

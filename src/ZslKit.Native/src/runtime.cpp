@@ -5,6 +5,12 @@
 
 #include "internal.h"
 
+#include <ATen/detail/CUDAHooksInterface.h>
+#ifdef ZSL_WITH_CUDA
+#include <c10/cuda/CUDACachingAllocator.h>
+#include <c10/cuda/CUDAFunctions.h>
+#endif
+
 namespace zsl {
 
 std::atomic<int64_t> g_live{0};
@@ -82,6 +88,43 @@ ZSL_API int32_t zsl_cuda_synchronize(int32_t device_index) {
   torch::cuda::synchronize(device_index);
   return 0;
   ZSL_CATCH(-1)
+}
+#ifdef ZSL_WITH_CUDA
+namespace {
+c10::DeviceIndex cuda_index(int32_t device_index) {
+  if (!torch::cuda::is_available()) throw std::runtime_error("CUDA is not available");
+  return device_index < 0 ? c10::cuda::current_device() : static_cast<c10::DeviceIndex>(device_index);
+}
+}  // namespace
+#endif
+ZSL_API int32_t zsl_cuda_max_memory_allocated(int32_t device_index, int64_t* bytes) {
+  ZSL_TRY
+  if (bytes == nullptr) throw std::invalid_argument("null output pointer");
+#ifdef ZSL_WITH_CUDA
+  auto stats = c10::cuda::CUDACachingAllocator::getDeviceStats(cuda_index(device_index));
+  *bytes = stats.allocated_bytes[0].peak;  // index 0 = StatType::AGGREGATE
+  return 0;
+#else
+  throw std::runtime_error("this shim was built against a libtorch without CUDA (no CUDA memory statistics)");
+#endif
+  ZSL_CATCH(-1)
+}
+ZSL_API int32_t zsl_cuda_reset_peak_memory_stats(int32_t device_index) {
+  ZSL_TRY
+#ifdef ZSL_WITH_CUDA
+  c10::cuda::CUDACachingAllocator::resetPeakStats(cuda_index(device_index));
+  return 0;
+#else
+  throw std::runtime_error("this shim was built against a libtorch without CUDA (no CUDA memory statistics)");
+#endif
+  ZSL_CATCH(-1)
+}
+ZSL_API int32_t zsl_cuda_runtime_version(void) {
+  try {
+    return static_cast<int32_t>(at::detail::getCUDAHooks().versionCUDART());
+  } catch (...) {
+    return 0;  // CPU-only libtorch: the stub hooks throw
+  }
 }
 ZSL_API int32_t zsl_manual_seed(uint64_t seed) {
   ZSL_TRY torch::manual_seed(seed);

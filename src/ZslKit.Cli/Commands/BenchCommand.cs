@@ -1,0 +1,170 @@
+// `zsl bench`: named benchmarks with warm-up and repetitions, optionally side by side with their PyTorch twin
+// (src/ZslKit/Benchmarks; JSON schema and results in docs/benchmarks.md).
+using System.CommandLine;
+using System.Globalization;
+using Spectre.Console;
+using ZslKit.Benchmarks;
+using ZslKit.Torch;
+
+namespace ZslKit.Cli.Commands;
+
+/// <summary>
+/// `zsl bench list` prints the targets; `zsl bench TARGET [options]` runs one and prints a table (and --json FILE).
+/// Exit codes: 0 done; 2 bad input (unknown target or setting, bad value, device unavailable); 1 the benchmark failed.
+/// </summary>
+internal static class BenchCommand
+{
+    public const int BadInput = 2;
+
+    public static Command Create()
+    {
+        var target = new Argument<string>("target") { Description = "A target name (see `zsl bench list`), or `list`." };
+        var device = new Option<string>("--device") { Description = "cpu or cuda[:N].", DefaultValueFactory = _ => "cpu" };
+        var reps = new Option<int>("--reps") { Description = "Timed repetitions.", DefaultValueFactory = _ => 5 };
+        var warmup = new Option<int>("--warmup") { Description = "Untimed warm-up repetitions.", DefaultValueFactory = _ => 2 };
+        var threads = new Option<int?>("--threads") { Description = "libtorch intra-op threads (also passed to the twin); default: libtorch's." };
+        var json = new Option<string?>("--json") { Description = "Also write the report as JSON to this file (schema zslkit-bench/1)." };
+        var twin = new Option<bool>("--twin") { Description = "Run the PyTorch twin (bench/lesa_twin.py) alternating with ours; report the ratio." };
+        var python = new Option<string>("--python") { Description = "Python interpreter for the twin.", DefaultValueFactory = _ => "python3" };
+        var twinScript = new Option<string?>("--twin-script") { Description = "Path of lesa_twin.py (default: bench/lesa_twin.py above the working folder or the app)." };
+        var set = new Option<string[]>("--set") { Description = "Override a target setting: --set batch=64 --set labels=1006.", AllowMultipleArgumentsPerToken = true };
+        var command = new Command("bench", "Run a named benchmark (zsl bench list) with warm-up, repetitions and an optional PyTorch twin.")
+        {
+            target, device, reps, warmup, threads, json, twin, python, twinScript, set,
+        };
+        command.SetAction(parse =>
+        {
+            var output = parse.InvocationConfiguration.Output;
+            var error = parse.InvocationConfiguration.Error;
+            var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors });
+            console.Profile.Width = Math.Max(console.Profile.Width, 140);   // one line per row in logs and pipes too
+            var name = parse.GetValue(target)!;
+            if (name == "list")
+            {
+                PrintList(console);
+                return 0;
+            }
+            BenchRunOptions options;
+            try
+            {
+                BenchRegistry.Find(name);
+                var dev = torch.device(parse.GetValue(device)!);
+                TwinLauncher? launcher = null;
+                if (parse.GetValue(twin))
+                {
+                    var script = parse.GetValue(twinScript) ?? FindTwinScript()
+                        ?? throw new ArgumentException("--twin: bench/lesa_twin.py not found above the working folder or the app; pass --twin-script");
+                    launcher = new TwinLauncher(parse.GetValue(python)!, Path.GetFullPath(script), TimeSpan.FromMinutes(10));
+                }
+                if (parse.GetValue(threads) is { } t && t < 1) throw new ArgumentException($"--threads must be >= 1, got {t}");
+                options = new BenchRunOptions(name, dev, new BenchRepetitions(parse.GetValue(warmup), parse.GetValue(reps)), parse.GetValue(threads),
+                    parse.GetValue(set) ?? [], launcher, SelfCommandLine());
+                options.Repetitions.Validate();
+                new BenchSettings(name, BenchRegistry.Find(name).Defaults, options.Overrides);   // fail on a bad --set before any work
+            }
+            catch (ArgumentException e)
+            {
+                error.WriteLine("zsl bench: " + e.Message.ReplaceLineEndings(" "));
+                return BadInput;
+            }
+            BenchReport report;
+            try
+            {
+                report = BenchRegistry.Run(options, line => error.WriteLine(line));
+            }
+            catch (Exception e) when (e is CudaUnavailableException or ArgumentException)
+            {
+                error.WriteLine("zsl bench: " + e.Message.ReplaceLineEndings(" "));
+                return BadInput;
+            }
+            catch (Exception e) when (e is InvalidOperationException or TimeoutException or IOException or TorchException or FileNotFoundException)
+            {
+                error.WriteLine($"zsl bench {name}: failed: {e.Message}");
+                return 1;
+            }
+            Print(console, report);
+            if (parse.GetValue(json) is { } path)
+            {
+                var dir = Path.GetDirectoryName(Path.GetFullPath(path));
+                if (dir is not null) Directory.CreateDirectory(dir);
+                File.WriteAllText(path, report.ToJson());
+                output.WriteLine($"json: {path}");
+            }
+            return 0;
+        });
+        return command;
+    }
+
+    private static void PrintList(IAnsiConsole console)
+    {
+        var table = new Table().AddColumn("target").AddColumn("twin").AddColumn("what").AddColumn("settings (--set key=value)");
+        foreach (var t in BenchRegistry.Targets)
+            table.AddRow(t.Name, t.HasTwin ? "yes" : "-", Markup.Escape(t.Description),
+                Markup.Escape(string.Join(" ", t.Defaults.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}"))));
+        console.Write(table);
+    }
+
+    private static string F(double v, string format = "F3") => v.ToString(format, CultureInfo.InvariantCulture);
+
+    /// <summary>A rate with three significant digits (0.0364, 54.7, 1230).</summary>
+    private static string Rate(double v) => v >= 100 ? F(v, "F0") : v.ToString("G3", CultureInfo.InvariantCulture);
+
+    /// <summary>Seconds in a readable unit (ms below 1 s).</summary>
+    private static string Time(double seconds) => seconds < 1 ? F(seconds * 1e3, "F1") + " ms" : F(seconds, "F3") + " s";
+
+    private static void Print(IAnsiConsole console, BenchReport r)
+    {
+        var e = r.Environment;
+        console.WriteLine($"zsl bench {r.Target} | {e.Date} | commit {e.Commit} | device {e.Device} ({e.DeviceName})");
+        console.WriteLine($"engine ABI {e.EngineAbi} | libtorch {e.LibTorch} | CUDA {e.Cuda ?? "none"} | .NET {e.DotNet} | torch threads {e.TorchThreads} | " +
+                          $"load average {(e.LoadAverage is null ? "n/a" : string.Join(" ", e.LoadAverage.Select(x => F(x, "F2"))))}");
+        if (r.Twin is { } tw) console.WriteLine($"PyTorch twin: torch {tw.Torch} on {tw.Device} ({tw.Python})");
+        console.WriteLine($"warm-up {r.Repetitions.Warmup}, repetitions {r.Repetitions.Reps}; " +
+                          string.Join(" ", r.Settings.Select(kv => $"{kv.Key}={kv.Value}")));
+        var table = new Table().AddColumn("measurement").AddColumn(new TableColumn("ours median").RightAligned())
+            .AddColumn(new TableColumn("min / max").RightAligned()).AddColumn(new TableColumn("ours /s").RightAligned());
+        bool twin = r.Measurements.Any(m => m.PyTorch is not null);
+        if (twin)
+            table.AddColumn(new TableColumn("PyTorch median").RightAligned()).AddColumn(new TableColumn("PyTorch /s").RightAligned())
+                .AddColumn(new TableColumn("ratio").RightAligned()).AddColumn(new TableColumn("CPU-time ratio").RightAligned());
+        foreach (var m in r.Measurements)
+        {
+            var row = new List<string>
+            {
+                Markup.Escape(m.Name), Time(m.Ours.Wall.Median), $"{Time(m.Ours.Wall.Min)} / {Time(m.Ours.Wall.Max)}",
+                $"{Rate(m.Throughput)} {m.ItemUnit}",
+            };
+            if (twin)
+                row.AddRange(m.PyTorch is { } p
+                    ? [Time(p.Wall.Median), $"{Rate(m.PyTorchThroughput!.Value)} {m.ItemUnit}", F(m.Ratio!.Value, "F2") + "x",
+                       m.CpuRatio is { } c ? F(c, "F2") + "x" : "-"]
+                    : ["-", "-", "-", "-"]);
+            table.AddRow(row.ToArray());
+        }
+        console.Write(table);
+        foreach (var (k, v) in r.Metrics) console.WriteLine($"{k}: {v.ToString("G6", CultureInfo.InvariantCulture)}");
+        foreach (var n in r.Notes) console.WriteLine("note: " + n);
+    }
+
+    /// <summary>bench/lesa_twin.py in the working folder or a folder above it, or above the app.</summary>
+    internal static string? FindTwinScript()
+    {
+        foreach (var start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                var candidate = Path.Combine(dir.FullName, "bench", "lesa_twin.py");
+                if (File.Exists(candidate)) return candidate;
+            }
+        return null;
+    }
+
+    /// <summary>How to start this `zsl` again: the apphost, or `dotnet zsl.dll`.</summary>
+    internal static IReadOnlyList<string>? SelfCommandLine()
+    {
+        var process = Environment.ProcessPath;
+        if (process is null) return null;
+        var entry = System.Reflection.Assembly.GetEntryAssembly();
+        if (entry?.GetName().Name != "zsl") return null;   // e.g. inside a test host
+        return Path.GetFileNameWithoutExtension(process) == "dotnet" ? [process, entry.Location] : [process];
+    }
+}

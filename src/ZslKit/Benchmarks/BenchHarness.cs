@@ -1,0 +1,64 @@
+// BenchHarness.cs - warm-up + timed repetitions of one benchmark body, optionally alternating with a second runner
+// (the PyTorch twin) so that both are measured side by side under the same machine load.
+namespace ZslKit.Benchmarks;
+
+/// <summary>One timed repetition: wall and CPU seconds (CPU is null where the runner cannot measure it).</summary>
+public sealed record BenchSample(double WallSeconds, double? CpuSeconds);
+
+/// <summary>The samples of one runner with their statistics.</summary>
+public sealed record BenchSeries(BenchStats Wall, BenchStats? Cpu, double[] WallSamples)
+{
+    public static BenchSeries From(IReadOnlyList<BenchSample> samples)
+    {
+        ArgumentNullException.ThrowIfNull(samples);
+        var wall = samples.Select(s => s.WallSeconds).ToArray();
+        var cpu = samples.All(s => s.CpuSeconds is not null) ? BenchStats.From(samples.Select(s => s.CpuSeconds!.Value).ToArray()) : null;
+        return new BenchSeries(BenchStats.From(wall), cpu, wall);
+    }
+}
+
+/// <summary>Repetition counts of a measurement.</summary>
+public sealed record BenchRepetitions(int Warmup = 2, int Reps = 5)
+{
+    public void Validate()
+    {
+        if (Warmup < 0) throw new ArgumentOutOfRangeException(nameof(Warmup), Warmup, "--warmup must be >= 0");
+        if (Reps < 1) throw new ArgumentOutOfRangeException(nameof(Reps), Reps, "--reps must be >= 1");
+    }
+}
+
+/// <summary>Runs a body <c>Warmup</c> times untimed, then <c>Reps</c> times timed.</summary>
+public static class BenchHarness
+{
+    /// <summary>
+    /// Times <paramref name="body"/>; <paramref name="sync"/> (e.g. a CUDA synchronize) runs inside the timed region after
+    /// the body, once per repetition. When <paramref name="other"/> is given it runs right after each of ours (warm-up
+    /// included) and reports its own sample: the two series alternate.
+    /// </summary>
+    public static (BenchSeries Ours, BenchSeries? Other) Measure(Action body, BenchRepetitions reps, Action? sync = null,
+        Func<BenchSample>? other = null, IBenchClock? clock = null)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        ArgumentNullException.ThrowIfNull(reps);
+        reps.Validate();
+        clock ??= SystemBenchClock.Instance;
+        for (int i = 0; i < reps.Warmup; i++)
+        {
+            body();
+            sync?.Invoke();
+            other?.Invoke();
+        }
+        var ours = new List<BenchSample>(reps.Reps);
+        var theirs = new List<BenchSample>(reps.Reps);
+        for (int i = 0; i < reps.Reps; i++)
+        {
+            double w0 = clock.WallSeconds, c0 = clock.CpuSeconds;
+            body();
+            sync?.Invoke();
+            double w1 = clock.WallSeconds, c1 = clock.CpuSeconds;
+            ours.Add(new BenchSample(w1 - w0, c1 - c0));
+            if (other is not null) theirs.Add(other());
+        }
+        return (BenchSeries.From(ours), other is null ? null : BenchSeries.From(theirs));
+    }
+}

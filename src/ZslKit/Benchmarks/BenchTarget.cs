@@ -1,0 +1,55 @@
+// BenchTarget.cs - what a named `zsl bench` target is (name, defaults, run) and what it receives (BenchContext).
+using ZslKit.Torch;
+
+namespace ZslKit.Benchmarks;
+
+/// <summary>How to start the PyTorch twin of a target (null in <see cref="BenchContext"/> when --twin is off).</summary>
+/// <param name="Python">The interpreter (its torch is the one measured).</param>
+/// <param name="Script">bench/lesa_twin.py.</param>
+public sealed record TwinLauncher(string Python, string Script, TimeSpan Timeout)
+{
+    public PyTorchTwin Start(IEnumerable<string> arguments) => PyTorchTwin.Start(Python, Script, arguments, Timeout);
+}
+
+/// <summary>Everything a target needs for one run.</summary>
+/// <param name="Threads">Intra-op threads for libtorch (and the twin); null leaves libtorch's default.</param>
+/// <param name="Self">Command line that starts this `zsl` again (program + leading arguments), for cold-start targets.</param>
+public sealed record BenchContext(torch.Device Device, BenchRepetitions Repetitions, BenchSettings Settings, int? Threads,
+    TwinLauncher? Twin, Action<string> Log, IReadOnlyList<string>? Self = null)
+{
+    /// <summary>Waits for queued device work (CUDA synchronize); nothing on the CPU.</summary>
+    public void Sync()
+    {
+        if (Device.type == DeviceType.CUDA) torch.cuda.synchronize(Device.index);
+    }
+
+    /// <summary>Shape arguments for bench/lesa_twin.py matching ours (device and thread count included).</summary>
+    public List<string> TwinArguments(string target, params (string Key, object Value)[] values)
+    {
+        var list = new List<string> { "--target", target, "--device", Device.type == DeviceType.CUDA ? "cuda" : "cpu" };
+        // The same intra-op thread count as ours (libtorch's current one when --threads was not given).
+        list.AddRange(["--threads", (Threads ?? torch.get_num_threads()).ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        foreach (var (k, v) in values)
+            list.AddRange(["--" + k, Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture)!]);
+        return list;
+    }
+}
+
+/// <summary>The measurements, extra scalar metrics and notes a target produced.</summary>
+public sealed record BenchTargetResult(IReadOnlyList<BenchMeasurement> Measurements, IReadOnlyDictionary<string, double> Metrics,
+    IReadOnlyList<string> Notes, TwinInfo? Twin = null);
+
+/// <summary>A named benchmark.</summary>
+public interface IBenchTarget
+{
+    string Name { get; }
+    string Description { get; }
+
+    /// <summary>Default settings (overridable with `--set key=value`).</summary>
+    IReadOnlyDictionary<string, string> Defaults { get; }
+
+    /// <summary>Whether --twin runs a PyTorch twin for it.</summary>
+    bool HasTwin { get; }
+
+    BenchTargetResult Run(BenchContext context);
+}

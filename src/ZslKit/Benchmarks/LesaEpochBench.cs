@@ -1,0 +1,70 @@
+// LesaEpochBench.cs - `zsl bench lesa-epoch`: LESA training throughput (images/s) streaming a feature store of the real
+// NUS-WIDE shapes ([196, 512] region features, 925 seen labels) from disk: shuffled prefetched batches -> tensors on the
+// device -> training step. `images` is small by default (seconds on a CPU); raise it on a GPU. The projection to a
+// 129K-image epoch is compared with the official BiAM log's ≈ 550 s per NUS-WIDE epoch (an outside anchor).
+using ZslKit.Losses;
+using ZslKit.Models;
+using ZslKit.Torch;
+
+namespace ZslKit.Benchmarks;
+
+/// <summary>Times LESA training epochs over a streamed feature store.</summary>
+public sealed class LesaEpochBench : IBenchTarget
+{
+    /// <summary>Images of the BiAM NUS-WIDE training epoch used as the outside anchor (≈ 550 s in its official log).</summary>
+    public const int AnchorImages = 129_000;
+
+    public string Name => "lesa-epoch";
+    public string Description => "LESA training epoch streamed from a feature store of NUS-WIDE shapes (images/s; projection to a 129K-image epoch).";
+    public bool HasTwin => false;
+
+    public IReadOnlyDictionary<string, string> Defaults { get; } = new Dictionary<string, string>
+    {
+        ["images"] = "256", ["batch"] = "32", ["grid"] = "14", ["dim"] = "512", ["hidden"] = "512", ["modules"] = "10", ["labels"] = "925",
+        ["word-dim"] = "300", ["dtype"] = "fp16", ["prefetch"] = "4", ["positive-rate"] = "0.01", ["seed"] = "0",
+    };
+
+    public BenchTargetResult Run(BenchContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var s = context.Settings;
+        int images = s.Int("images"), batch = s.Int("batch"), labels = s.Int("labels");
+        var cfg = LesaStepBench.Config(s);
+        var dev = context.Device;
+        context.Log($"lesa-epoch: writing {images} items of [{cfg.RegionCount}, {cfg.FeatureDim}] {s.String("dtype")} to a temporary folder");
+        using var store = new SyntheticFeatureStore(images, cfg.RegionCount, cfg.FeatureDim, labels, SyntheticFeatureStore.ParseDType(s.String("dtype")),
+            s.Double("positive-rate"), s.Int("seed", 0));
+        var stream = store.Store.Batches(batch, seed: s.Int("seed", 0), prefetch: s.Int("prefetch"));
+        using var outer = torch.NewDisposeScope();
+        torch.manual_seed(s.Int("seed", 0));
+        using var model = new LesaModel(cfg);
+        model.to(dev);
+        using var opt = torch.optim.RMSprop(model.parameters(), lr: 1e-3, alpha: 0.9, eps: 1.0, momentum: 0.9, epsilonInsideSqrt: true);
+        var vecs = torch.randn([labels, cfg.WordDim], device: dev);                               // [C, dv]
+        int epoch = 0;
+        void Rep()
+        {
+            foreach (var b in stream.Epoch(epoch++))
+                using (b)
+                {
+                    using var scope = torch.NewDisposeScope();
+                    int n = b.Count;
+                    var x = torch.tensor<float>(b.Features.AsSpan(0, n * cfg.RegionCount * cfg.FeatureDim), [n, cfg.RegionCount, cfg.FeatureDim]).to(dev); // [n, R, D]
+                    var y = torch.tensor<sbyte>(b.Labels.AsSpan(0, n * labels), [n, labels]).to(ScalarType.Float32, dev);                            // [n, C]
+                    opt.zero_grad();
+                    var loss = LesaObjective.Compute(model.forward(x, vecs), y, cfg).Total;
+                    loss.backward();
+                    opt.step();
+                }
+        }
+        var metrics = new Dictionary<string, double>();
+        if (dev.type == DeviceType.CUDA) { context.Sync(); torch.cuda.reset_peak_memory_stats(dev.index); }
+        var (ours, _) = BenchHarness.Measure(Rep, context.Repetitions, context.Sync);
+        if (dev.type == DeviceType.CUDA) metrics["gpuPeakBytes"] = torch.cuda.max_memory_allocated(dev.index);
+        var m = new BenchMeasurement($"epoch of {images} images", images, "images", ours, null);
+        metrics["epochSecondsAt129kImages"] = AnchorImages / m.Throughput;
+        metrics["biamAnchorEpochSeconds"] = 550;
+        metrics["storeWriteSeconds"] = store.WriteSeconds;
+        return new BenchTargetResult([m], metrics, ["BiAM anchor: ≈ 550 s per NUS-WIDE training epoch of ≈ 129K images (official log; other model, other GPU)"]);
+    }
+}

@@ -1,0 +1,128 @@
+// PyTorchTwin.cs - drives bench/lesa_twin.py in its `serve` mode: one Python process set up once, then one repetition
+// per request, so our steps and PyTorch eager steps alternate within one `zsl bench --twin` run.
+//   protocol (one JSON object per line on stdout): first {"ready": true, "torch": ..., "device": ..., "device_name": ...};
+//   then for every "rep" line on stdin {"wall_s": ..., "cpu_s": ...}; "quit" ends the process. Errors: {"error": "..."}.
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace ZslKit.Benchmarks;
+
+/// <summary>A running PyTorch twin process for one target and shape.</summary>
+public sealed class PyTorchTwin : IDisposable
+{
+    private readonly Process _process;
+    private readonly System.Text.StringBuilder _stderr = new();
+    private readonly TimeSpan _timeout;
+
+    public TwinInfo Info { get; }
+
+    private PyTorchTwin(Process process, string python, string script, TimeSpan timeout)
+    {
+        _process = process;
+        _timeout = timeout;
+        _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (_stderr) _stderr.AppendLine(e.Data); };
+        _process.BeginErrorReadLine();
+        var ready = ReadJson("start-up");
+        if (!ready.TryGetProperty("ready", out var r) || !r.GetBoolean())
+            throw new InvalidOperationException($"PyTorch twin: unexpected first line {ready}");
+        Info = new TwinInfo(python, script, ready.GetProperty("torch").GetString() ?? "?", ready.GetProperty("device").GetString() ?? "?",
+            ready.TryGetProperty("device_name", out var dn) ? dn.GetString() : null);
+    }
+
+    /// <summary>Starts <c>PYTHON SCRIPT serve ARGS</c> and waits (up to <paramref name="timeout"/>) for its ready line.</summary>
+    public static PyTorchTwin Start(string python, string script, IEnumerable<string> arguments, TimeSpan timeout)
+    {
+        if (!File.Exists(script)) throw new FileNotFoundException($"PyTorch twin script not found: {script}", script);
+        var psi = new ProcessStartInfo(python)
+        {
+            RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
+        psi.ArgumentList.Add(script);
+        psi.ArgumentList.Add("serve");
+        foreach (var a in arguments) psi.ArgumentList.Add(a);
+        Process process;
+        try
+        {
+            process = Process.Start(psi) ?? throw new InvalidOperationException($"PyTorch twin: could not start {python}");
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new InvalidOperationException($"PyTorch twin: cannot run '{python}' ({e.Message}); pass --python PATH", e);
+        }
+        try
+        {
+            return new PyTorchTwin(process, python, script, timeout);
+        }
+        catch
+        {
+            process.Kill(entireProcessTree: true);
+            process.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Asks for one timed repetition and returns its sample.</summary>
+    public BenchSample Rep()
+    {
+        _process.StandardInput.WriteLine("rep");
+        _process.StandardInput.Flush();
+        return ParseSample(ReadLine("rep"));
+    }
+
+    /// <summary>Parses one sample line <c>{"wall_s": 0.1, "cpu_s": 0.2}</c> (cpu_s optional); an error line becomes an exception.</summary>
+    public static BenchSample ParseSample(string line)
+    {
+        using var doc = JsonDocument.Parse(line);
+        var root = doc.RootElement;
+        if (root.TryGetProperty("error", out var err)) throw new InvalidOperationException("PyTorch twin: " + err.GetString());
+        if (!root.TryGetProperty("wall_s", out var wall) || wall.ValueKind != JsonValueKind.Number)
+            throw new FormatException($"PyTorch twin: sample line without a numeric wall_s: {line}");
+        double? cpu = root.TryGetProperty("cpu_s", out var c) && c.ValueKind == JsonValueKind.Number ? c.GetDouble() : null;
+        return new BenchSample(wall.GetDouble(), cpu);
+    }
+
+    private JsonElement ReadJson(string what)
+    {
+        var line = ReadLine(what);
+        using var doc = JsonDocument.Parse(line);
+        var root = doc.RootElement.Clone();
+        if (root.TryGetProperty("error", out var err)) throw new InvalidOperationException("PyTorch twin: " + err.GetString());
+        return root;
+    }
+
+    private string ReadLine(string what)
+    {
+        var task = _process.StandardOutput.ReadLineAsync();
+        if (!task.Wait(_timeout))
+            throw new TimeoutException($"PyTorch twin: no answer to '{what}' within {_timeout.TotalSeconds:F0} s. stderr:\n{Stderr()}");
+        return task.Result ?? throw new InvalidOperationException(
+            $"PyTorch twin exited during '{what}' (exit code {(_process.WaitForExit(2000) ? _process.ExitCode : -1)}). stderr:\n{Stderr()}");
+    }
+
+    private string Stderr()
+    {
+        lock (_stderr)
+        {
+            var s = _stderr.ToString();
+            return s.Length > 4000 ? s[^4000..] : s;
+        }
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.StandardInput.WriteLine("quit");
+                _process.StandardInput.Flush();
+                if (!_process.WaitForExit(10_000)) _process.Kill(entireProcessTree: true);
+            }
+        }
+        catch (Exception e) when (e is IOException or InvalidOperationException)
+        {
+            // The process already ended: nothing to stop.
+        }
+        _process.Dispose();
+    }
+}

@@ -1,0 +1,251 @@
+// SelfTest.cs - the device checks of `zsl selftest` (and of the GPU-tagged xunit tests, which call the same methods):
+// dtype-preserving moves cpu<->device, a LESA training step on the device equal to the CPU step, a clear error for a
+// missing device, CUDA peak-memory statistics, and the live-tensor count back to its start. Runs from the published app
+// (the GPU machine has no .NET SDK, so `dotnet test` cannot run there).
+using System.Diagnostics;
+using System.Text.Json;
+using ZslKit.Losses;
+using ZslKit.Models;
+using ZslKit.Torch;
+
+namespace ZslKit.Benchmarks;
+
+/// <summary>A failed self-test check (the message says what differed).</summary>
+public sealed class SelfTestException(string message) : Exception(message);
+
+/// <summary>The outcome of one check: status is "passed", "failed" or "skipped".</summary>
+public sealed record SelfTestCheck(string Name, string Status, string Detail, double Seconds);
+
+/// <summary>All checks of one run; <see cref="ExitCode"/> is 0 when none failed.</summary>
+public sealed record SelfTestReport(string Schema, string Device, string LibTorch, int EngineAbi, string? Cuda, IReadOnlyList<SelfTestCheck> Checks)
+{
+    public const string CurrentSchema = "zslkit-selftest/1";
+    public bool Passed => Checks.All(c => c.Status != "failed");
+    public int ExitCode => Passed ? 0 : SelfTest.ExitFailed;
+
+    public string ToJson() => JsonSerializer.Serialize(this, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase });
+}
+
+/// <summary>The checks, individually callable (each returns a one-line detail or throws <see cref="SelfTestException"/>).</summary>
+public static class SelfTest
+{
+    /// <summary>Exit code when a check failed.</summary>
+    public const int ExitFailed = 1;
+
+    /// <summary>Exit code when the requested device cannot be used at all (no check ran).</summary>
+    public const int ExitDeviceUnavailable = 2;
+
+    /// <summary>Every dtype the engine moves between devices.</summary>
+    public static readonly ScalarType[] DTypes =
+    [
+        ScalarType.Byte, ScalarType.Int8, ScalarType.Int16, ScalarType.Int32, ScalarType.Int64,
+        ScalarType.Float16, ScalarType.BFloat16, ScalarType.Float32, ScalarType.Float64, ScalarType.Bool,
+    ];
+
+    /// <summary>
+    /// The message for a device that cannot be used, or null when it can: "selftest: cuda requested, but CUDA is not
+    /// available (...)" / "... only N CUDA device(s) are present".
+    /// </summary>
+    public static string? Unavailable(torch.Device device)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        if (device.type != DeviceType.CUDA) return null;
+        if (!torch.cuda.is_available())
+            return $"selftest: {device} requested, but CUDA is not available (torch.cuda.is_available() is false: libtorch " +
+                   $"{torch.LibTorchVersion} has no CUDA support or no GPU/driver is present)";
+        int count = torch.cuda.device_count();
+        return device.index >= count ? $"selftest: {device} requested, but only {count} CUDA device(s) are present" : null;
+    }
+
+    /// <summary>Runs every check on <paramref name="device"/>; a check that throws is reported as failed, never propagated.</summary>
+    public static SelfTestReport Run(torch.Device device, Action<SelfTestCheck>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        var cuda = torch.cuda.runtime_version()?.ToString();
+        var checks = new List<SelfTestCheck>();
+        long liveAtStart = torch.LiveTensorCount;
+        void Add(string name, Func<string?> check)
+        {
+            var sw = Stopwatch.StartNew();
+            SelfTestCheck result;
+            try
+            {
+                var detail = check();
+                result = detail is null ? new(name, "skipped", "not applicable on " + device, sw.Elapsed.TotalSeconds)
+                                        : new(name, "passed", detail, sw.Elapsed.TotalSeconds);
+            }
+            catch (Exception e)
+            {
+                result = new(name, "failed", $"{e.GetType().Name}: {e.Message}".ReplaceLineEndings(" "), sw.Elapsed.TotalSeconds);
+            }
+            checks.Add(result);
+            progress?.Invoke(result);
+        }
+        Add("device-moves", () => DeviceMoves(device));
+        Add("mixed-devices-error", () => device.type == DeviceType.CUDA ? MixedDevicesError(device) : null);
+        Add("lesa-step-parity", () => LesaStepParity(device));
+        Add("missing-device-error", () => MissingDeviceError());
+        Add("peak-memory", () => PeakMemory(device));
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        Add("live-tensors", () => LiveTensors(liveAtStart));
+        return new SelfTestReport(SelfTestReport.CurrentSchema, device.ToString(), torch.LibTorchVersion.ToString(), torch.NativeAbiVersion, cuda, checks);
+    }
+
+    /// <summary>Each dtype moved to the device and back keeps its dtype, device and values.</summary>
+    public static string DeviceMoves(torch.Device device)
+    {
+        using var scope = torch.NewDisposeScope();
+        var baseValues = torch.arange(-5, 7, dtype: ScalarType.Int64);                      // [12]: -5 .. 6
+        foreach (var dtype in DTypes)
+        {
+            var x = dtype switch
+            {
+                ScalarType.Bool => baseValues.gt(0),
+                ScalarType.Byte => (baseValues + 5).to(dtype),
+                ScalarType.Float16 or ScalarType.BFloat16 or ScalarType.Float32 or ScalarType.Float64 => (baseValues.to(ScalarType.Float64) * 0.25).to(dtype),
+                _ => baseValues.to(dtype),
+            };
+            var moved = x.to(device);
+            if (moved.device.type != device.type) throw new SelfTestException($"{dtype}: to({device}) gave a tensor on {moved.device}");
+            if (moved.dtype != dtype) throw new SelfTestException($"{dtype}: to({device}) changed the dtype to {moved.dtype}");
+            var back = moved.cpu();
+            if (back.device.type != DeviceType.CPU) throw new SelfTestException($"{dtype}: cpu() gave a tensor on {back.device}");
+            var want = x.to(ScalarType.Float64).ToArray<double>();
+            var got = back.to(ScalarType.Float64).ToArray<double>();
+            if (!want.AsSpan().SequenceEqual(got))
+                throw new SelfTestException($"{dtype}: values changed by the round trip cpu -> {device} -> cpu: [{string.Join(", ", want)}] -> [{string.Join(", ", got)}]");
+        }
+        return $"{DTypes.Length} dtypes moved cpu -> {device} -> cpu with values, dtype and device preserved";
+    }
+
+    /// <summary>An op mixing a device tensor and a CPU tensor raises a TorchException (not a crash).</summary>
+    public static string MixedDevicesError(torch.Device device)
+    {
+        using var scope = torch.NewDisposeScope();
+        var x = torch.ones(3);
+        var g = x.to(device);
+        try
+        {
+            (g + x).Dispose();
+        }
+        catch (TorchException e)
+        {
+            return "mixing devices raised: " + e.Message.Split('\n')[0];
+        }
+        throw new SelfTestException($"adding a {device} tensor and a cpu tensor did not raise");
+    }
+
+    /// <summary>The small LESA configuration of the parity check (M 3, 3x3 regions, D 16, H 12, word dim 8).</summary>
+    public static LesaConfig ParityConfig { get; } = new() { Modules = 3, FeatureDim = 16, AttentionHidden = 12, WordDim = 8, GridHeight = 3, GridWidth = 3 };
+
+    /// <summary>
+    /// Two LESA training steps (forward, objective, backward, TF-style RMSprop) on the device and on the CPU from the same
+    /// initial weights and batch: both losses agree to |a-b| ≤ 1e-4·(1+|a|) and the parameters stay on the device.
+    /// </summary>
+    public static string LesaStepParity(torch.Device device)
+    {
+        var cfg = ParityConfig;
+        using var scope = torch.NewDisposeScope();
+        torch.manual_seed(7);
+        var feats = torch.randn(4, cfg.RegionCount, cfg.FeatureDim);                    // [B, R, D]
+        var vecs = torch.randn(10, cfg.WordDim);                                        // [C, dv]
+        var y = torch.where(torch.rand(4, 10).lt(0.3), torch.ones(4, 10), -torch.ones(4, 10)); // [B, C] in {+1, -1}
+        var cpuLosses = TrainTwoSteps(cfg, torch.CPU, feats, vecs, y);
+        var devLosses = TrainTwoSteps(cfg, device, feats, vecs, y);
+        for (int i = 0; i < 2; i++)
+        {
+            double a = cpuLosses[i], b = devLosses[i];
+            if (!double.IsFinite(b) || Math.Abs(a - b) > 1e-4 * (1 + Math.Abs(a)))
+                throw new SelfTestException($"step {i + 1}: loss on {device} = {b:R}, on cpu = {a:R}");
+        }
+        return $"losses cpu {cpuLosses[0]:F6}, {cpuLosses[1]:F6}; {device} {devLosses[0]:F6}, {devLosses[1]:F6}";
+    }
+
+    private static double[] TrainTwoSteps(LesaConfig cfg, torch.Device device, Tensor feats, Tensor vecs, Tensor y)
+    {
+        torch.manual_seed(11);                                                          // same initial weights on both devices
+        using var model = new LesaModel(cfg);
+        model.to(device);
+        if (model.parameters().Any(p => p.device.type != device.type))
+            throw new SelfTestException($"LesaModel.to({device}) left parameters elsewhere");
+        using var opt = torch.optim.RMSprop(model.parameters(), lr: 1e-2, alpha: 0.9, eps: 1.0, momentum: 0.9, epsilonInsideSqrt: true);
+        using var scope = torch.NewDisposeScope();
+        var x = feats.to(device);
+        var v = vecs.to(device);
+        var t = y.to(device);
+        var losses = new double[2];
+        for (int i = 0; i < 2; i++)
+        {
+            using var step = torch.NewDisposeScope();
+            opt.zero_grad();
+            var loss = LesaObjective.Compute(model.forward(x, v), t, cfg).Total;
+            loss.backward();
+            opt.step();
+            losses[i] = loss.item<float>();
+        }
+        return losses;
+    }
+
+    /// <summary>A CUDA device that does not exist raises <see cref="CudaUnavailableException"/> naming it.</summary>
+    public static string MissingDeviceError()
+    {
+        int count = torch.cuda.is_available() ? torch.cuda.device_count() : 0;
+        var missing = new torch.Device(DeviceType.CUDA, count);
+        using var scope = torch.NewDisposeScope();
+        try
+        {
+            torch.ones(2).to(missing);
+        }
+        catch (CudaUnavailableException e)
+        {
+            if (!e.Message.Contains(missing.ToString(), StringComparison.Ordinal))
+                throw new SelfTestException($"the error for {missing} does not name it: {e.Message}");
+            return $"{missing} raised CudaUnavailableException: {e.Message}";
+        }
+        throw new SelfTestException($"moving a tensor to the absent device {missing} did not raise");
+    }
+
+    /// <summary>
+    /// On CUDA: the peak-memory counter sees a 64 MiB allocation after a reset. Elsewhere: the peak-memory query raises
+    /// <see cref="CudaUnavailableException"/> when CUDA is absent (skipped when CUDA exists but the device is the CPU).
+    /// </summary>
+    public static string? PeakMemory(torch.Device device)
+    {
+        if (device.type != DeviceType.CUDA)
+        {
+            if (torch.cuda.is_available()) return null;
+            try
+            {
+                torch.cuda.max_memory_allocated();
+            }
+            catch (CudaUnavailableException e)
+            {
+                return "without CUDA, max_memory_allocated raised: " + e.Message;
+            }
+            throw new SelfTestException("torch.cuda.max_memory_allocated() did not raise without CUDA");
+        }
+        int index = device.index;
+        torch.cuda.synchronize(index);
+        torch.cuda.reset_peak_memory_stats(index);
+        long before = torch.cuda.max_memory_allocated(index);
+        const long Bytes = 64L << 20;
+        using (var big = torch.empty([Bytes / 4], ScalarType.Float32, device))
+        {
+            big.fill_(1);
+            torch.cuda.synchronize(index);
+        }
+        long after = torch.cuda.max_memory_allocated(index);
+        if (after - before < Bytes)
+            throw new SelfTestException($"peak memory grew by {after - before} bytes after allocating {Bytes}");
+        return $"peak {before} -> {after} bytes after a 64 MiB allocation";
+    }
+
+    /// <summary>The native live-tensor counter is back to <paramref name="atStart"/>.</summary>
+    public static string LiveTensors(long atStart)
+    {
+        long now = torch.LiveTensorCount;
+        if (now != atStart) throw new SelfTestException($"live tensors: {atStart} at the start, {now} now (leaked handles)");
+        return $"live tensors back to {atStart}";
+    }
+}

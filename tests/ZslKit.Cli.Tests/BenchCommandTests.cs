@@ -1,0 +1,99 @@
+// BenchCommandTests.cs - `zsl bench` in-process: the list, a tiny lesa-step run with JSON output, bad input. No timing assertions.
+using System.CommandLine;
+using ZslKit.Benchmarks;
+using ZslKit.Cli.Commands;
+using ZslKit.Torch;
+
+namespace ZslKit.Cli.Tests;
+
+[Collection("SelftestLiveTensors")]
+public class BenchCommandTests
+{
+    private static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var root = new RootCommand { BenchCommand.Create() };
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int code = root.Parse(["bench", .. args]).Invoke(new InvocationConfiguration { Output = output, Error = error });
+        return (code, output.ToString(), error.ToString());
+    }
+
+    private static readonly string[] TinyLesa = ["--set", "batch=4", "--set", "grid=3", "--set", "dim=8", "--set", "hidden=8", "--set", "modules=3",
+        "--set", "labels=12", "--set", "word-dim=6", "--set", "steps=2"];
+
+    [Fact]
+    public void Bench_list_names_every_target_with_its_settings()
+    {
+        var (code, stdout, _) = Run("list");
+        Assert.Equal(0, code);
+        foreach (var name in new[] { "lesa-step", "lesa-infer", "lesa-eval", "lesa-epoch", "feature-store", "notebook-startup" })
+            Assert.Contains(name, stdout);
+        Assert.Contains("labels=7586", stdout);
+        Assert.Contains("labels=925", stdout);
+    }
+
+    [Fact]
+    public void A_tiny_lesa_step_run_prints_a_table_and_writes_json()
+    {
+        var json = Path.Combine(Path.GetTempPath(), $"zsl-bench-test-{Guid.NewGuid():N}.json");
+        try
+        {
+            var (code, stdout, stderr) = Run(["lesa-step", "--reps", "2", "--warmup", "1", "--threads", "1", "--json", json, .. TinyLesa]);
+            Assert.True(code == 0, stderr);
+            Assert.Contains("zsl bench lesa-step", stdout);
+            Assert.Contains($"engine ABI {torch.NativeAbiVersion}", stdout);
+            Assert.Contains("train step x2", stdout);
+            var report = BenchReport.FromJson(File.ReadAllText(json));
+            Assert.Equal("lesa-step", report.Target);
+            Assert.Equal(2, report.Measurements[0].Ours.Wall.Count);
+            Assert.Equal(8, report.Measurements[0].ItemsPerRep);            // batch 4 x 2 steps
+            Assert.Equal("4", report.Settings["batch"]);
+            Assert.Equal("cpu", report.Environment.Device);
+            Assert.Null(report.Measurements[0].PyTorch);
+        }
+        finally
+        {
+            File.Delete(json);
+        }
+    }
+
+    [Fact]
+    public void Tiny_inference_eval_epoch_and_store_runs_complete()
+    {
+        var infer = Run("lesa-infer", "--reps", "1", "--warmup", "0", "--set", "images=6", "--set", "batch=4", "--set", "grid=3", "--set", "dim=8",
+            "--set", "hidden=8", "--set", "modules=3", "--set", "labels=12", "--set", "word-dim=6");
+        Assert.True(infer.Code == 0, infer.Err);
+        Assert.Contains("score 12 labels", infer.Out);
+        Assert.Equal(0, Run("lesa-eval", "--reps", "1", "--warmup", "0", "--set", "images=10", "--set", "batch=4", "--set", "grid=3", "--set", "dim=8",
+            "--set", "hidden=8", "--set", "modules=3", "--set", "seen=12", "--set", "unseen=5", "--set", "word-dim=6", "--set", "positive-rate=0.3").Code);
+        var epoch = Run("lesa-epoch", "--reps", "1", "--warmup", "0", "--set", "images=10", "--set", "batch=4", "--set", "grid=3", "--set", "dim=8",
+            "--set", "hidden=8", "--set", "modules=3", "--set", "labels=12", "--set", "word-dim=6", "--set", "positive-rate=0.3");
+        Assert.True(epoch.Code == 0, epoch.Err);
+        Assert.Contains("epochSecondsAt129kImages", epoch.Out);
+        Assert.Equal(0, Run("feature-store", "--reps", "1", "--warmup", "0", "--set", "items=20", "--set", "grid=2", "--set", "dim=8", "--set", "labels=5",
+            "--set", "batch=8").Code);
+    }
+
+    [Fact]
+    public void Unknown_targets_and_settings_exit_2_naming_them()
+    {
+        var (code, _, stderr) = Run("lesa-stpe");
+        Assert.Equal(BenchCommand.BadInput, code);
+        Assert.Contains("unknown benchmark 'lesa-stpe'", stderr);
+        (code, _, stderr) = Run("lesa-step", "--set", "batchsize=3");
+        Assert.Equal(BenchCommand.BadInput, code);
+        Assert.Contains("unknown setting 'batchsize'", stderr);
+        (code, _, stderr) = Run("lesa-step", "--reps", "0");
+        Assert.Equal(BenchCommand.BadInput, code);
+        Assert.Contains("--reps", stderr);
+    }
+
+    [SkippableFact]
+    public void Cuda_without_cuda_exits_2_with_the_unavailable_message()
+    {
+        Skip.If(torch.cuda.is_available(), "CUDA is available here");
+        var (code, _, stderr) = Run(["lesa-step", "--device", "cuda", "--reps", "1", .. TinyLesa]);
+        Assert.Equal(BenchCommand.BadInput, code);
+        Assert.Contains("bench: cuda requested, but CUDA is not available", stderr);
+    }
+}

@@ -1,0 +1,61 @@
+// PyTorchTwinTests.cs - the twin's line protocol, and (where Debian's python3-torch exists) a real serve round trip.
+using ZslKit.Benchmarks;
+using ZslKit.Testing;
+
+namespace ZslKit.Tests.Benchmarks;
+
+public class PyTorchTwinTests
+{
+    private const string Python = "/usr/bin/python3";
+
+    [Fact]
+    public void A_sample_line_parses_to_wall_and_cpu_seconds()
+    {
+        var s = PyTorchTwin.ParseSample("""{"wall_s": 0.125, "cpu_s": 0.25}""");
+        Assert.Equal(0.125, s.WallSeconds);
+        Assert.Equal(0.25, s.CpuSeconds);
+        Assert.Null(PyTorchTwin.ParseSample("""{"wall_s": 2}""").CpuSeconds);
+    }
+
+    [Fact]
+    public void An_error_line_or_a_line_without_wall_time_raises()
+    {
+        Assert.Contains("RuntimeError: boom", Assert.Throws<InvalidOperationException>(() => PyTorchTwin.ParseSample("""{"error": "RuntimeError: boom"}""")).Message);
+        Assert.Throws<FormatException>(() => PyTorchTwin.ParseSample("""{"wall": 1}"""));
+    }
+
+    private static bool HasPythonTorch()
+    {
+        if (!File.Exists(Python)) return false;
+        var psi = new System.Diagnostics.ProcessStartInfo(Python, "-c \"import torch\"") { RedirectStandardError = true, UseShellExecute = false };
+        using var p = System.Diagnostics.Process.Start(psi)!;
+        p.WaitForExit(60_000);
+        return p.ExitCode == 0;
+    }
+
+    [SkippableFact]
+    public void The_twin_serves_timed_repetitions_of_a_small_lesa_step()
+    {
+        Skip.IfNot(HasPythonTorch(), $"{Python} with torch is not installed");
+        var script = Path.Combine(RepoPaths.Root, "bench", "lesa_twin.py");
+        using var twin = PyTorchTwin.Start(Python, script,
+            ["--target", "lesa-step", "--threads", "1", "--batch", "4", "--regions", "9", "--dim", "8", "--hidden", "8", "--modules", "3", "--labels", "12", "--word-dim", "6"],
+            TimeSpan.FromMinutes(2));
+        Assert.Equal("cpu", twin.Info.Device);
+        Assert.Matches(@"^\d+\.\d+", twin.Info.Torch);
+        var a = twin.Rep();
+        var b = twin.Rep();
+        Assert.True(a.WallSeconds > 0 && b.WallSeconds > 0);
+        Assert.NotNull(a.CpuSeconds);
+    }
+
+    [SkippableFact]
+    public void A_twin_that_cannot_build_its_model_reports_the_python_error()
+    {
+        Skip.IfNot(HasPythonTorch(), $"{Python} with torch is not installed");
+        var script = Path.Combine(RepoPaths.Root, "bench", "lesa_twin.py");
+        var e = Assert.Throws<InvalidOperationException>(() => PyTorchTwin.Start(Python, script, ["--device", "nosuchdevice"], TimeSpan.FromMinutes(2)));
+        Assert.Contains("PyTorch twin:", e.Message);
+        Assert.Contains("nosuchdevice", e.Message);
+    }
+}

@@ -1,0 +1,79 @@
+// SelfTestTests.cs - `zsl selftest`'s checks on the CPU here, and the GPU-tagged checks (the same SelfTest methods on
+// CUDA; skipped where torch.cuda.is_available() is false). These replace tests/ZslKit.Torch.Tests/GpuTests.cs so that the
+// xunit tests and the published app's selftest share one definition.
+using ZslKit.Benchmarks;
+using ZslKit.Torch;
+
+namespace ZslKit.Tests.Benchmarks;
+
+/// <summary>The live-tensor counter is process-wide: the selftest classes run alone, never beside other tensor tests.</summary>
+[CollectionDefinition("SelfTestLiveTensors", DisableParallelization = true)]
+public sealed class SelfTestLiveTensorsCollection;
+
+[Collection("SelfTestLiveTensors")]
+public class SelfTestTests
+{
+    [Fact]
+    public void Selftest_on_the_cpu_passes_every_applicable_check()
+    {
+        var report = SelfTest.Run(torch.CPU);
+        Assert.True(report.Passed, string.Join("\n", report.Checks.Where(c => c.Status == "failed").Select(c => $"{c.Name}: {c.Detail}")));
+        Assert.Equal(0, report.ExitCode);
+        Assert.Equal(["device-moves", "mixed-devices-error", "lesa-step-parity", "missing-device-error", "peak-memory", "live-tensors"],
+            report.Checks.Select(c => c.Name));
+        Assert.Equal("skipped", report.Checks.Single(c => c.Name == "mixed-devices-error").Status);
+        Assert.Equal("passed", report.Checks.Single(c => c.Name == "lesa-step-parity").Status);
+        Assert.Contains("\"schema\": \"zslkit-selftest/1\"", report.ToJson());
+    }
+
+    [Fact]
+    public void A_leak_is_reported_by_the_live_tensor_check()
+    {
+        long start = torch.LiveTensorCount;
+        using var leaked = torch.ones(1);
+        Assert.Contains("leaked", Assert.Throws<SelfTestException>(() => SelfTest.LiveTensors(start)).Message);
+    }
+
+    [SkippableFact]
+    public void Without_cuda_the_cuda_device_is_reported_unavailable_and_peak_memory_raises()
+    {
+        Skip.If(torch.cuda.is_available(), "CUDA is available here");
+        var why = SelfTest.Unavailable(torch.CUDA);
+        Assert.StartsWith("selftest: cuda requested, but CUDA is not available", why);
+        Assert.Null(SelfTest.Unavailable(torch.CPU));
+        Assert.Throws<CudaUnavailableException>(() => torch.cuda.max_memory_allocated());
+        Assert.Throws<CudaUnavailableException>(() => torch.cuda.reset_peak_memory_stats());
+        Assert.Null(torch.cuda.runtime_version());
+    }
+}
+
+/// <summary>The GPU-tagged checks: run by `dotnet test --filter Category=GPU` where CUDA exists, and by `zsl selftest --device cuda`.</summary>
+[Trait("Category", "GPU")]
+[Collection("SelfTestLiveTensors")]
+public class SelfTestGpuTests
+{
+    private static void RequireCuda() => Skip.IfNot(torch.cuda.is_available(), "CUDA is not available");
+
+    [SkippableFact]
+    public void Every_dtype_moves_to_cuda_and_back_with_its_values() { RequireCuda(); SelfTest.DeviceMoves(torch.CUDA); }
+
+    [SkippableFact]
+    public void Mixing_cuda_and_cpu_tensors_raises_a_torch_exception() { RequireCuda(); SelfTest.MixedDevicesError(torch.CUDA); }
+
+    [SkippableFact]
+    public void A_lesa_training_step_on_cuda_matches_the_cpu_step() { RequireCuda(); SelfTest.LesaStepParity(torch.CUDA); }
+
+    [SkippableFact]
+    public void An_absent_cuda_device_raises_an_error_naming_it() { RequireCuda(); SelfTest.MissingDeviceError(); }
+
+    [SkippableFact]
+    public void Peak_memory_sees_a_64_mib_allocation() { RequireCuda(); Assert.NotNull(SelfTest.PeakMemory(torch.CUDA)); }
+
+    [SkippableFact]
+    public void The_whole_selftest_passes_on_cuda()
+    {
+        RequireCuda();
+        var report = SelfTest.Run(torch.CUDA);
+        Assert.True(report.Passed, string.Join("\n", report.Checks.Where(c => c.Status == "failed").Select(c => $"{c.Name}: {c.Detail}")));
+    }
+}
