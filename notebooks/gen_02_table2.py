@@ -70,11 +70,9 @@ From `results/papers/lesa/table2.csv` when transcribed from an opened source (re
 synthetic data.
 """, "paper-md"),
     code("""
-var paperCsv = Path.Combine(LesaNotebook.RepoRoot(), "results", "papers", "lesa", "table2.csv");
-var paper = File.Exists(paperCsv) ? PaperTable.Load(paperCsv) : null;
-if (paper is null) Console.WriteLine("Reported: not transcribed (source not reachable); results/papers/README.md says why.");
-var provenance = new Provenance(runs[0].Config.DatasetOrDefault.Name, runs.Any(r => r.Synthetic) ? DatasetKind.Synthetic : DatasetKind.Real,
-    $"{preset.Name} (seeds {string.Join(",", seedList)})", seedList[0], runs[0].Provenance?.GitCommit?[..10] ?? Provenance.GitCommit());
+var paper = LesaTables.Reported("table2");
+if (paper is null) Console.WriteLine(LesaTables.NotTranscribed);
+var provenance = LesaTables.ProvenanceOf(runs, preset.Name);
 table.Compare(paper, "NUS-WIDE", provenance)
 """, "paper"),
     markdown("""

@@ -159,6 +159,33 @@ public static class LesaTables
     /// <summary>What the Open Images columns (K = 10, 20) show on the synthetic benchmark.</summary>
     public const string OpenImagesNotEvaluated = "not evaluated (synthetic benchmark has NUS-WIDE's label space)";
 
+    /// <summary>What a notebook prints when the paper's table has not been transcribed.</summary>
+    public const string NotTranscribed = "Reported: not transcribed (source not reachable); results/papers/README.md says why.";
+
+    /// <summary>The transcribed paper table results/papers/lesa/&lt;name&gt;.csv ("table1", "table2") under
+    /// <paramref name="papersRoot"/> (default: results/papers of the repository), or null when it does not exist.</summary>
+    public static PaperTable? Reported(string name, string? papersRoot = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        var path = System.IO.Path.Combine(papersRoot ?? System.IO.Path.Combine(LesaNotebook.RepoRoot(), "results", "papers"),
+            LesaExperiment.Paper, name + ".csv");
+        return File.Exists(path) ? PaperTable.Load(path) : null;
+    }
+
+    /// <summary>The provenance of a notebook's runs for "Reported | Ours": dataset (synthetic or real), the preset and seeds,
+    /// the first seed and the runs' commit ("several" when they differ).</summary>
+    public static Provenance ProvenanceOf(IReadOnlyList<RunRecord> runs, string preset)
+    {
+        ArgumentNullException.ThrowIfNull(runs);
+        if (runs.Count == 0) throw new ArgumentException("no runs", nameof(runs));
+        var seeds = runs.Select(r => r.Config.Seed).Distinct().Order().ToList();
+        var commits = runs.Select(r => r.Provenance?.GitCommit).Distinct().ToList();
+        var commit = commits is [{ Length: > 0 } c] ? c[..Math.Min(10, c.Length)] : commits.Count > 1 ? "several" : "unknown";
+        var datasets = runs.Select(r => r.Config.DatasetOrDefault.Name).Distinct(StringComparer.Ordinal).ToList();
+        return new Provenance(string.Join("+", datasets), runs.Any(r => r.Synthetic) ? DatasetKind.Synthetic : DatasetKind.Real,
+            $"{preset} (seeds {string.Join(",", seeds)})", seeds[0], commit);
+    }
+
     /// <summary>Table 1 rows in the paper's order: (row key of <see cref="LesaTable1"/>, label as printed).</summary>
     public static IReadOnlyList<(string Row, string Label)> Table1Rows { get; } =
     [

@@ -135,6 +135,30 @@ public sealed class LesaTablesTests : IDisposable
     }
 
     [Fact]
+    public void Reported_loads_the_papers_csv_or_gives_null_when_it_is_not_transcribed()
+    {
+        Assert.Null(LesaTables.Reported("table1", _dir));
+        Directory.CreateDirectory(Path.Combine(_dir, "lesa"));
+        File.WriteAllText(Path.Combine(_dir, "lesa", "table2.csv"), "# t\ntable,dataset,setting,method,metric,value,source\n" +
+            "Table 2,NUS-WIDE,ZS,rank,F1@3,1.0,hand-made\n");
+        var t = LesaTables.Reported("table2", _dir);
+        Assert.NotNull(t);
+        Assert.Equal("rank", Assert.Single(t.Rows).Method);
+    }
+
+    [Fact]
+    public void Provenance_of_runs_names_synthetic_data_the_preset_and_the_sorted_seeds()
+    {
+        var p = LesaTables.ProvenanceOf([Run(Config("lesa", 2), 0.1), Run(Config("lesa", 1), 0.1)], "quick");
+        Assert.Equal(DatasetKind.Synthetic, p.Kind);
+        Assert.Equal(LesaExperiment.SyntheticStandIn, p.Dataset);
+        Assert.Equal("quick (seeds 1,2)", p.Config);
+        Assert.Equal(1, p.Seed);
+        Assert.Equal("unknown", p.Commit);   // hand-made runs have no provenance.json
+        Assert.Throws<ArgumentException>(() => LesaTables.ProvenanceOf([], "quick"));
+    }
+
+    [Fact]
     public void Unknown_table1_row_is_rejected_with_the_known_rows()
     {
         var e = Assert.Throws<ArgumentException>(() => LesaTables.Table1Selector("lesa-m7"));
