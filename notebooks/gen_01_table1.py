@@ -3,7 +3,7 @@
 
 Run: /usr/bin/python3 notebooks/gen_01_table1.py (the notebook is committed without outputs).
 """
-from lesa_nb import PARAMETERS, REFERENCES, code, markdown, write
+from lesa_nb import PARAMETERS, REFERENCES, SEED_LIST, code, markdown, write
 
 cells = [
     markdown("""
@@ -32,7 +32,7 @@ using ZslKit.Reporting;
     code("""
 LesaNotebook.RequireSynthetic(dataset);
 var preset = LesaPresets.For(quick);
-var seedList = LesaNotebook.Seeds(seeds, preset);
+""" + SEED_LIST + """
 Console.WriteLine($"preset {preset.Name}, seeds {string.Join(",", seedList)}, device {device}, runs in {LesaNotebook.RunsRoot()}");
 """, "setup"),
     markdown("""

@@ -12,14 +12,19 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 # The first code cell of every notebook: the built library (the same line works in VS Code and headless).
 REFERENCES = '#r "../artifacts/bin/zsl/ZslKit.dll"'
 
-# The parameters cell every LESA notebook shares (papermill convention: tagged "parameters").
+# The parameters cell every LESA notebook shares (papermill convention: tagged "parameters"); turn seed/seeds into a list
+# with SEED_LIST.
 PARAMETERS = """
 // Parameters (defaults; `zsl notebooks run --param quick=true` or `zsl reproduce --quick` override them)
 bool quick = false;            // quick: the CI-sized preset (minutes on 2 CPU cores); false: the full preset
 string dataset = "synthetic";  // synthetic | nus-wide | openimages
+int seed = -1;                 // one seed (>= 0) instead of `seeds`
 string seeds = "";             // e.g. "0,1,2"; empty = the preset's seeds
 string device = "cpu";         // cpu | cuda | cuda:N
 """
+
+# The seeds a notebook runs: `seed` when >= 0, else `seeds` (empty = the preset's); needs `preset` in scope.
+SEED_LIST = "IReadOnlyList<int> seedList = seed >= 0 ? [seed] : LesaNotebook.Seeds(seeds, preset);"
 
 
 def code(src, id, tags=None):

@@ -53,9 +53,7 @@ public class CommittedNotebookTests
         var declared = ParameterInjector.Declarations(code[1].Source).ToDictionary(d => d.Name, d => d.Type);
         Assert.Equal("bool", declared["quick"]);
         Assert.Equal("string", declared["dataset"]);
-        // One seed ("int seed") or, for notebooks that aggregate over seeds (the LESA tables), a list ("string seeds", "0,1,2").
-        Assert.True(declared.GetValueOrDefault("seed") == "int" || declared.GetValueOrDefault("seeds") == "string",
-            $"{relative}: the parameters cell must declare 'int seed' or 'string seeds'");
+        Assert.Equal("int", declared["seed"]);
         Assert.Equal("string", declared["device"]);
     }
 
