@@ -129,17 +129,21 @@ public sealed class LesaTable(string title, LesaModelView view, IReadOnlyList<Le
     }
 
     /// <summary>"Reported | Ours" for every row and column: the reported number from <paramref name="paper"/> (null: "not
-    /// transcribed") next to our mean; Δ only on real data (PaperComparison's rule).</summary>
-    public PaperComparison Compare(PaperTable? paper, string paperDataset, Provenance provenance)
+    /// transcribed") next to our mean; Δ only on real data (PaperComparison's rule). <paramref name="title"/> names the
+    /// source (default: the paper); <paramref name="reportedOnly"/> keeps only the cells that have a reported number (e.g.
+    /// the official release's LESA (M=10) row).</summary>
+    public PaperComparison Compare(PaperTable? paper, string paperDataset, Provenance provenance, string? title = null,
+        bool reportedOnly = false)
     {
         ArgumentNullException.ThrowIfNull(provenance);
-        var cmp = new PaperComparison(LesaTables.PaperTitle, provenance);
+        var cmp = new PaperComparison(title ?? LesaTables.PaperTitle, provenance);
         foreach (var r in Rows)
             foreach (var c in Columns)
             {
                 var reported = paper?.Rows.FirstOrDefault(p => p.Method == r.Label && p.Dataset == paperDataset &&
                     string.Equals(p.Setting, c.Setting, StringComparison.OrdinalIgnoreCase) &&
                     string.Equals(p.Metric, c.Metric, StringComparison.OrdinalIgnoreCase))?.Value;
+                if (reportedOnly && reported is null) continue;
                 double? ours = Summary(r, c) is { } s ? 100 * s.Mean : null;
                 cmp.Add(r.Label, c.Setting, c.Metric, reported, ours);
             }

@@ -132,6 +132,9 @@ public sealed class LesaTablesTests : IDisposable
         Assert.Equal(7 * 14, cmp.Rows.Count);
         Assert.False(cmp.ShowsDelta);
         Assert.All(t.Compare(null, "NUS-WIDE", prov).Rows, r => Assert.Null(r.Reported));
+        var only = t.Compare(PaperTable.Load(csv), "NUS-WIDE", prov, "official release", reportedOnly: true);
+        Assert.Equal(("LESA (M=10)", "mAP", "12.5"), (Assert.Single(only.Rows).Method, only.Rows[0].Metric, only.Rows[0].Reported));
+        Assert.StartsWith("official release", only.Caption, StringComparison.Ordinal);
     }
 
     [Fact]
