@@ -25,7 +25,7 @@ using ZslKit.Reporting;
 """, "references"),
     code(PARAMETERS, "parameters", tags=["parameters"]),
     code("""
-LesaNotebook.RequireSynthetic(dataset);
+LesaNotebook.SelectDataset(dataset);
 var preset = LesaPresets.For(quick);
 """ + SEED_LIST + """
 Console.WriteLine($"preset {preset.Name}, seeds {string.Join(",", seedList)}, device {device}, runs in {LesaNotebook.RunsRoot()}");

@@ -57,7 +57,7 @@ string seeds = "";             // "0,1,2"; empty = the preset's seeds
 string device = "cpu";
 """, "parameters", tags=["parameters"]),
     code("""
-LesaNotebook.RequireSynthetic(dataset);
+LesaNotebook.SelectDataset(dataset);
 var preset = LesaPresets.For(quick);
 IReadOnlyList<int> seedList = seed >= 0 ? [seed] : LesaNotebook.Seeds(seeds, preset);
 var plan = LesaSweepPlan.For(quick);

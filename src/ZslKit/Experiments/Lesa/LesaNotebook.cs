@@ -72,9 +72,6 @@ public static class LesaNotebook
         Dataset = dataset;
     }
 
-    /// <summary>Former name of <see cref="SelectDataset"/> (kept until every notebook calls SelectDataset).</summary>
-    public static void RequireSynthetic(string dataset) => SelectDataset(dataset);
-
     /// <summary>True when the selected dataset is generated (numbers are labelled synthetic and never compared as a Δ).</summary>
     public static bool Synthetic => Dataset == "synthetic";
 

@@ -152,8 +152,9 @@ public static class LesaSweeps
     /// <summary>
     /// The Figure 3 sweeps under <paramref name="preset"/> for every seed: the M sweep (row <c>lesa</c>, paper λ) and one
     /// sweep per λ (row <c>lesa</c>, the preset's M, the other λ at the paper's values), plus the Fast0Tag run per seed. All
-    /// live in the preset's shared experiment (<see cref="LesaNotebook.Experiment"/>); <paramref name="dataDir"/> as in
-    /// <see cref="LesaExperiment.Config"/>.
+    /// live in the preset's shared experiment (<see cref="LesaNotebook.Experiment"/>) on the notebook's selected dataset
+    /// (<see cref="LesaNotebook.SelectDataset"/>); a <paramref name="dataDir"/> forces the synthetic benchmark with the
+    /// semantics found there, as in <see cref="LesaExperiment.Config"/>.
     /// </summary>
     public static LesaFigure3 Define(LesaPreset preset, LesaSweepPlan plan, IReadOnlyList<int> seeds, string device = "cpu",
         string? dataDir = null)
@@ -172,7 +173,8 @@ public static class LesaSweeps
         var experiment = LesaNotebook.Experiment(preset);
         ExperimentConfig Base(string row, int seed)
         {
-            var c = LesaExperiment.Config(preset, experiment, row, seed, device, dataDir);
+            var c = dataDir is null ? LesaNotebook.Config(preset, row, seed, device)            // the notebook's selected dataset
+                : LesaExperiment.Config(preset, experiment, row, seed, device, dataDir);
             return plan.Epochs is { } e ? c with { Training = c.TrainingOrDefault with { Epochs = e } } : c;
         }
 
