@@ -111,6 +111,26 @@ public static class LesaLocalisation
     }
 
     /// <summary>
+    /// The mean over seeds of runs of one model: per-label AP, mAP seen, mAP unseen and H are each averaged (H is the mean
+    /// of the per-seed harmonic means). Box counts must agree (same benchmark).
+    /// </summary>
+    public static LesaLocalisationResult Average(IReadOnlyList<LesaLocalisationResult> runs, string? model = null)
+    {
+        ArgumentNullException.ThrowIfNull(runs);
+        if (runs.Count == 0) throw new ArgumentException("at least one run is needed", nameof(runs));
+        var first = runs[0];
+        int l = first.IsSeen.Length;
+        foreach (var r in runs)
+            if (!r.IsSeen.SequenceEqual(first.IsSeen) || !r.Report.BoxedImages.SequenceEqual(first.Report.BoxedImages))
+                throw new ArgumentException($"run of '{r.Model}' was evaluated on other labels or boxes than '{first.Model}'", nameof(runs));
+        var ap = new double[l];
+        for (int c = 0; c < l; c++) ap[c] = runs.Average(r => r.Report.PerLabel[c]);
+        var report = new LocalisationReport(runs.Average(r => r.Report.MapSeen), runs.Average(r => r.Report.MapUnseen), runs.Average(r => r.Report.H),
+            ap, first.Report.BoxedImages);
+        return new LesaLocalisationResult(model ?? first.Model, report, first.IsSeen, first.LabelNames);
+    }
+
+    /// <summary>
     /// AP(better) − AP(baseline) per label with at least one box, restricted to unseen (or seen) labels, largest gain first
     /// (Figure 5).
     /// </summary>

@@ -141,6 +141,48 @@ public class LesaLocalisationTests
     }
 
     [Fact]
+    public void Average_over_seeds_takes_the_mean_of_each_quantity()
+    {
+        bool[] seen = [true, false, false, false];
+        int[] boxed = [1, 2, 0, 3];
+        var a = Result("m", [0.2, 0.4, 0, 1.0], boxed, seen, 0.2, 0.6);
+        var b = Result("m", [0.4, 0.0, 0, 0.5], boxed, seen, 0.4, 0.2);
+        var mean = LesaLocalisation.Average([a, b], "mean");
+        Assert.Equal("mean", mean.Model);
+        Assert.Equal(new[] { 0.3, 0.2, 0, 0.75 }, mean.Report.PerLabel.Select(x => Math.Round(x, 12)));
+        Assert.Equal((0.3, 0.4), (Math.Round(mean.Report.MapSeen, 12), Math.Round(mean.Report.MapUnseen, 12)));
+        Assert.Equal((a.Report.H + b.Report.H) / 2, mean.Report.H, 12);
+        var otherBoxes = Result("m", [0, 0, 0, 0], [1, 1, 1, 1], seen, 0, 0);
+        Assert.Throws<ArgumentException>(() => LesaLocalisation.Average([a, otherBoxes]));
+    }
+
+    [Fact]
+    public void Table3_run_trains_the_three_rows_and_its_mean_of_one_seed_is_that_seed()
+    {
+        var bench = new MultiLabelBenchmark(MultiLabelBenchmarkConfig.Quick with
+        {
+            TrainImages = 64, ValidationFraction = 0.25, TestImages = 24, FeatureDim = 8, GridHeight = 3, GridWidth = 3, MaxBlobSize = 2, Seed = 5,
+        }, LabelSemantics.StandIn(5, seen: 12, unseen: 6, dim: 8, clusters: 3));
+        var preset = LesaPresets.Quick with
+        {
+            Benchmark = bench.Config, Hidden = 8, Modules = 3, Training = new ZslKit.Models.LesaTrainingOptions { Epochs = 1, LearningRate = 0.05 },
+        };
+        var result = LesaLocalisationTable3.Run(bench, preset, [2]);
+        Assert.Equal(new[] { "One Attention per Label", "One Attention for All (M=1)", "LESA (M=3)" }, result.Mean.Select(m => m.Model));
+        Assert.Equal(3, result.Runs.Count);
+        for (int k = 0; k < 3; k++)
+        {
+            var run = result.Runs[k];
+            Assert.Equal(2, run.Seed);
+            Assert.Equal(run.Localisation.Report.PerLabel, result.Mean[k].Report.PerLabel);
+            Assert.Equal(run.Localisation.Report.MapUnseen, result.Mean[k].Report.MapUnseen);
+            Assert.InRange(run.Localisation.Report.MapUnseen, 0, 1);
+            Assert.Equal(LesaLocalisation.GroundTruth(bench).Keys.Select(key => key.Label).Distinct().Count(),
+                run.Localisation.Report.BoxedImages.Count(g => g > 0));
+        }
+    }
+
+    [Fact]
     public void Ground_truth_has_one_box_per_planted_object_label_and_abstract_labels_only_on_request()
     {
         var bench = new MultiLabelBenchmark(MultiLabelBenchmarkConfig.Quick with
