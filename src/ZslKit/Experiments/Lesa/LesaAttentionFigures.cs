@@ -25,10 +25,10 @@ public static class LesaAttentionFigures
     public static PlotlyFigure UsageHeatmap(ModuleUsage usage, string title)
     {
         ArgumentNullException.ThrowIfNull(usage);
-        var modules = Enumerable.Range(1, usage.Modules).Select(m => $"module {m}").ToList();
-        return new PlotlyFigure(title, width: Math.Max(720, 12 * usage.Labels.Count + 160), height: 420)
+        var modules = Enumerable.Range(1, usage.Modules).Select(m => $"m{m}").ToList();
+        return new PlotlyFigure(title, width: Math.Max(720, 12 * usage.Labels.Count + 160), height: 480)
             .Heatmap(usage.Fractions(), usage.LabelNames, modules)
-            .Axes("unseen label", "attention module");
+            .Axes(null, "attention module");
     }
 
     /// <summary>
@@ -74,7 +74,7 @@ public static class LesaAttentionFigures
     {
         ArgumentNullException.ThrowIfNull(rows);
         int columns = Math.Max(1, rows.Max(r => r.Count));
-        var fig = new PlotlyFigure(title, width: Math.Max(720, 220 * columns), height: 60 + 240 * Math.Max(1, rows.Length)).Grid(Math.Max(1, rows.Length), columns);
+        var fig = new PlotlyFigure(title, width: Math.Max(720, 260 * columns), height: 120 + 300 * Math.Max(1, rows.Length)).Grid(Math.Max(1, rows.Length), columns);
         for (int r = 0; r < rows.Length; r++)
             for (int c = 0; c < rows[r].Count; c++)
             {
@@ -83,7 +83,7 @@ public static class LesaAttentionFigures
                 int h = e.Map.GetLength(0) * CellPixels, w = e.Map.GetLength(1) * CellPixels;
                 fig.Image(Render(e.Map.GetLength(0), e.Map.GetLength(1), e.Box), at)
                     .AttentionOverlay(e.Map, w, h, opacity: 0.55, at: at)
-                    .Annotate($"{e.Name} ({(e.Seen ? "seen" : "unseen")}), image {e.Image}: peak {(e.PeakInBox ? "in" : "outside")} box", w / 2.0, -6, at, arrow: false);
+                    .Annotate($"{e.Name} ({(e.Seen ? "seen" : "unseen")}), image {e.Image}<br>peak {(e.PeakInBox ? "in" : "outside")} box", w / 2.0, -12, at, arrow: false);
             }
         return fig;
     }

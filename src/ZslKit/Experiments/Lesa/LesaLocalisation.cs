@@ -197,7 +197,7 @@ public static class LesaLocalisation
                 throw new ArgumentException($"series '{baseline}' covers other labels than '{series[0].Baseline}'", nameof(series));
             fig.Bar($"vs {baseline}", names, order.Select(c => 100 * byLabel[c]).ToList());
         }
-        return fig.BarMode("group").Axes("label", "AP gain of LESA (points)");
+        return fig.BarMode("group").Axes(null, "AP gain of LESA (points)");
     }
 
     private static ClaimResult Compare(string id, string statement, string a, double va, string b, double vb)
