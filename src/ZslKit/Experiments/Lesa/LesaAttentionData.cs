@@ -23,7 +23,7 @@ public static class LesaAttentionData
         {
             "synthetic" => MultiLabelBenchmark.Create(preset.Benchmark, sharedData),
             "nus-wide" or "openimages" => throw new NotSupportedException(
-                $"dataset '{dataset}' needs real VGG-19 region features [N, 196, 512] of the {dataset} images (download with data-scripts/fetch.py, " +
+                $"dataset '{dataset}' needs real VGG-19 region features [N, 196, 512] of the {(dataset == "openimages" ? "Open Images" : "NUS-WIDE")} images (download with data-scripts/fetch.py, " +
                 "extract with `zsl extract` into a feature store) and, for localisation, " +
                 (dataset == "openimages" ? "the Open Images box files" : "boxes, which NUS-WIDE does not have (the paper localises on Open Images only)") +
                 ". Training LESA from a feature store is not wired into these notebooks yet, so nothing was run. Use dataset=\"synthetic\"."),

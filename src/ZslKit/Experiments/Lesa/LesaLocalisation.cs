@@ -16,7 +16,9 @@ namespace ZslKit.Experiments.Lesa;
 /// <param name="IncludeAbstractLabels">Abstract labels are planted over the whole grid, so any peak would hit: left out by
 /// default (they have no object box, like scene tags on Open Images).</param>
 /// <param name="BatchSize">Test images per forward pass.</param>
-public sealed record LocalisationOptions(bool IncludeAbstractLabels = false, int BatchSize = 64);
+/// <param name="RandomPeakSeed">When set, every attention peak is replaced by a uniformly random region (seeded): the chance
+/// level of localisation for the model's own confidences.</param>
+public sealed record LocalisationOptions(bool IncludeAbstractLabels = false, int BatchSize = 64, int? RandomPeakSeed = null);
 
 /// <summary>Localisation of one model: the report of <see cref="LocalisationMap.Evaluate"/> over all benchmark labels.</summary>
 public sealed record LesaLocalisationResult(string Model, LocalisationReport Report, bool[] IsSeen, IReadOnlyList<string> LabelNames);
@@ -84,8 +86,21 @@ public static class LesaLocalisation
             }
         }
         var isSeen = Enumerable.Range(0, l).Select(c => c < bench.SeenCount).ToArray();
-        return EvaluatePeaks(model.Name, new LabelAttentionPeaks(n, l, scores, peaks, null), bench.Config.GridWidth,
+        var all = new LabelAttentionPeaks(n, l, scores, peaks, null);
+        if (options.RandomPeakSeed is int randomSeed) all = RandomPeaks(all, bench.RegionCount, randomSeed);
+        return EvaluatePeaks(options.RandomPeakSeed is null ? model.Name : $"{model.Name}, random peaks", all, bench.Config.GridWidth,
             GroundTruth(bench, options.IncludeAbstractLabels), isSeen, bench.Semantics.Names);
+    }
+
+    /// <summary>The same scores with every peak drawn uniformly from [0, <paramref name="regions"/>) by <c>Random(seed)</c>.</summary>
+    public static LabelAttentionPeaks RandomPeaks(LabelAttentionPeaks peaks, int regions, int seed)
+    {
+        ArgumentNullException.ThrowIfNull(peaks);
+        if (regions < 1) throw new ArgumentOutOfRangeException(nameof(regions), regions, "regions must be >= 1");
+        var rng = new Random(seed);
+        var random = new int[peaks.PeakRegion.Length];
+        for (int k = 0; k < random.Length; k++) random[k] = rng.Next(regions);
+        return peaks with { PeakRegion = random, Module = null };
     }
 
     /// <summary>

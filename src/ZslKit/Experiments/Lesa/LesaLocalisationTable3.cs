@@ -10,11 +10,17 @@ namespace ZslKit.Experiments.Lesa;
 /// <summary>A Table 3 row: the LesaTable1 model key and the name printed in the table.</summary>
 public sealed record Table3Row(string Key, string Name);
 
-/// <summary>One trained (row, seed): its training run (classification metrics) and its localisation.</summary>
-public sealed record Table3Run(Table3Row Row, int Seed, LesaRunResult Training, LesaLocalisationResult Localisation);
+/// <summary>
+/// One trained (row, seed): its training run (classification metrics), its localisation, and the chance level of that
+/// localisation (the same scores with uniformly random peaks, <see cref="LocalisationOptions.RandomPeakSeed"/> = seed).
+/// </summary>
+public sealed record Table3Run(Table3Row Row, int Seed, LesaRunResult Training, LesaLocalisationResult Localisation, LesaLocalisationResult RandomPeaks);
 
-/// <summary>All runs and, per row, the mean localisation over seeds (rows in <see cref="LesaLocalisationTable3.Rows"/> order).</summary>
-public sealed record Table3Result(IReadOnlyList<Table3Run> Runs, IReadOnlyList<LesaLocalisationResult> Mean);
+/// <summary>
+/// All runs and, per row, the mean localisation over seeds (rows in <see cref="LesaLocalisationTable3.Rows"/> order), and
+/// per row the mean of its random-peak chance level.
+/// </summary>
+public sealed record Table3Result(IReadOnlyList<Table3Run> Runs, IReadOnlyList<LesaLocalisationResult> Mean, IReadOnlyList<LesaLocalisationResult> Chance);
 
 public static class LesaLocalisationTable3
 {
@@ -36,21 +42,27 @@ public static class LesaLocalisationTable3
         if (seeds.Count == 0) throw new ArgumentException("at least one seed is needed", nameof(seeds));
         var runs = new List<Table3Run>();
         var means = new List<LesaLocalisationResult>();
+        var chance = new List<LesaLocalisationResult>();
+        options ??= new LocalisationOptions();
         foreach (var row in Rows)
         {
             var perSeed = new List<LesaLocalisationResult>();
+            var randomPerSeed = new List<LesaLocalisationResult>();
             string name = row.Key == "lesa" ? $"{row.Name} (M={preset.Modules})" : row.Name;
             foreach (var seed in seeds)
             {
                 using var model = LesaTable1.Create(row.Key, bench, preset.Hidden, seed, preset.Modules);
                 var training = LesaTrainer.Run(model, bench, preset.Training with { Seed = seed, Cache = cache, Log = log });
                 var loc = LesaLocalisation.Evaluate(model, bench, options, cache) with { Model = name };
+                var random = LesaLocalisation.Evaluate(model, bench, options with { RandomPeakSeed = seed }, cache) with { Model = $"{name}, random peaks" };
                 log?.Invoke($"{name} seed {seed}: localisation mAP seen {100 * loc.Report.MapSeen:F1}, unseen {100 * loc.Report.MapUnseen:F1}, H {100 * loc.Report.H:F1}; ZS mAP {100 * training.Selected.ZslMap:F1} ({training.Seconds:F0} s)");
-                runs.Add(new Table3Run(row with { Name = name }, seed, training, loc));
+                runs.Add(new Table3Run(row with { Name = name }, seed, training, loc, random));
                 perSeed.Add(loc);
+                randomPerSeed.Add(random);
             }
             means.Add(LesaLocalisation.Average(perSeed, name));
+            chance.Add(LesaLocalisation.Average(randomPerSeed, $"{name}, random peaks"));
         }
-        return new Table3Result(runs, means);
+        return new Table3Result(runs, means, chance);
     }
 }

@@ -78,6 +78,21 @@ public class LesaLocalisationTests
     }
 
     [Fact]
+    public void Random_peaks_keep_the_scores_and_spread_uniformly_over_the_regions()
+    {
+        var peaks = new LabelAttentionPeaks(100, 90, Enumerable.Range(0, 9000).Select(i => (float)i).ToArray(), new int[9000], new int[9000]);
+        var a = LesaLocalisation.RandomPeaks(peaks, 9, seed: 4);
+        var b = LesaLocalisation.RandomPeaks(peaks, 9, seed: 4);
+        Assert.Equal(a.PeakRegion, b.PeakRegion);
+        Assert.Same(peaks.Scores, a.Scores);
+        Assert.Null(a.Module);
+        var counts = a.PeakRegion.GroupBy(r => r).ToDictionary(g => g.Key, g => g.Count());
+        Assert.Equal(Enumerable.Range(0, 9), counts.Keys.Order());
+        Assert.All(counts.Values, n => Assert.InRange(n, 850, 1150));   // 1,000 expected per region, sd ≈ 30
+        Assert.NotEqual(a.PeakRegion, LesaLocalisation.RandomPeaks(peaks, 9, seed: 5).PeakRegion);
+    }
+
+    [Fact]
     public void Mismatched_peaks_and_names_are_rejected_with_their_sizes()
     {
         var peaks = new LabelAttentionPeaks(2, 2, [1, 2, 3], [0, 0, 0, 0], null);
@@ -170,6 +185,7 @@ public class LesaLocalisationTests
         var result = LesaLocalisationTable3.Run(bench, preset, [2]);
         Assert.Equal(new[] { "One Attention per Label", "One Attention for All (M=1)", "LESA (M=3)" }, result.Mean.Select(m => m.Model));
         Assert.Equal(3, result.Runs.Count);
+        Assert.Equal("LESA (M=3), random peaks", result.Chance[2].Model);
         for (int k = 0; k < 3; k++)
         {
             var run = result.Runs[k];
