@@ -81,7 +81,7 @@ signature in a box of the region grid. The overlays draw the model's attention o
 **Claim tested** (held / not held, with numbers, at the end): *different unseen labels use different attention modules* —
 held when at least two modules are the dominant module of some unseen label and no module dominates more than half of them.
 
-Runs in quick mode (7x7 regions, D 64, 4 epochs) in well under 3 minutes on 2 idle CPU cores:
+Quick mode (7x7 regions, D 64, 4 epochs) took 55-227 s on the shared, heavily loaded 2-core VM (docs/benchmarks.md):
 `./zsl notebooks run notebooks/04-lesa-figure4-attention.ipynb --param quick=true`.
 """, "intro"),
     code(REFERENCES, "references"),
@@ -167,7 +167,8 @@ a message saying so.
 Label and than One Attention for All, and has the best H. On this benchmark per-label attention is strong (docs/lesa.md: it
 wins Table 1 here), so expect the first claim to fail; that is a finding about the synthetic data, reported as is.
 
-Quick mode trains the three models once each (7x7 regions, D 64, 4 epochs):
+Quick mode trains the three models once each (7x7 regions, D 64, 4 epochs); it took 187-233 s per seed on the shared,
+heavily loaded 2-core VM, most of it One Attention per Label (docs/benchmarks.md):
 `./zsl notebooks run notebooks/05-lesa-table3-localisation.ipynb --param quick=true`.
 """, "intro"),
     code(REFERENCES, "references"),
