@@ -69,8 +69,9 @@ nb04 = [
 
 Huynh & Elhamifar, *A Shared Multi-Attention Framework for Multi-Label Zero-Shot Learning*, CVPR 2020, Sec. 5.4 / Figure 4.
 LESA scores label c with the module that gives its highest score, s_c = max_m s_{m,c} (Eq. 12), so every label — seen or
-unseen — *selects* one of the M shared attentions per image. Figure 4 shows (left) how often each module is selected for
-each unseen label, counted over the training images, and (right) attention maps of example images for seen and unseen labels.
+unseen — *selects* one of the M shared attentions per image. Reproduced here as our project's issue describes Figure 4 (the
+paper's text beyond its abstract was not reachable): (left) how often each module is selected for each unseen label, counted
+over the training images, and (right) attention maps of example images for seen and unseen labels.
 
 **Data.** `dataset = "synthetic"` (default): the synthetic multi-label benchmark (docs/synthetic.md) with the real NUS-WIDE
 GloVe label vectors when `../shared/data` holds them (925 seen / 81 unseen labels), each label planted as a feature

@@ -135,7 +135,7 @@ public static class LesaAttention
 
     /// <summary>
     /// LESA's module usage (Figure 4): for every image of <paramref name="split"/> and every label in <paramref name="labels"/>,
-    /// the module m*(c) = argmax_m s_{m,c} is counted. The paper counts unseen labels over training images.
+    /// the module m*(c) = argmax_m s_{m,c} is counted (issue 7 specifies Figure 4 as unseen labels counted over training images).
     /// </summary>
     public static ModuleUsage Usage(LesaTrainable model, MultiLabelBenchmark bench, MultiLabelSplit split, IReadOnlyList<int> labels,
         int batchSize = 64, LesaFeatureCache? cache = null)
