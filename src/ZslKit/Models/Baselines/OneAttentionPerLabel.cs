@@ -39,14 +39,31 @@ public sealed class OneAttentionPerLabel : Module, ILesaTrainable
 
     public Tensor Scores(Tensor features, Tensor embeddedLabels) => Forward(features, embeddedLabels).Scores;
 
+    /// <summary>Each label's attention over the regions, α_{c,r}: features [B, R, D], <see cref="EmbedLabels"/> output [C, dv] → [B, R, C].</summary>
+    public Tensor Attention(Tensor features, Tensor embeddedLabels)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        ArgumentNullException.ThrowIfNull(embeddedLabels);
+        using var scope = torch.NewDisposeScope();
+        long b = features.size(0), r = features.size(1);
+        var f = torch.cat([features, torch.ones([b, r, 1], features.dtype, features.device)], 2);  // [B, R, D+1]
+        return AttentionWeights(f, embeddedLabels).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>α = softmax_r(tanh(F·W1)·(W_a v_c)): [B, R, D+1] features with the constant channel, [C, dv] vectors → [B, R, C].</summary>
+    private Tensor AttentionWeights(Tensor f, Tensor v)
+    {
+        var a = f.matmul(_W1).tanh();                                           // [B, R, D+1] @ [D+1, H] -> [B, R, H]
+        var query = v.matmul(_Wa);                                              // [C, dv] @ [dv, H] -> [C, H]
+        return a.matmul(query.t()).softmax(1);                                  // [B, R, H] @ [H, C] -> [B, R, C], softmax over R
+    }
+
     private (Tensor Scores, Tensor Global) Forward(Tensor features, Tensor v)
     {
         using var scope = torch.NewDisposeScope();
         long b = features.size(0), r = features.size(1);
         var f = torch.cat([features, torch.ones([b, r, 1], features.dtype, features.device)], 2);  // [B, R, D+1]
-        var a = f.matmul(_W1).tanh();                                           // [B, R, D+1] @ [D+1, H] -> [B, R, H]
-        var query = v.matmul(_Wa);                                              // [C, dv] @ [dv, H] -> [C, H]
-        var alpha = a.matmul(query.t()).softmax(1);                             // [B, R, H] @ [H, C] -> [B, R, C], softmax over R
+        var alpha = AttentionWeights(f, v);                                     // [B, R, C]
         var theta = v.matmul(_W3.t());                                          // [C, dv] @ [dv, D] -> [C, D]
         theta = torch.cat([theta, torch.zeros([theta.size(0), 1], theta.dtype, theta.device)], 1); // [C, D+1]
         var projected = f.matmul(theta.t());                                    // [B, R, D+1] @ [D+1, C] -> [B, R, C] = ⟨θ_c, F_r⟩

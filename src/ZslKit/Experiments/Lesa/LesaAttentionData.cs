@@ -1,0 +1,33 @@
+// LesaAttentionData.cs - the data of the LESA attention notebooks (04: Figure 4, 05: Table 3 + Figure 5 of Huynh &
+// Elhamifar, CVPR 2020): the synthetic multi-label benchmark of a preset (planted boxes are the localisation ground truth),
+// or a clear refusal for real datasets, whose region features and boxes these notebooks cannot read yet.
+using ZslKit.Data.Synthetic;
+
+namespace ZslKit.Experiments.Lesa;
+
+public static class LesaAttentionData
+{
+    /// <summary>Dataset names the notebooks' <c>dataset</c> parameter accepts.</summary>
+    public static IReadOnlyList<string> Datasets { get; } = ["synthetic", "nus-wide", "openimages"];
+
+    /// <summary>
+    /// The benchmark of <paramref name="preset"/> for <paramref name="dataset"/> = "synthetic" (NUS-WIDE GloVe semantics from
+    /// <paramref name="sharedData"/> when present, else the stand-in vocabulary). "nus-wide" and "openimages" throw a
+    /// <see cref="NotSupportedException"/> that says what is missing; anything else an <see cref="ArgumentException"/>.
+    /// </summary>
+    public static MultiLabelBenchmark Benchmark(string dataset, LesaPreset preset, string? sharedData)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        ArgumentNullException.ThrowIfNull(preset);
+        return dataset switch
+        {
+            "synthetic" => MultiLabelBenchmark.Create(preset.Benchmark, sharedData),
+            "nus-wide" or "openimages" => throw new NotSupportedException(
+                $"dataset '{dataset}' needs real VGG-19 region features [N, 196, 512] of the {(dataset == "openimages" ? "Open Images" : "NUS-WIDE")} images (download with data-scripts/fetch.py, " +
+                "extract with `zsl extract` into a feature store) and, for localisation, " +
+                (dataset == "openimages" ? "the Open Images box files" : "boxes, which NUS-WIDE does not have (the paper localises on Open Images only)") +
+                ". Training LESA from a feature store is not wired into these notebooks yet, so nothing was run. Use dataset=\"synthetic\"."),
+            _ => throw new ArgumentException($"unknown dataset '{dataset}'; expected one of: {string.Join(", ", Datasets)}", nameof(dataset)),
+        };
+    }
+}
