@@ -79,10 +79,15 @@ def rank_loss(s, y, present_only=False, all_pairs=False):
     if present_only:
         keep = (y == 1).any(0)
         s, y = s[:, keep], y[:, keep]
-    pos = (y == 1).float()
-    neg = (y == -1).float()
-    margin = 1 + s.unsqueeze(1) - s.unsqueeze(2)       # [B, P, N]: 1 + s_n - s_p
-    valid = pos.unsqueeze(2) * neg.unsqueeze(1)
+    pos = (y == 1).to(s.dtype)
+    neg = (y == -1).to(s.dtype)
+    # gather each image's positives (padded to the batch's largest count p): pairs are [B, p, C], not [B, C, C]
+    p = int((y == 1).sum(1).max())
+    if p == 0:
+        return s.sum() * 0
+    pmask, pidx = pos.topk(p, dim=1)
+    margin = 1 + s.unsqueeze(1) - s.gather(1, pidx).unsqueeze(2)   # [B, p, C]: 1 + s_n - s_p
+    valid = pmask.unsqueeze(2) * neg.unsqueeze(1)
     hinge = F.relu(margin) * valid
     if all_pairs:
         denom = valid.sum((1, 2)) + 1e-8

@@ -80,9 +80,11 @@ public class LesaAutocastTests
         Close(A($"lesa.{c}.alpha"), o.Attention, "alpha");
         Close(A($"lesa.{c}.global_scores"), o.GlobalScores, "global_scores");
         Close(A($"lesa.{c}.loss.total"), total, "total");
-        // The scope acted: the float32 total of the LESA fixture differs (a little).
+        // The scope acted: the float32 total of the LESA fixture differs, by less than 10%. (L_rank divides by the number of
+        // violating pairs over all 925-style label columns, and pairs with a margin near 0 flip under bf16 rounding, so the
+        // total moves more than the 2% tolerance of the elementwise checks; the bf16 total itself matches the twin's above.)
         var (fp32, bf16) = (A($"lesa.{c}.loss.total_fp32").item<float>(), total.item<float>());
-        Assert.True(fp32 != bf16 && Math.Abs(fp32 - bf16) <= Tol * (1 + Math.Abs(fp32)), $"total: float32 {fp32}, bf16 autocast {bf16}");
+        Assert.True(fp32 != bf16 && Math.Abs(fp32 - bf16) <= 0.1 * (1 + Math.Abs(fp32)), $"total: float32 {fp32}, bf16 autocast {bf16}");
 
         total.backward();
         foreach (var (name, p) in model.named_parameters())
