@@ -63,6 +63,8 @@ public static class SelfTest
         ArgumentNullException.ThrowIfNull(device);
         var cuda = torch.cuda.runtime_version()?.ToString();
         var checks = new List<SelfTestCheck>();
+        GC.Collect();                       // tensors of earlier work waiting for their finalizers must not move the baseline
+        GC.WaitForPendingFinalizers();
         long liveAtStart = torch.LiveTensorCount;
         void Add(string name, Func<string?> check)
         {

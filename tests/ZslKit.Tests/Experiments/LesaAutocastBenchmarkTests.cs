@@ -10,6 +10,7 @@ using ZslKit.Torch;
 
 namespace ZslKit.Tests.Experiments;
 
+[Collection("torch-global-state")]
 [Trait("Category", "Benchmark")]
 public class LesaAutocastBenchmarkTests(ITestOutputHelper output)
 {

@@ -7,6 +7,7 @@ using ZslKit.Torch;
 
 namespace ZslKit.Tests.Models;
 
+[Collection("torch-global-state")]
 public class LesaBaselineTests
 {
     private const int B = 8, H = 4, W = 4, D = 12, Dv = 6, S = 10, U = 3;

@@ -6,6 +6,7 @@ using ZslKit.Torch;
 
 namespace ZslKit.Tests.Models;
 
+[Collection("torch-global-state")]
 public class LesaInitTests
 {
     // Standard deviation of N(0, 1) truncated to [−2, 2].

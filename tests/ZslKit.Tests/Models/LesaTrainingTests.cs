@@ -6,6 +6,7 @@ using ZslKit.Torch;
 
 namespace ZslKit.Tests.Models;
 
+[Collection("torch-global-state")]
 public class LesaTrainingTests
 {
     private static MultiLabelBenchmark SmallBenchmark() => new(
