@@ -230,15 +230,18 @@ public static class LesaTrainer
             gzs.TopK[0].Precision, gzs.TopK[0].Recall, gzs.TopK[1].Precision, gzs.TopK[1].Recall);
     }
 
-    private static Dictionary<string, Tensor> Snapshot(Module module)
+    /// <summary>A detached copy of the module's state_dict (parameters and buffers), owned by the caller.</summary>
+    internal static Dictionary<string, Tensor> Snapshot(Module module)
     {
         using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
         var copy = module.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.clone());
         foreach (var t in copy.Values) t.DetachFromDisposeScope();
         return copy;
     }
 
-    private static void Dispose(Dictionary<string, Tensor>? tensors)
+    /// <summary>Disposes every tensor of a snapshot (null: nothing).</summary>
+    internal static void Dispose(Dictionary<string, Tensor>? tensors)
     {
         if (tensors is null) return;
         foreach (var t in tensors.Values) t.Dispose();

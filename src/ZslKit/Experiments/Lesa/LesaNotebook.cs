@@ -2,6 +2,7 @@
 // and seeds, the run-folder root (artifacts/runs of the repository), one experiment name per preset so that a configuration
 // asked for by several notebooks (e.g. LESA M=10 in Table 1, Table 2 and Figure 3) is trained once, and progress lines.
 using System.Globalization;
+using ZslKit.Data;
 using ZslKit.Experiments.Config;
 using ZslKit.Experiments.Runs;
 using ZslKit.Experiments.Training;
@@ -14,13 +15,8 @@ public static class LesaNotebook
     public static IReadOnlyList<string> Datasets { get; } = ["synthetic", "nus-wide", "openimages"];
 
     /// <summary>The folder holding ZslKit.sln above the current directory (notebooks run in notebooks/) or this assembly.</summary>
-    public static string RepoRoot()
-    {
-        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-                if (File.Exists(Path.Combine(dir.FullName, "ZslKit.sln"))) return dir.FullName;
-        throw new InvalidOperationException($"ZslKit.sln not found above {Directory.GetCurrentDirectory()} or {AppContext.BaseDirectory}");
-    }
+    public static string RepoRoot() => SharedData.FindRepoRoot()
+        ?? throw new InvalidOperationException($"ZslKit.sln not found above {Directory.GetCurrentDirectory()} or {AppContext.BaseDirectory}");
 
     /// <summary>artifacts/runs of the repository ($ZSLKIT_RUNS overrides it).</summary>
     public static string RunsRoot()

@@ -145,20 +145,9 @@ public sealed class LesaTask : ITrainingTask<(Tensor X, Tensor Y)>, IFixedHoldOu
         return train ? (MultiLabelSplit.Train, indices) : (MultiLabelSplit.Validation, indices.Select(i => i - _train).ToArray());
     }
 
-    private Dictionary<string, Tensor> Snapshot()
-    {
-        using var scope = torch.NewDisposeScope();
-        using var noGrad = torch.no_grad();
-        var copy = _model.Module.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.clone());
-        foreach (var t in copy.Values) t.DetachFromDisposeScope();
-        return copy;
-    }
+    private Dictionary<string, Tensor> Snapshot() => LesaTrainer.Snapshot(_model.Module);
 
-    private static void Dispose(Dictionary<string, Tensor>? tensors)
-    {
-        if (tensors is null) return;
-        foreach (var t in tensors.Values) t.Dispose();
-    }
+    private static void Dispose(Dictionary<string, Tensor>? tensors) => LesaTrainer.Dispose(tensors);
 
     public void Dispose()
     {
