@@ -3,23 +3,7 @@
 Polyglot Notebooks format, without outputs. The cells only call ZslKit (src/ZslKit/Experiments/Lesa/LesaSweeps.cs,
 LesaSweepClaims.cs); edit them here or in VS Code and commit the notebook without outputs.
 """
-import json
-import os
-
-HERE = os.path.dirname(os.path.abspath(__file__))
-
-
-def code(src, cid, tags=None):
-    md = {"polyglot_notebook": {"kernelName": "csharp"}}
-    if tags:
-        md["tags"] = tags
-    return {"cell_type": "code", "execution_count": None, "id": cid, "metadata": md, "outputs": [],
-            "source": src.strip("\n").splitlines(keepends=True)}
-
-
-def markdown(src, cid):
-    return {"cell_type": "markdown", "id": cid, "metadata": {}, "source": src.strip("\n").splitlines(keepends=True)}
-
+from polyglot import code, markdown, write
 
 cells = [
     markdown("""
@@ -121,15 +105,4 @@ Console.WriteLine($"commit {Provenance.GitCommit()}, {DateTime.UtcNow:yyyy-MM-dd
 """, "provenance"),
 ]
 
-nb = {
-    "cells": cells,
-    "metadata": {
-        "kernelspec": {"display_name": ".NET (C#)", "language": "C#", "name": ".net-csharp"},
-        "language_info": {"name": "polyglot-notebook"},
-        "polyglot_notebook": {"kernelInfo": {"defaultKernelName": "csharp", "items": [{"aliases": [], "name": "csharp"}]}},
-    },
-    "nbformat": 4,
-    "nbformat_minor": 5,
-}
-with open(os.path.join(HERE, "03-lesa-figure3.ipynb"), "w", encoding="utf-8", newline="\n") as f:
-    f.write(json.dumps(nb, indent=1, ensure_ascii=False) + "\n")
+write("03-lesa-figure3.ipynb", cells)

@@ -5,38 +5,7 @@ Elhamifar, CVPR 2020: Figure 4, Table 3 + Figure 5) in the VS Code Polyglot Note
 The logic lives in src/ZslKit/Experiments/Lesa/LesaAttention*.cs and LesaLocalisation*.cs; the notebooks only pick the
 data and preset, call those, and display. Edit the cells here, rerun this script, commit both notebooks without outputs.
 """
-import json
-import os
-
-HERE = os.path.dirname(os.path.abspath(__file__))
-
-
-def code(src, cid, tags=None):
-    md = {"polyglot_notebook": {"kernelName": "csharp"}}
-    if tags:
-        md["tags"] = tags
-    return {"cell_type": "code", "execution_count": None, "id": cid, "metadata": md, "outputs": [],
-            "source": src.strip("\n").splitlines(keepends=True)}
-
-
-def markdown(src, cid):
-    return {"cell_type": "markdown", "id": cid, "metadata": {}, "source": src.strip("\n").splitlines(keepends=True)}
-
-
-def write(name, cells):
-    nb = {
-        "cells": cells,
-        "metadata": {
-            "kernelspec": {"display_name": ".NET (C#)", "language": "C#", "name": ".net-csharp"},
-            "language_info": {"name": "polyglot-notebook"},
-            "polyglot_notebook": {"kernelInfo": {"defaultKernelName": "csharp", "items": [{"aliases": [], "name": "csharp"}]}},
-        },
-        "nbformat": 4,
-        "nbformat_minor": 5,
-    }
-    with open(os.path.join(HERE, name), "w", encoding="utf-8", newline="\n") as f:
-        f.write(json.dumps(nb, indent=1, ensure_ascii=False) + "\n")
-
+from polyglot import code, markdown, write
 
 REFERENCES = """
 #r "../artifacts/bin/zsl/ZslKit.dll"

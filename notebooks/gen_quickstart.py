@@ -3,22 +3,7 @@
 
 Edit the cells here or in VS Code; either way commit the notebook without outputs (a test checks it).
 """
-import json
-import os
-
-HERE = os.path.dirname(os.path.abspath(__file__))
-
-
-def code(src, cid, tags=None):
-    md = {"polyglot_notebook": {"kernelName": "csharp"}}
-    if tags:
-        md["tags"] = tags
-    return {"cell_type": "code", "execution_count": None, "id": cid, "metadata": md, "outputs": [],
-            "source": src.strip("\n").splitlines(keepends=True)}
-
-
-def markdown(src, cid):
-    return {"cell_type": "markdown", "id": cid, "metadata": {}, "source": src.strip("\n").splitlines(keepends=True)}
+from polyglot import code, markdown, write
 
 
 cells = [
@@ -106,15 +91,4 @@ comparison
 """, "comparison"),
 ]
 
-nb = {
-    "cells": cells,
-    "metadata": {
-        "kernelspec": {"display_name": ".NET (C#)", "language": "C#", "name": ".net-csharp"},
-        "language_info": {"name": "polyglot-notebook"},
-        "polyglot_notebook": {"kernelInfo": {"defaultKernelName": "csharp", "items": [{"aliases": [], "name": "csharp"}]}},
-    },
-    "nbformat": 4,
-    "nbformat_minor": 5,
-}
-with open(os.path.join(HERE, "00-quickstart.ipynb"), "w", encoding="utf-8", newline="\n") as f:
-    f.write(json.dumps(nb, indent=1, ensure_ascii=False) + "\n")
+write("00-quickstart.ipynb", cells)

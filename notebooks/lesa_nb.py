@@ -1,13 +1,10 @@
 #!/usr/bin/python3
 """Shared helpers for the generators of the LESA notebooks (notebooks/gen_0N_*.py): cells and the notebook file.
 
-Stable API (other generators import it): code(src, id, tags), markdown(src, id), write(name, cells).
-Every notebook is written in the VS Code Polyglot Notebooks format, without outputs (a test checks it).
+Stable API (other generators import it): code(src, id, tags), markdown(src, id), write(name, cells) (from polyglot.py),
+and the LESA notebooks' shared cells below.
 """
-import json
-import os
-
-HERE = os.path.dirname(os.path.abspath(__file__))
+from polyglot import code, markdown, write  # noqa: F401  (re-exported for the generators)
 
 # The first code cell of every notebook: the built library (the same line works in VS Code and headless).
 REFERENCES = '#r "../artifacts/bin/zsl/ZslKit.dll"'
@@ -25,35 +22,3 @@ string device = "cpu";         // cpu | cuda | cuda:N
 
 # The seeds a notebook runs: `seed` when >= 0, else `seeds` (empty = the preset's); needs `preset` in scope.
 SEED_LIST = "IReadOnlyList<int> seedList = seed >= 0 ? [seed] : LesaNotebook.Seeds(seeds, preset);"
-
-
-def code(src, id, tags=None):
-    """A C# code cell with the given id (and tags, e.g. ["parameters"])."""
-    md = {"polyglot_notebook": {"kernelName": "csharp"}}
-    if tags:
-        md["tags"] = list(tags)
-    return {"cell_type": "code", "execution_count": None, "id": id, "metadata": md, "outputs": [],
-            "source": src.strip("\n").splitlines(keepends=True)}
-
-
-def markdown(src, id):
-    """A markdown cell with the given id."""
-    return {"cell_type": "markdown", "id": id, "metadata": {}, "source": src.strip("\n").splitlines(keepends=True)}
-
-
-def write(name, cells):
-    """Writes notebooks/<name> (e.g. "01-lesa-table1.ipynb") with the cells, 1-space JSON indent, trailing newline."""
-    nb = {
-        "cells": cells,
-        "metadata": {
-            "kernelspec": {"display_name": ".NET (C#)", "language": "C#", "name": ".net-csharp"},
-            "language_info": {"name": "polyglot-notebook"},
-            "polyglot_notebook": {"kernelInfo": {"defaultKernelName": "csharp", "items": [{"aliases": [], "name": "csharp"}]}},
-        },
-        "nbformat": 4,
-        "nbformat_minor": 5,
-    }
-    path = os.path.join(HERE, name)
-    with open(path, "w", encoding="utf-8", newline="\n") as f:
-        f.write(json.dumps(nb, indent=1, ensure_ascii=False) + "\n")
-    return path
