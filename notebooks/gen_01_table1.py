@@ -3,7 +3,7 @@
 
 Run: /usr/bin/python3 notebooks/gen_01_table1.py (the notebook is committed without outputs).
 """
-from lesa_nb import PARAMETERS, REFERENCES, SEED_LIST, code, markdown, write
+from lesa_nb import code, markdown, table_setup_cells, write
 
 cells = [
     markdown("""
@@ -21,20 +21,7 @@ labels only) and GZS (all labels), precision / recall / F1 at K = 3 and 5 and mA
 
 Synthetic numbers test the *pipeline and the paper's qualitative claims*, not the paper's values: no Δ is shown.
 """, "intro"),
-    code(REFERENCES + """
-using ZslKit.Experiments.Claims;
-using ZslKit.Experiments.Lesa;
-using ZslKit.Experiments.Papers;
-using ZslKit.Experiments.Runs;
-using ZslKit.Reporting;
-""", "references"),
-    code(PARAMETERS, "parameters", tags=["parameters"]),
-    code("""
-LesaNotebook.SelectDataset(dataset);
-var preset = LesaPresets.For(quick);
-""" + SEED_LIST + """
-Console.WriteLine($"preset {preset.Name}, seeds {string.Join(",", seedList)}, device {device}, runs in {LesaNotebook.RunsRoot()}");
-""", "setup"),
+    *table_setup_cells(),
     markdown("""
 ## Runs
 

@@ -3,7 +3,7 @@
 
 Run: /usr/bin/python3 notebooks/gen_02_table2.py (the notebook is committed without outputs).
 """
-from lesa_nb import PARAMETERS, REFERENCES, SEED_LIST, code, markdown, write
+from lesa_nb import code, markdown, table_setup_cells, write
 
 cells = [
     markdown("""
@@ -16,20 +16,7 @@ zeroed (`lossWeights.rel=0`, ...); the last row (+rel+div+dist) *is* Table 1's L
 Quick mode (`quick=true`) runs the CI preset on the synthetic multi-label benchmark in a few minutes on 2 CPU cores;
 numbers are synthetic and test the qualitative claims only (no Δ against the paper).
 """, "intro"),
-    code(REFERENCES + """
-using ZslKit.Experiments.Claims;
-using ZslKit.Experiments.Lesa;
-using ZslKit.Experiments.Papers;
-using ZslKit.Experiments.Runs;
-using ZslKit.Reporting;
-""", "references"),
-    code(PARAMETERS, "parameters", tags=["parameters"]),
-    code("""
-LesaNotebook.SelectDataset(dataset);
-var preset = LesaPresets.For(quick);
-""" + SEED_LIST + """
-Console.WriteLine($"preset {preset.Name}, seeds {string.Join(",", seedList)}, device {device}, runs in {LesaNotebook.RunsRoot()}");
-""", "setup"),
+    *table_setup_cells(),
     markdown("""
 ## Runs
 
