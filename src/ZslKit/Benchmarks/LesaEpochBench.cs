@@ -36,10 +36,8 @@ public sealed class LesaEpochBench : IBenchTarget
             s.Double("positive-rate"), s.Int("seed", 0));
         var stream = store.Store.Batches(batch, seed: s.Int("seed", 0), prefetch: s.Int("prefetch"));
         using var outer = torch.NewDisposeScope();
-        torch.manual_seed(s.Int("seed", 0));
-        using var model = new LesaModel(cfg);
-        model.to(dev);
-        using var opt = torch.optim.RMSprop(model.parameters(), lr: 1e-3, alpha: 0.9, eps: 1.0, momentum: 0.9, epsilonInsideSqrt: true);
+        using var model = LesaStepBench.Model(s, cfg, dev);
+        using var opt = LesaStepBench.Optimizer(model);
         var vecs = torch.randn([labels, cfg.WordDim], device: dev);                               // [C, dv]
         int epoch = 0;
         void Rep()

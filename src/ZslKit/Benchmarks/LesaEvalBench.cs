@@ -29,9 +29,7 @@ public sealed class LesaEvalBench : IBenchTarget
         var cfg = LesaStepBench.Config(st);
         var dev = context.Device;
         using var outer = torch.NewDisposeScope();
-        torch.manual_seed(st.Int("seed", 0));
-        using var model = new LesaModel(cfg);
-        model.to(dev);
+        using var model = LesaStepBench.Model(st, cfg, dev);
         model.eval();
         using var noGrad = torch.no_grad();
         var pool = Enumerable.Range(0, poolSize).Select(_ => torch.randn([batch, cfg.RegionCount, cfg.FeatureDim], device: dev)).ToArray(); // each [B, R, D]

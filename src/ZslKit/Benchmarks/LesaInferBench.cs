@@ -27,9 +27,7 @@ public sealed class LesaInferBench : IBenchTarget
         var cfg = LesaStepBench.Config(s);
         var dev = context.Device;
         using var outer = torch.NewDisposeScope();
-        torch.manual_seed(s.Int("seed", 0));
-        using var model = new LesaModel(cfg);
-        model.to(dev);
+        using var model = LesaStepBench.Model(s, cfg, dev);
         model.eval();
         using var noGrad = torch.no_grad();
         var feats = torch.randn([batch, cfg.RegionCount, cfg.FeatureDim], device: dev);           // [B, R, D]

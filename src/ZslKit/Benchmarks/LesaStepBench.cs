@@ -21,6 +21,19 @@ public sealed class LesaStepBench : IBenchTarget
     };
 
     /// <summary>The model configuration of the settings (grid x grid regions).</summary>
+    /// <summary>The benchmarked model: parameters drawn after torch.manual_seed(seed setting), moved to the device.</summary>
+    internal static LesaModel Model(BenchSettings s, LesaConfig cfg, torch.Device dev)
+    {
+        torch.manual_seed(s.Int("seed", 0));
+        var model = new LesaModel(cfg);
+        model.to(dev);
+        return model;
+    }
+
+    /// <summary>The official optimiser of the timed training steps: TF-style RMSprop (lr 1e-3, decay 0.9, momentum 0.9, eps 1).</summary>
+    internal static ZslKit.Torch.Optim.RMSprop Optimizer(LesaModel model) =>
+        torch.optim.RMSprop(model.parameters(), lr: 1e-3, alpha: 0.9, eps: 1.0, momentum: 0.9, epsilonInsideSqrt: true);
+
     internal static LesaConfig Config(BenchSettings s) => new()
     {
         Modules = s.Int("modules"), FeatureDim = s.Int("dim"), AttentionHidden = s.Int("hidden"), WordDim = s.Int("word-dim"),
@@ -36,10 +49,8 @@ public sealed class LesaStepBench : IBenchTarget
         var cfg = Config(s);
         var dev = context.Device;
         using var outer = torch.NewDisposeScope();
-        torch.manual_seed(s.Int("seed", 0));
-        using var model = new LesaModel(cfg);
-        model.to(dev);
-        using var opt = torch.optim.RMSprop(model.parameters(), lr: 1e-3, alpha: 0.9, eps: 1.0, momentum: 0.9, epsilonInsideSqrt: true);
+        using var model = Model(s, cfg, dev);
+        using var opt = Optimizer(model);
         var feats = torch.randn([batch, cfg.RegionCount, cfg.FeatureDim], device: dev);           // [B, R, D]
         var vecs = torch.randn([labels, cfg.WordDim], device: dev);                               // [C, dv]
         var y = torch.where(torch.rand([batch, labels], device: dev).lt(rate),
