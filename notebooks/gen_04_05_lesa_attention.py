@@ -21,7 +21,7 @@ using ZslKit.Models;
 DATA = """
 if (device != "cpu") throw new NotSupportedException($"device '{device}': LesaTrainer runs on the CPU only so far; use device=\\"cpu\\"");
 var preset = LesaPresets.For(quick);
-var bench = LesaAttentionData.Benchmark(dataset, preset, "../../shared/data");
+var bench = LesaAttentionData.Benchmark(dataset, preset, ZslKit.Data.SharedData.Find());
 var cache = new LesaFeatureCache(bench);
 var provenance = new Provenance($"synthetic multi-label, {(bench.Semantics.IsStandIn ? "stand-in labels" : "NUS-WIDE GloVe")}", DatasetKind.Synthetic,
     preset.Name, seed, Provenance.GitCommit());

@@ -7,8 +7,8 @@ namespace ZslKit.Experiments.Lesa;
 
 public static class LesaAttentionData
 {
-    /// <summary>Dataset names the notebooks' <c>dataset</c> parameter accepts.</summary>
-    public static IReadOnlyList<string> Datasets { get; } = ["synthetic", "nus-wide", "openimages"];
+    /// <summary>Dataset names the notebooks' <c>dataset</c> parameter accepts (those of every LESA notebook).</summary>
+    public static IReadOnlyList<string> Datasets => LesaNotebook.Datasets;
 
     /// <summary>
     /// The benchmark of <paramref name="preset"/> for <paramref name="dataset"/> = "synthetic" (NUS-WIDE GloVe semantics from
