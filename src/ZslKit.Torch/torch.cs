@@ -241,6 +241,14 @@ public static unsafe partial class torch
     /// <summary>The native ABI version of the loaded shim.</summary>
     public static int NativeAbiVersion => NativeMethods.zsl_abi_version();
 
+    /// <summary>
+    /// The glibc malloc thresholds (bytes) the shim fixed at load so that large tensor buffers are reused instead of being
+    /// mapped and page-faulted anew on every allocation (docs/engine.md, "Host memory"); null when it left malloc alone
+    /// (not glibc, GLIBC_TUNABLES with malloc settings, or ZSLKIT_MALLOC_TUNING=0).
+    /// </summary>
+    public static (long MmapThreshold, long TrimThreshold)? NativeMallocTuning =>
+        NativeMethods.zsl_malloc_tuning(out var mmap, out var trim) == 1 ? (mmap, trim) : null;
+
     public static class cuda
     {
         public static bool is_available() => NativeMethods.zsl_cuda_is_available() != 0;

@@ -25,7 +25,7 @@ internal static class BenchCommand
         var threads = new Option<int?>("--threads") { Description = "libtorch intra-op threads (also passed to the twin); default: libtorch's." };
         var json = new Option<string?>("--json") { Description = "Also write the report as JSON to this file (schema zslkit-bench/1)." };
         var twin = new Option<bool>("--twin") { Description = "Run the PyTorch twin (bench/lesa_twin.py) alternating with ours; report the ratio." };
-        var python = new Option<string>("--python") { Description = "Python interpreter for the twin.", DefaultValueFactory = _ => "python3" };
+        var python = new Option<string?>("--python") { Description = "Python interpreter for the twin (default: $ZSLKIT_PYTHON, else the first of python3 and /usr/bin/python3 that can import torch)." };
         var twinScript = new Option<string?>("--twin-script") { Description = "Path of lesa_twin.py (default: bench/lesa_twin.py above the working folder or the app)." };
         var set = new Option<string[]>("--set") { Description = "Override a target setting: --set batch=64 --set labels=1006.", AllowMultipleArgumentsPerToken = true };
         var command = new Command("bench", "Run a named benchmark (zsl bench list) with warm-up, repetitions and an optional PyTorch twin.")
@@ -54,7 +54,7 @@ internal static class BenchCommand
                 {
                     var script = parse.GetValue(twinScript) ?? FindTwinScript()
                         ?? throw new ArgumentException("--twin: bench/lesa_twin.py not found above the working folder or the app; pass --twin-script");
-                    launcher = new TwinLauncher(parse.GetValue(python)!, Path.GetFullPath(script), TimeSpan.FromMinutes(10));
+                    launcher = new TwinLauncher(parse.GetValue(python) ?? PyTorchTwin.DefaultPython(), Path.GetFullPath(script), TimeSpan.FromMinutes(10));
                 }
                 if (parse.GetValue(threads) is { } t && t < 1) throw new ArgumentException($"--threads must be >= 1, got {t}");
                 options = new BenchRunOptions(name, dev, new BenchRepetitions(parse.GetValue(warmup), parse.GetValue(reps)), parse.GetValue(threads),
@@ -117,6 +117,7 @@ internal static class BenchCommand
         var e = r.Environment;
         console.WriteLine($"zsl bench {r.Target} | {e.Date} | commit {e.Commit} | device {e.Device} ({e.DeviceName})");
         console.WriteLine($"engine ABI {e.EngineAbi} | libtorch {e.LibTorch} | CUDA {e.Cuda ?? "none"} | .NET {e.DotNet} | torch threads {e.TorchThreads} | " +
+                          $"malloc mmap threshold {(e.MallocMmapThreshold is { } mmap ? $"{mmap >> 20} MiB" : "glibc default")} | " +
                           $"load average {(e.LoadAverage is null ? "n/a" : string.Join(" ", e.LoadAverage.Select(x => F(x, "F2"))))}");
         if (r.Twin is { } tw) console.WriteLine($"PyTorch twin: torch {tw.Torch} on {tw.Device} ({tw.Python})");
         console.WriteLine($"warm-up {r.Repetitions.Warmup}, repetitions {r.Repetitions.Reps}; " +

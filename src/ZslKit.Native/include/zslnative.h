@@ -20,7 +20,7 @@
 #endif
 
 // Bumped whenever a signature or a convention changes; ZslKit.Torch refuses to run against another value.
-#define ZSL_ABI_VERSION 7
+#define ZSL_ABI_VERSION 8
 
 typedef struct zsl_tensor zsl_tensor;
 
@@ -46,6 +46,9 @@ ZSL_API int32_t zsl_cuda_max_memory_allocated(int32_t device_index, int64_t* byt
 ZSL_API int32_t zsl_cuda_reset_peak_memory_stats(int32_t device_index);
 // The CUDA runtime version libtorch was built with (e.g. 12040 for 12.4), 0 when libtorch has no CUDA (ABI 7).
 ZSL_API int32_t zsl_cuda_runtime_version(void);
+// glibc malloc thresholds the shim set at load (ABI 8; malloc_tuning.cpp): returns 1 and the two values in bytes when
+// it set them, 0 when it left malloc alone (not glibc, GLIBC_TUNABLES with malloc settings, or ZSLKIT_MALLOC_TUNING=0).
+ZSL_API int32_t zsl_malloc_tuning(int64_t* mmap_threshold, int64_t* trim_threshold);
 ZSL_API int32_t zsl_manual_seed(uint64_t seed);
 ZSL_API int32_t zsl_set_num_threads(int32_t n);
 ZSL_API int32_t zsl_get_num_threads(void);

@@ -29,7 +29,7 @@ internal static unsafe partial class NativeMethods
     public const string Lib = "zslnative";
 
     /// <summary>The ABI version this binding was written for (ZSL_ABI_VERSION in zslnative.h).</summary>
-    public const int AbiVersion = 7;
+    public const int AbiVersion = 8;
 
     [LibraryImport(Lib)] public static partial int zsl_abi_version();
     [LibraryImport(Lib)] public static partial IntPtr zsl_last_error();
@@ -42,6 +42,7 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Lib)] public static partial int zsl_cuda_max_memory_allocated(int index, out long bytes);
     [LibraryImport(Lib)] public static partial int zsl_cuda_reset_peak_memory_stats(int index);
     [LibraryImport(Lib)] public static partial int zsl_cuda_runtime_version();
+    [LibraryImport(Lib)] public static partial int zsl_malloc_tuning(out long mmapThreshold, out long trimThreshold);
     [LibraryImport(Lib)] public static partial int zsl_manual_seed(ulong seed);
     [LibraryImport(Lib)] public static partial int zsl_set_num_threads(int n);
     [LibraryImport(Lib)] public static partial int zsl_get_num_threads();

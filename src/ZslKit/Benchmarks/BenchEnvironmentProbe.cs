@@ -1,5 +1,5 @@
 // BenchEnvironmentProbe.cs - collects what a benchmark table needs to be read later: date, commit, device, engine ABI,
-// libtorch and CUDA versions, .NET, OS, threads and the load average.
+// libtorch and CUDA versions, .NET, OS, threads, the load average and the shim's malloc tuning.
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
@@ -23,7 +23,8 @@ public static class BenchEnvironmentProbe
         if (string.IsNullOrWhiteSpace(name)) name = device.type == DeviceType.CPU ? CpuName() : device.ToString();
         return new BenchEnvironment(DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture), Commit(),
             device.ToString(), name, torch.NativeAbiVersion, torch.LibTorchVersion.ToString(), torch.cuda.runtime_version()?.ToString(),
-            Environment.Version.ToString(), RuntimeInformation.OSDescription, Environment.ProcessorCount, torch.get_num_threads(), LoadAverage());
+            Environment.Version.ToString(), RuntimeInformation.OSDescription, Environment.ProcessorCount, torch.get_num_threads(), LoadAverage(),
+            torch.NativeMallocTuning?.MmapThreshold);
     }
 
     /// <summary>$ZSLKIT_COMMIT, else `git rev-parse --short HEAD` (plus "+dirty" with uncommitted changes), else "unknown".</summary>

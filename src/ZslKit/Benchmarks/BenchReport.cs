@@ -25,8 +25,10 @@ public sealed record BenchMeasurement(string Name, double ItemsPerRep, string It
 
 /// <summary>Where and with what a benchmark ran.</summary>
 /// <param name="LoadAverage">1/5/15-minute load averages at the start (/proc/loadavg; null elsewhere).</param>
+/// <param name="MallocMmapThreshold">The glibc mmap threshold the shim fixed at load (<see cref="ZslKit.Torch.torch.NativeMallocTuning"/>),
+/// null when malloc was left alone.</param>
 public sealed record BenchEnvironment(string Date, string Commit, string Device, string DeviceName, int EngineAbi, string LibTorch,
-    string? Cuda, string DotNet, string Os, int Processors, int TorchThreads, double[]? LoadAverage);
+    string? Cuda, string DotNet, string Os, int Processors, int TorchThreads, double[]? LoadAverage, long? MallocMmapThreshold = null);
 
 /// <summary>The PyTorch twin's identity, as it reported itself.</summary>
 public sealed record TwinInfo(string Python, string Script, string Torch, string Device, string? DeviceName);

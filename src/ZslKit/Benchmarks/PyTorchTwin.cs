@@ -29,6 +29,43 @@ public sealed class PyTorchTwin : IDisposable
             ready.TryGetProperty("device_name", out var dn) ? dn.GetString() : null);
     }
 
+    /// <summary>Environment variable naming the twin's Python interpreter when --python is not given.</summary>
+    public const string PythonVariable = "ZSLKIT_PYTHON";
+
+    /// <summary>
+    /// The interpreter for the twin: $ZSLKIT_PYTHON when set, else the first of <paramref name="candidates"/> (default
+    /// <c>python3</c> on PATH, then <c>/usr/bin/python3</c>, where Debian's python3-torch lives) that can <c>import torch</c>,
+    /// else <c>python3</c> (whose start-up error then says what is missing).
+    /// </summary>
+    public static string DefaultPython(IEnumerable<string>? candidates = null)
+    {
+        var env = Environment.GetEnvironmentVariable(PythonVariable);
+        if (!string.IsNullOrWhiteSpace(env)) return env;
+        foreach (var python in candidates ?? ["python3", "/usr/bin/python3"])
+            if (CanImportTorch(python)) return python;
+        return "python3";
+    }
+
+    private static bool CanImportTorch(string python)
+    {
+        try
+        {
+            var psi = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            psi.ArgumentList.Add("-c");
+            psi.ArgumentList.Add("import torch");
+            using var p = Process.Start(psi);
+            if (p is null) return false;
+            p.StandardOutput.ReadToEndAsync();
+            p.StandardError.ReadToEndAsync();
+            if (!p.WaitForExit(60_000)) { p.Kill(entireProcessTree: true); return false; }
+            return p.ExitCode == 0;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return false;   // no such interpreter
+        }
+    }
+
     /// <summary>Starts <c>PYTHON SCRIPT serve ARGS</c> and waits (up to <paramref name="timeout"/>) for its ready line.</summary>
     public static PyTorchTwin Start(string python, string script, IEnumerable<string> arguments, TimeSpan timeout)
     {

@@ -24,6 +24,33 @@ public class PyTorchTwinTests
         Assert.Throws<FormatException>(() => PyTorchTwin.ParseSample("""{"wall": 1}"""));
     }
 
+    [SkippableFact]
+    public void The_default_twin_python_is_the_first_candidate_that_imports_torch_else_python3()
+    {
+        Skip.If(OperatingSystem.IsWindows(), "uses shell scripts as stand-in interpreters");
+        Skip.If(!string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(PyTorchTwin.PythonVariable)), "ZSLKIT_PYTHON is set");
+        var dir = Directory.CreateTempSubdirectory("zsltwinpy").FullName;
+        try
+        {
+            string Script(string name, int exit)
+            {
+                var path = Path.Combine(dir, name);
+                File.WriteAllText(path, $"#!/bin/sh\nexit {exit}\n");
+                if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+                return path;
+            }
+            var without = Script("python-without-torch", 1);
+            var with = Script("python-with-torch", 0);
+            var missing = Path.Combine(dir, "no-such-python");
+            Assert.Equal(with, PyTorchTwin.DefaultPython([missing, without, with]));
+            Assert.Equal("python3", PyTorchTwin.DefaultPython([missing, without]));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     private static bool HasPythonTorch()
     {
         if (!File.Exists(Python)) return false;
