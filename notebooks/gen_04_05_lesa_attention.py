@@ -50,8 +50,9 @@ signature in a box of the region grid. The overlays draw the model's attention o
 **Claim tested** (held / not held, with numbers, at the end): *different unseen labels use different attention modules* —
 held when at least two modules are the dominant module of some unseen label and no module dominates more than half of them.
 
-Quick mode (7x7 regions, D 64, 4 epochs) took 28 s on the nearly idle 2-core VM, 55-227 s while it was heavily loaded
-(docs/benchmarks.md):
+The model is the LESA (M) run of notebook 01 (same config, run folder and cache): reused when it exists, trained
+otherwise. Quick mode (7x7 regions, D 64, 4 epochs) took 16-22 s with the run cached and 65 s training it, on the
+shared 2-core VM at load 7-13 (docs/benchmarks.md):
 `./zsl notebooks run notebooks/04-lesa-figure4-attention.ipynb --param quick=true`.
 """, "intro"),
     code(REFERENCES, "references"),
@@ -143,8 +144,9 @@ a message saying so.
 Label and than One Attention for All, and has the best H. On this benchmark per-label attention is strong (docs/lesa.md: it
 wins Table 1 here), so expect the first claim to fail; that is a finding about the synthetic data, reported as is.
 
-Quick mode trains the three models once each (7x7 regions, D 64, 4 epochs); it took 82 s on the nearly idle 2-core VM and
-187-233 s per seed while it was heavily loaded, most of it One Attention per Label (docs/benchmarks.md):
+The three models are notebook 01's runs of these rows (same configs, run folders and cache): reused when they exist,
+trained otherwise. Quick mode (7x7 regions, D 64, 4 epochs) took 21 s with all runs cached and 91 s training two of
+them (most of it One Attention per Label), on the shared 2-core VM at load 7-9 (docs/benchmarks.md):
 `./zsl notebooks run notebooks/05-lesa-table3-localisation.ipynb --param quick=true`.
 """, "intro"),
     code(REFERENCES, "references"),
