@@ -51,7 +51,9 @@ if (command == "table1")
             Console.WriteLine("RESULT " + JsonSerializer.Serialize(new { row, run.Config.Seed, run.Folder, run.Final }));
         }
     }
+    Console.WriteLine("selected (best validation F1@5):");
     Console.WriteLine(LesaTables.Table1(runs).ToMarkdown());
+    Console.WriteLine("final (after the last epoch):");
     Console.WriteLine(LesaTables.Table1(runs, LesaModelView.Final).ToMarkdown());
     var outPath = Arg("--out", "");
     if (outPath.Length > 0) File.WriteAllText(outPath, JsonSerializer.Serialize(runs.Select(r => new { r.Config.Method, r.Config.Seed, r.Final })));
