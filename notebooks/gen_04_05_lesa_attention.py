@@ -16,19 +16,18 @@ using ZslKit.Experiments.Lesa;
 using ZslKit.Models;
 """
 
-# The data cell: synthetic benchmark of the preset (real NUS-WIDE GloVe semantics from ../shared/data when present);
-# nus-wide / openimages stop here with a message saying which real features are missing.
+# The data cell: synthetic benchmark of the preset (real NUS-WIDE GloVe semantics from ../shared/data when present), the
+# same instance the LesaExperiment runs use; nus-wide / openimages stop here with a message saying which real features are missing.
 DATA = """
-if (device != "cpu") throw new NotSupportedException($"device '{device}': LesaTrainer runs on the CPU only so far; use device=\\"cpu\\"");
 var preset = LesaPresets.For(quick);
-var bench = LesaAttentionData.Benchmark(dataset, preset, ZslKit.Data.SharedData.Find());
-var cache = new LesaFeatureCache(bench);
+var (bench, cache) = LesaAttentionData.Benchmark(dataset, preset);   // the benchmark (and feature cache) notebook 01's runs train on
 var provenance = new Provenance($"synthetic multi-label, {(bench.Semantics.IsStandIn ? "stand-in labels" : "NUS-WIDE GloVe")}", DatasetKind.Synthetic,
     preset.Name, seed, Provenance.GitCommit());
 Console.WriteLine($"preset {preset.Name}: {bench.Config.GridHeight}x{bench.Config.GridWidth} regions, D {bench.FeatureDim}, H {preset.Hidden}, M {preset.Modules}, " +
     $"{preset.Training.Epochs} epochs at lr {preset.Training.LearningRate}, batch {preset.Training.BatchSize}; semantics {bench.Semantics.Source}");
 Console.WriteLine($"{bench.SeenCount} seen + {bench.UnseenCount} unseen labels ({bench.Semantics.Source}); " +
     $"{bench.ImageCount(MultiLabelSplit.Train)} train / {bench.ImageCount(MultiLabelSplit.Validation)} validation / {bench.ImageCount(MultiLabelSplit.Test)} test images; fingerprint {bench.Fingerprint[..16]}");
+Console.WriteLine($"device {device}; runs in {LesaNotebook.RunsRoot()} (experiment {LesaNotebook.Experiment(preset)}, shared with notebooks 01-03)");
 Console.WriteLine(provenance.Describe());
 """
 
@@ -51,8 +50,9 @@ signature in a box of the region grid. The overlays draw the model's attention o
 **Claim tested** (held / not held, with numbers, at the end): *different unseen labels use different attention modules* —
 held when at least two modules are the dominant module of some unseen label and no module dominates more than half of them.
 
-Quick mode (7x7 regions, D 64, 4 epochs) took 28 s on the nearly idle 2-core VM, 55-227 s while it was heavily loaded
-(docs/benchmarks.md):
+The model is the LESA (M) run of notebook 01 (same config, run folder and cache): reused when it exists, trained
+otherwise. Quick mode (7x7 regions, D 64, 4 epochs) took 16-22 s with the run cached and 65 s training it, on the
+shared 2-core VM at load 7-13 (docs/benchmarks.md):
 `./zsl notebooks run notebooks/04-lesa-figure4-attention.ipynb --param quick=true`.
 """, "intro"),
     code(REFERENCES, "references"),
@@ -61,20 +61,26 @@ Quick mode (7x7 regions, D 64, 4 epochs) took 28 s on the nearly idle 2-core VM,
 bool quick = false;             // quick: 7x7 regions, D 64, 4 epochs; full: 14x14 regions, D 128, 10 epochs
 string dataset = "synthetic";   // synthetic | nus-wide | openimages (real features needed, see the intro)
 int seed = 0;                   // model initialisation and batch order
-string device = "cpu";
+string device = "cpu";           // cpu | cuda | cuda:N: where a missing run trains (figures and localisation run on the CPU)
 """, "parameters", tags=["parameters"]),
     code(DATA, "data"),
     markdown("""
-## Train LESA (M shared attentions)
+## Train (or reuse) LESA (M shared attentions)
 
-`LesaTable1.Create("lesa", ...)` + `LesaTrainer.Run` with the preset's protocol (TF-style RMSprop, batch 32, selection on
-validation F1@5; lr 0.05 on synthetic data, see docs/lesa.md). After the run the model holds the selected weights.
+The LESA (M) run of notebook 01 for this preset and seed: `LesaNotebook.Config(preset, "lesa", seed, device)` run by
+`LesaExperiment.Run` into `artifacts/runs/lesa/synthetic-<preset>/` (the generic Trainer; TF-style RMSprop, batch 32,
+selection on validation F1@5; lr 0.05 on synthetic data, see docs/lesa.md). When notebook 01 (or an earlier run of this
+notebook) already trained it, the finished run is reused, not retrained. `LesaExperiment.LoadModel` rebuilds its
+selected model on the CPU.
 """, "train-md"),
     code("""
-var lesa = (LesaTrainable)LesaTable1.Create("lesa", bench, preset.Hidden, seed, preset.Modules);
-var run = LesaTrainer.Run(lesa, bench, preset.Training with { Seed = seed, Cache = cache });
-Console.WriteLine($"{run.Model}, seed {seed}: {run.Steps} steps in {run.Seconds:F0} s; selected step {run.BestStep} (validation F1@5 {run.BestValidationF1At5:F3}); " +
-    $"test ZS mAP {100 * run.Selected.ZslMap:F1}, GZS mAP {100 * run.Selected.GzslMap:F1} (%) — {provenance.Describe()}");
+var config = LesaNotebook.Config(preset, "lesa", seed, device);
+bool reused = LesaNotebook.IsFinished(config);
+var run = LesaExperiment.Run(config, LesaNotebook.Options());
+var lesa = (LesaTrainable)LesaExperiment.LoadModel(run);
+Console.WriteLine($"{lesa.Name}, seed {seed}: {(reused ? "reused the finished run" : "trained")} {run.RunId[..12]} ({run.Final.EpochsRun} epochs, {run.Final.Seconds:F0} s of training); " +
+    $"selected epoch {run.Final.BestEpoch} (validation F1@5 {run.Final.Validation["f1@5"]:F3}); " +
+    $"test ZS mAP {100 * run.Final.Test["zs/map"]:F1}, GZS mAP {100 * run.Final.Test["gzs/map"]:F1} (%) — {provenance.Describe()}");
 """, "train"),
     markdown("""
 ## Figure 4 (left): module usage per unseen label
@@ -138,8 +144,9 @@ a message saying so.
 Label and than One Attention for All, and has the best H. On this benchmark per-label attention is strong (docs/lesa.md: it
 wins Table 1 here), so expect the first claim to fail; that is a finding about the synthetic data, reported as is.
 
-Quick mode trains the three models once each (7x7 regions, D 64, 4 epochs); it took 82 s on the nearly idle 2-core VM and
-187-233 s per seed while it was heavily loaded, most of it One Attention per Label (docs/benchmarks.md):
+The three models are notebook 01's runs of these rows (same configs, run folders and cache): reused when they exist,
+trained otherwise. Quick mode (7x7 regions, D 64, 4 epochs) took 21 s with all runs cached and 91 s training two of
+them (most of it One Attention per Label), on the shared 2-core VM at load 7-9 (docs/benchmarks.md):
 `./zsl notebooks run notebooks/05-lesa-table3-localisation.ipynb --param quick=true`.
 """, "intro"),
     code(REFERENCES, "references"),
@@ -149,7 +156,7 @@ bool quick = false;             // quick: 7x7 regions, D 64, 4 epochs, one seed;
 string dataset = "synthetic";   // synthetic | nus-wide | openimages (real features needed, see the intro)
 int seed = 0;                   // the seed of quick mode (and the first seed's provenance)
 string seeds = "";              // comma-separated seeds; empty: quick -> seed, full -> the preset's seeds (0, 1, 2)
-string device = "cpu";
+string device = "cpu";           // cpu | cuda | cuda:N: where a missing run trains (figures and localisation run on the CPU)
 """, "parameters", tags=["parameters"]),
     code(DATA + """
 int[] seedList = seeds.Length > 0 ? seeds.Split(',').Select(s => int.Parse(s.Trim(), System.Globalization.CultureInfo.InvariantCulture)).ToArray()
@@ -159,11 +166,13 @@ Console.WriteLine($"seeds: {string.Join(", ", seedList)}");
     markdown("""
 ## Train the three models and evaluate localisation
 
-`LesaLocalisationTable3.Run` trains every row for every seed with the preset's protocol (`LesaTrainer`, selected weights)
-and scores attention peaks against the planted boxes of all test images (`LesaLocalisation.Evaluate`).
+`LesaLocalisationTable3.Run` takes every row for every seed from its `LesaExperiment` run — the config notebook 01 uses for
+that row, seed and preset (`LesaNotebook.Config`), so a run notebook 01 already finished is reused, not retrained — loads
+the selected weights (`LesaExperiment.LoadModel`) and scores attention peaks against the planted boxes of all test images
+(`LesaLocalisation.Evaluate`). Each line says whether the run was reused or trained.
 """, "train-md"),
     code("""
-var table3 = LesaLocalisationTable3.Run(bench, preset, seedList, cache, log: line => { if (line.Contains("localisation")) Console.WriteLine(line); });
+var table3 = LesaLocalisationTable3.Run(preset, seedList, device, log: Console.WriteLine);
 var boxedUnseen = table3.Mean[0].Report.BoxedImages.Skip(bench.SeenCount).Count(g => g > 0);
 var boxedSeen = table3.Mean[0].Report.BoxedImages.Take(bench.SeenCount).Count(g => g > 0);
 Console.WriteLine($"labels with at least one planted box in the test split: {boxedSeen} seen, {boxedUnseen} unseen");
@@ -174,7 +183,8 @@ Console.WriteLine($"labels with at least one planted box in the test split: {box
 Mean over the seeds listed in the caption. The rows "…, random peaks" are each model's chance level: its own confidences
 with every attention peak replaced by a uniformly random region (a planted box covers 4–9 of the 49 cells in quick mode), so
 a model localises only as far as it is above its random-peak row. Classification metrics of the same runs follow (ZS / GZS
-mAP of the selected model) so the localisation numbers can be read against them.
+mAP of the selected model, the same numbers as notebook 01's table for these rows) so the localisation numbers can be read
+against them.
 """, "table-md"),
     code("""
 var seedText = string.Join(",", seedList);
@@ -182,8 +192,8 @@ display(LesaLocalisation.Table(table3.Mean.Concat(table3.Chance), $"Table 3 (syn
 var classification = new ResultTable($"Classification of the same runs (selected model), seeds {seedText} — {provenance.Describe()}");
 foreach (var g in table3.Runs.GroupBy(r => r.Row.Name))
 {
-    classification.Add(g.Key, "ZS", "mAP", 100 * g.Average(r => r.Training.Selected.ZslMap));
-    classification.Add(g.Key, "GZS", "mAP", 100 * g.Average(r => r.Training.Selected.GzslMap));
+    classification.Add(g.Key, "ZS", "mAP", 100 * g.Average(r => r.Training.Final.Test["zs/map"]));
+    classification.Add(g.Key, "GZS", "mAP", 100 * g.Average(r => r.Training.Final.Test["gzs/map"]));
 }
 classification
 """, "table"),

@@ -1,11 +1,14 @@
-// LesaBench - runs LESA's Table 1 rows on the synthetic benchmark (quick mode) and times LESA training/inference, the
+// LesaBench - runs LESA's Table 1 rows on the synthetic benchmark (LesaExperiment runs, --runs folder) and times LESA training/inference, the
 // C# counterpart of bench/lesa_twin.py. Usage:
-//   dotnet run -c Release --project bench/LesaBench -- table1 [--epochs 6] [--seeds 0,1] [--rows lesa,lesa-m1] [--hidden 128]
+//   dotnet run -c Release --project bench/LesaBench -- table1 [--epochs 6] [--seeds 0,1] [--rows lesa,lesa-m1] [--hidden 128] [--runs DIR]
 //   dotnet run -c Release --project bench/LesaBench -- speed [--threads 2] [--steps 10] [--test-images 1024] [--conv]
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using ZslKit.Data.Synthetic;
+using ZslKit.Experiments.Lesa;
+using ZslKit.Experiments.Runs;
+using ZslKit.Experiments.Training;
 using ZslKit.Models;
 using ZslKit.Torch;
 
@@ -18,40 +21,42 @@ int IntArg(string name, int fallback) => int.Parse(Arg(name, fallback.ToString(C
 
 var command = args.Length > 0 ? args[0] : "table1";
 torch.set_num_threads(IntArg("--threads", 2));
-var dataDir = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../../../shared/data"));
-if (!Directory.Exists(dataDir)) dataDir = Environment.GetEnvironmentVariable("ZSLKIT_SHARED_DATA") ?? "";
 
 if (command == "table1")
 {
+    // Each (row, seed) is a LesaExperiment run (the generic Trainer, as notebook 01 trains it) in --runs (default: a
+    // folder under the temp directory), so a second invocation with the same arguments reuses the finished runs.
     var q = MultiLabelBenchmarkConfig.Quick;
-    var bench = MultiLabelBenchmark.Create(q with
+    var benchmark = q with
     {
         Seed = (ulong)IntArg("--data-seed", 0), TrainImages = IntArg("--train", q.TrainImages), TestImages = IntArg("--test", q.TestImages),
         FeatureDim = IntArg("--feature-dim", q.FeatureDim), GridHeight = IntArg("--grid", q.GridHeight), GridWidth = IntArg("--grid", q.GridWidth), MaxBlobSize = IntArg("--max-blob", q.MaxBlobSize),
         NoiseSigma = double.Parse(Arg("--noise", q.NoiseSigma.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture),
-    }, dataDir);
-    Console.WriteLine($"benchmark: quick, semantics {bench.Semantics.Source}, {bench.SeenCount} seen / {bench.UnseenCount} unseen, fingerprint {bench.Fingerprint[..16]}");
-    var options = new LesaTrainingOptions
-    {
-        Epochs = IntArg("--epochs", 6), Log = Console.WriteLine, Cache = new LesaFeatureCache(bench),
-        LearningRate = double.Parse(Arg("--lr", "0.001"), CultureInfo.InvariantCulture),
     };
-    var rows = Arg("--rows", string.Join(",", LesaTable1.Rows)).Split(',');
     var seeds = Arg("--seeds", "0").Split(',').Select(int.Parse).ToArray();
-    var results = new List<LesaRunResult>();
+    var preset = new LesaPreset("bench", benchmark, IntArg("--hidden", 128), IntArg("--modules", 10), new LesaTrainingOptions
+    {
+        Epochs = IntArg("--epochs", 6), LearningRate = double.Parse(Arg("--lr", "0.001"), CultureInfo.InvariantCulture),
+    }, seeds);
+    var options = new RunOptions(Arg("--runs", Path.Combine(Path.GetTempPath(), "zslkit-lesabench-runs")),
+        Progress: new PlainProgress(Console.Out, TimeSpan.FromSeconds(15)));
+    var rows = Arg("--rows", string.Join(",", LesaTable1.Rows)).Split(',');
+    var runs = new List<RunRecord>();
     foreach (var row in rows)
-        foreach (var seed in seeds)
+    {
+        var config = LesaExperiment.Config(preset, "lesabench", row, seeds[0]);
+        foreach (var run in LesaExperiment.RunSeeds(config, seeds, options))
         {
-            var r = LesaTable1.Run(bench, options, [row], [seed], IntArg("--hidden", 128))[0];
-            results.Add(r);
-            Console.WriteLine("RESULT " + JsonSerializer.Serialize(r with { ValidationF1At5 = [], LearningRates = [] }));
+            runs.Add(run);
+            Console.WriteLine("RESULT " + JsonSerializer.Serialize(new { row, run.Config.Seed, run.Folder, run.Final }));
         }
+    }
     Console.WriteLine("selected (best validation F1@5):");
-    Console.WriteLine(LesaTable1.Markdown(results));
-    Console.WriteLine("final:");
-    Console.WriteLine(LesaTable1.Markdown(results, selected: false));
+    Console.WriteLine(LesaTables.Table1(runs).ToMarkdown());
+    Console.WriteLine("final (after the last epoch):");
+    Console.WriteLine(LesaTables.Table1(runs, LesaModelView.Final).ToMarkdown());
     var outPath = Arg("--out", "");
-    if (outPath.Length > 0) File.WriteAllText(outPath, JsonSerializer.Serialize(results));
+    if (outPath.Length > 0) File.WriteAllText(outPath, JsonSerializer.Serialize(runs.Select(r => new { r.Config.Method, r.Config.Seed, r.Final })));
 }
 else if (command == "speed")
 {

@@ -1,7 +1,5 @@
 // LesaTable1.cs - the rows of Table 1 (NUS-WIDE) / Table 2 (Open Images) of Huynh & Elhamifar, CVPR 2020 as
-// trainable models, and a runner that trains each row with LesaTrainer for several seeds and prints a table.
-using System.Globalization;
-using System.Text;
+// trainable models (trained by LesaExperiment through the generic Trainer).
 using ZslKit.Data.Datasets;
 using ZslKit.Data.Synthetic;
 using ZslKit.Models.Baselines;
@@ -9,7 +7,7 @@ using ZslKit.Torch;
 
 namespace ZslKit.Models;
 
-/// <summary>Builds and runs the Table 1 rows.</summary>
+/// <summary>Builds the Table 1 rows.</summary>
 public static class LesaTable1
 {
     /// <summary>Row keys, in the paper's order (baselines first).</summary>
@@ -37,7 +35,7 @@ public static class LesaTable1
         torch.manual_seed(seed);
         int d = bench.FeatureDim, dv = bench.Semantics.Dim;
         using var scope = torch.NewDisposeScope();
-        var seen = LesaTrainer.LabelVectors(bench).narrow(0, 0, bench.SeenCount);   // [S, dv]
+        var seen = LesaBatches.LabelVectors(bench).narrow(0, 0, bench.SeenCount);   // [S, dv]
         LesaConfig Configure(LesaConfig c) => configure is null ? c : configure(c);
         return row switch
         {
@@ -50,42 +48,5 @@ public static class LesaTable1
             "conse" => new Conse(d, seen),
             _ => throw new ArgumentException($"unknown Table 1 row '{row}'; known: {string.Join(", ", Rows)}", nameof(row)),
         };
-    }
-
-    /// <summary>Trains every (row, seed) pair and returns the results in row order.</summary>
-    public static List<LesaRunResult> Run(IMultiLabelRegions bench, LesaTrainingOptions options, IEnumerable<string> rows,
-        IEnumerable<int> seeds, int hidden)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        var results = new List<LesaRunResult>();
-        foreach (var row in rows)
-            foreach (var seed in seeds)
-            {
-                using var model = Create(row, bench, hidden, seed);
-                results.Add(LesaTrainer.Run(model, bench, options with { Seed = seed }));
-            }
-        return results;
-    }
-
-    /// <summary>Markdown table: mean ± std over seeds of ZS/GZS mAP and F1@3/5 (selected model), in percent.</summary>
-    public static string Markdown(IEnumerable<LesaRunResult> results, bool selected = true)
-    {
-        ArgumentNullException.ThrowIfNull(results);
-        var sb = new StringBuilder();
-        sb.AppendLine("| model | seeds | ZS F1@3 | ZS F1@5 | ZS mAP | GZS F1@3 | GZS F1@5 | GZS mAP |");
-        sb.AppendLine("|---|---|---|---|---|---|---|---|");
-        foreach (var g in results.GroupBy(r => r.Model))
-        {
-            var t = g.Select(r => selected ? r.Selected : r.Final).ToList();
-            string Cell(Func<LesaTestResult, double> f)
-            {
-                var v = t.Select(f).Select(x => 100 * x).ToArray();
-                double mean = v.Average();
-                double std = v.Length > 1 ? Math.Sqrt(v.Sum(x => (x - mean) * (x - mean)) / (v.Length - 1)) : 0;
-                return v.Length > 1 ? string.Create(CultureInfo.InvariantCulture, $"{mean:F1} ± {std:F1}") : string.Create(CultureInfo.InvariantCulture, $"{mean:F1}");
-            }
-            sb.AppendLine(CultureInfo.InvariantCulture, $"| {g.Key} | {string.Join(",", g.Select(r => r.Seed))} | {Cell(x => x.ZslF1At3)} | {Cell(x => x.ZslF1At5)} | {Cell(x => x.ZslMap)} | {Cell(x => x.GzslF1At3)} | {Cell(x => x.GzslF1At5)} | {Cell(x => x.GzslMap)} |");
-        }
-        return sb.ToString();
     }
 }

@@ -1,4 +1,4 @@
-// LesaTrainable.cs - the contract between the LESA training protocol (LesaTrainer) and the models it trains: LESA
+// LesaTrainable.cs - the contract between the LESA training protocol (LesaTask, run by the generic Trainer) and the models it trains: LESA
 // itself and the Table 1 baselines of Huynh & Elhamifar, CVPR 2020 (Models/Baselines).
 using ZslKit.Torch;
 

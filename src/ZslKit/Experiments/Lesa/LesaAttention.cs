@@ -152,14 +152,14 @@ public static class LesaAttention
         model.Model.eval();
         using var noGrad = torch.no_grad();
         using var outer = torch.NewDisposeScope();
-        var all = LesaTrainer.LabelVectors(bench);                                          // [L, dv]
+        var all = LesaBatches.LabelVectors(bench);                                          // [L, dv]
         var index = torch.tensor<long>(labels.Select(l => (long)l).ToArray().AsSpan(), [labels.Count]);
         var vectors = all.index_select(0, index);                                         // [C, dv]
         for (int start = 0; start < n; start += batchSize)
         {
             using var scope = torch.NewDisposeScope();
             int count = Math.Min(batchSize, n - start);
-            var (x, _) = LesaTrainer.Batch(bench, split, Enumerable.Range(start, count).ToArray(), cache);
+            var (x, _) = LesaBatches.Batch(bench, split, Enumerable.Range(start, count).ToArray(), cache);
             Count(model.Model, x, vectors, counts);
         }
         return new ModuleUsage(counts, labels.ToArray(), labels.Select(l => bench.Semantics.Names[l]).ToArray(), n);
@@ -204,8 +204,8 @@ public static class LesaAttention
         model.Module.eval();
         using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();
-        var (x, _) = LesaTrainer.Batch(bench, split, [image]);                               // [1, R, D]
-        var v = LesaTrainer.LabelVectors(bench).narrow(0, label, 1);                         // [1, dv]
+        var (x, _) = LesaBatches.Batch(bench, split, [image]);                               // [1, R, D]
+        var v = LesaBatches.LabelVectors(bench).narrow(0, label, 1);                         // [1, dv]
         var a = LabelAttention(model, x, v).ToArray<float>();                               // [1, 1, R]
         var map = new double[rows, cols];
         for (int r = 0; r < rows * cols; r++) map[r / cols, r % cols] = a[r];

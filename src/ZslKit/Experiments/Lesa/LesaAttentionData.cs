@@ -1,7 +1,9 @@
 // LesaAttentionData.cs - the data of the LESA attention notebooks (04: Figure 4, 05: Table 3 + Figure 5 of Huynh &
 // Elhamifar, CVPR 2020): the synthetic multi-label benchmark of a preset (planted boxes are the localisation ground truth),
-// or a clear refusal for real datasets, whose region features and boxes these notebooks cannot read yet.
+// the same instance and feature cache the LesaExperiment runs of notebook 01 train on, or a clear refusal for real datasets,
+// whose region features and boxes these notebooks cannot read yet.
 using ZslKit.Data.Synthetic;
+using ZslKit.Models;
 
 namespace ZslKit.Experiments.Lesa;
 
@@ -11,17 +13,19 @@ public static class LesaAttentionData
     public static IReadOnlyList<string> Datasets => LesaNotebook.Datasets;
 
     /// <summary>
-    /// The benchmark of <paramref name="preset"/> for <paramref name="dataset"/> = "synthetic" (NUS-WIDE GloVe semantics from
-    /// <paramref name="sharedData"/> when present, else the stand-in vocabulary). "nus-wide" and "openimages" throw a
+    /// The benchmark of <paramref name="preset"/> and its feature cache for <paramref name="dataset"/> = "synthetic": those of
+    /// the preset's LesaExperiment configs (<see cref="LesaExperiment.Benchmark"/> of <see cref="LesaNotebook.Config"/>; NUS-WIDE
+    /// GloVe semantics from the shared data folder when present, else the stand-in vocabulary), so the models
+    /// <see cref="LesaExperiment.LoadModel"/> rebuilds score the same instance. "nus-wide" and "openimages" throw a
     /// <see cref="NotSupportedException"/> that says what is missing; anything else an <see cref="ArgumentException"/>.
     /// </summary>
-    public static MultiLabelBenchmark Benchmark(string dataset, LesaPreset preset, string? sharedData)
+    public static (MultiLabelBenchmark Bench, LesaFeatureCache Cache) Benchmark(string dataset, LesaPreset preset)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(preset);
         return dataset switch
         {
-            "synthetic" => MultiLabelBenchmark.Create(preset.Benchmark, sharedData),
+            "synthetic" => LesaExperiment.Benchmark(LesaExperiment.Config(preset, LesaNotebook.Experiment(preset), "lesa", 0)),
             "nus-wide" or "openimages" => throw new NotSupportedException(
                 $"dataset '{dataset}' needs real VGG-19 region features [N, 196, 512] of the {(dataset == "openimages" ? "Open Images" : "NUS-WIDE")} images (download with data-scripts/fetch.py, " +
                 "extract with `zsl extract` into a feature store) and, for localisation, " +

@@ -74,12 +74,12 @@ public static class LesaLocalisation
         using (torch.no_grad())
         using (torch.NewDisposeScope())
         {
-            var vectors = LesaTrainer.LabelVectors(bench);                                 // [L, dv]
+            var vectors = LesaBatches.LabelVectors(bench);                                 // [L, dv]
             for (int start = 0; start < n; start += options.BatchSize)
             {
                 using var scope = torch.NewDisposeScope();
                 int count = Math.Min(options.BatchSize, n - start);
-                var (x, _) = LesaTrainer.Batch(bench, MultiLabelSplit.Test, Enumerable.Range(start, count).ToArray(), cache);
+                var (x, _) = LesaBatches.Batch(bench, MultiLabelSplit.Test, Enumerable.Range(start, count).ToArray(), cache);
                 var batch = LesaAttention.Peaks(model, x, vectors);
                 batch.Scores.CopyTo(scores, (long)start * l);
                 batch.PeakRegion.CopyTo(peaks, (long)start * l);

@@ -1,9 +1,9 @@
-// LesaLocalisationTable3.cs - trains the three models of Table 3 of Huynh & Elhamifar, "A Shared Multi-Attention Framework
-// for Multi-Label Zero-Shot Learning", CVPR 2020 (Sec. 5.4): One Attention per Label, One Attention for All (our reading:
-// LESA with a single shared attention, M = 1; docs/lesa.md) and LESA (M modules), each with LesaTrainer on the synthetic
-// benchmark for every seed, and evaluates their zero-shot localisation against the planted boxes.
-using ZslKit.Data.Synthetic;
-using ZslKit.Models;
+// LesaLocalisationTable3.cs - the three models of Table 3 of Huynh & Elhamifar, "A Shared Multi-Attention Framework for
+// Multi-Label Zero-Shot Learning", CVPR 2020 (Sec. 5.4): One Attention per Label, One Attention for All (our reading: LESA
+// with a single shared attention, M = 1; docs/lesa.md) and LESA (M modules), for every seed taken from the LesaExperiment
+// run of the notebook config (LesaNotebook.Config: the run notebook 01 trains or reuses), and their zero-shot localisation
+// against the planted boxes of the synthetic benchmark.
+using ZslKit.Experiments.Runs;
 
 namespace ZslKit.Experiments.Lesa;
 
@@ -11,10 +11,13 @@ namespace ZslKit.Experiments.Lesa;
 public sealed record Table3Row(string Key, string Name);
 
 /// <summary>
-/// One trained (row, seed): its training run (classification metrics), its localisation, and the chance level of that
-/// localisation (the same scores with uniformly random peaks, <see cref="LocalisationOptions.RandomPeakSeed"/> = seed).
+/// One trained (row, seed): its finished LesaExperiment run (classification metrics in <c>Training.Final.Test</c>: "zs/map",
+/// "gzs/map", ... of the selected model), whether that run was already finished before (<paramref name="Reused"/>: a cache
+/// hit, nothing trained), its localisation, and the chance level of that localisation (the same scores with uniformly random
+/// peaks, <see cref="LocalisationOptions.RandomPeakSeed"/> = seed).
 /// </summary>
-public sealed record Table3Run(Table3Row Row, int Seed, LesaRunResult Training, LesaLocalisationResult Localisation, LesaLocalisationResult RandomPeaks);
+public sealed record Table3Run(Table3Row Row, int Seed, RunRecord Training, bool Reused, LesaLocalisationResult Localisation,
+    LesaLocalisationResult RandomPeaks);
 
 /// <summary>
 /// All runs and, per row, the mean localisation over seeds (rows in <see cref="LesaLocalisationTable3.Rows"/> order), and
@@ -32,15 +35,22 @@ public static class LesaLocalisationTable3
         new("lesa", "LESA"),
     ];
 
-    /// <summary>Trains every row for every seed with the preset's protocol and evaluates localisation on the test split.</summary>
-    public static Table3Result Run(MultiLabelBenchmark bench, LesaPreset preset, IReadOnlyList<int> seeds, LesaFeatureCache? cache = null,
+    /// <summary>
+    /// For every row and seed: runs (or reuses) the LesaExperiment config notebook 01 uses for that row, seed and preset
+    /// (<see cref="LesaNotebook.Config"/>, in <paramref name="runs"/>, default <see cref="LesaNotebook.Options"/>: the
+    /// repository's runs root), loads its selected model (<see cref="LesaExperiment.LoadModel"/>) and evaluates localisation
+    /// on the test split of the config's benchmark. Needs the synthetic dataset (its planted boxes are the ground truth).
+    /// </summary>
+    public static Table3Result Run(LesaPreset preset, IReadOnlyList<int> seeds, string device = "cpu", RunOptions? runs = null,
         LocalisationOptions? options = null, Action<string>? log = null)
     {
-        ArgumentNullException.ThrowIfNull(bench);
         ArgumentNullException.ThrowIfNull(preset);
         ArgumentNullException.ThrowIfNull(seeds);
         if (seeds.Count == 0) throw new ArgumentException("at least one seed is needed", nameof(seeds));
-        var runs = new List<Table3Run>();
+        if (!LesaNotebook.Synthetic)
+            throw new NotSupportedException($"Table 3 localisation needs the planted boxes of the synthetic benchmark; the selected dataset is '{LesaNotebook.Dataset}'");
+        runs ??= LesaNotebook.Options();
+        var result = new List<Table3Run>();
         var means = new List<LesaLocalisationResult>();
         var chance = new List<LesaLocalisationResult>();
         options ??= new LocalisationOptions();
@@ -51,18 +61,22 @@ public static class LesaLocalisationTable3
             string name = row.Key == "lesa" ? $"{row.Name} (M={preset.Modules})" : row.Name;
             foreach (var seed in seeds)
             {
-                using var model = LesaTable1.Create(row.Key, bench, preset.Hidden, seed, preset.Modules);
-                var training = LesaTrainer.Run(model, bench, preset.Training with { Seed = seed, Cache = cache, Log = log });
+                var config = LesaNotebook.Config(preset, row.Key, seed, device);
+                bool reused = !runs.Force && LesaNotebook.IsFinished(config, runs.RunsRoot);
+                var training = LesaExperiment.Run(config, runs);
+                var (bench, cache) = LesaExperiment.Benchmark(config);
+                using var model = LesaExperiment.LoadModel(training);
                 var loc = LesaLocalisation.Evaluate(model, bench, options, cache) with { Model = name };
                 var random = LesaLocalisation.Evaluate(model, bench, options with { RandomPeakSeed = seed }, cache) with { Model = $"{name}, random peaks" };
-                log?.Invoke($"{name} seed {seed}: localisation mAP seen {100 * loc.Report.MapSeen:F1}, unseen {100 * loc.Report.MapUnseen:F1}, H {100 * loc.Report.H:F1}; ZS mAP {100 * training.Selected.ZslMap:F1} ({training.Seconds:F0} s)");
-                runs.Add(new Table3Run(row with { Name = name }, seed, training, loc, random));
+                log?.Invoke($"{name} seed {seed}: localisation mAP seen {100 * loc.Report.MapSeen:F1}, unseen {100 * loc.Report.MapUnseen:F1}, H {100 * loc.Report.H:F1}; " +
+                    $"ZS mAP {100 * training.Final.Test.GetValueOrDefault("zs/map", double.NaN):F1} ({(reused ? "reused run" : "trained")} {training.RunId[..Math.Min(12, training.RunId.Length)]}, {training.Final.Seconds:F0} s of training)");
+                result.Add(new Table3Run(row with { Name = name }, seed, training, reused, loc, random));
                 perSeed.Add(loc);
                 randomPerSeed.Add(random);
             }
             means.Add(LesaLocalisation.Average(perSeed, name));
             chance.Add(LesaLocalisation.Average(randomPerSeed, $"{name}, random peaks"));
         }
-        return new Table3Result(runs, means, chance);
+        return new Table3Result(result, means, chance);
     }
 }

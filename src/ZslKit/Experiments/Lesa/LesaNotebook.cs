@@ -71,6 +71,14 @@ public static class LesaNotebook
     /// <summary>True when the selected dataset is generated (numbers are labelled synthetic and never compared as a Δ).</summary>
     public static bool Synthetic => Dataset == "synthetic";
 
+    /// <summary>True when the config's run folder under <paramref name="runsRoot"/> (default <see cref="RunsRoot"/>) already
+    /// holds a finished run, so running the config reuses it (a cache hit) instead of training.</summary>
+    public static bool IsFinished(ExperimentConfig config, string? runsRoot = null)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return RunRecord.TryLoad(RunRecord.FolderFor(runsRoot ?? RunsRoot(), config)) is not null;
+    }
+
     /// <summary>Run options for notebooks: the repository's runs root, progress lines every 15 s.</summary>
     public static RunOptions Options(TextWriter? log = null) =>
         new(RunsRoot(), Progress: new PlainProgress(log ?? Console.Out, TimeSpan.FromSeconds(15)));

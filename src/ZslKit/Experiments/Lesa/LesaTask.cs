@@ -36,7 +36,7 @@ public sealed class LesaTask : ITrainingTask<(Tensor X, Tensor Y)>, IFixedHoldOu
         _train = bench.ImageCount(MultiLabelSplit.Train);
         _validation = bench.ImageCount(MultiLabelSplit.Validation);
         model.Module.to(_device);
-        using (var cpuVectors = LesaTrainer.LabelVectors(bench)) _vectors = cpuVectors.to(_device).DetachFromDisposeScope();
+        using (var cpuVectors = LesaBatches.LabelVectors(bench)) _vectors = cpuVectors.to(_device).DetachFromDisposeScope();
         _seenVectors = _vectors.narrow(0, 0, bench.SeenCount).DetachFromDisposeScope();
         Model = new ModuleModel(model.Module);
         HoldOut = new HoldOutSplit(Enumerable.Range(0, _train).ToArray(), Enumerable.Range(_train, _validation).ToArray());
@@ -58,7 +58,7 @@ public sealed class LesaTask : ITrainingTask<(Tensor X, Tensor Y)>, IFixedHoldOu
     public (Tensor X, Tensor Y) MakeBatch(int[] indices)
     {
         var (split, local) = Locate(indices);
-        var (x, y) = LesaTrainer.Batch(_bench, split, local, _cache);
+        var (x, y) = LesaBatches.Batch(_bench, split, local, _cache);
         return _device.type == DeviceType.CPU ? (x, y) : (x.to(_device), y.to(_device));
     }
 
@@ -104,7 +104,7 @@ public sealed class LesaTask : ITrainingTask<(Tensor X, Tensor Y)>, IFixedHoldOu
 
     private Dictionary<string, double> Test()
     {
-        var r = LesaTrainer.TestMetrics(_bench, Score(MultiLabelSplit.Test, Enumerable.Range(0, _bench.ImageCount(MultiLabelSplit.Test)).ToArray(), _vectors));
+        var r = LesaEvaluation.TestMetrics(_bench, Score(MultiLabelSplit.Test, Enumerable.Range(0, _bench.ImageCount(MultiLabelSplit.Test)).ToArray(), _vectors));
         return new Dictionary<string, double>(StringComparer.Ordinal)
         {
             ["zs/map"] = r.ZslMap, ["zs/p@3"] = r.ZslP3, ["zs/r@3"] = r.ZslR3, ["zs/f1@3"] = r.ZslF1At3,
@@ -125,7 +125,7 @@ public sealed class LesaTask : ITrainingTask<(Tensor X, Tensor Y)>, IFixedHoldOu
         {
             using var scope = torch.NewDisposeScope();
             var part = images[start..Math.Min(images.Length, start + _batchSize)];
-            var feats = _cache is null ? LesaTrainer.Regions(_bench, split, part) : _cache.Gather(split, part);
+            var feats = _cache is null ? LesaBatches.Regions(_bench, split, part) : _cache.Gather(split, part);
             var x = torch.tensor<float>(feats.AsSpan(), [part.Length, _bench.RegionCount, _bench.FeatureDim]).to(_device);  // [b, R, D]
             _model.Scores(x, embedded).to(ScalarType.Float32).cpu().ToArray<float>().CopyTo(result, (long)start * c);   // bf16 under autocast
         }
@@ -145,9 +145,22 @@ public sealed class LesaTask : ITrainingTask<(Tensor X, Tensor Y)>, IFixedHoldOu
         return train ? (MultiLabelSplit.Train, indices) : (MultiLabelSplit.Validation, indices.Select(i => i - _train).ToArray());
     }
 
-    private Dictionary<string, Tensor> Snapshot() => LesaTrainer.Snapshot(_model.Module);
+    /// <summary>A detached copy of the model's state_dict (parameters and buffers), owned by the caller.</summary>
+    private Dictionary<string, Tensor> Snapshot()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        var copy = _model.Module.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.clone());
+        foreach (var t in copy.Values) t.DetachFromDisposeScope();
+        return copy;
+    }
 
-    private static void Dispose(Dictionary<string, Tensor>? tensors) => LesaTrainer.Dispose(tensors);
+    /// <summary>Disposes every tensor of a snapshot (null: nothing).</summary>
+    private static void Dispose(Dictionary<string, Tensor>? tensors)
+    {
+        if (tensors is null) return;
+        foreach (var t in tensors.Values) t.Dispose();
+    }
 
     public void Dispose()
     {

@@ -110,8 +110,8 @@ public sealed class LesaExperimentTests : IDisposable
         var run = LesaExperiment.Run(c, Options());
         var (bench, cache) = LesaExperiment.Benchmark(c);
         using var model = LesaExperiment.LoadModel(run);
-        using var vectors = LesaTrainer.LabelVectors(bench);
-        var test = LesaTrainer.Test(model, bench, vectors, 16, cache);
+        using var vectors = LesaBatches.LabelVectors(bench);
+        var test = LesaEvaluation.Test(model, bench, vectors, 16, cache);
         Assert.Equal(run.Final.Test["zs/map"], test.ZslMap, 6);
         Assert.Equal(run.Final.Test["gzs/f1@3"], test.GzslF1At3, 6);
     }

@@ -172,33 +172,6 @@ public class LesaLocalisationTests
     }
 
     [Fact]
-    public void Table3_run_trains_the_three_rows_and_its_mean_of_one_seed_is_that_seed()
-    {
-        var bench = new MultiLabelBenchmark(MultiLabelBenchmarkConfig.Quick with
-        {
-            TrainImages = 64, ValidationFraction = 0.25, TestImages = 24, FeatureDim = 8, GridHeight = 3, GridWidth = 3, MaxBlobSize = 2, Seed = 5,
-        }, LabelSemantics.StandIn(5, seen: 12, unseen: 6, dim: 8, clusters: 3));
-        var preset = LesaPresets.Quick with
-        {
-            Benchmark = bench.Config, Hidden = 8, Modules = 3, Training = new ZslKit.Models.LesaTrainingOptions { Epochs = 1, LearningRate = 0.05 },
-        };
-        var result = LesaLocalisationTable3.Run(bench, preset, [2]);
-        Assert.Equal(new[] { "One Attention per Label", "One Attention for All (M=1)", "LESA (M=3)" }, result.Mean.Select(m => m.Model));
-        Assert.Equal(3, result.Runs.Count);
-        Assert.Equal("LESA (M=3), random peaks", result.Chance[2].Model);
-        for (int k = 0; k < 3; k++)
-        {
-            var run = result.Runs[k];
-            Assert.Equal(2, run.Seed);
-            Assert.Equal(run.Localisation.Report.PerLabel, result.Mean[k].Report.PerLabel);
-            Assert.Equal(run.Localisation.Report.MapUnseen, result.Mean[k].Report.MapUnseen);
-            Assert.InRange(run.Localisation.Report.MapUnseen, 0, 1);
-            Assert.Equal(LesaLocalisation.GroundTruth(bench).Keys.Select(key => key.Label).Distinct().Count(),
-                run.Localisation.Report.BoxedImages.Count(g => g > 0));
-        }
-    }
-
-    [Fact]
     public void Ground_truth_has_one_box_per_planted_object_label_and_abstract_labels_only_on_request()
     {
         var bench = new MultiLabelBenchmark(MultiLabelBenchmarkConfig.Quick with
@@ -224,11 +197,11 @@ public class LesaLocalisationTests
     [Fact]
     public void Real_datasets_stop_with_a_message_naming_what_is_missing()
     {
-        var e = Assert.Throws<NotSupportedException>(() => LesaAttentionData.Benchmark("openimages", LesaPresets.Quick, null));
+        var e = Assert.Throws<NotSupportedException>(() => LesaAttentionData.Benchmark("openimages", LesaPresets.Quick));
         Assert.Contains("region features", e.Message);
         Assert.Contains("box files", e.Message);
-        Assert.Throws<NotSupportedException>(() => LesaAttentionData.Benchmark("nus-wide", LesaPresets.Quick, null));
-        var bad = Assert.Throws<ArgumentException>(() => LesaAttentionData.Benchmark("cub", LesaPresets.Quick, null));
+        Assert.Throws<NotSupportedException>(() => LesaAttentionData.Benchmark("nus-wide", LesaPresets.Quick));
+        var bad = Assert.Throws<ArgumentException>(() => LesaAttentionData.Benchmark("cub", LesaPresets.Quick));
         Assert.Contains("synthetic", bad.Message);
     }
 }

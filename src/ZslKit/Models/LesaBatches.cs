@@ -1,0 +1,54 @@
+// LesaBatches.cs - the tensors LESA training and evaluation read from a multi-label region dataset (the synthetic
+// benchmark or real feature stores): label vectors [L, dv], region-feature batches [B, R, D] with their +1/-1/0 labels,
+// and a split's label matrix.
+using ZslKit.Data.Datasets;
+using ZslKit.Data.Synthetic;
+using ZslKit.Torch;
+
+namespace ZslKit.Models;
+
+/// <summary>Batches and label vectors of an <see cref="IMultiLabelRegions"/> dataset as tensors / arrays.</summary>
+public static class LesaBatches
+{
+    /// <summary>All label vectors of the benchmark (seen first, then unseen) as a [L, dv] float tensor.</summary>
+    public static Tensor LabelVectors(IMultiLabelRegions bench)
+    {
+        ArgumentNullException.ThrowIfNull(bench);
+        var s = bench.Semantics;
+        return torch.tensor<float>(s.Vectors.AsSpan(), [s.Count, s.Dim]);
+    }
+
+    /// <summary>Region features [B, R, D] and labels [B, L(split)] (float +1/−1/0) of the given images.</summary>
+    public static (Tensor Features, Tensor Labels) Batch(IMultiLabelRegions bench, MultiLabelSplit split, int[] indices, LesaFeatureCache? cache = null)
+    {
+        ArgumentNullException.ThrowIfNull(bench);
+        ArgumentNullException.ThrowIfNull(indices);
+        var feats = cache is null ? Regions(bench, split, indices) : cache.Gather(split, indices);
+        int l = bench.LabelCount(split);
+        var labels = new sbyte[indices.Length * l];
+        bench.GetLabelBatch(split, indices, labels);
+        var x = torch.tensor<float>(feats.AsSpan(), [indices.Length, bench.RegionCount, bench.FeatureDim]);
+        var y = torch.tensor<sbyte>(labels.AsSpan(), [indices.Length, l]).to(ScalarType.Float32);
+        return (x, y);
+    }
+
+    /// <summary>Region features [indices.Length, R, D] of images of a split (the synthetic benchmark generates them in parallel).</summary>
+    public static float[] Regions(IMultiLabelRegions bench, MultiLabelSplit split, int[] indices)
+    {
+        ArgumentNullException.ThrowIfNull(bench);
+        if (bench is MultiLabelBenchmark synthetic) return synthetic.GetRegionBatch(split, indices);
+        var dest = new float[checked(indices.Length * bench.ImageLength)];
+        bench.GetRegionBatch(split, indices, dest);
+        return dest;
+    }
+
+    /// <summary>Labels [N, L(split)] of every image of a split.</summary>
+    public static sbyte[] SplitLabels(IMultiLabelRegions bench, MultiLabelSplit split)
+    {
+        ArgumentNullException.ThrowIfNull(bench);
+        int n = bench.ImageCount(split), l = bench.LabelCount(split);
+        var labels = new sbyte[(long)n * l];
+        bench.GetLabelBatch(split, Enumerable.Range(0, n).ToArray(), labels);
+        return labels;
+    }
+}

@@ -1,0 +1,73 @@
+// LesaEvaluation.cs - the test protocol of the LESA scripts (Huynh & Elhamifar, CVPR 2020, Sec. 5.1): scores of every
+// test image over all labels, then ZS (unseen columns) and GZS (all columns) mAP and P/R/F1@3,5 under the NUS protocol.
+using ZslKit.Data.Datasets;
+using ZslKit.Data.Synthetic;
+using ZslKit.Metrics;
+using ZslKit.Torch;
+
+namespace ZslKit.Models;
+
+/// <summary>ZS (unseen columns) and GZS (all columns) test metrics of one model state.</summary>
+public sealed record LesaTestResult(double ZslMap, double ZslF1At3, double ZslF1At5, double GzslMap, double GzslF1At3, double GzslF1At5,
+    double ZslP3, double ZslR3, double ZslP5, double ZslR5, double GzslP3, double GzslR3, double GzslP5, double GzslR5);
+
+/// <summary>Scores an <see cref="ILesaTrainable"/> on a split and computes the ZS / GZS test metrics.</summary>
+public static class LesaEvaluation
+{
+    /// <summary>Scores [N, C] (row-major) of every image of a split over the label vectors [C, dv], in batches, in eval mode.</summary>
+    public static float[] ScoreSplit(ILesaTrainable model, IMultiLabelRegions bench, MultiLabelSplit split, Tensor labelVectors, int batchSize,
+        LesaFeatureCache? cache = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(bench);
+        int n = bench.ImageCount(split);
+        int c = (int)labelVectors.size(0);
+        var result = new float[(long)n * c];
+        model.Module.eval();
+        using var noGrad = torch.no_grad();
+        using var outer = torch.NewDisposeScope();
+        var embedded = model.EmbedLabels(labelVectors);
+        for (int start = 0; start < n; start += batchSize)
+        {
+            int count = Math.Min(batchSize, n - start);
+            using var scope = torch.NewDisposeScope();
+            var indices = Enumerable.Range(start, count).ToArray();
+            var feats = cache is null ? LesaBatches.Regions(bench, split, indices) : cache.Gather(split, indices);
+            var x = torch.tensor<float>(feats.AsSpan(), [count, bench.RegionCount, bench.FeatureDim]);
+            model.Scores(x, embedded).ToArray<float>().CopyTo(result, (long)start * c);
+        }
+        return result;
+    }
+
+    /// <summary>ZS (unseen columns) and GZS (all columns) mAP and P/R/F1@3,5 on the test split (NUS protocol).</summary>
+    public static LesaTestResult Test(ILesaTrainable model, IMultiLabelRegions bench, Tensor labelVectors, int batchSize,
+        LesaFeatureCache? cache = null)
+    {
+        ArgumentNullException.ThrowIfNull(bench);
+        return TestMetrics(bench, ScoreSplit(model, bench, MultiLabelSplit.Test, labelVectors, batchSize, cache));
+    }
+
+    /// <summary>ZS (unseen columns) and GZS (all columns) metrics of test scores [N, L] (row-major, seen labels first).</summary>
+    public static LesaTestResult TestMetrics(IMultiLabelRegions bench, float[] scores)
+    {
+        ArgumentNullException.ThrowIfNull(bench);
+        ArgumentNullException.ThrowIfNull(scores);
+        int n = bench.ImageCount(MultiLabelSplit.Test), l = bench.Semantics.Count, s = bench.SeenCount, u = l - s;
+        if (scores.LongLength != (long)n * l)
+            throw new ArgumentException($"scores hold {scores.LongLength} values; the test split needs [{n}, {l}]", nameof(scores));
+        var labels = LesaBatches.SplitLabels(bench, MultiLabelSplit.Test);
+        var zsScores = new float[(long)n * u];
+        var zsLabels = new sbyte[(long)n * u];
+        for (int i = 0; i < n; i++)
+        {
+            scores.AsSpan(i * l + s, u).CopyTo(zsScores.AsSpan(i * u, u));
+            labels.AsSpan(i * l + s, u).CopyTo(zsLabels.AsSpan(i * u, u));
+        }
+        var options = new MultiLabelOptions([3, 5], MultiLabelProtocol.Nus, Variants: []);
+        var zs = MultiLabelEvaluator.Evaluate(Matrix.Create(zsScores, n, u), Matrix.Create(zsLabels, n, u), options);
+        var gzs = MultiLabelEvaluator.Evaluate(Matrix.Create(scores, n, l), Matrix.Create(labels, n, l), options);
+        return new LesaTestResult(zs.Map, zs.TopK[0].F1, zs.TopK[1].F1, gzs.Map, gzs.TopK[0].F1, gzs.TopK[1].F1,
+            zs.TopK[0].Precision, zs.TopK[0].Recall, zs.TopK[1].Precision, zs.TopK[1].Recall,
+            gzs.TopK[0].Precision, gzs.TopK[0].Recall, gzs.TopK[1].Precision, gzs.TopK[1].Recall);
+    }
+}
