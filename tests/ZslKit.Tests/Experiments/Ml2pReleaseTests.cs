@@ -3,6 +3,7 @@
 // (tests/fixtures/ml2p/release/: per-class ap columns and the overall top-K row), rounded to the stated 2 decimals.
 using System.Globalization;
 using ZslKit.Experiments.Papers;
+using ZslKit.Reporting;
 using ZslKit.Testing;
 
 namespace ZslKit.Tests.Experiments;
@@ -71,6 +72,24 @@ public class Ml2pReleaseTests
         foreach (var k in new[] { 0, 3 })   // F1@3 from P@3, R@3; F1@5 from P@5, R@5 (overall F1 of util.evaluate_k)
             Assert.Equal(row[k], 2 * row[k + 1] * row[k + 2] / (row[k + 1] + row[k + 2]), 12);
         Assert.True(row[4] < row[1] && row[5] > row[2], "P@K falls and R@K rises from K=3 to K=5");
+    }
+
+    [Fact]
+    public void Release_table_joins_our_run_keys_and_shows_delta_only_for_real_data()
+    {
+        var t = PaperTable.Load(CsvPath);
+        // Our runs key test metrics "setting/metric" in lower case (LesaSweeps.Metrics); values are percent like the table.
+        var ours = new Dictionary<string, double> { ["zs/f1@3"] = 30.0, ["zs/map"] = 25.5, ["gzs/map"] = 9.0 };
+        var real = t.Compare("(ML)2P-Encoder", ours, new Provenance("NUS-WIDE", DatasetKind.Real, "test", 0, "abc"), "NUS-WIDE");
+        Assert.Equal(8, real.Rows.Count);
+        Assert.All(real.Rows, r => Assert.Equal(t.Rows.Single(x => $"{x.Dataset} {x.Setting}" == r.Task && x.Metric == r.Metric).Value, r.Reported));
+        var f1 = Assert.Single(real.Rows, r => r.Task == "NUS-WIDE ZS" && r.Metric == "F1@3");
+        var expected = 30.0 - Row(t, "ZS", "F1@3").Number;
+        Assert.Equal(expected.ToString("+0.00;-0.00", CultureInfo.InvariantCulture), real.Format(f1).Delta);
+        Assert.Equal(3, real.Rows.Count(r => r.Ours is not null));   // P/R@K have no value of ours in this dictionary
+        var synthetic = t.Compare("(ML)2P-Encoder", ours, new Provenance("synthetic", DatasetKind.Synthetic, "test", 0, "abc"));
+        Assert.All(synthetic.Rows, r => Assert.Null(synthetic.Format(r).Delta));
+        Assert.Empty(t.Compare("LESA (M=10)", ours, new Provenance("NUS-WIDE", DatasetKind.Real, "test", 0, "abc")).Rows);
     }
 
     [SkippableFact]
