@@ -1,6 +1,8 @@
 // Label semantics for the synthetic multi-label benchmark: one L2-normalised vector per label, seen labels first.
 // Real NUS-WIDE GloVe vectors (925 seen tags = TagList1k minus the 75 tags that are also concepts, 81 unseen concepts)
 // when the shared data folder holds them, otherwise a generated stand-in with the same sizes and cluster structure.
+// Open Images v4 (7,186 seen / 400 unseen): the real label names with generated stand-in vectors (no OI word vectors
+// exist in the shared data), or a plain stand-in of the same sizes.
 using ZslKit.Data.Datasets;
 
 namespace ZslKit.Data.Synthetic;
@@ -61,6 +63,35 @@ public sealed record LabelSemantics
     public static LabelSemantics NusWideOrStandIn(string? dataDir, ulong seed) =>
         HasNusWide(dataDir) ? LoadNusWide(dataDir!) : StandIn(seed);
 
+    /// <summary>Open Images v4 label-space sizes of the LESA protocol: 7,186 trainable (seen) and 400 unseen labels.</summary>
+    public const int OpenImagesSeen = 7186, OpenImagesUnseen = 400;
+
+    /// <summary>True when <paramref name="dataDir"/>/openimages-v4 holds the four label-list files OpenImagesLabels reads.</summary>
+    public static bool HasOpenImages(string? dataDir) =>
+        dataDir is not null &&
+        new[] { "classes-trainable.txt", "unseen_labels.txt", "top_400_unseen.csv", "class-descriptions.csv" }
+            .All(f => File.Exists(Path.Combine(dataDir, "openimages-v4", f)));
+
+    /// <summary>
+    /// Open Images v4 label names (seen = classes-trainable.txt, unseen = the top-400 rows of unseen_labels.txt, named via
+    /// class-descriptions.csv) with generated stand-in vectors of <see cref="StandIn"/> (no OI word vectors exist here).
+    /// Source "openimages-names+stand-in-vectors:&lt;folder&gt;;stand-in:seed=...".
+    /// </summary>
+    public static LabelSemantics LoadOpenImagesNames(string dataDir, ulong seed, int dim = 300)
+    {
+        var dir = Path.Combine(dataDir, "openimages-v4");
+        var labels = OpenImagesLabels.Load(dir);
+        int seen = labels.SeenIds.Length, unseen = labels.UnseenIds.Length;
+        var standIn = StandIn(seed, seen, unseen, dim, clusters: 64);
+        return new LabelSemantics([.. labels.SeenNames, .. labels.UnseenNames], standIn.Vectors, dim, seen,
+            "openimages-names+stand-in-vectors:" + Path.GetFullPath(dir) + ";" + standIn.Source);
+    }
+
+    /// <summary>Open Images names with stand-in vectors when <paramref name="dataDir"/> holds the label lists, else a plain
+    /// stand-in of the same sizes (7,186 seen / 400 unseen, 300-d, 64 clusters).</summary>
+    public static LabelSemantics OpenImagesOrStandIn(string? dataDir, ulong seed) =>
+        HasOpenImages(dataDir) ? LoadOpenImagesNames(dataDir!, seed) : StandIn(seed, OpenImagesSeen, OpenImagesUnseen, 300, clusters: 64);
+
     /// <summary>
     /// A generated label set with cluster structure: <paramref name="clusters"/> random unit centres μ_k ∈ R^dim, a shared
     /// offset m (GloVe rows share a common direction), and v_c = normalise(0.3·m + μ_k(c) + spread·u_c) with u_c a random unit
@@ -84,7 +115,7 @@ public sealed record LabelSemantics
             var noise = UnitGaussian(ref rng, dim);
             for (int j = 0; j < dim; j++) vectors[c * dim + j] = (float)(0.3 * common[j] + mu[j] + spread * noise[j]);
         }
-        var names = Enumerable.Range(0, count).Select(i => $"label{i:D3}").ToArray();
+        var names = Enumerable.Range(0, count).Select(i => $"label{i:D3}").ToArray();   // "label7585" past 999
         return new LabelSemantics(names, vectors, dim, seen,
             $"stand-in:seed={seed},seen={seen},unseen={unseen},dim={dim},clusters={clusters},spread={spread:R}");
     }
