@@ -87,6 +87,42 @@ public sealed record LabelSemantics
             "openimages-names+stand-in-vectors:" + Path.GetFullPath(dir) + ";" + standIn.Source);
     }
 
+    /// <summary>File names of optional real Open Images word vectors in &lt;data&gt;/openimages-v4: the official release's
+    /// init_w2v pair saved as .npy, [7,186, d] in classes-trainable.txt order and [2,594, d] in unseen_labels.txt order.</summary>
+    public const string OpenImagesSeenVectorsFile = "w2v_seen.npy", OpenImagesUnseenVectorsFile = "w2v_unseen.npy";
+
+    /// <summary>True when <paramref name="dataDir"/>/openimages-v4 holds the label lists and both word-vector files.</summary>
+    public static bool HasOpenImagesVectors(string? dataDir) =>
+        HasOpenImages(dataDir) && File.Exists(Path.Combine(dataDir!, "openimages-v4", OpenImagesSeenVectorsFile)) &&
+        File.Exists(Path.Combine(dataDir!, "openimages-v4", OpenImagesUnseenVectorsFile));
+
+    /// <summary>
+    /// Real Open Images semantics: the label names and the word vectors of <see cref="OpenImagesSeenVectorsFile"/> (all seen
+    /// rows) and <see cref="OpenImagesUnseenVectorsFile"/> (the top-400 rows picked by top_400_unseen.csv). Source
+    /// "openimages-w2v:&lt;folder&gt;". Wrong shapes throw naming the file.
+    /// </summary>
+    public static LabelSemantics LoadOpenImages(string dataDir)
+    {
+        var dir = Path.Combine(dataDir, "openimages-v4");
+        var labels = OpenImagesLabels.Load(dir);
+        var seenPath = Path.Combine(dir, OpenImagesSeenVectorsFile);
+        var unseenPath = Path.Combine(dir, OpenImagesUnseenVectorsFile);
+        var seen = Formats.Npy.Read(seenPath);
+        var unseen = Formats.Npy.Read(unseenPath);
+        int candidates = File.ReadLines(Path.Combine(dir, "unseen_labels.txt")).Count(l => l.Trim().Length > 0);
+        if (seen.Shape.Length != 2 || seen.Shape[0] != labels.SeenIds.Length)
+            throw new DataFormatException(seenPath, seen.Header.DataOffset,
+                $"expected a [{labels.SeenIds.Length}, dim] matrix (one row per line of classes-trainable.txt), found shape ({string.Join(", ", seen.Shape)})");
+        if (unseen.Shape.Length != 2 || unseen.Shape[0] != candidates || unseen.Shape[1] != seen.Shape[1])
+            throw new DataFormatException(unseenPath, unseen.Header.DataOffset,
+                $"expected a [{candidates}, {seen.Shape[1]}] matrix (one row per line of unseen_labels.txt), found shape ({string.Join(", ", unseen.Shape)})");
+        int dim = (int)seen.Shape[1];
+        var unseenAll = unseen.ToFloat32();
+        var picked = Datasets.LabelSemantics.SelectRows(unseenAll, dim, labels.UnseenRows);   // [2594, d] -> [400, d]
+        return new LabelSemantics([.. labels.SeenNames, .. labels.UnseenNames], [.. seen.ToFloat32(), .. picked], dim,
+            labels.SeenIds.Length, "openimages-w2v:" + Path.GetFullPath(dir));
+    }
+
     /// <summary>Open Images names with stand-in vectors when <paramref name="dataDir"/> holds the label lists, else a plain
     /// stand-in of the same sizes (7,186 seen / 400 unseen, 300-d, 64 clusters).</summary>
     public static LabelSemantics OpenImagesOrStandIn(string? dataDir, ulong seed) =>

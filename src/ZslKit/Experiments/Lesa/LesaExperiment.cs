@@ -256,10 +256,10 @@ public static class LesaExperiment
     }
 
     /// <summary>
-    /// Real Open Images v4: the feature stores of <see cref="OpenImagesFeaturesDir"/> and the label lists. The shared data has
-    /// no Open Images word vectors, so the semantics are the real label names with stand-in vectors (data seed 0): the scores
-    /// of such a run are not the paper's protocol and are labelled with the semantics' source; a folder
-    /// &lt;data&gt;/openimages-v4/features/missing stops with the folder named.
+    /// Real Open Images v4: the feature stores of <see cref="OpenImagesFeaturesDir"/> and the label lists. Semantics: the real
+    /// word vectors when &lt;data&gt;/openimages-v4 holds w2v_seen.npy and w2v_unseen.npy (<see cref="LabelSemantics.LoadOpenImages"/>),
+    /// else the real label names with stand-in vectors (data seed 0; the shared data has none): such a run is not the paper's
+    /// protocol and is labelled with the semantics' source. Missing stores stop with the folder named.
     /// </summary>
     private static FeatureStoreRegions OpenImagesData(ExperimentConfig c, string? dataDir)
     {
@@ -276,7 +276,8 @@ public static class LesaExperiment
             if (s_realOi is { } r && r.Dir == dir && r.Validation == validation) return r.Data;
             s_realOi?.Data.Dispose();
             var labels = OpenImagesLabels.Load(Path.Combine(root, "openimages-v4"));
-            var data = FeatureStoreRegions.OpenOpenImages(dir, LabelSemantics.LoadOpenImagesNames(root, 0), labels.UnseenRows, validation);
+            var semantics = LabelSemantics.HasOpenImagesVectors(root) ? LabelSemantics.LoadOpenImages(root) : LabelSemantics.LoadOpenImagesNames(root, 0);
+            var data = FeatureStoreRegions.OpenOpenImages(dir, semantics, labels.UnseenRows, validation);
             s_realOi = (dir, validation, data);
             return data;
         }

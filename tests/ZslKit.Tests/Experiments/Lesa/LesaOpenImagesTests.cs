@@ -63,6 +63,37 @@ public sealed class LesaOpenImagesTests : IDisposable
         Assert.Equal(labels.UnseenIds, labels.UnseenRows.Select(r => candidates[r].Trim()));
     }
 
+    [SkippableFact]
+    public void Real_open_images_word_vectors_pick_the_top_400_unseen_rows_and_reject_a_wrong_shape()
+    {
+        Skip.If(!Semantics.HasOpenImages(RepoPaths.SharedData), "shared data openimages-v4 label lists absent");
+        var data = Path.Combine(_root, "data");
+        var oi = Directory.CreateDirectory(Path.Combine(data, "openimages-v4")).FullName;
+        foreach (var f in new[] { "classes-trainable.txt", "unseen_labels.txt", "top_400_unseen.csv", "class-descriptions.csv" })
+            File.Copy(Path.Combine(RepoPaths.SharedData!, "openimages-v4", f), Path.Combine(oi, f));
+        Assert.False(Semantics.HasOpenImagesVectors(data));
+        const int d = 3;
+        // row r of the seen file is (r, 1, 0); row r of the unseen file is (0, 1, r): each row is identifiable after normalising
+        var seen = Enumerable.Range(0, 7186).SelectMany(r => new float[] { r, 1, 0 }).ToArray();
+        var unseen = Enumerable.Range(0, 2594).SelectMany(r => new float[] { 0, 1, r }).ToArray();
+        ZslKit.Data.Formats.Npy.Write<float>(Path.Combine(oi, Semantics.OpenImagesSeenVectorsFile), seen, 7186, d);
+        ZslKit.Data.Formats.Npy.Write<float>(Path.Combine(oi, Semantics.OpenImagesUnseenVectorsFile), unseen, 2594, d);
+        Assert.True(Semantics.HasOpenImagesVectors(data));
+        var sem = Semantics.LoadOpenImages(data);
+        var labels = OpenImagesLabels.Load(oi);
+        Assert.Equal((7186, 400, 3), (sem.SeenCount, sem.UnseenCount, sem.Dim));
+        Assert.StartsWith("openimages-w2v:", sem.Source);
+        Assert.False(sem.IsStandIn);
+        var row = sem.Row(7186 + 5).ToArray();                                   // unseen label 5 = candidate UnseenRows[5]
+        Assert.Equal(labels.UnseenRows[5], row[2] / row[1], 3);
+        var seenRow = sem.Row(42).ToArray();
+        Assert.Equal(42.0, seenRow[0] / seenRow[1], 3);
+        ZslKit.Data.Formats.Npy.Write<float>(Path.Combine(oi, Semantics.OpenImagesUnseenVectorsFile), unseen.AsSpan(0, 400 * d), 400, d);
+        var e = Assert.Throws<ZslKit.Data.DataFormatException>(() => Semantics.LoadOpenImages(data));
+        Assert.Contains(Semantics.OpenImagesUnseenVectorsFile, e.Message);
+        Assert.Contains("2594", e.Message);
+    }
+
     [Fact]
     public void Open_images_configs_use_map_selection_patience_2_and_the_label_count_knobs()
     {
