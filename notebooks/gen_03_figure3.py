@@ -35,7 +35,7 @@ using ZslKit.Experiments.Lesa;
     code("""
 // Parameters (defaults; `zsl notebooks run --param quick=true` or `zsl reproduce --quick` override them)
 bool quick = false;            // quick preset and fewer sweep points
-string dataset = "synthetic";  // synthetic | nus-wide | openimages (only synthetic runs here)
+string dataset = "synthetic";  // synthetic | nus-wide | openimages (only synthetic runs here; synthetic-openimages: notebooks 01/02)
 int seed = -1;                 // one seed (>= 0) instead of `seeds`
 string seeds = "";             // "0,1,2"; empty = the preset's seeds
 string device = "cpu";

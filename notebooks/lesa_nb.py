@@ -14,7 +14,7 @@ REFERENCES = '#r "../artifacts/bin/zsl/ZslKit.dll"'
 PARAMETERS = """
 // Parameters (defaults; `zsl notebooks run --param quick=true` or `zsl reproduce --quick` override them)
 bool quick = false;            // quick: the CI-sized preset (minutes on 2 CPU cores); false: the full preset
-string dataset = "synthetic";  // synthetic | nus-wide | openimages
+string dataset = "synthetic";  // synthetic | synthetic-openimages | nus-wide | openimages
 int seed = -1;                 // one seed (>= 0) instead of `seeds`
 string seeds = "";             // e.g. "0,1,2"; empty = the preset's seeds
 string device = "cpu";         // cpu | cuda | cuda:N
@@ -38,7 +38,7 @@ using ZslKit.Reporting;
         code(PARAMETERS, "parameters", tags=["parameters"]),
         code("""
 LesaNotebook.SelectDataset(dataset);
-var preset = LesaPresets.For(quick);
+var preset = LesaNotebook.Preset(quick);
 """ + SEED_LIST + """
 Console.WriteLine($"preset {preset.Name}, seeds {string.Join(",", seedList)}, device {device}, runs in {LesaNotebook.RunsRoot()}");
 """, "setup"),

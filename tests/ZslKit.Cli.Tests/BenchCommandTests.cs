@@ -26,7 +26,7 @@ public class BenchCommandTests
     {
         var (code, stdout, _) = Run("list");
         Assert.Equal(0, code);
-        foreach (var name in new[] { "lesa-step", "lesa-infer", "lesa-eval", "lesa-epoch", "feature-store", "notebook-startup" })
+        foreach (var name in new[] { "lesa-step", "lesa-infer", "lesa-eval", "lesa-oi-test", "lesa-epoch", "feature-store", "notebook-startup" })
             Assert.Contains(name, stdout);
         Assert.Contains("labels=7586", stdout);
         Assert.Contains("labels=925", stdout);
@@ -72,6 +72,22 @@ public class BenchCommandTests
         Assert.Contains("epochSecondsAt129kImages", epoch.Out);
         Assert.Equal(0, Run("feature-store", "--reps", "1", "--warmup", "0", "--set", "items=20", "--set", "grid=2", "--set", "dim=8", "--set", "labels=5",
             "--set", "batch=8").Code);
+    }
+
+    [Fact]
+    public void A_tiny_open_images_test_pass_prints_measured_n_images_per_second_and_a_labelled_estimate()
+    {
+        var r = Run("lesa-oi-test", "--reps", "1", "--warmup", "0", "--set", "images=10", "--set", "batch=4", "--set", "grid=3", "--set", "dim=8",
+            "--set", "hidden=8", "--set", "modules=3", "--set", "seen=30", "--set", "unseen=24", "--set", "word-dim=6", "--set", "positive-rate=0.2");
+        Assert.True(r.Code == 0, r.Err);
+        Assert.Contains("OI test pass (10 images x 54 labels", r.Out);
+        Assert.Contains("measuredImages: 10", r.Out);
+        Assert.Contains("note: measured: N = 10 images", r.Out);
+        Assert.Contains("note: ESTIMATE, not measured: 125,436 test images", r.Out);
+        Assert.Contains("estimatedOpenImagesTestSeconds", r.Out);
+        // linear scoring plus N·log N metrics: 1 s of scoring and 0 s of metrics at N = 1,000 is 125.436 s
+        Assert.Equal(125.436, ZslKit.Benchmarks.LesaOpenImagesTestBench.Estimate(1000, 1.0, 0.0), 9);
+        Assert.Equal(125.436 * Math.Log(125_436) / Math.Log(1000), ZslKit.Benchmarks.LesaOpenImagesTestBench.Estimate(1000, 0.0, 1.0), 9);
     }
 
     [Fact]

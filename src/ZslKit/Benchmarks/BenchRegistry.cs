@@ -12,7 +12,7 @@ public static class BenchRegistry
 {
     public static IReadOnlyList<IBenchTarget> Targets { get; } =
     [
-        new LesaStepBench(), new LesaInferBench(), new LesaEvalBench(), new LesaEpochBench(), new FeatureStoreStreamBench(), new NotebookStartupBench(),
+        new LesaStepBench(), new LesaInferBench(), new LesaEvalBench(), new LesaOpenImagesTestBench(), new LesaEpochBench(), new FeatureStoreStreamBench(), new NotebookStartupBench(),
     ];
 
     public static IBenchTarget Find(string name) =>

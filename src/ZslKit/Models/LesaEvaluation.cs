@@ -70,4 +70,42 @@ public static class LesaEvaluation
             zs.TopK[0].Precision, zs.TopK[0].Recall, zs.TopK[1].Precision, zs.TopK[1].Recall,
             gzs.TopK[0].Precision, gzs.TopK[0].Recall, gzs.TopK[1].Precision, gzs.TopK[1].Recall);
     }
+
+    /// <summary>
+    /// ZS (unseen columns) and GZS (all columns) metrics of test scores [N, L] (row-major, seen labels first) at the given K
+    /// (NUS-WIDE 3, 5; Open Images 10, 20): keys "zs/map", "zs/p@K", "zs/r@K", "zs/f1@K" and the same under "gzs/".
+    /// </summary>
+    public static Dictionary<string, double> TestMetrics(IMultiLabelRegions bench, float[] scores, IReadOnlyList<int> ks)
+    {
+        ArgumentNullException.ThrowIfNull(bench);
+        ArgumentNullException.ThrowIfNull(scores);
+        ArgumentNullException.ThrowIfNull(ks);
+        if (ks.Count == 0) throw new ArgumentException("need at least one K", nameof(ks));
+        int n = bench.ImageCount(MultiLabelSplit.Test), l = bench.Semantics.Count, s = bench.SeenCount, u = l - s;
+        if (scores.LongLength != (long)n * l)
+            throw new ArgumentException($"scores hold {scores.LongLength} values; the test split needs [{n}, {l}]", nameof(scores));
+        var labels = LesaBatches.SplitLabels(bench, MultiLabelSplit.Test);
+        var zsScores = new float[(long)n * u];
+        var zsLabels = new sbyte[(long)n * u];
+        for (int i = 0; i < n; i++)
+        {
+            scores.AsSpan(i * l + s, u).CopyTo(zsScores.AsSpan(i * u, u));    // [N, L] -> unseen columns [N, U]
+            labels.AsSpan(i * l + s, u).CopyTo(zsLabels.AsSpan(i * u, u));
+        }
+        var options = new MultiLabelOptions([.. ks], MultiLabelProtocol.Nus, Variants: []);
+        var result = new Dictionary<string, double>(StringComparer.Ordinal);
+        void Add(string setting, MultiLabelReport r)
+        {
+            result[$"{setting}/map"] = r.Map;
+            for (int i = 0; i < ks.Count; i++)
+            {
+                result[$"{setting}/p@{ks[i]}"] = r.TopK[i].Precision;
+                result[$"{setting}/r@{ks[i]}"] = r.TopK[i].Recall;
+                result[$"{setting}/f1@{ks[i]}"] = r.TopK[i].F1;
+            }
+        }
+        Add("zs", MultiLabelEvaluator.Evaluate(Matrix.Create(zsScores, n, u), Matrix.Create(zsLabels, n, u), options));
+        Add("gzs", MultiLabelEvaluator.Evaluate(Matrix.Create(scores, n, l), Matrix.Create(labels, n, l), options));
+        return result;
+    }
 }

@@ -63,6 +63,48 @@ public sealed class FeatureStoreRegionsTests : IDisposable
     }
 
     [Fact]
+    public void OpenOpenImages_picks_the_top_unseen_candidates_and_reads_a_separate_validation_store()
+    {
+        var sem = Semantics.StandIn(3, seen: 7186, unseen: 400, dim: 4);
+        var unseenRows = Enumerable.Range(0, 400).Select(i => (i * 7 + 5) % 2594).ToArray();
+        var dir = Path.Combine(_root, "oi");
+        WriteStore(Path.Combine(dir, "train"), 10, [4, 3], 7186);
+        WriteStore(Path.Combine(dir, "validation"), 4, [4, 3], 7586);
+        WriteStore(Path.Combine(dir, "test"), 5, [4, 3], 7186 + 2594);           // seen_label + all unseen candidates
+        using (var data = FeatureStoreRegions.OpenOpenImages(dir, sem, unseenRows, validationImages: 3))
+        {
+            // a validation/ store replaces the first-N split: all 10 training items train, the 4 validation items validate
+            Assert.Equal((10, 4, 5), (data.ImageCount(MultiLabelSplit.Train), data.ImageCount(MultiLabelSplit.Validation), data.ImageCount(MultiLabelSplit.Test)));
+            var feats = new float[12];
+            data.GetRegionBatch(MultiLabelSplit.Train, [0], feats);
+            Assert.Equal(0f, feats[0]);                                          // train item 0, not shifted by a validation split
+            data.GetRegionBatch(MultiLabelSplit.Validation, [3], feats);
+            Assert.Equal(3f, feats[0]);                                          // validation store item 3
+            var v = new sbyte[7186];
+            data.GetLabelBatch(MultiLabelSplit.Validation, [1], v);
+            Assert.Equal(Enumerable.Range(0, 7186).Select(j => (sbyte)((1 + j) % 3 == 0 ? 1 : -1)), v);
+            var t = new sbyte[7586];
+            data.GetLabelBatch(MultiLabelSplit.Test, [2], t);
+            Assert.Equal(Enumerable.Range(0, 7186).Select(j => (sbyte)((2 + j) % 3 == 0 ? 1 : -1)), t[..7186]);
+            Assert.Equal(unseenRows.Select(r => (sbyte)((2 + 7186 + r) % 3 == 0 ? 1 : -1)), t[7186..]);
+            Assert.Contains("Open Images v4", data.Description);
+        }
+
+        // without validation/, the first validationImages training items validate
+        Directory.Delete(Path.Combine(dir, "validation"), recursive: true);
+        using (var data = FeatureStoreRegions.OpenOpenImages(dir, sem, unseenRows, validationImages: 3))
+            Assert.Equal((7, 3), (data.ImageCount(MultiLabelSplit.Train), data.ImageCount(MultiLabelSplit.Validation)));
+
+        // a test store with only the seen columns is rejected, naming the store
+        WriteStore(Path.Combine(_root, "oi-bad", "train"), 4, [4, 3], 7186);
+        WriteStore(Path.Combine(_root, "oi-bad", "test"), 4, [4, 3], 7186);
+        var e = Assert.Throws<DataFormatException>(() => FeatureStoreRegions.OpenOpenImages(Path.Combine(_root, "oi-bad"), sem, unseenRows, 1));
+        Assert.Contains(Path.Combine(_root, "oi-bad", "test"), e.Message);
+        Assert.Contains("7586", e.Message);
+        Assert.Throws<DirectoryNotFoundException>(() => FeatureStoreRegions.OpenOpenImages(Path.Combine(_root, "none"), sem, unseenRows, 1));
+    }
+
+    [Fact]
     public void OpenNusWide_selects_the_seen_tags_of_a_1081_column_layout_and_names_a_bad_one()
     {
         var sem = Semantics.StandIn(2);                                     // 925 seen, 81 unseen

@@ -2,7 +2,8 @@
 // features, e.g. NUS-WIDE VGG-19 conv5_4 maps [196, 512] converted from the LESA release's TFRecords (TfRecordImport) or
 // written by `zsl extract`. Store label columns are mapped onto the semantics' order (seen labels, then unseen); the first
 // ValidationImages training items are the validation split, not shuffled, as the LESA scripts (Huynh & Elhamifar, CVPR
-// 2020, Sec. 5.1: the first 5,000 NUS-WIDE training images).
+// 2020, Sec. 5.1: the first 5,000 NUS-WIDE training images). Open Images: the official script reads a separate validation
+// TFRecord, so a third store (validation/) is the validation split when present (OpenOpenImages).
 using System.Security.Cryptography;
 using System.Text;
 using ZslKit.Data.FeatureStore;
@@ -16,8 +17,12 @@ public sealed class FeatureStoreRegions : IMultiLabelRegions, IDisposable
     /// <summary>The LESA scripts' NUS-WIDE validation split: the first 5,000 training images.</summary>
     public const int NusWideValidationImages = 5000;
 
+    /// <summary>Open Images v4 sizes: 7,186 trainable (seen) labels, 2,594 unseen candidates, 400 unseen labels used.</summary>
+    public const int OpenImagesSeen = 7186, OpenImagesCandidates = 2594, OpenImagesUnseen = 400;
+
     private readonly FeatureStore.FeatureStore _train, _test;
-    private readonly int[] _trainColumns, _testColumns;
+    private readonly FeatureStore.FeatureStore? _validationStore;
+    private readonly int[] _trainColumns, _testColumns, _validationColumns;
     private readonly int _validation;
 
     /// <param name="train">Training items (labels must cover the seen labels).</param>
@@ -27,8 +32,12 @@ public sealed class FeatureStoreRegions : IMultiLabelRegions, IDisposable
     /// <param name="testColumns">For each label (semantics order), its column in the test store's labels.</param>
     /// <param name="validationImages">The first this many training items form the validation split.</param>
     /// <param name="name">Dataset name for descriptions ("NUS-WIDE").</param>
+    /// <param name="validation">A separate validation store (then <paramref name="validationImages"/> must be 0); null: the
+    /// first <paramref name="validationImages"/> training items.</param>
+    /// <param name="validationColumns">For each seen label, its column in the validation store (null: <paramref name="trainColumns"/>).</param>
     public FeatureStoreRegions(FeatureStore.FeatureStore train, FeatureStore.FeatureStore test, Semantics semantics,
-        int[] trainColumns, int[] testColumns, int validationImages, string name)
+        int[] trainColumns, int[] testColumns, int validationImages, string name,
+        FeatureStore.FeatureStore? validation = null, int[]? validationColumns = null)
     {
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(test);
@@ -45,14 +54,33 @@ public sealed class FeatureStoreRegions : IMultiLabelRegions, IDisposable
             throw new ArgumentException($"testColumns maps {testColumns.Length} labels; the semantics have {semantics.Count}", nameof(testColumns));
         CheckColumns(trainColumns, train);
         CheckColumns(testColumns, test);
-        if (validationImages < 0 || validationImages >= train.Count)
-            throw new ArgumentOutOfRangeException(nameof(validationImages), validationImages, $"must leave training items (the train store has {train.Count})");
+        if (validation is null)
+        {
+            if (validationImages < 0 || validationImages >= train.Count)
+                throw new ArgumentOutOfRangeException(nameof(validationImages), validationImages, $"must leave training items (the train store has {train.Count})");
+            if (validationColumns is not null) throw new ArgumentException("validationColumns given without a validation store", nameof(validationColumns));
+        }
+        else
+        {
+            if (validationImages != 0)
+                throw new ArgumentOutOfRangeException(nameof(validationImages), validationImages, "must be 0 when a separate validation store is given");
+            if (!shape.SequenceEqual(validation.Index.ItemShape))
+                throw new DataFormatException(validation.Folder, -1, $"item shape [{string.Join(", ", validation.Index.ItemShape)}] differs from the train store's [{string.Join(", ", shape)}]");
+            if (validation.Count == 0) throw new DataFormatException(validation.Folder, -1, "the validation store holds no items");
+            validationColumns ??= trainColumns;
+            if (validationColumns.Length != semantics.SeenCount)
+                throw new ArgumentException($"validationColumns maps {validationColumns.Length} labels; the semantics have {semantics.SeenCount} seen labels", nameof(validationColumns));
+            CheckColumns(validationColumns, validation);
+        }
         (_train, _test, Semantics, _trainColumns, _testColumns, _validation, Name) = (train, test, semantics, trainColumns, testColumns, validationImages, name);
+        (_validationStore, _validationColumns) = (validation, validationColumns ?? trainColumns);
         var text = new StringBuilder("ZslKit.FeatureStoreRegions/v1\n")
             .AppendLine(File.ReadAllText(Path.Combine(train.Folder, FeatureStoreIndex.FileName)))
             .AppendLine(File.ReadAllText(Path.Combine(test.Folder, FeatureStoreIndex.FileName)))
             .AppendLine(semantics.Source).AppendLine(string.Join(",", trainColumns)).AppendLine(string.Join(",", testColumns))
             .AppendLine(validationImages.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (validation is not null)   // absent for NUS-WIDE, so existing fingerprints are unchanged
+            text.AppendLine(File.ReadAllText(Path.Combine(validation.Folder, FeatureStoreIndex.FileName))).AppendLine(string.Join(",", _validationColumns));
         Fingerprint = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
     }
 
@@ -93,6 +121,60 @@ public sealed class FeatureStoreRegions : IMultiLabelRegions, IDisposable
         }
     }
 
+    /// <summary>
+    /// Open Images v4 for multi-label ZSL from <paramref name="featuresDir"/>/train, /test and, when present, /validation (the
+    /// official OpenImage script reads a separate validation TFRecord; without that folder the first
+    /// <paramref name="validationImages"/> training items are used). Semantics: 7,186 seen then 400 unseen labels.
+    /// Accepted label layouts: train and validation 7,186 (seen, classes-trainable.txt order) or 7,586 (seen then the 400
+    /// unseen); test 7,586, or 9,780 = 7,186 seen then all 2,594 candidates of unseen_labels.txt (the official test
+    /// records' seen_label + unseen_label), from which <paramref name="unseenRows"/> (top_400_unseen.csv) picks the unseen.
+    /// </summary>
+    public static FeatureStoreRegions OpenOpenImages(string featuresDir, Semantics semantics, int[] unseenRows, int validationImages)
+    {
+        ArgumentNullException.ThrowIfNull(semantics);
+        ArgumentNullException.ThrowIfNull(unseenRows);
+        int s = semantics.SeenCount, u = semantics.UnseenCount;
+        if (unseenRows.Length != u)
+            throw new ArgumentException($"unseenRows holds {unseenRows.Length} rows; the semantics have {u} unseen labels", nameof(unseenRows));
+        var validationDir = Path.Combine(featuresDir, "validation");
+        var opened = new List<FeatureStore.FeatureStore>();
+        try
+        {
+            var train = OpenStore(Path.Combine(featuresDir, "train"));
+            opened.Add(train);
+            var test = OpenStore(Path.Combine(featuresDir, "test"));
+            opened.Add(test);
+            FeatureStore.FeatureStore? validation = null;
+            if (Directory.Exists(validationDir)) opened.Add(validation = OpenStore(validationDir));
+            int[] SeenColumns(FeatureStore.FeatureStore store)
+            {
+                if (store.LabelCount == s || store.LabelCount == s + u) return Enumerable.Range(0, s).ToArray();
+                throw new DataFormatException(store.Folder, -1, $"{store.LabelCount} label columns; expected {s} (seen) or {s + u} (seen then unseen)");
+            }
+            int[] TestColumns(FeatureStore.FeatureStore store)
+            {
+                int n = store.LabelCount;
+                if (n == s + u) return Enumerable.Range(0, s + u).ToArray();
+                if (n == s + OpenImagesCandidates)
+                {
+                    foreach (var r in unseenRows)
+                        if ((uint)r >= OpenImagesCandidates)
+                            throw new ArgumentOutOfRangeException(nameof(unseenRows), r, $"unseen row outside the {OpenImagesCandidates} candidates");
+                    return [.. Enumerable.Range(0, s), .. unseenRows.Select(r => s + r)];
+                }
+                throw new DataFormatException(store.Folder, -1, $"{n} label columns; expected {s + u} (seen then unseen) or " +
+                    $"{s + OpenImagesCandidates} (seen then the {OpenImagesCandidates} unseen candidates)");
+            }
+            return new FeatureStoreRegions(train, test, semantics, SeenColumns(train), TestColumns(test),
+                validation is null ? validationImages : 0, "Open Images v4", validation, validation is null ? null : SeenColumns(validation));
+        }
+        catch
+        {
+            foreach (var store in opened) store.Dispose();
+            throw;
+        }
+    }
+
     private static FeatureStore.FeatureStore OpenStore(string folder)
     {
         if (!Directory.Exists(folder))
@@ -114,13 +196,13 @@ public sealed class FeatureStoreRegions : IMultiLabelRegions, IDisposable
 
     public string Description =>
         $"{Name} region features ({Semantics.Source}; {SeenCount} seen / {UnseenCount} unseen labels, {ImageCount(MultiLabelSplit.Train)} train + " +
-        $"{_validation} validation (the first training items) + {_test.Count} test images, {GridHeight}x{GridWidth}x{FeatureDim}; " +
+        $"{ImageCount(MultiLabelSplit.Validation)} validation ({(_validationStore is null ? "the first training items" : "store " + _validationStore.Folder)}) + {_test.Count} test images, {GridHeight}x{GridWidth}x{FeatureDim}; " +
         $"stores {_train.Folder}, {_test.Folder})";
 
     public int ImageCount(MultiLabelSplit split) => split switch
     {
         MultiLabelSplit.Train => (int)_train.Count - _validation,
-        MultiLabelSplit.Validation => _validation,
+        MultiLabelSplit.Validation => _validationStore is null ? _validation : (int)_validationStore.Count,
         MultiLabelSplit.Test => (int)_test.Count,
         _ => throw new ArgumentOutOfRangeException(nameof(split)),
     };
@@ -141,7 +223,12 @@ public sealed class FeatureStoreRegions : IMultiLabelRegions, IDisposable
         if (dest.Length < indices.Length * count)
             throw new ArgumentException($"destination holds {dest.Length} labels; {indices.Length} images need {indices.Length * count}", nameof(dest));
         var (store, offset) = Source(split);
-        var columns = split == MultiLabelSplit.Test ? _testColumns : _trainColumns;
+        var columns = split switch
+        {
+            MultiLabelSplit.Test => _testColumns,
+            MultiLabelSplit.Validation => _validationColumns,
+            _ => _trainColumns,
+        };
         for (int b = 0; b < indices.Length; b++)
         {
             var row = store.Labels(Item(split, indices[b], offset));
@@ -153,7 +240,7 @@ public sealed class FeatureStoreRegions : IMultiLabelRegions, IDisposable
     private (FeatureStore.FeatureStore Store, int Offset) Source(MultiLabelSplit split) => split switch
     {
         MultiLabelSplit.Train => (_train, _validation),
-        MultiLabelSplit.Validation => (_train, 0),
+        MultiLabelSplit.Validation => (_validationStore ?? _train, 0),
         MultiLabelSplit.Test => (_test, 0),
         _ => throw new ArgumentOutOfRangeException(nameof(split)),
     };
@@ -187,5 +274,6 @@ public sealed class FeatureStoreRegions : IMultiLabelRegions, IDisposable
     {
         _train.Dispose();
         _test.Dispose();
+        _validationStore?.Dispose();
     }
 }

@@ -10,6 +10,8 @@ public sealed class OpenImagesLabels
 {
     public required string[] SeenIds { get; init; }
     public required string[] UnseenIds { get; init; }
+    /// <summary>For each unseen label, its 0-based row in unseen_labels.txt (the top_400_unseen.csv entries).</summary>
+    public int[] UnseenRows { get; init; } = [];
     /// <summary>Label id (e.g. "/m/0100nhbf") to display name.</summary>
     public required IReadOnlyDictionary<string, string> Names { get; init; }
 
@@ -28,17 +30,19 @@ public sealed class OpenImagesLabels
         var topPath = Path.Combine(folder, "top_400_unseen.csv");
         var top = Csv.Read(topPath, hasHeader: false);
         var unseen = new string[top.Rows.Count];
+        var rows = new int[top.Rows.Count];
         for (var i = 0; i < unseen.Length; i++)
         {
             var row = top.Rows[i];
             if (row.Length != 1 || !int.TryParse(row[0], out var k) || k < 0 || k >= candidates.Length)
                 throw new DataFormatException(topPath, -1, $"row {i + 1}: '{string.Join(",", row)}' is not an index into the {candidates.Length} lines of {Path.GetFileName(candidatesPath)}");
             unseen[i] = candidates[k];
+            rows[i] = k;
         }
         var descriptions = Csv.Read(Path.Combine(folder, "class-descriptions.csv"), hasHeader: false);
         var names = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var row in descriptions.Rows)
             if (row.Length >= 2) names[row[0]] = row[1];
-        return new OpenImagesLabels { SeenIds = seen, UnseenIds = unseen, Names = names };
+        return new OpenImagesLabels { SeenIds = seen, UnseenIds = unseen, UnseenRows = rows, Names = names };
     }
 }

@@ -2,7 +2,9 @@
 // Zero-Shot Learning" (CVPR 2020) as runs described by an ExperimentConfig: the config names the row, the synthetic
 // benchmark's size, the optimiser (TF-style RMSprop), the LESA lr rule, the loss weights (λ_rel, λ_div, λ_dist) and the
 // widths; ExperimentRunner trains it with the generic Trainer (checkpoints, resume, NaN stop, progress) into
-// artifacts/runs/lesa/<experiment>/<config hash>/, and a finished run is reused instead of retrained.
+// artifacts/runs/lesa/<experiment>/<config hash>/, and a finished run is reused instead of retrained. Two label spaces:
+// NUS-WIDE (925 / 81; K 3, 5; selection on validation F1@5) and Open Images v4 (7,186 / 400; K 10, 20; selection on
+// validation mAP, lr-rule patience 2), each as the synthetic benchmark or real region-feature stores.
 using System.Globalization;
 using ZslKit.Data;
 using ZslKit.Data.Datasets;
@@ -31,6 +33,41 @@ public static class LesaExperiment
     /// <summary>Real NUS-WIDE region features (VGG-19 conv5_4) in two feature stores, <see cref="NusWideFeaturesDir"/>/train and
     /// /test, with the real GloVe semantics; the first 5,000 training images are the validation split.</summary>
     public const string NusWide = "nus-wide";
+
+    /// <summary>The synthetic benchmark in Open Images' label space: the real OI label names (7,186 seen / 400 unseen) with
+    /// generated stand-in vectors (no OI word vectors exist in the shared data). Synthetic.</summary>
+    public const string SyntheticOpenImages = "synthetic-openimages";
+
+    /// <summary>The Open Images-shaped synthetic benchmark with stand-in names too (the OI label lists were not found).</summary>
+    public const string SyntheticOpenImagesStandIn = "synthetic-openimages-standin";
+
+    /// <summary>Real Open Images v4 region features in feature stores <see cref="OpenImagesFeaturesDir"/>/train, /test and
+    /// (optional) /validation; the label semantics need word vectors, which the shared data lacks (docs/lesa.md).</summary>
+    public const string OpenImages = "openimages";
+
+    /// <summary>Overrides where the Open Images feature stores are looked for.</summary>
+    public const string OpenImagesFeaturesVariable = "ZSLKIT_OI_FEATURES";
+
+    /// <summary>Without a validation/ store, the first this many Open Images training items are the validation split (our
+    /// choice; the official script reads a separate validation TFRecord).</summary>
+    public const int OpenImagesValidationImages = 5000;
+
+    /// <summary>$ZSLKIT_OI_FEATURES, else &lt;data&gt;/openimages-v4/features (null when no data folder is known).</summary>
+    public static string? OpenImagesFeaturesDir(string? dataDir = null)
+    {
+        var env = Environment.GetEnvironmentVariable(OpenImagesFeaturesVariable);
+        if (!string.IsNullOrEmpty(env)) return Path.GetFullPath(env);
+        var root = dataDir ?? SharedData.Find();
+        return root is null ? null : Path.Combine(root, "openimages-v4", "features");
+    }
+
+    /// <summary>True when the Open Images train and test feature stores and the OI label lists are present.</summary>
+    public static bool HasOpenImagesFeatures(string? dataDir = null) =>
+        OpenImagesFeaturesDir(dataDir) is { } dir && Directory.Exists(Path.Combine(dir, "train")) && Directory.Exists(Path.Combine(dir, "test")) &&
+        LabelSemantics.HasOpenImages(dataDir ?? SharedData.Find());
+
+    /// <summary>True for the dataset names of the Open Images label space.</summary>
+    public static bool IsOpenImages(string dataset) => dataset is SyntheticOpenImages or SyntheticOpenImagesStandIn or OpenImages;
 
     /// <summary>Overrides where the NUS-WIDE feature stores are looked for.</summary>
     public const string NusWideFeaturesVariable = "ZSLKIT_NUS_FEATURES";
@@ -64,14 +101,18 @@ public static class LesaExperiment
     /// <summary>Option keys of a real-data config (the data fixes the rest).</summary>
     public static IReadOnlyList<string> RealOptionKeys { get; } = ["M", "hidden", "validationImages", "revision"];
 
+    /// <summary>Option keys of an Open Images-shaped synthetic config: <see cref="OptionKeys"/> plus labels per image and topics.</summary>
+    public static IReadOnlyList<string> OpenImagesOptionKeys { get; } = [.. OptionKeys, "minLabels", "maxLabels", "topics"];
+
     /// <summary>Keys of <see cref="ExperimentConfig.LossWeights"/>: λ_rel, λ_div, λ_dist (L_rank always has weight 1).</summary>
     public static IReadOnlyList<string> LossWeightKeys { get; } = ["rel", "div", "dist"];
 
     /// <summary>
     /// The config of one Table 1 row under a preset: the preset's benchmark, widths and protocol, the paper's loss weights
-    /// (λ_rel 0.001, λ_div 0.01, λ_dist 0.1), validation F1@5 as the selection metric. The dataset is
-    /// <see cref="SyntheticNusWide"/> when the real GloVe vectors are found (<paramref name="dataDir"/>, default
-    /// <see cref="SharedData.Find"/>), else <see cref="SyntheticStandIn"/>.
+    /// (λ_rel 0.001, λ_div 0.01, λ_dist 0.1), the protocol's selection metric (validation F1@5; mAP for Open Images). The
+    /// dataset is <see cref="SyntheticNusWide"/> when the real GloVe vectors are found (<paramref name="dataDir"/>, default
+    /// <see cref="SharedData.Find"/>), else <see cref="SyntheticStandIn"/>; for an Open Images preset
+    /// <see cref="SyntheticOpenImages"/> when the OI label lists are found, else <see cref="SyntheticOpenImagesStandIn"/>.
     /// </summary>
     public static ExperimentConfig Config(LesaPreset preset, string experiment, string row, int seed, string device = "cpu",
         string? dataDir = null)
@@ -82,10 +123,25 @@ public static class LesaExperiment
         var b = preset.Benchmark;
         var t = preset.Training;
         var paper = new LesaConfig();
-        bool real = LabelSemantics.HasNusWide(dataDir ?? SharedData.Find());
+        var protocol = preset.ProtocolOrDefault;
+        string dataset = preset.IsOpenImages
+            ? LabelSemantics.HasOpenImages(dataDir ?? SharedData.Find()) ? SyntheticOpenImages : SyntheticOpenImagesStandIn
+            : LabelSemantics.HasNusWide(dataDir ?? SharedData.Find()) ? SyntheticNusWide : SyntheticStandIn;
+        var options = new SortedDictionary<string, double>(StringComparer.Ordinal)
+        {
+            ["M"] = preset.Modules, ["hidden"] = preset.Hidden, ["gridHeight"] = b.GridHeight, ["gridWidth"] = b.GridWidth,
+            ["maxBlob"] = b.MaxBlobSize, ["testImages"] = b.TestImages, ["noise"] = b.NoiseSigma, ["dataSeed"] = b.Seed,
+            ["revision"] = Revision,
+        };
+        if (preset.IsOpenImages)
+        {
+            options["minLabels"] = b.MinLabelsPerImage;
+            options["maxLabels"] = b.MaxLabelsPerImage;
+            options["topics"] = b.TopicCount;
+        }
         return new ExperimentConfig(
             Paper: Paper, Experiment: experiment, Method: row,
-            Dataset: new DatasetConfig(real ? SyntheticNusWide : SyntheticStandIn, Synthetic: true, Size: b.TrainImages,
+            Dataset: new DatasetConfig(dataset, Synthetic: true, Size: b.TrainImages,
                 Features: b.FeatureDim, Labels: 0),
             Seed: seed, Device: device, DType: "float32",
             Optimizer: new OptimizerConfig("rmsprop-tf", Lr: t.LearningRate, Momentum: t.RmsMomentum, Alpha: t.RmsDecay, Eps: t.RmsEpsilon),
@@ -95,27 +151,28 @@ public static class LesaExperiment
                 ["rel"] = paper.LambdaRel, ["div"] = paper.LambdaDiv, ["dist"] = paper.LambdaDist,
             },
             Training: new TrainingConfig(Epochs: t.Epochs, BatchSize: t.BatchSize, ValidationFraction: b.ValidationFraction,
-                SelectionMetric: "f1@5", Maximize: true, Patience: 0, CheckpointEvery: 1),
-            Options: new SortedDictionary<string, double>(StringComparer.Ordinal)
-            {
-                ["M"] = preset.Modules, ["hidden"] = preset.Hidden, ["gridHeight"] = b.GridHeight, ["gridWidth"] = b.GridWidth,
-                ["maxBlob"] = b.MaxBlobSize, ["testImages"] = b.TestImages, ["noise"] = b.NoiseSigma, ["dataSeed"] = b.Seed,
-                ["revision"] = Revision,
-            });
+                SelectionMetric: protocol.SelectionMetric, Maximize: true, Patience: 0, CheckpointEvery: 1),
+            Options: options);
     }
 
     /// <summary>
     /// The config of a Table 1 row on real NUS-WIDE region features with the official protocol: M = 10, H = 512, TF-style
     /// RMSprop (lr 1e-3, decay 0.9, momentum 0.9, eps 1.0), batch 32, the lr rule with patience 5, selection on validation F1@5,
     /// the paper's loss weights. <paramref name="epochs"/> is our choice (the official script's epoch count was not checked).
+    /// <paramref name="dataset"/> <see cref="OpenImages"/> gives the Open Images protocol instead: lr rule on validation mAP
+    /// with patience 2, selection on validation mAP (official OpenImage_rank_Visual_Word_Attention.py), test K = 10, 20.
     /// </summary>
-    public static ExperimentConfig RealConfig(string experiment, string row, int seed, string device = "cpu", int epochs = 20)
+    public static ExperimentConfig RealConfig(string experiment, string row, int seed, string device = "cpu", int epochs = 20,
+        string dataset = NusWide)
     {
+        if (dataset is not (NusWide or OpenImages))
+            throw new ArgumentException($"real dataset '{dataset}' is not {NusWide} or {OpenImages}", nameof(dataset));
         var paper = new LesaConfig();
-        var t = new LesaTrainingOptions();
+        var protocol = LesaProtocol.For(dataset);
+        var t = new LesaTrainingOptions { Patience = protocol.Patience };
         return new ExperimentConfig(
             Paper: Paper, Experiment: experiment, Method: row,
-            Dataset: new DatasetConfig(NusWide, Synthetic: false, Size: 0, Features: paper.FeatureDim, Labels: 0),
+            Dataset: new DatasetConfig(dataset, Synthetic: false, Size: 0, Features: paper.FeatureDim, Labels: 0),
             Seed: seed, Device: device, DType: "float32",
             Optimizer: new OptimizerConfig("rmsprop-tf", Lr: t.LearningRate, Momentum: t.RmsMomentum, Alpha: t.RmsDecay, Eps: t.RmsEpsilon),
             Schedule: new ScheduleConfig("lesa", Factor: t.DecayRate, SignalStrength: t.SignalStrength, Patience: t.Patience),
@@ -124,10 +181,11 @@ public static class LesaExperiment
                 ["rel"] = paper.LambdaRel, ["div"] = paper.LambdaDiv, ["dist"] = paper.LambdaDist,
             },
             Training: new TrainingConfig(Epochs: epochs, BatchSize: t.BatchSize, ValidationFraction: 0,
-                SelectionMetric: "f1@5", Maximize: true, Patience: 0, CheckpointEvery: 1),
+                SelectionMetric: protocol.SelectionMetric, Maximize: true, Patience: 0, CheckpointEvery: 1),
             Options: new SortedDictionary<string, double>(StringComparer.Ordinal)
             {
-                ["M"] = paper.Modules, ["hidden"] = paper.AttentionHidden, ["validationImages"] = FeatureStoreRegions.NusWideValidationImages,
+                ["M"] = paper.Modules, ["hidden"] = paper.AttentionHidden,
+                ["validationImages"] = dataset == OpenImages ? OpenImagesValidationImages : FeatureStoreRegions.NusWideValidationImages,
                 ["revision"] = Revision,
             });
     }
@@ -140,11 +198,20 @@ public static class LesaExperiment
     public static (MultiLabelBenchmark Bench, LesaFeatureCache Cache) Benchmark(ExperimentConfig config, string? dataDir = null)
     {
         var c = Check(config);
-        if (c.DatasetOrDefault.Name == NusWide)
-            throw new InvalidOperationException($"config dataset '{NusWide}' is real data, not the synthetic benchmark: use LesaExperiment.Data");
+        var name = c.DatasetOrDefault.Name;
+        if (name is NusWide or OpenImages)
+            throw new InvalidOperationException($"config dataset '{name}' is real data, not the synthetic benchmark: use LesaExperiment.Data");
         var bc = BenchmarkConfig(c);
         string? dir = null;
-        if (c.DatasetOrDefault.Name == SyntheticNusWide)
+        bool oi = IsOpenImages(name);
+        if (name == SyntheticOpenImages)
+        {
+            dir = dataDir ?? SharedData.Find();
+            if (!LabelSemantics.HasOpenImages(dir))
+                throw new InvalidOperationException($"dataset '{SyntheticOpenImages}' needs the Open Images label lists of ../shared/data/openimages-v4 " +
+                    $"(or ${SharedData.EnvironmentVariable}), which were not found; configs built without them name '{SyntheticOpenImagesStandIn}'");
+        }
+        if (name == SyntheticNusWide)
         {
             dir = dataDir ?? SharedData.Find();
             if (!LabelSemantics.HasNusWide(dir))
@@ -153,18 +220,19 @@ public static class LesaExperiment
         }
         lock (s_lock)
         {
-            if (s_last is { } last && last.Config == bc && last.DataDir == dir) return (last.Bench, last.Cache);
-            var bench = MultiLabelBenchmark.Create(bc, dir);
-            s_last = (bc, dir, bench, new LesaFeatureCache(bench));
+            if (s_last is { } last && last.Config == bc && last.DataDir == dir && last.OpenImages == oi) return (last.Bench, last.Cache);
+            var bench = oi ? MultiLabelBenchmark.CreateOpenImages(bc, dir) : MultiLabelBenchmark.Create(bc, dir);
+            s_last = (bc, dir, oi, bench, new LesaFeatureCache(bench));
             return (s_last.Value.Bench, s_last.Value.Cache);
         }
     }
 
-    /// <summary>The config's data: the synthetic benchmark with its in-memory features, or the real NUS-WIDE feature stores
-    /// (read batch by batch; no cache). The last one opened is kept for the next run.</summary>
+    /// <summary>The config's data: the synthetic benchmark with its in-memory features, or the real NUS-WIDE / Open Images
+    /// feature stores (read batch by batch; no cache). The last one opened is kept for the next run.</summary>
     public static (IMultiLabelRegions Data, LesaFeatureCache? Cache) Data(ExperimentConfig config, string? dataDir = null)
     {
         var c = Check(config);
+        if (c.DatasetOrDefault.Name == OpenImages) return (OpenImagesData(c, dataDir), null);
         if (c.DatasetOrDefault.Name != NusWide)
         {
             var (bench, cache) = Benchmark(c, dataDir);
@@ -187,9 +255,37 @@ public static class LesaExperiment
         }
     }
 
-    private static (string Dir, int Validation, FeatureStoreRegions Data)? s_real;
+    /// <summary>
+    /// Real Open Images v4: the feature stores of <see cref="OpenImagesFeaturesDir"/> and the label lists. Semantics: the real
+    /// word vectors when &lt;data&gt;/openimages-v4 holds w2v_seen.npy and w2v_unseen.npy (<see cref="LabelSemantics.LoadOpenImages"/>),
+    /// else the real label names with stand-in vectors (data seed 0; the shared data has none): such a run is not the paper's
+    /// protocol and is labelled with the semantics' source. Missing stores stop with the folder named.
+    /// </summary>
+    private static FeatureStoreRegions OpenImagesData(ExperimentConfig c, string? dataDir)
+    {
+        var root = dataDir ?? SharedData.Find();
+        var dir = OpenImagesFeaturesDir(root);
+        if (dir is null || root is null || !LabelSemantics.HasOpenImages(root) ||
+            !Directory.Exists(Path.Combine(dir, "train")) || !Directory.Exists(Path.Combine(dir, "test")))
+            throw new InvalidOperationException($"dataset '{OpenImages}' needs the Open Images label lists (<data>/openimages-v4) and region " +
+                $"feature stores {(dir is null ? "<data>/openimages-v4/features" : dir)}/train and /test (optional /validation), or " +
+                $"${OpenImagesFeaturesVariable}; data folder: {root ?? "not found"} (docs/lesa.md, 'Open Images')");
+        lock (s_lock)
+        {
+            int validation = Int(c, "validationImages");
+            if (s_realOi is { } r && r.Dir == dir && r.Validation == validation) return r.Data;
+            s_realOi?.Data.Dispose();
+            var labels = OpenImagesLabels.Load(Path.Combine(root, "openimages-v4"));
+            var semantics = LabelSemantics.HasOpenImagesVectors(root) ? LabelSemantics.LoadOpenImages(root) : LabelSemantics.LoadOpenImagesNames(root, 0);
+            var data = FeatureStoreRegions.OpenOpenImages(dir, semantics, labels.UnseenRows, validation);
+            s_realOi = (dir, validation, data);
+            return data;
+        }
+    }
+
+    private static (string Dir, int Validation, FeatureStoreRegions Data)? s_real, s_realOi;
     private static readonly Lock s_lock = new();
-    private static (MultiLabelBenchmarkConfig Config, string? DataDir, MultiLabelBenchmark Bench, LesaFeatureCache Cache)? s_last;
+    private static (MultiLabelBenchmarkConfig Config, string? DataDir, bool OpenImages, MultiLabelBenchmark Bench, LesaFeatureCache Cache)? s_last;
 
     /// <summary>A freshly initialised model for the config's row (parameters drawn after torch.manual_seed(seed)), with the
     /// config's M, hidden width and loss weights.</summary>
@@ -202,15 +298,15 @@ public static class LesaExperiment
     }
 
     /// <summary>Trains the config into its run folder (or returns the finished run already there) and returns the record.
-    /// Test metrics (NUS protocol; percentages as fractions): "zs/…" over the unseen labels and "gzs/…" over all labels, for
-    /// the selected model (best validation F1@5) and, prefixed "final/", for the model after the last epoch; each has
-    /// map, p@3, r@3, f1@3, p@5, r@5, f1@5.</summary>
+    /// Test metrics (percentages as fractions): "zs/…" over the unseen labels and "gzs/…" over all labels, for the selected
+    /// model (best validation F1@5; mAP on Open Images) and, prefixed "final/", for the model after the last epoch; each has
+    /// map and p@K, r@K, f1@K for K = 3, 5 (NUS-WIDE) or 10, 20 (Open Images).</summary>
     public static RunRecord Run(ExperimentConfig config, RunOptions options) =>
         ExperimentRunner.Run(Check(config), options, c =>
         {
             var (bench, cache) = Data(c);
             var model = CreateModel(c, bench);
-            var task = new LesaTask(model, bench, cache, c.TrainingOrDefault.BatchSize, c.Device);
+            var task = new LesaTask(model, bench, cache, c.TrainingOrDefault.BatchSize, c.Device, LesaProtocol.For(c.DatasetOrDefault.Name).Ks);
             var opt = Optimizers.Create(c.OptimizerOrDefault, model.Module.parameters());
             return new TrainingSetup<(Tensor X, Tensor Y)>(task, opt, () => { opt.Dispose(); task.Dispose(); });
         });
@@ -263,14 +359,14 @@ public static class LesaExperiment
         void Fail(string field, string why) => throw new ArgumentException($"config field '{field}': {why}", field);
         if (!LesaTable1.Rows.Contains(c.Method)) Fail("method", $"'{c.Method}' is not a LESA Table 1 row ({string.Join(", ", LesaTable1.Rows)})");
         var d = c.DatasetOrDefault;
-        if (d.Name is not (SyntheticNusWide or SyntheticStandIn or NusWide))
-            Fail("dataset.name", $"'{d.Name}' is not {SyntheticNusWide}, {SyntheticStandIn} or {NusWide} (Open Images region features are " +
-                "not wired yet: docs/lesa.md, 'Real data')");
-        bool real = d.Name == NusWide;
-        if (d.Synthetic == real) Fail("dataset.synthetic", real ? $"must be false for '{NusWide}'" : "must be true for the synthetic benchmark");
+        if (d.Name is not (SyntheticNusWide or SyntheticStandIn or NusWide or SyntheticOpenImages or SyntheticOpenImagesStandIn or OpenImages))
+            Fail("dataset.name", $"'{d.Name}' is not {SyntheticNusWide}, {SyntheticStandIn}, {NusWide}, {SyntheticOpenImages}, " +
+                $"{SyntheticOpenImagesStandIn} or {OpenImages}");
+        bool real = d.Name is NusWide or OpenImages;
+        if (d.Synthetic == real) Fail("dataset.synthetic", real ? $"must be false for '{d.Name}'" : "must be true for the synthetic benchmark");
         if (c.OptimizerOrDefault.Name != "rmsprop-tf" && c.OptimizerOrDefault.Name != "rmsprop" && c.OptimizerOrDefault.Name != "adam")
             Fail("optimizer.name", $"'{c.OptimizerOrDefault.Name}': LESA runs use rmsprop-tf (official), rmsprop or adam");
-        var optionKeys = real ? RealOptionKeys : OptionKeys;
+        var optionKeys = real ? RealOptionKeys : IsOpenImages(d.Name) ? OpenImagesOptionKeys : OptionKeys;
         foreach (var key in c.Options!.Keys)
             if (!optionKeys.Contains(key)) Fail($"options.{key}", $"unknown LESA option for this dataset (known: {string.Join(", ", optionKeys)})");
         foreach (var key in optionKeys)
@@ -282,7 +378,9 @@ public static class LesaExperiment
             else if (!(w >= 0) || !double.IsFinite(w)) Fail($"lossWeights.{key}", $"{w} must be finite and >= 0");
         if (c.TrainingOrDefault.SelectionMetric is not ("f1@5" or "map" or "loss"))
             Fail("training.selectionMetric", $"'{c.TrainingOrDefault.SelectionMetric}' is not f1@5, map or loss");
-        foreach (var key in real ? ["M", "hidden", "validationImages"] : new[] { "M", "hidden", "gridHeight", "gridWidth", "maxBlob", "testImages" })
+        string[] whole = real ? ["M", "hidden", "validationImages"] : ["M", "hidden", "gridHeight", "gridWidth", "maxBlob", "testImages"];
+        if (!real && IsOpenImages(d.Name)) whole = [.. whole, "minLabels", "maxLabels", "topics"];
+        foreach (var key in whole)
         {
             var v = c.Options[key];
             if (v < 1 || v != Math.Floor(v)) Fail($"options.{key}", $"{v.ToString(CultureInfo.InvariantCulture)} must be a whole number >= 1");
@@ -297,12 +395,14 @@ public static class LesaExperiment
     private static MultiLabelBenchmarkConfig BuildBenchmarkConfig(ExperimentConfig c)
     {
         var d = c.DatasetOrDefault;
-        return new MultiLabelBenchmarkConfig
+        var b = new MultiLabelBenchmarkConfig
         {
             TrainImages = d.Size, ValidationFraction = c.TrainingOrDefault.ValidationFraction, FeatureDim = d.Features,
             TestImages = Int(c, "testImages"), GridHeight = Int(c, "gridHeight"), GridWidth = Int(c, "gridWidth"),
             MaxBlobSize = Int(c, "maxBlob"), NoiseSigma = c.Options!["noise"], Seed = (ulong)Int(c, "dataSeed"),
         };
+        if (!IsOpenImages(d.Name)) return b;
+        return b with { MinLabelsPerImage = Int(c, "minLabels"), MaxLabelsPerImage = Int(c, "maxLabels"), TopicCount = Int(c, "topics") };
     }
 
     private static int Int(ExperimentConfig c, string key) => (int)c.Options![key];

@@ -12,7 +12,7 @@ namespace ZslKit.Experiments.Lesa;
 public static class LesaNotebook
 {
     /// <summary>Datasets a LESA notebook's <c>dataset</c> parameter may name.</summary>
-    public static IReadOnlyList<string> Datasets { get; } = ["synthetic", "nus-wide", "openimages"];
+    public static IReadOnlyList<string> Datasets { get; } = ["synthetic", "synthetic-openimages", "nus-wide", "openimages"];
 
     /// <summary>The folder holding ZslKit.sln above the current directory (notebooks run in notebooks/) or this assembly.</summary>
     public static string RepoRoot() => SharedData.FindRepoRoot()
@@ -49,9 +49,10 @@ public static class LesaNotebook
     public static string Dataset { get; private set; } = "synthetic";
 
     /// <summary>
-    /// Sets the notebook's dataset from its <c>dataset</c> parameter. "synthetic" always works; "nus-wide" needs the real
-    /// NUS-WIDE region feature stores and GloVe vectors (<see cref="LesaExperiment.HasNusWideFeatures"/>) and otherwise stops
-    /// with what is missing; "openimages" is not wired yet and stops saying so.
+    /// Sets the notebook's dataset from its <c>dataset</c> parameter. "synthetic" (NUS-WIDE-shaped) and "synthetic-openimages"
+    /// (Open Images-shaped: 7,186 / 400 labels) always work; "nus-wide" needs the real NUS-WIDE region feature stores and
+    /// GloVe vectors (<see cref="LesaExperiment.HasNusWideFeatures"/>), "openimages" the Open Images feature stores and label
+    /// lists (<see cref="LesaExperiment.HasOpenImagesFeatures"/>); otherwise they stop naming what is missing.
     /// </summary>
     public static void SelectDataset(string dataset)
     {
@@ -62,14 +63,26 @@ public static class LesaNotebook
                 $"feature stores, <data>/nus-wide/features/train and /test (or ${LesaExperiment.NusWideFeaturesVariable}), plus the " +
                 "NUS-WIDE GloVe files: fetch with data-scripts/fetch.py, then convert the LESA TFRecords (TfRecordImport) or run " +
                 "`zsl extract` (docs/lesa.md, 'Real data'). Use dataset=synthetic to run on the synthetic benchmark.");
-        if (dataset == "openimages")
-            throw new NotSupportedException("dataset=openimages: LESA runs on Open Images region features are not wired yet " +
-                "(docs/lesa.md, 'Real data'). Use dataset=synthetic or nus-wide.");
+        if (dataset == "openimages" && !LesaExperiment.HasOpenImagesFeatures())
+            throw new NotSupportedException("dataset=openimages needs VGG-19 conv5_4 region features of the Open Images v4 images in " +
+                $"feature stores {LesaExperiment.OpenImagesFeaturesDir() ?? "<data>/openimages-v4/features"}/train and /test (optional " +
+                $"/validation; or ${LesaExperiment.OpenImagesFeaturesVariable}), which were not found, plus the Open Images label lists " +
+                "in <data>/openimages-v4 (docs/lesa.md, 'Open Images'). Use dataset=synthetic-openimages for the Open Images-shaped " +
+                "synthetic benchmark.");
         Dataset = dataset;
     }
 
     /// <summary>True when the selected dataset is generated (numbers are labelled synthetic and never compared as a Δ).</summary>
-    public static bool Synthetic => Dataset == "synthetic";
+    public static bool Synthetic => Dataset is "synthetic" or "synthetic-openimages";
+
+    /// <summary>True when the selected dataset has Open Images' label space (K 10/20, selection on validation mAP).</summary>
+    public static bool OpenImages => Dataset is "synthetic-openimages" or "openimages";
+
+    /// <summary>The protocol of the selected dataset.</summary>
+    public static LesaProtocol Protocol => OpenImages ? LesaProtocol.OpenImages : LesaProtocol.NusWide;
+
+    /// <summary>The preset of the <c>quick</c> parameter for the selected dataset's label space.</summary>
+    public static LesaPreset Preset(bool quick) => LesaPresets.For(quick, OpenImages);
 
     /// <summary>True when the config's run folder under <paramref name="runsRoot"/> (default <see cref="RunsRoot"/>) already
     /// holds a finished run, so running the config reuses it (a cache hit) instead of training.</summary>
@@ -84,15 +97,19 @@ public static class LesaNotebook
         new(RunsRoot(), Progress: new PlainProgress(log ?? Console.Out, TimeSpan.FromSeconds(15)));
 
     /// <summary>The config of a Table 1 row under the preset and the selected dataset, in the shared experiment;
-    /// <paramref name="adjust"/> changes it (e.g. <c>c =&gt; ConfigJson.ApplyOverrides(c, ["options.M=5"])</c>). On nus-wide the
-    /// official protocol is used (<see cref="LesaExperiment.RealConfig"/>) with the preset's epoch count and the preset's M.</summary>
+    /// <paramref name="adjust"/> changes it (e.g. <c>c =&gt; ConfigJson.ApplyOverrides(c, ["options.M=5"])</c>). On nus-wide and
+    /// openimages the official protocol is used (<see cref="LesaExperiment.RealConfig"/>) with the preset's epoch count and M.</summary>
     public static ExperimentConfig Config(LesaPreset preset, string row, int seed, string device = "cpu",
         Func<ExperimentConfig, ExperimentConfig>? adjust = null)
     {
         ArgumentNullException.ThrowIfNull(preset);
+        if (preset.IsOpenImages != OpenImages)
+            throw new ArgumentException($"preset '{preset.Name}' has {(preset.IsOpenImages ? "Open Images'" : "NUS-WIDE's")} label space but the " +
+                $"dataset is '{Dataset}': use LesaNotebook.Preset(quick)", nameof(preset));
         var c = Synthetic
             ? LesaExperiment.Config(preset, Experiment(preset), row, seed, device)
-            : ConfigJson.ApplyOverrides(LesaExperiment.RealConfig(Experiment(preset), row, seed, device, preset.Training.Epochs),
+            : ConfigJson.ApplyOverrides(LesaExperiment.RealConfig(Experiment(preset), row, seed, device, preset.Training.Epochs,
+                    OpenImages ? LesaExperiment.OpenImages : LesaExperiment.NusWide),
                 [string.Create(CultureInfo.InvariantCulture, $"options.M={preset.Modules}")]);
         return adjust is null ? c : adjust(c);
     }

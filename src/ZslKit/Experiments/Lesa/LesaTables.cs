@@ -1,4 +1,4 @@
-// LesaTables.cs - Table 1 (Table 1 rows: ZS / GZS P, R, F1 at K = 3, 5 and mAP) and the loss ablation (rank; +rel;
+// LesaTables.cs - Table 1 (Table 1 rows: ZS / GZS P, R, F1 at K = 3, 5 and mAP on NUS-WIDE, K = 10, 20 on Open Images) and the loss ablation (rank; +rel;
 // +rel+div; +rel+div+dist: ZS / GZS F1@3, F1@5, mAP) of Huynh & Elhamifar, "A Shared Multi-Attention Framework for
 // Multi-Label Zero-Shot Learning" (CVPR 2020, Sec. 5), built from finished runs: mean ± sample std over seeds in percent
 // with one decimal as the paper prints, for the selected model (best validation F1@5) or the final model, rendered as
@@ -14,7 +14,7 @@ using ZslKit.Reporting;
 
 namespace ZslKit.Experiments.Lesa;
 
-/// <summary>Which trained model a table shows: the one selected by validation F1@5, or the one after the last epoch.</summary>
+/// <summary>Which trained model a table shows: the one selected by validation F1@5 (mAP on Open Images), or the one after the last epoch.</summary>
 public enum LesaModelView { Selected, Final }
 
 /// <summary>A column: setting ("ZS", "GZS"), metric as the paper names it ("F1@3", "mAP") and our test-metric key.</summary>
@@ -27,8 +27,11 @@ public sealed record LesaTableRow(string Label, RunSelector Selector, IReadOnlyL
 /// <summary>One LESA table built from runs (values are fractions; shown in percent).</summary>
 [TypeFormatterSource(typeof(LesaTableFormatterSource), PreferredMimeTypes = ["text/html"])]
 public sealed class LesaTable(string title, LesaModelView view, IReadOnlyList<LesaColumn> columns, IReadOnlyList<LesaTableRow> rows,
-    IReadOnlyList<string> notes, string? extraColumn = null, string? extraCell = null)
+    IReadOnlyList<string> notes, string? extraColumn = null, string? extraCell = null, string selection = "F1@5")
 {
+    /// <summary>The validation metric the selected model was chosen on ("F1@5"; "mAP" on Open Images).</summary>
+    public string Selection { get; } = selection;
+
     public string Title { get; } = title;
     public LesaModelView View { get; } = view;
     public IReadOnlyList<LesaColumn> Columns { get; } = columns;
@@ -78,7 +81,7 @@ public sealed class LesaTable(string title, LesaModelView view, IReadOnlyList<Le
 
     /// <summary>The caption: title, model view, units.</summary>
     public string Caption =>
-        $"{Title}: {(View == LesaModelView.Selected ? "selected model (best validation F1@5)" : "final model (after the last epoch)")}; " +
+        $"{Title}: {(View == LesaModelView.Selected ? $"selected model (best validation {Selection})" : "final model (after the last epoch)")}; " +
         "percent, mean ± sample std over seeds";
 
     public string ToHtml()
@@ -163,6 +166,9 @@ public static class LesaTables
     /// <summary>What the Open Images columns (K = 10, 20) show on the synthetic benchmark.</summary>
     public const string OpenImagesNotEvaluated = "not evaluated (synthetic benchmark has NUS-WIDE's label space)";
 
+    /// <summary>What the NUS-WIDE columns (K = 3, 5) show for runs in Open Images' label space.</summary>
+    public const string NusWideNotEvaluated = "not evaluated (these runs have Open Images' label space)";
+
     /// <summary>What a notebook prints when the paper's table has not been transcribed.</summary>
     public const string NotTranscribed = "Reported: not transcribed (source not reachable); results/papers/README.md says why.";
 
@@ -212,6 +218,31 @@ public static class LesaTables
         (from s in new[] { "ZS", "GZS" }
          from m in new[] { "P@3", "R@3", "F1@3", "P@5", "R@5", "F1@5", "mAP" }
          select Column(s, m)).ToList();
+
+    /// <summary>Table 1 columns of a protocol: ZS then GZS, each P/R/F1 at its K values and mAP.</summary>
+    public static IReadOnlyList<LesaColumn> Table1ColumnsFor(LesaProtocol protocol)
+    {
+        ArgumentNullException.ThrowIfNull(protocol);
+        return (from s in new[] { "ZS", "GZS" }
+                from m in protocol.Ks.SelectMany(k => new[] { $"P@{k}", $"R@{k}", $"F1@{k}" }).Append("mAP")
+                select Column(s, m)).ToList();
+    }
+
+    /// <summary>Table 2 columns of a protocol: ZS then GZS, each F1 at its K values and mAP.</summary>
+    public static IReadOnlyList<LesaColumn> Table2ColumnsFor(LesaProtocol protocol)
+    {
+        ArgumentNullException.ThrowIfNull(protocol);
+        return (from s in new[] { "ZS", "GZS" } from m in protocol.Ks.Select(k => $"F1@{k}").Append("mAP") select Column(s, m)).ToList();
+    }
+
+    /// <summary>The protocol of a set of runs: Open Images when the runs are on an Open Images dataset (mixing is an error).</summary>
+    public static LesaProtocol ProtocolOf(IReadOnlyList<RunRecord> runs)
+    {
+        ArgumentNullException.ThrowIfNull(runs);
+        var oi = runs.Select(r => LesaExperiment.IsOpenImages(r.Config.DatasetOrDefault.Name)).Distinct().ToList();
+        if (oi.Count > 1) throw new ArgumentException("the runs mix the NUS-WIDE and Open Images label spaces; pass one notebook's runs", nameof(runs));
+        return oi is [true] ? LesaProtocol.OpenImages : LesaProtocol.NusWide;
+    }
 
     /// <summary>Table 2 columns: ZS then GZS, each F1@3, F1@5, mAP.</summary>
     public static IReadOnlyList<LesaColumn> Table2Columns { get; } =
@@ -277,6 +308,10 @@ public static class LesaTables
     public static LesaTable Table1(IReadOnlyList<RunRecord> runs, LesaModelView view = LesaModelView.Selected, string? experiment = null)
     {
         var rows = Table1Rows.Select(r => Row(Table1Selector(r.Row, experiment), runs)).ToList();
+        var protocol = ProtocolOf(runs);
+        if (protocol == LesaProtocol.OpenImages)
+            return new LesaTable("LESA Table 1 (Open Images columns)", view, Table1ColumnsFor(protocol), rows, Notes(runs, rows),
+                "NUS-WIDE (K=3, 5)", NusWideNotEvaluated, selection: "mAP");
         return new LesaTable("LESA Table 1 (NUS-WIDE columns)", view, Table1Columns, rows, Notes(runs, rows),
             "Open Images (K=10, 20)", OpenImagesNotEvaluated);
     }
@@ -285,7 +320,11 @@ public static class LesaTables
     public static LesaTable Table2(IReadOnlyList<RunRecord> runs, LesaModelView view = LesaModelView.Selected, string? experiment = null)
     {
         var rows = Table2Steps.Select(s => Row(Table2Selector(s, experiment), runs)).ToList();
-        return new LesaTable("LESA Table 2 (loss ablation, LESA M=10)", view, Table2Columns, rows, Notes(runs, rows));
+        var protocol = ProtocolOf(runs);
+        return protocol == LesaProtocol.OpenImages
+            ? new LesaTable("LESA Table 2 (loss ablation, LESA M=10, Open Images columns)", view, Table2ColumnsFor(protocol), rows,
+                Notes(runs, rows), selection: "mAP")
+            : new LesaTable("LESA Table 2 (loss ablation, LESA M=10)", view, Table2Columns, rows, Notes(runs, rows));
     }
 
     /// <summary>A row's runs summarised; several configurations matching one row is an error (pass one notebook's runs).</summary>

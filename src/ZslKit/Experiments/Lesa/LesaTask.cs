@@ -1,7 +1,8 @@
 // LesaTask.cs - a LESA Table 1 model on a multi-label region dataset (synthetic benchmark or real feature stores) as the generic Trainer's task: batches of
 // region features and seen labels, the model's own loss, validation F1@5 / mAP on the benchmark's validation images
 // (a fixed hold-out: the synthetic benchmark's validation images, or the first 5,000 NUS-WIDE training images), and ZS / GZS test metrics of the selected
-// model and of the model after the last epoch (Huynh & Elhamifar, CVPR 2020, Sec. 5.1; NUS protocol).
+// model and of the model after the last epoch (Huynh & Elhamifar, CVPR 2020, Sec. 5.1), at the dataset's K (LesaProtocol:
+// 3, 5 on NUS-WIDE; 10, 20 on Open Images).
 using ZslKit.Data.Datasets;
 using ZslKit.Data.Synthetic;
 using ZslKit.Experiments.Training;
@@ -20,12 +21,17 @@ public sealed class LesaTask : ITrainingTask<(Tensor X, Tensor Y)>, IFixedHoldOu
     private readonly int _batchSize;
     private readonly torch.Device _device;
     private readonly int _train, _validation;
+    private readonly IReadOnlyList<int> _ks;
     private readonly Tensor _vectors, _seenVectors;   // [L, dv], [S, dv]
     private Dictionary<string, Tensor>? _last;
 
     /// <param name="cache">Region features held in memory (synthetic benchmark); null reads every batch from the dataset.</param>
-    public LesaTask(ILesaTrainable model, IMultiLabelRegions bench, LesaFeatureCache? cache, int batchSize, string device = "cpu")
+    /// <param name="ks">K of the test P/R/F1 metrics (default 3, 5: NUS-WIDE; Open Images uses 10, 20).</param>
+    public LesaTask(ILesaTrainable model, IMultiLabelRegions bench, LesaFeatureCache? cache, int batchSize, string device = "cpu",
+        IReadOnlyList<int>? ks = null)
     {
+        _ks = ks ?? LesaProtocol.NusWide.Ks;
+        if (_ks.Count == 0 || _ks.Any(k => k < 1)) throw new ArgumentException($"K values [{string.Join(", ", _ks)}] must be >= 1", nameof(ks));
         _model = model ?? throw new ArgumentNullException(nameof(model));
         _bench = bench ?? throw new ArgumentNullException(nameof(bench));
         _cache = cache;
@@ -64,7 +70,8 @@ public sealed class LesaTask : ITrainingTask<(Tensor X, Tensor Y)>, IFixedHoldOu
 
     public Tensor Loss((Tensor X, Tensor Y) batch) => _model.Loss(batch.X, batch.Y, _seenVectors);
 
-    /// <summary>Validation F1@5 and mAP over the seen labels (NUS protocol). Called after every epoch, so the parameters at
+    /// <summary>Validation F1@5 and mAP over the seen labels (both official scripts compute these; NUS selects on F1@5, Open
+    /// Images on mAP). Called after every epoch, so the parameters at
     /// that moment are also kept as the "final" model for <see cref="EvaluateTest"/>.</summary>
     public IReadOnlyDictionary<string, double> Evaluate(int[] indices)
     {
@@ -102,17 +109,8 @@ public sealed class LesaTask : ITrainingTask<(Tensor X, Tensor Y)>, IFixedHoldOu
         return result;
     }
 
-    private Dictionary<string, double> Test()
-    {
-        var r = LesaEvaluation.TestMetrics(_bench, Score(MultiLabelSplit.Test, Enumerable.Range(0, _bench.ImageCount(MultiLabelSplit.Test)).ToArray(), _vectors));
-        return new Dictionary<string, double>(StringComparer.Ordinal)
-        {
-            ["zs/map"] = r.ZslMap, ["zs/p@3"] = r.ZslP3, ["zs/r@3"] = r.ZslR3, ["zs/f1@3"] = r.ZslF1At3,
-            ["zs/p@5"] = r.ZslP5, ["zs/r@5"] = r.ZslR5, ["zs/f1@5"] = r.ZslF1At5,
-            ["gzs/map"] = r.GzslMap, ["gzs/p@3"] = r.GzslP3, ["gzs/r@3"] = r.GzslR3, ["gzs/f1@3"] = r.GzslF1At3,
-            ["gzs/p@5"] = r.GzslP5, ["gzs/r@5"] = r.GzslR5, ["gzs/f1@5"] = r.GzslF1At5,
-        };
-    }
+    private Dictionary<string, double> Test() =>
+        LesaEvaluation.TestMetrics(_bench, Score(MultiLabelSplit.Test, Enumerable.Range(0, _bench.ImageCount(MultiLabelSplit.Test)).ToArray(), _vectors), _ks);
 
     /// <summary>Scores [n, C] (row-major) of the given images for the label vectors [C, dv], in batches.</summary>
     private float[] Score(MultiLabelSplit split, int[] images, Tensor vectors)

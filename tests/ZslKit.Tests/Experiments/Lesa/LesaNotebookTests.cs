@@ -23,7 +23,8 @@ public sealed class LesaNotebookTests
         {
             var nus = Assert.Throws<NotSupportedException>(() => LesaNotebook.SelectDataset("nus-wide"));
             Assert.Contains("nus-wide/features/train", nus.Message);
-            Assert.Throws<NotSupportedException>(() => LesaNotebook.SelectDataset("openimages"));
+            var oi = Assert.Throws<NotSupportedException>(() => LesaNotebook.SelectDataset("openimages"));
+            Assert.Contains(LesaExperiment.OpenImagesFeaturesVariable, oi.Message);
             Assert.Throws<ArgumentException>(() => LesaNotebook.SelectDataset("coco"));
             LesaNotebook.SelectDataset("synthetic");
             Assert.True(LesaNotebook.Synthetic);
@@ -31,5 +32,26 @@ public sealed class LesaNotebookTests
             Assert.Equal("synthetic-quick", LesaNotebook.Config(LesaPresets.Quick, "lesa", 0).Experiment);
         }
         finally { Environment.SetEnvironmentVariable(LesaExperiment.NusWideFeaturesVariable, previous); }
+    }
+
+    [Fact]
+    public void Synthetic_openimages_selects_the_open_images_preset_protocol_and_experiment()
+    {
+        try
+        {
+            LesaNotebook.SelectDataset("synthetic-openimages");
+            Assert.True(LesaNotebook.Synthetic);
+            Assert.True(LesaNotebook.OpenImages);
+            Assert.Same(LesaPresets.OpenImagesQuick, LesaNotebook.Preset(true));
+            Assert.Equal(LesaProtocol.OpenImages, LesaNotebook.Protocol);
+            var c = LesaNotebook.Config(LesaNotebook.Preset(true), "lesa", 0);
+            Assert.Equal("synthetic-openimages-quick", c.Experiment);
+            Assert.True(LesaExperiment.IsOpenImages(c.DatasetOrDefault.Name));
+            Assert.Equal("map", c.TrainingOrDefault.SelectionMetric);
+            var e = Assert.Throws<ArgumentException>(() => LesaNotebook.Config(LesaPresets.Quick, "lesa", 0));
+            Assert.Contains("LesaNotebook.Preset", e.Message);
+        }
+        finally { LesaNotebook.SelectDataset("synthetic"); }
+        Assert.Same(LesaPresets.Quick, LesaNotebook.Preset(true));
     }
 }
