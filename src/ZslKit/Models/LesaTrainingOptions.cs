@@ -18,4 +18,7 @@ public sealed record LesaTrainingOptions
     public double SignalStrength { get; init; } = 0.3;
     public int Patience { get; init; } = 5;
     public double DecayRate { get; init; } = 0.8;
+    /// <summary>Clip the global gradient norm to this value before each step; null (official) = no clipping. The NUS-shaped
+    /// synthetic presets use 5 with their lr 0.05 (docs/lesa.md, "Quick-preset stability").</summary>
+    public double? ClipGradNorm { get; init; }
 }

@@ -15,23 +15,45 @@ public sealed record Provenance(string Dataset, DatasetKind Kind, string Config,
     public string Describe() =>
         $"{Dataset} ({(Kind == DatasetKind.Real ? "real" : "synthetic")}) · config {Config} · seed {Seed.ToString(CultureInfo.InvariantCulture)} · commit {Commit}";
 
-    /// <summary>The short commit of the git checkout holding <paramref name="folder"/> (default: working directory), or "unknown".</summary>
+    /// <summary>The short commit of the git checkout holding <paramref name="folder"/> (default: working directory) with
+    /// "+dirty" when tracked files have uncommitted changes, or "unknown".</summary>
     public static string GitCommit(string? folder = null)
+    {
+        var head = Git("rev-parse --short HEAD", folder);
+        if (string.IsNullOrEmpty(head)) return "unknown";
+        var changes = Git("status --porcelain --untracked-files=no", folder);
+        return changes is null || changes.Length == 0 ? head : head + "+dirty";
+    }
+
+    /// <summary>The commit label of a set of runs: their short commit ("+dirty" when any run recorded uncommitted changes),
+    /// "several" when they differ, "unknown" when none recorded one.</summary>
+    public static string RunsCommit(IEnumerable<(string? Commit, bool? Dirty)> runs, int length = 10)
+    {
+        var list = runs.ToList();
+        var commits = list.Select(r => r.Commit).Distinct().ToList();
+        if (commits.Count > 1) return "several";
+        if (commits is not [{ Length: > 0 } c]) return "unknown";
+        return c[..Math.Min(length, c.Length)] + (list.Any(r => r.Dirty == true) ? "+dirty" : "");
+    }
+
+    private static string? Git(string arguments, string? folder)
     {
         try
         {
-            var psi = new System.Diagnostics.ProcessStartInfo("git", "rev-parse --short HEAD")
+            var psi = new System.Diagnostics.ProcessStartInfo("git", arguments)
             {
                 WorkingDirectory = folder ?? Directory.GetCurrentDirectory(), RedirectStandardOutput = true, RedirectStandardError = true,
             };
             using var p = System.Diagnostics.Process.Start(psi);
-            if (p is null) return "unknown";
-            var text = p.StandardOutput.ReadToEnd().Trim();
-            return p.WaitForExit(10_000) && p.ExitCode == 0 && text.Length > 0 ? text : "unknown";
+            if (p is null) return null;
+            var text = p.StandardOutput.ReadToEndAsync();
+            p.StandardError.ReadToEndAsync();
+            if (!p.WaitForExit(10_000)) { p.Kill(); return null; }
+            return p.ExitCode == 0 ? text.Result.Trim() : null;
         }
         catch (System.ComponentModel.Win32Exception)
         {
-            return "unknown";
+            return null;   // no git on this machine
         }
     }
 }

@@ -151,7 +151,7 @@ public static class LesaExperiment
                 ["rel"] = paper.LambdaRel, ["div"] = paper.LambdaDiv, ["dist"] = paper.LambdaDist,
             },
             Training: new TrainingConfig(Epochs: t.Epochs, BatchSize: t.BatchSize, ValidationFraction: b.ValidationFraction,
-                SelectionMetric: protocol.SelectionMetric, Maximize: true, Patience: 0, CheckpointEvery: 1),
+                SelectionMetric: protocol.SelectionMetric, Maximize: true, Patience: 0, ClipGradNorm: t.ClipGradNorm, CheckpointEvery: 1),
             Options: options);
     }
 

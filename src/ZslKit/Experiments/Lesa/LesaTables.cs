@@ -183,14 +183,13 @@ public static class LesaTables
     }
 
     /// <summary>The provenance of a notebook's runs for "Reported | Ours": dataset (synthetic or real), the preset and seeds,
-    /// the first seed and the runs' commit ("several" when they differ).</summary>
+    /// the first seed and the runs' commit ("+dirty" when a run recorded uncommitted changes, "several" when they differ).</summary>
     public static Provenance ProvenanceOf(IReadOnlyList<RunRecord> runs, string preset)
     {
         ArgumentNullException.ThrowIfNull(runs);
         if (runs.Count == 0) throw new ArgumentException("no runs", nameof(runs));
         var seeds = runs.Select(r => r.Config.Seed).Distinct().Order().ToList();
-        var commits = runs.Select(r => r.Provenance?.GitCommit).Distinct().ToList();
-        var commit = commits is [{ Length: > 0 } c] ? c[..Math.Min(10, c.Length)] : commits.Count > 1 ? "several" : "unknown";
+        var commit = Provenance.RunsCommit(runs.Select(r => (r.Provenance?.GitCommit, r.Provenance?.GitDirty)));
         var datasets = runs.Select(r => r.Config.DatasetOrDefault.Name).Distinct(StringComparer.Ordinal).ToList();
         return new Provenance(string.Join("+", datasets), runs.Any(r => r.Synthetic) ? DatasetKind.Synthetic : DatasetKind.Real,
             $"{preset} (seeds {string.Join(",", seeds)})", seeds[0], commit);

@@ -112,8 +112,7 @@ public sealed class PaperTable
             var gs => throw new ArgumentException($"Compare: the runs form {gs.Count} configurations (seeds aside); pass the runs of one", nameof(runs)),
         };
         var ours = group.Test.ToDictionary(kv => kv.Key, kv => kv.Value.Mean);
-        var commits = runs.Select(r => r.Provenance?.GitCommit).Distinct().ToList();
-        var commit = commits is [{ } c] ? c[..Math.Min(12, c.Length)] : commits.Count > 1 ? "several" : "unknown";
+        var commit = Provenance.RunsCommit(runs.Select(r => (r.Provenance?.GitCommit, r.Provenance?.GitDirty)), length: 12);
         var d = group.Config.DatasetOrDefault;
         var provenance = new Provenance(d.Name, group.Synthetic ? DatasetKind.Synthetic : DatasetKind.Real,
             $"{group.GroupKey} (seeds {string.Join(",", group.Seeds)}, mean)", group.Seeds[0], commit);

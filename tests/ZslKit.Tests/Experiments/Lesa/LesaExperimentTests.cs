@@ -41,6 +41,16 @@ public sealed class LesaExperimentTests : IDisposable
     }
 
     [Fact]
+    public void Nus_shaped_synthetic_presets_clip_the_gradient_norm_at_5_and_the_official_protocol_does_not()
+    {
+        Assert.Equal(5.0, LesaExperiment.Config(LesaPresets.Quick, "t", "lesa", 0, dataDir: NoData).TrainingOrDefault.ClipGradNorm);
+        Assert.Equal(5.0, LesaExperiment.Config(LesaPresets.Full, "t", "lesa", 0, dataDir: NoData).TrainingOrDefault.ClipGradNorm);
+        Assert.Null(LesaExperiment.Config(LesaPresets.OpenImagesQuick, "t", "lesa", 0, dataDir: NoData).TrainingOrDefault.ClipGradNorm);
+        Assert.Null(LesaExperiment.RealConfig("t", "lesa", 0).TrainingOrDefault.ClipGradNorm);
+        Assert.Null(new LesaTrainingOptions().ClipGradNorm);
+    }
+
+    [Fact]
     public void Check_names_the_bad_field_of_a_config()
     {
         var c = LesaExperiment.Config(Tiny, "t", "lesa", 0, dataDir: NoData);
