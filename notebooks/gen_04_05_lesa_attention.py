@@ -22,7 +22,7 @@ DATA = """
 var preset = LesaPresets.For(quick);
 var (bench, cache) = LesaAttentionData.Benchmark(dataset, preset);   // the benchmark (and feature cache) notebook 01's runs train on
 var provenance = new Provenance($"synthetic multi-label, {(bench.Semantics.IsStandIn ? "stand-in labels" : "NUS-WIDE GloVe")}", DatasetKind.Synthetic,
-    preset.Name, seed, Provenance.GitCommit());
+    preset.Name, seed, Provenance.GitCommit(), device == "cpu" ? "cpu" : $"{device} (training), cpu (maps)", Provenance.EngineHere());
 Console.WriteLine($"preset {preset.Name}: {bench.Config.GridHeight}x{bench.Config.GridWidth} regions, D {bench.FeatureDim}, H {preset.Hidden}, M {preset.Modules}, " +
     $"{preset.Training.Epochs} epochs at lr {preset.Training.LearningRate}, batch {preset.Training.BatchSize}; semantics {bench.Semantics.Source}");
 Console.WriteLine($"{bench.SeenCount} seen + {bench.UnseenCount} unseen labels ({bench.Semantics.Source}); " +

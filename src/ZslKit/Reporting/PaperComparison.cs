@@ -8,12 +8,27 @@ namespace ZslKit.Reporting;
 /// <summary>Whether a run used the real benchmark data or generated stand-in data.</summary>
 public enum DatasetKind { Real, Synthetic }
 
-/// <summary>Where a number came from: dataset (real or synthetic), configuration, seed and source commit.</summary>
-public sealed record Provenance(string Dataset, DatasetKind Kind, string Config, int Seed, string Commit)
+/// <summary>Where a number came from: dataset (real or synthetic), configuration, seed, source commit and, when known, the
+/// device and the engine (libtorch version and shim ABI) it was computed with.</summary>
+public sealed record Provenance(string Dataset, DatasetKind Kind, string Config, int Seed, string Commit, string? Device = null,
+    string? Engine = null)
 {
-    /// <summary>"CUB (real) · config quick · seed 0 · commit 1a2b3c4".</summary>
+    /// <summary>"CUB (real) · config quick · seed 0 · commit 1a2b3c4 · device cpu · libtorch 1.13.0, ABI 8" (the last two
+    /// parts only when set).</summary>
     public string Describe() =>
-        $"{Dataset} ({(Kind == DatasetKind.Real ? "real" : "synthetic")}) · config {Config} · seed {Seed.ToString(CultureInfo.InvariantCulture)} · commit {Commit}";
+        $"{Dataset} ({(Kind == DatasetKind.Real ? "real" : "synthetic")}) · config {Config} · seed {Seed.ToString(CultureInfo.InvariantCulture)} · commit {Commit}" +
+        (Device is null ? "" : $" · device {Device}") + (Engine is null ? "" : $" · {Engine}");
+
+    /// <summary>The engine of this process: "libtorch 1.13.0, ABI 8".</summary>
+    public static string EngineHere() =>
+        $"libtorch {ZslKit.Torch.torch.LibTorchVersion}, ABI {ZslKit.Torch.torch.NativeAbiVersion.ToString(CultureInfo.InvariantCulture)}";
+
+    /// <summary>One value for a set of runs: the value when they agree, "several" when they differ, null when none recorded one.</summary>
+    public static string? Agreed(IEnumerable<string?> values)
+    {
+        var distinct = values.Where(v => !string.IsNullOrEmpty(v)).Distinct(StringComparer.Ordinal).ToList();
+        return distinct.Count switch { 0 => null, 1 => distinct[0], _ => "several" };
+    }
 
     /// <summary>The short commit of the git checkout holding <paramref name="folder"/> (default: working directory) with
     /// "+dirty" when tracked files have uncommitted changes, or "unknown".</summary>

@@ -21,6 +21,24 @@ public class ProvenanceTests
         Assert.Equal("unknown", Provenance.RunsCommit([]));
     }
 
+    [Fact]
+    public void Describe_adds_device_and_engine_only_when_known()
+    {
+        var p = new Provenance("CUB", DatasetKind.Real, "quick", 0, "1a2b3c4");
+        Assert.Equal("CUB (real) · config quick · seed 0 · commit 1a2b3c4", p.Describe());
+        Assert.Equal("CUB (real) · config quick · seed 0 · commit 1a2b3c4 · device cuda:0 · libtorch 2.11.0, ABI 8",
+            (p with { Device = "cuda:0", Engine = "libtorch 2.11.0, ABI 8" }).Describe());
+        Assert.Matches(@"^libtorch \d+\.\d+\.\d+, ABI \d+$", Provenance.EngineHere());
+    }
+
+    [Fact]
+    public void Agreed_gives_the_common_value_several_or_null()
+    {
+        Assert.Equal("cpu", Provenance.Agreed(["cpu", null, "cpu"]));
+        Assert.Equal("several", Provenance.Agreed(["cpu", "cuda:0"]));
+        Assert.Null(Provenance.Agreed([null, ""]));
+    }
+
     [SkippableFact]
     public void Git_commit_of_a_fresh_repository_is_marked_dirty_after_a_tracked_file_changes()
     {

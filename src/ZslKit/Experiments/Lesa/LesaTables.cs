@@ -192,7 +192,9 @@ public static class LesaTables
         var commit = Provenance.RunsCommit(runs.Select(r => (r.Provenance?.GitCommit, r.Provenance?.GitDirty)));
         var datasets = runs.Select(r => r.Config.DatasetOrDefault.Name).Distinct(StringComparer.Ordinal).ToList();
         return new Provenance(string.Join("+", datasets), runs.Any(r => r.Synthetic) ? DatasetKind.Synthetic : DatasetKind.Real,
-            $"{preset} (seeds {string.Join(",", seeds)})", seeds[0], commit);
+            $"{preset} (seeds {string.Join(",", seeds)})", seeds[0], commit,
+            Provenance.Agreed(runs.Select(r => r.Provenance?.Device)),
+            Provenance.Agreed(runs.Select(r => r.Provenance is { } p ? $"libtorch {p.LibTorch}" : null)));
     }
 
     /// <summary>Table 1 rows in the paper's order: (row key of <see cref="LesaTable1"/>, label as printed).</summary>

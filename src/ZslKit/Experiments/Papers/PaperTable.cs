@@ -115,7 +115,9 @@ public sealed class PaperTable
         var commit = Provenance.RunsCommit(runs.Select(r => (r.Provenance?.GitCommit, r.Provenance?.GitDirty)), length: 12);
         var d = group.Config.DatasetOrDefault;
         var provenance = new Provenance(d.Name, group.Synthetic ? DatasetKind.Synthetic : DatasetKind.Real,
-            $"{group.GroupKey} (seeds {string.Join(",", group.Seeds)}, mean)", group.Seeds[0], commit);
+            $"{group.GroupKey} (seeds {string.Join(",", group.Seeds)}, mean)", group.Seeds[0], commit,
+            Provenance.Agreed(runs.Select(r => r.Provenance?.Device)),
+            Provenance.Agreed(runs.Select(r => r.Provenance is { } p ? $"libtorch {p.LibTorch}" : null)));
         return Compare(method, ours, provenance, dataset, oursLabel);
     }
 
