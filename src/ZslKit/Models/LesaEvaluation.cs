@@ -47,28 +47,13 @@ public static class LesaEvaluation
         return TestMetrics(bench, ScoreSplit(model, bench, MultiLabelSplit.Test, labelVectors, batchSize, cache));
     }
 
-    /// <summary>ZS (unseen columns) and GZS (all columns) metrics of test scores [N, L] (row-major, seen labels first).</summary>
+    /// <summary>ZS (unseen columns) and GZS (all columns) metrics of test scores [N, L] (row-major, seen labels first) at
+    /// K = 3, 5 (NUS protocol), as a record; <see cref="TestMetrics(IMultiLabelRegions, float[], IReadOnlyList{int})"/> computes them.</summary>
     public static LesaTestResult TestMetrics(IMultiLabelRegions bench, float[] scores)
     {
-        ArgumentNullException.ThrowIfNull(bench);
-        ArgumentNullException.ThrowIfNull(scores);
-        int n = bench.ImageCount(MultiLabelSplit.Test), l = bench.Semantics.Count, s = bench.SeenCount, u = l - s;
-        if (scores.LongLength != (long)n * l)
-            throw new ArgumentException($"scores hold {scores.LongLength} values; the test split needs [{n}, {l}]", nameof(scores));
-        var labels = LesaBatches.SplitLabels(bench, MultiLabelSplit.Test);
-        var zsScores = new float[(long)n * u];
-        var zsLabels = new sbyte[(long)n * u];
-        for (int i = 0; i < n; i++)
-        {
-            scores.AsSpan(i * l + s, u).CopyTo(zsScores.AsSpan(i * u, u));
-            labels.AsSpan(i * l + s, u).CopyTo(zsLabels.AsSpan(i * u, u));
-        }
-        var options = new MultiLabelOptions([3, 5], MultiLabelProtocol.Nus, Variants: []);
-        var zs = MultiLabelEvaluator.Evaluate(Matrix.Create(zsScores, n, u), Matrix.Create(zsLabels, n, u), options);
-        var gzs = MultiLabelEvaluator.Evaluate(Matrix.Create(scores, n, l), Matrix.Create(labels, n, l), options);
-        return new LesaTestResult(zs.Map, zs.TopK[0].F1, zs.TopK[1].F1, gzs.Map, gzs.TopK[0].F1, gzs.TopK[1].F1,
-            zs.TopK[0].Precision, zs.TopK[0].Recall, zs.TopK[1].Precision, zs.TopK[1].Recall,
-            gzs.TopK[0].Precision, gzs.TopK[0].Recall, gzs.TopK[1].Precision, gzs.TopK[1].Recall);
+        var m = TestMetrics(bench, scores, [3, 5]);
+        return new LesaTestResult(m["zs/map"], m["zs/f1@3"], m["zs/f1@5"], m["gzs/map"], m["gzs/f1@3"], m["gzs/f1@5"],
+            m["zs/p@3"], m["zs/r@3"], m["zs/p@5"], m["zs/r@5"], m["gzs/p@3"], m["gzs/r@3"], m["gzs/p@5"], m["gzs/r@5"]);
     }
 
     /// <summary>
