@@ -1,8 +1,8 @@
 // BenchEnvironmentProbe.cs - collects what a benchmark table needs to be read later: date, commit, device, engine ABI,
 // libtorch and CUDA versions, .NET, OS, threads, the load average and the shim's malloc tuning.
-using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
+using ZslKit.Reporting;
 using ZslKit.Torch;
 
 namespace ZslKit.Benchmarks;
@@ -27,32 +27,12 @@ public static class BenchEnvironmentProbe
             torch.NativeMallocTuning?.MmapThreshold);
     }
 
-    /// <summary>$ZSLKIT_COMMIT, else `git rev-parse --short HEAD` (plus "+dirty" with uncommitted changes), else "unknown".</summary>
+    /// <summary>$ZSLKIT_COMMIT, else the short commit of the working directory's checkout (plus "+dirty" with uncommitted
+    /// changes; <see cref="Provenance.GitCommit"/>), else "unknown".</summary>
     public static string Commit()
     {
         var env = Environment.GetEnvironmentVariable(CommitVariable);
-        if (!string.IsNullOrWhiteSpace(env)) return env.Trim();
-        var head = Git("rev-parse --short HEAD");
-        if (head is null) return "unknown";
-        var dirty = Git("status --porcelain --untracked-files=no");
-        return string.IsNullOrEmpty(dirty) ? head : head + "+dirty";
-    }
-
-    private static string? Git(string arguments)
-    {
-        try
-        {
-            var psi = new ProcessStartInfo("git", arguments) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            using var p = Process.Start(psi);
-            if (p is null) return null;
-            var output = p.StandardOutput.ReadToEndAsync();
-            if (!p.WaitForExit(5000)) { p.Kill(); return null; }
-            return p.ExitCode == 0 ? output.Result.Trim() : null;
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return null;   // no git on this machine
-        }
+        return string.IsNullOrWhiteSpace(env) ? Provenance.GitCommit() : env.Trim();
     }
 
     private static string CpuName()

@@ -32,12 +32,16 @@ public sealed record Provenance(string Dataset, DatasetKind Kind, string Config,
 
     /// <summary>The short commit of the git checkout holding <paramref name="folder"/> (default: working directory) with
     /// "+dirty" when tracked files have uncommitted changes, or "unknown".</summary>
-    public static string GitCommit(string? folder = null)
+    public static string GitCommit(string? folder = null) => RunsCommit([Git(folder ?? Directory.GetCurrentDirectory())], length: 7);
+
+    /// <summary>`git rev-parse HEAD` of the repository holding <paramref name="folder"/> and whether tracked files have
+    /// uncommitted changes; (null, null) when git is missing or the folder is not a repository (dirty null: status failed).</summary>
+    public static (string? Commit, bool? Dirty) Git(string folder)
     {
-        var head = Git("rev-parse --short HEAD", folder);
-        if (string.IsNullOrEmpty(head)) return "unknown";
-        var changes = Git("status --porcelain --untracked-files=no", folder);
-        return changes is null || changes.Length == 0 ? head : head + "+dirty";
+        var head = RunGit("rev-parse HEAD", folder);
+        if (head is null || head.Length < 7) return (null, null);
+        var status = RunGit("status --porcelain --untracked-files=no", folder);
+        return (head, status is null ? null : status.Length > 0);
     }
 
     /// <summary>The commit label of a set of runs: their short commit ("+dirty" when any run recorded uncommitted changes),
@@ -51,13 +55,13 @@ public sealed record Provenance(string Dataset, DatasetKind Kind, string Config,
         return c[..Math.Min(length, c.Length)] + (list.Any(r => r.Dirty == true) ? "+dirty" : "");
     }
 
-    private static string? Git(string arguments, string? folder)
+    private static string? RunGit(string arguments, string folder)
     {
         try
         {
             var psi = new System.Diagnostics.ProcessStartInfo("git", arguments)
             {
-                WorkingDirectory = folder ?? Directory.GetCurrentDirectory(), RedirectStandardOutput = true, RedirectStandardError = true,
+                WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
             };
             using var p = System.Diagnostics.Process.Start(psi);
             if (p is null) return null;
@@ -66,10 +70,8 @@ public sealed record Provenance(string Dataset, DatasetKind Kind, string Config,
             if (!p.WaitForExit(10_000)) { p.Kill(); return null; }
             return p.ExitCode == 0 ? text.Result.Trim() : null;
         }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return null;   // no git on this machine
-        }
+        catch (System.ComponentModel.Win32Exception) { return null; }   // no git on this machine
+        catch (InvalidOperationException) { return null; }
     }
 }
 

@@ -1,6 +1,5 @@
 // RunProvenance.cs - where a run's numbers came from: source commit, engine and libtorch versions, CUDA, device,
 // dataset fingerprint, machine and start/end times. Written to provenance.json in every run folder.
-using System.Diagnostics;
 using System.Reflection;
 using System.Runtime.InteropServices;
 using ZslKit.Experiments.Training;
@@ -38,31 +37,7 @@ public sealed record RunProvenance(
     }
 
     /// <summary>The commit hash and dirty flag, or (null, null) when git is missing or the folder is not a repository.</summary>
-    public static (string? Commit, bool? Dirty) Git(string dir)
-    {
-        var head = RunGit(dir, "rev-parse HEAD");
-        if (head is null || head.Length < 7) return (null, null);
-        var status = RunGit(dir, "status --porcelain --untracked-files=no");
-        return (head, status is null ? null : status.Length > 0);
-    }
-
-    private static string? RunGit(string dir, string args)
-    {
-        try
-        {
-            var psi = new ProcessStartInfo("git", args)
-            {
-                WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
-            };
-            using var p = Process.Start(psi);
-            if (p is null) return null;
-            var output = p.StandardOutput.ReadToEnd();
-            if (!p.WaitForExit(10_000)) { p.Kill(); return null; }
-            return p.ExitCode == 0 ? output.Trim() : null;
-        }
-        catch (System.ComponentModel.Win32Exception) { return null; }
-        catch (InvalidOperationException) { return null; }
-    }
+    public static (string? Commit, bool? Dirty) Git(string dir) => Reporting.Provenance.Git(dir);
 
     private static string CpuName()
     {
