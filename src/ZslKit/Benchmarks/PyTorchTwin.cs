@@ -46,7 +46,8 @@ public sealed class PyTorchTwin : IDisposable
         return "python3";
     }
 
-    private static bool CanImportTorch(string python)
+    /// <summary>True when <paramref name="python"/> runs and can <c>import torch</c> (within a minute).</summary>
+    public static bool CanImportTorch(string python)
     {
         try
         {

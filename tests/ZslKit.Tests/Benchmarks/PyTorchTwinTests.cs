@@ -51,14 +51,7 @@ public class PyTorchTwinTests
         }
     }
 
-    private static bool HasPythonTorch()
-    {
-        if (!File.Exists(Python)) return false;
-        var psi = new System.Diagnostics.ProcessStartInfo(Python, "-c \"import torch\"") { RedirectStandardError = true, UseShellExecute = false };
-        using var p = System.Diagnostics.Process.Start(psi)!;
-        p.WaitForExit(60_000);
-        return p.ExitCode == 0;
-    }
+    private static bool HasPythonTorch() => File.Exists(Python) && PyTorchTwin.CanImportTorch(Python);
 
     [SkippableFact]
     public void The_twin_serves_timed_repetitions_of_a_small_lesa_step()
