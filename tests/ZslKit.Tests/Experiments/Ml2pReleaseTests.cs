@@ -13,15 +13,11 @@ public class Ml2pReleaseTests
     private const string Commit = "82b7a69210b16a7be819846a5b8a567a7d33bbff";
     private static readonly string CsvPath = Path.Combine(RepoPaths.Root, "results", "papers", "ml2p", "release-nus-wide.csv");
 
-    private static string[][] Rows(string file) =>
-        File.ReadLines(RepoPaths.Fixture("ml2p", "release", file))
-            .Where(l => l.Length > 0 && !l.StartsWith('#')).Skip(1).Select(l => l.Split(',')).ToArray();
+    private static string[][] Rows(string file) => ReleaseFixtures.Rows("ml2p", file);
 
-    private static double[] Column(string file, int column) =>
-        Rows(file).Select(r => double.Parse(r[column], CultureInfo.InvariantCulture)).ToArray();
+    private static double[] Column(string file, int column) => ReleaseFixtures.Column("ml2p", file, column);
 
-    private static ReportedValue Row(PaperTable t, string setting, string metric) =>
-        Assert.Single(t.Rows, r => r.Setting == setting && r.Metric == metric);
+    private static ReportedValue Row(PaperTable t, string setting, string metric) => ReleaseFixtures.Row(t, setting, metric);
 
     [Fact]
     public void Release_table_loads_with_seven_zs_metrics_and_the_gzs_map_each_naming_its_source_file_and_commit()

@@ -3,6 +3,7 @@
 // (tests/fixtures/lesa/release/: per-class ap columns and the overall top-K row), rounded to the stated 2 decimals.
 using System.Globalization;
 using ZslKit.Experiments.Papers;
+using ZslKit.Tests.Experiments;
 using ZslKit.Testing;
 
 namespace ZslKit.Tests.Models;
@@ -11,13 +12,9 @@ public class LesaReleaseTests
 {
     private static readonly string CsvPath = Path.Combine(RepoPaths.Root, "results", "papers", "lesa", "release-nus-wide.csv");
 
-    private static double[] Column(string file, int column) =>
-        File.ReadLines(RepoPaths.Fixture("lesa", "release", file))
-            .Where(l => l.Length > 0 && !l.StartsWith('#')).Skip(1)
-            .Select(l => double.Parse(l.Split(',')[column], CultureInfo.InvariantCulture)).ToArray();
+    private static double[] Column(string file, int column) => ReleaseFixtures.Column("lesa", file, column);
 
-    private static ReportedValue Row(PaperTable t, string setting, string metric) =>
-        Assert.Single(t.Rows, r => r.Setting == setting && r.Metric == metric);
+    private static ReportedValue Row(PaperTable t, string setting, string metric) => ReleaseFixtures.Row(t, setting, metric);
 
     [Fact]
     public void Release_table_loads_with_seven_zs_metrics_and_the_gzs_map_each_naming_its_source_file_and_commit()
