@@ -1,7 +1,6 @@
 // LesaReleaseTests.cs - results/papers/lesa/release-nus-wide.csv (the official LESA release's NUS-WIDE test numbers)
 // loads through PaperTable and agrees with the values copied from the release's CSV files
 // (tests/fixtures/lesa/release/: per-class ap columns and the overall top-K row), rounded to the stated 2 decimals.
-using System.Globalization;
 using ZslKit.Experiments.Papers;
 using ZslKit.Tests.Experiments;
 using ZslKit.Testing;
