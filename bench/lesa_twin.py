@@ -73,7 +73,7 @@ class LesaTwin(nn.Module):
         return dict(scores=s, module_scores=s_mc, logits=logits, alpha=alpha, global_scores=s_bar)
 
 
-def rank_loss(s, y, present_only=False, all_pairs=False):
+def rank_loss(s, y, present_only=False, all_pairs=False, max_pos=None):
     # default = official: every column (the official "subset labels" keeps columns with any +-1, the same value);
     # present_only: only columns with a positive in the batch (earlier reading)
     if present_only:
@@ -81,8 +81,9 @@ def rank_loss(s, y, present_only=False, all_pairs=False):
         s, y = s[:, keep], y[:, keep]
     pos = (y == 1).to(s.dtype)
     neg = (y == -1).to(s.dtype)
-    # gather each image's positives (padded to the batch's largest count p): pairs are [B, p, C], not [B, C, C]
-    p = int((y == 1).sum(1).max())
+    # gather each image's positives (padded to the batch's largest count p): pairs are [B, p, C], not [B, C, C];
+    # max_pos: p counted beforehand (no host sync here), as the C# trainer counts it on the host when it builds a batch
+    p = min(max_pos, y.shape[1]) if max_pos is not None else int((y == 1).sum(1).max())
     if p == 0:
         return s.sum() * 0
     pmask, pidx = pos.topk(p, dim=1)
@@ -113,8 +114,9 @@ def rel_loss(s, s_bar, y, margin=0.0):
     return F.relu(-(s - s_bar) * y + margin).sum()
 
 
-def total_loss(out, y, lam_dist=0.1, lam_div=0.01, lam_rel=0.001, modules=10, rel_margin=0.0, conv_decay=0.0, model=None):
-    loss = rank_loss(out["scores"], y) + lam_rel * rel_loss(out["scores"], out["global_scores"], y, rel_margin)
+def total_loss(out, y, lam_dist=0.1, lam_div=0.01, lam_rel=0.001, modules=10, rel_margin=0.0, conv_decay=0.0, model=None,
+               max_pos=None):
+    loss = rank_loss(out["scores"], y, max_pos=max_pos) + lam_rel * rel_loss(out["scores"], out["global_scores"], y, rel_margin)
     if modules > 1:
         loss = loss + lam_dist * dist_loss(out["module_scores"], y) + lam_div * div_loss(out["logits"])
     if conv_decay > 0 and model is not None and model.use_conv:
@@ -224,12 +226,13 @@ def make_rep(a):
     if a.target == "lesa-step":
         opt = TfRmsprop(model.parameters())
         y = torch.where(torch.rand(a.batch, a.labels, device=dev) < a.positive_rate, 1.0, -1.0)
+        max_pos = int((y == 1).sum(1).max())   # once, outside the timed loop (no host sync per step, like ours)
 
         def rep():
             for _ in range(a.steps):
                 for p in model.parameters():
                     p.grad = None
-                loss = total_loss(model(feats, vecs), y, modules=a.modules)
+                loss = total_loss(model(feats, vecs), y, modules=a.modules, max_pos=max_pos)
                 loss.backward()
                 opt.step()
         return rep, dev

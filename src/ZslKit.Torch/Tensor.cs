@@ -190,8 +190,7 @@ public partial class Tensor : IDisposable
     {
         CheckElementType<T>(nameof(ToArray));
         var result = new T[numel()];
-        fixed (T* p = result)
-            NativeMethods.Check(NativeMethods.zsl_copy_to(Handle, p, (long)result.Length * sizeof(T)));
+        fixed (T* p = result) CopyOut(p, (long)result.Length * sizeof(T));
         return result;
     }
 
@@ -205,7 +204,7 @@ public partial class Tensor : IDisposable
         var n = numel();
         if (n != 1) throw new InvalidOperationException($"item: the tensor has {n} elements (shape {ShapeText}), item() needs exactly one");
         T value;
-        NativeMethods.Check(NativeMethods.zsl_copy_to(Handle, &value, sizeof(T)));
+        CopyOut(&value, sizeof(T));
         return value;
     }
 
@@ -214,8 +213,16 @@ public partial class Tensor : IDisposable
     {
         var type = dtype;
         var bytes = new byte[checked(numel() * type.ElementSize())];
-        fixed (byte* p = bytes) NativeMethods.Check(NativeMethods.zsl_copy_to(Handle, p, bytes.Length));
+        fixed (byte* p = bytes) CopyOut(p, bytes.Length);
         return new TensorData(type, shape, bytes);
+    }
+
+    /// <summary>Every read of tensor values into host memory (item, ToArray, ToData) goes through here and is counted in
+    /// <see cref="torch.HostReads"/>: on CUDA each one waits for the device to finish the work queued so far.</summary>
+    private unsafe void CopyOut(void* destination, long bytes)
+    {
+        torch.CountHostRead();
+        NativeMethods.Check(NativeMethods.zsl_copy_to(Handle, destination, bytes));
     }
 
     private void CheckElementType<T>(string op) where T : unmanaged

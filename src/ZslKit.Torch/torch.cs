@@ -225,6 +225,15 @@ public static unsafe partial class torch
     /// <summary>Starts a scope owning the tensors created on this thread until it is disposed.</summary>
     public static DisposeScope NewDisposeScope() => new();
 
+    /// <summary>Reads of tensor values into host memory (<c>item</c>, <c>ToArray</c>, <c>ToData</c>) made by this thread so far.
+    /// On CUDA each read is a host sync (the CPU waits for the GPU), so a training loop should make few; tests assert on the
+    /// difference before and after a piece of code (docs/engine.md, "Host reads").</summary>
+    public static long HostReads => t_hostReads;
+
+    [ThreadStatic] private static long t_hostReads;
+
+    internal static void CountHostRead() => t_hostReads++;
+
     /// <summary>Native tensor handles alive in this process (all threads): the leak check used by tests.</summary>
     public static long LiveTensorCount => NativeMethods.zsl_live_tensors();
 

@@ -50,7 +50,7 @@ public sealed class LesaEpochBench : IBenchTarget
                     var x = torch.tensor<float>(b.Features.AsSpan(0, n * cfg.RegionCount * cfg.FeatureDim), [n, cfg.RegionCount, cfg.FeatureDim]).to(dev); // [n, R, D]
                     var y = torch.tensor<sbyte>(b.Labels.AsSpan(0, n * labels), [n, labels]).to(ScalarType.Float32, dev);                            // [n, C]
                     opt.zero_grad();
-                    var loss = LesaObjective.Compute(model.forward(x, vecs), y, cfg).Total;
+                    var loss = LesaObjective.Compute(model.forward(x, vecs), y, cfg, maxPositives: MaxPositives.Of(b.Labels.AsSpan(0, n * labels), labels)).Total;
                     loss.backward();
                     opt.step();
                 }

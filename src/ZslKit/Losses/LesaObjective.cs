@@ -13,13 +13,14 @@ public sealed record LesaLossTerms(Tensor Total, Tensor Rank, Tensor? Dist, Tens
 public static class LesaObjective
 {
     /// <summary>output of <see cref="LesaModel.forward"/>, labels [B, C] (+1/−1/0 as float). <paramref name="model"/> is
-    /// needed only for <see cref="LesaConfig.ConvWeightDecay"/> &gt; 0 with a conv (its penalty is added to the total).</summary>
-    public static LesaLossTerms Compute(LesaOutput output, Tensor labels, LesaConfig config, LesaModel? model = null)
+    /// needed only for <see cref="LesaConfig.ConvWeightDecay"/> &gt; 0 with a conv (its penalty is added to the total).
+    /// <paramref name="maxPositives"/>: see <see cref="RankingLoss.Compute"/> (null: one host sync reads it).</summary>
+    public static LesaLossTerms Compute(LesaOutput output, Tensor labels, LesaConfig config, LesaModel? model = null, int? maxPositives = null)
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(config);
         using var scope = torch.NewDisposeScope();
-        var rank = RankingLoss.Compute(output.Scores, labels, config.RankPresentColumnsOnly, config.RankNormalization);
+        var rank = RankingLoss.Compute(output.Scores, labels, config.RankPresentColumnsOnly, config.RankNormalization, maxPositives);
         var rel = AttentionRelevanceLoss.Compute(output.Scores, output.GlobalScores, labels, config.RelevanceMargin);
         var total = rank + rel * config.LambdaRel;
         if (config.UseConv && config.ConvWeightDecay > 0)

@@ -16,11 +16,15 @@ public static class RankingLoss
 {
     private const double Epsilon = 1e-8;
 
-    /// <summary>scores [B, C], labels [B, C] (float, +1/−1/0) → scalar.</summary>
+    /// <summary>scores [B, C], labels [B, C] (float, +1/−1/0) → scalar. <paramref name="maxPositives"/>: an upper bound on the
+    /// positives of one image in the batch (<see cref="MaxPositives"/>, counted on the host when the batch is built); null
+    /// reads it from the labels, a host sync that makes a CUDA step wait for the GPU. A bound above the true maximum gives the
+    /// same value (the extra rows are padding); one below it drops positives, so it must hold.</summary>
     public static Tensor Compute(Tensor scores, Tensor labels, bool presentColumnsOnly = false,
-        RankNormalization normalization = RankNormalization.ViolatingPairs)
+        RankNormalization normalization = RankNormalization.ViolatingPairs, int? maxPositives = null)
     {
         LossChecks.SameShape2D("RankingLoss", scores, labels);
+        if (maxPositives is < 0) throw new ArgumentOutOfRangeException(nameof(maxPositives), maxPositives, "RankingLoss: maxPositives must be >= 0");
         using var scope = torch.NewDisposeScope();
         Tensor s = scores, y = labels;
         if (presentColumnsOnly)
@@ -36,8 +40,9 @@ public static class RankingLoss
         var neg = y.eq(-1).to(s.dtype);                                                            // [B, K]
         // Only (positive, negative) pairs count, so each image's positives are gathered first (padded to P, the most positives
         // of one image in the batch): the pair tensors are [B, P, K] instead of [B, K, K] (K = 925 NUS-WIDE tags, P ≈ 10).
-        // topk of the 0/1 mask returns every positive (value 1) before any padding (value 0). One host sync reads P.
-        long p = y.eq(1).to(ScalarType.Int64).sum(1).max().item<long>();
+        // topk of the 0/1 mask returns every positive (value 1) before any padding (value 0). Without maxPositives one host
+        // sync reads P.
+        long p = maxPositives is { } bound ? Math.Min(bound, y.size(1)) : y.eq(1).to(ScalarType.Int64).sum(1).max().item<long>();
         if (p == 0) return (scores.sum() * 0).MoveToOuterDisposeScope();
         var (pmask, pidx) = pos.topk(p, dim: 1);                                                   // [B, P] 1 = a positive, 0 = padding
         var sp = s.gather(1, pidx);                                                                // [B, P] scores of the positives
@@ -48,6 +53,27 @@ public static class RankingLoss
             ? hinge.gt(0).to(s.dtype).sum([1, 2])                                                  // [B]
             : valid.sum([1, 2]);
         return (hinge.sum([1, 2]) / (count + Epsilon)).mean().MoveToOuterDisposeScope();
+    }
+}
+
+/// <summary>The most positives (+1) of one row of a host label matrix: the <c>maxPositives</c> bound of
+/// <see cref="RankingLoss.Compute"/>, counted while a batch is built so the loss needs no host sync.</summary>
+public static class MaxPositives
+{
+    /// <summary>labels: row-major [rows, columns] of +1/−1/0.</summary>
+    public static int Of(ReadOnlySpan<sbyte> labels, int columns)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(columns, 1);
+        if (labels.Length % columns != 0)
+            throw new ArgumentException($"MaxPositives: {labels.Length} labels are not whole rows of {columns} columns", nameof(labels));
+        int most = 0;
+        for (int start = 0; start < labels.Length; start += columns)
+        {
+            int count = 0;
+            foreach (var v in labels.Slice(start, columns)) if (v == 1) count++;
+            most = Math.Max(most, count);
+        }
+        return most;
     }
 }
 

@@ -7,6 +7,10 @@ using ZslKit.Torch;
 
 namespace ZslKit.Models;
 
+/// <summary>One LESA training batch: region features [B, R, D], labels [B, L] (+1/−1/0 as float) and the most positives of
+/// one image, counted on the host (the ranking loss's bound: no host sync).</summary>
+public readonly record struct LesaBatch(Tensor Features, Tensor Labels, int MaxPositives);
+
 /// <summary>Batches and label vectors of an <see cref="IMultiLabelRegions"/> dataset as tensors / arrays.</summary>
 public static class LesaBatches
 {
@@ -18,8 +22,9 @@ public static class LesaBatches
         return torch.tensor<float>(s.Vectors.AsSpan(), [s.Count, s.Dim]);
     }
 
-    /// <summary>Region features [B, R, D] and labels [B, L(split)] (float +1/−1/0) of the given images.</summary>
-    public static (Tensor Features, Tensor Labels) Batch(IMultiLabelRegions bench, MultiLabelSplit split, int[] indices, LesaFeatureCache? cache = null)
+    /// <summary>Region features [B, R, D] and labels [B, L(split)] (float +1/−1/0) of the given images, and the most
+    /// positives of one of them (counted on the host: the ranking loss's bound, so it needs no host sync).</summary>
+    public static LesaBatch Batch(IMultiLabelRegions bench, MultiLabelSplit split, int[] indices, LesaFeatureCache? cache = null)
     {
         ArgumentNullException.ThrowIfNull(bench);
         ArgumentNullException.ThrowIfNull(indices);
@@ -29,7 +34,7 @@ public static class LesaBatches
         bench.GetLabelBatch(split, indices, labels);
         var x = torch.tensor<float>(feats.AsSpan(), [indices.Length, bench.RegionCount, bench.FeatureDim]);
         var y = torch.tensor<sbyte>(labels.AsSpan(), [indices.Length, l]).to(ScalarType.Float32);
-        return (x, y);
+        return new LesaBatch(x, y, Losses.MaxPositives.Of(labels, l));
     }
 
     /// <summary>Region features [indices.Length, R, D] of images of a split (the synthetic benchmark generates them in parallel).</summary>

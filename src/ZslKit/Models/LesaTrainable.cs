@@ -13,8 +13,10 @@ public interface ILesaTrainable : IDisposable
     /// <summary>The trainable module (parameters, train/eval, state_dict).</summary>
     Module Module { get; }
 
-    /// <summary>Training loss on region features [B, R, D], labels [B, S] (+1/−1/0 as float) and seen-label vectors [S, dv].</summary>
-    Tensor Loss(Tensor features, Tensor labels, Tensor seenVectors);
+    /// <summary>Training loss on region features [B, R, D], labels [B, S] (+1/−1/0 as float) and seen-label vectors [S, dv].
+    /// <paramref name="maxPositives"/>: the most positives of one image in the batch, counted on the host
+    /// (<see cref="Losses.MaxPositives"/>), so the ranking loss needs no host sync; null reads it from the labels.</summary>
+    Tensor Loss(Tensor features, Tensor labels, Tensor seenVectors, int? maxPositives = null);
 
     /// <summary>Label-side precomputation for inference over a fixed label set: vectors [C, dv] → model-specific tensor.</summary>
     Tensor EmbedLabels(Tensor labelVectors);
@@ -32,8 +34,8 @@ public sealed class LesaTrainable(LesaConfig config) : ILesaTrainable
 
     public Module Module => Model;
 
-    public Tensor Loss(Tensor features, Tensor labels, Tensor seenVectors) =>
-        Losses.LesaObjective.Compute(Model.forward(features, seenVectors), labels, Model.Config, Model).Total;
+    public Tensor Loss(Tensor features, Tensor labels, Tensor seenVectors, int? maxPositives = null) =>
+        Losses.LesaObjective.Compute(Model.forward(features, seenVectors), labels, Model.Config, Model, maxPositives).Total;
 
     public Tensor EmbedLabels(Tensor labelVectors) => Model.LabelEmbedding(labelVectors);
 

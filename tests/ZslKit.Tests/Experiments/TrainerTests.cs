@@ -157,12 +157,41 @@ public sealed class TrainerTests : IDisposable
         double Norm() => Math.Sqrt(ps.Sum(p => { using var g = p.grad!; using var n = g.norm(); return Math.Pow(n.item<float>(), 2); }));
         var before = Norm();
         Assert.True(before > 0.05, $"gradient norm {before}");
-        var reported = GradClip.ClipGradNorm(ps, before / 4);
-        Assert.Equal(before, reported, 4);
+        using var reported = GradClip.ClipGradNorm(ps, before / 4);
+        Assert.Equal(before, reported.item<double>(), 4);
         Assert.Equal(before / 4, Norm(), 4);
         // Below the bound nothing changes.
-        var again = GradClip.ClipGradNorm(ps, before);
-        Assert.Equal(before / 4, Norm(), 4);
-        Assert.Equal(before / 4, again, 4);
+        var kept = ps.Select(p => { using var g = p.grad!; return g.ToArray<float>(); }).ToList();
+        using var again = GradClip.ClipGradNorm(ps, before);
+        Assert.Equal(before / 4, again.item<double>(), 4);
+        Assert.Equal(kept, ps.Select(p => { using var g = p.grad!; return g.ToArray<float>(); }).ToList());
+    }
+
+    [Fact]
+    public void Gradient_clipping_reads_nothing_back_to_the_host()
+    {
+        torch.manual_seed(1);
+        using var task = new TinyLinearTask();
+        var ps = task.NamedParameters().Select(p => p.Value).ToList();
+        using (torch.NewDisposeScope()) task.Loss(task.MakeBatch(Enumerable.Range(0, 32).ToArray())).backward();
+        long before = torch.HostReads;
+        using var norm = GradClip.ClipGradNorm(ps, 1e-3);
+        Assert.Equal(before, torch.HostReads);
+        Assert.Equal(ScalarType.Float64, norm.dtype);
+    }
+
+    [Fact]
+    public void Training_reads_the_step_losses_back_in_groups_of_sixteen_not_once_per_step()
+    {
+        // 640 examples, no validation, batch 16: 40 steps per epoch -> reads after steps 16, 32 and 40 (the epoch's last).
+        torch.manual_seed(5);
+        using var task = new TinyLinearTask(n: 640);
+        var config = Config(epochs: 2, validation: 0, clip: 1.0);
+        using var opt = new MomentumSgd(task.NamedParameters(), config.OptimizerOrDefault.Lr, config.OptimizerOrDefault.Momentum);
+        long before = torch.HostReads;
+        var result = new Trainer<(Tensor, Tensor)>(task, opt, config).Fit();
+        Assert.Equal(2 * 3, torch.HostReads - before);
+        Assert.Equal(80, result.StepLosses.Count);
+        Assert.All(result.StepLosses, v => Assert.True(double.IsFinite(v) && v > 0, $"step loss {v}"));
     }
 }

@@ -56,6 +56,33 @@ public class LesaLossPropertyTests
     }
 
     [Fact]
+    public void Rank_loss_with_a_host_counted_positives_bound_equals_the_loss_that_reads_it_and_a_larger_bound_changes_nothing()
+    {
+        using var scope = torch.NewDisposeScope();
+        torch.manual_seed(11);
+        var s = torch.randn(6, 40);                                                                    // [B, C]
+        var y = torch.where(torch.rand(6, 40).lt(0.2), torch.ones(6, 40), -torch.ones(6, 40));
+        sbyte[] host = y.ToArray<float>().Select(v => (sbyte)v).ToArray();
+        int p = MaxPositives.Of(host, 40);
+        Assert.Equal((int)y.eq(1).to(ScalarType.Int64).sum(1).max().item<long>(), p);
+        float read = RankingLoss.Compute(s, y).item<float>();
+        Assert.Equal(read, RankingLoss.Compute(s, y, maxPositives: p).item<float>(), 6);
+        Assert.Equal(read, RankingLoss.Compute(s, y, maxPositives: p + 7).item<float>(), 6);
+        Assert.Equal(read, RankingLoss.Compute(s, y, maxPositives: 1000).item<float>(), 6);          // capped at C
+        Assert.Throws<ArgumentOutOfRangeException>(() => RankingLoss.Compute(s, y, maxPositives: -1));
+    }
+
+    [Fact]
+    public void Max_positives_counts_the_most_plus_ones_of_a_row_and_rejects_partial_rows()
+    {
+        Assert.Equal(2, MaxPositives.Of([1, -1, 1, 0, /* row 2 */ 1, 0, 0, -1], 4));
+        Assert.Equal(0, MaxPositives.Of([-1, 0, -1, 0], 2));
+        Assert.Equal(0, MaxPositives.Of([], 3));
+        var ex = Assert.Throws<ArgumentException>(() => MaxPositives.Of([1, 1, 1], 2));
+        Assert.Contains("2 columns", ex.Message);
+    }
+
+    [Fact]
     public void Distribution_loss_is_smaller_when_positives_are_spread_over_modules()
     {
         using var scope = torch.NewDisposeScope();

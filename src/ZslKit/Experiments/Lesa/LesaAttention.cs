@@ -159,7 +159,7 @@ public static class LesaAttention
         {
             using var scope = torch.NewDisposeScope();
             int count = Math.Min(batchSize, n - start);
-            var (x, _) = LesaBatches.Batch(bench, split, Enumerable.Range(start, count).ToArray(), cache);
+            var (x, _, _) = LesaBatches.Batch(bench, split, Enumerable.Range(start, count).ToArray(), cache);
             Count(model.Model, x, vectors, counts);
         }
         return new ModuleUsage(counts, labels.ToArray(), labels.Select(l => bench.Semantics.Names[l]).ToArray(), n);
@@ -204,7 +204,7 @@ public static class LesaAttention
         model.Module.eval();
         using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();
-        var (x, _) = LesaBatches.Batch(bench, split, [image]);                               // [1, R, D]
+        var (x, _, _) = LesaBatches.Batch(bench, split, [image]);                               // [1, R, D]
         var v = LesaBatches.LabelVectors(bench).narrow(0, label, 1);                         // [1, dv]
         var a = LabelAttention(model, x, v).ToArray<float>();                               // [1, 1, R]
         var map = new double[rows, cols];

@@ -308,7 +308,7 @@ public static class LesaExperiment
             var model = CreateModel(c, bench);
             var task = new LesaTask(model, bench, cache, c.TrainingOrDefault.BatchSize, c.Device, LesaProtocol.For(c.DatasetOrDefault.Name).Ks);
             var opt = Optimizers.Create(c.OptimizerOrDefault, model.Module.parameters());
-            return new TrainingSetup<(Tensor X, Tensor Y)>(task, opt, () => { opt.Dispose(); task.Dispose(); });
+            return new TrainingSetup<LesaBatch>(task, opt, () => { opt.Dispose(); task.Dispose(); });
         });
 
     /// <summary>Runs every seed of the preset (or <paramref name="seeds"/>) for the config.</summary>

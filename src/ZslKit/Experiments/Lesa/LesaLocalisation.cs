@@ -79,7 +79,7 @@ public static class LesaLocalisation
             {
                 using var scope = torch.NewDisposeScope();
                 int count = Math.Min(options.BatchSize, n - start);
-                var (x, _) = LesaBatches.Batch(bench, MultiLabelSplit.Test, Enumerable.Range(start, count).ToArray(), cache);
+                var (x, _, _) = LesaBatches.Batch(bench, MultiLabelSplit.Test, Enumerable.Range(start, count).ToArray(), cache);
                 var batch = LesaAttention.Peaks(model, x, vectors);
                 batch.Scores.CopyTo(scores, (long)start * l);
                 batch.PeakRegion.CopyTo(peaks, (long)start * l);

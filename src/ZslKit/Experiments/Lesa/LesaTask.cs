@@ -13,7 +13,7 @@ using ZslKit.Torch;
 namespace ZslKit.Experiments.Lesa;
 
 /// <summary>Training indices 0..T-1 are the benchmark's training images, T..T+V-1 its validation images.</summary>
-public sealed class LesaTask : ITrainingTask<(Tensor X, Tensor Y)>, IFixedHoldOut, IDatasetFingerprint, IDisposable
+public sealed class LesaTask : ITrainingTask<LesaBatch>, IFixedHoldOut, IDatasetFingerprint, IDisposable
 {
     private readonly ILesaTrainable _model;
     private readonly IMultiLabelRegions _bench;
@@ -60,15 +60,16 @@ public sealed class LesaTask : ITrainingTask<(Tensor X, Tensor Y)>, IFixedHoldOu
 
     public string Fingerprint => _bench.Fingerprint;
 
-    /// <summary>Features [B, R, D] and seen labels [B, S] (+1/−1/0 as float) of training or validation images.</summary>
-    public (Tensor X, Tensor Y) MakeBatch(int[] indices)
+    /// <summary>Features [B, R, D] and seen labels [B, S] (+1/−1/0 as float) of training or validation images, and the most
+    /// positives of one image (counted on the host, so the loss reads nothing back from the device).</summary>
+    public LesaBatch MakeBatch(int[] indices)
     {
         var (split, local) = Locate(indices);
-        var (x, y) = LesaBatches.Batch(_bench, split, local, _cache);
-        return _device.type == DeviceType.CPU ? (x, y) : (x.to(_device), y.to(_device));
+        var batch = LesaBatches.Batch(_bench, split, local, _cache);
+        return _device.type == DeviceType.CPU ? batch : batch with { Features = batch.Features.to(_device), Labels = batch.Labels.to(_device) };
     }
 
-    public Tensor Loss((Tensor X, Tensor Y) batch) => _model.Loss(batch.X, batch.Y, _seenVectors);
+    public Tensor Loss(LesaBatch batch) => _model.Loss(batch.Features, batch.Labels, _seenVectors, batch.MaxPositives);
 
     /// <summary>Validation F1@5 and mAP over the seen labels (both official scripts compute these; NUS selects on F1@5, Open
     /// Images on mAP). Called after every epoch, so the parameters at

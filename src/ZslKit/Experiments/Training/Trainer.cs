@@ -127,19 +127,35 @@ public sealed class Trainer<TBatch>
                 _task.Model.SetTraining(true);
                 double lossSum = 0;
                 int batches = 0;
-                for (int b = 0; b < stepsPerEpoch; b++)
+                // Step losses stay on the device and are read back LossReadInterval at a time (one host sync per read):
+                // a non-finite loss is found at the next read, then the parameters are restored as below.
+                var pending = new List<(Tensor Loss, int Batch)>();
+                try
                 {
-                    var indices = order[(b * _t.BatchSize)..Math.Min(order.Length, (b + 1) * _t.BatchSize)];
-                    double value;
-                    using (torch.NewDisposeScope())
+                    for (int b = 0; b < stepsPerEpoch; b++)
                     {
-                        _optimizer.ZeroGrad();
-                        var batch = _task.MakeBatch(indices);
-                        try
+                        var indices = order[(b * _t.BatchSize)..Math.Min(order.Length, (b + 1) * _t.BatchSize)];
+                        using (torch.NewDisposeScope())
                         {
-                            Tensor loss;
-                            using (OpenAutocast()) loss = _task.Loss(batch);   // forward + loss only (bf16 autocast)
-                            value = ScalarValue(loss, "loss");
+                            _optimizer.ZeroGrad();
+                            var batch = _task.MakeBatch(indices);
+                            try
+                            {
+                                Tensor loss;
+                                using (OpenAutocast()) loss = _task.Loss(batch);   // forward + loss only (bf16 autocast)
+                                CheckScalar(loss, "loss");
+                                using (torch.no_grad()) pending.Add((loss.detach().DetachFromDisposeScope(), b));
+                                loss.backward();
+                                if (_t.ClipGradNorm is { } clip) GradClip.ClipGradNorm(parameters.Select(p => p.Value), clip);
+                                _optimizer.Step();
+                            }
+                            finally { (batch as IDisposable)?.Dispose(); }
+                        }
+                        if (pending.Count < LossReadInterval && b < stepsPerEpoch - 1) continue;
+                        var values = ReadLosses(pending);
+                        for (int i = 0; i < values.Length; i++)
+                        {
+                            var (value, at) = (values[i], pending[i].Batch);
                             if (!double.IsFinite(value))
                             {
                                 Restore(parameters, lastGood);
@@ -148,22 +164,20 @@ public sealed class Trainer<TBatch>
                                     : $"parameters restored to the end of epoch {epoch}";
                                 var saved = checkpointFolder is not null && Checkpoint.List(checkpointFolder).Count > 0 ? $"; last checkpoint in {checkpointFolder}" : "";
                                 message = string.Create(CultureInfo.InvariantCulture,
-                                    $"training stopped: the loss is {value} at epoch {epoch + 1}, step {b + 1} (global step {step + 1}); {restored}{saved}");
+                                    $"training stopped: the loss is {value} at epoch {epoch + 1}, step {at + 1} (global step {step + 1}); {restored}{saved}");
                                 _progress.OnMessage(message);
                                 return new TrainResult(history, bestEpoch, bestMetric, stop, message, firstStep, stepLosses);
                             }
-                            loss.backward();
-                            if (_t.ClipGradNorm is { } clip) GradClip.ClipGradNorm(parameters.Select(p => p.Value), clip);
-                            _optimizer.Step();
+                            stepLosses.Add(value);
+                            lossSum += value;
+                            batches++;
+                            step++;
+                            _progress.OnStep(epoch, at, value);
                         }
-                        finally { (batch as IDisposable)?.Dispose(); }
+                        DisposeLosses(pending);
                     }
-                    stepLosses.Add(value);
-                    lossSum += value;
-                    batches++;
-                    step++;
-                    _progress.OnStep(epoch, b, value);
                 }
+                finally { DisposeLosses(pending); }
 
                 var validation = Validate(split.Validation);
                 var lrUsed = _optimizer.LearningRate;
@@ -222,30 +236,52 @@ public sealed class Trainer<TBatch>
         {
             using var noGrad = torch.no_grad();
             using var autocast = OpenAutocast();
-            double sum = 0;
+            // The batch-size weighted sum stays on the device: one host read per validation pass.
+            using var scope = torch.NewDisposeScope();
+            Tensor? sum = null;
             for (int start = 0; start < indices.Length; start += _t.BatchSize)
             {
                 var part = indices[start..Math.Min(indices.Length, start + _t.BatchSize)];
-                using var scope = torch.NewDisposeScope();
                 var batch = _task.MakeBatch(part);
-                try { sum += ScalarValue(_task.Loss(batch), "validation loss") * part.Length; }
+                try
+                {
+                    var loss = _task.Loss(batch);
+                    CheckScalar(loss, "validation loss");
+                    var weighted = loss.detach().to(ScalarType.Float64).reshape([]) * part.Length;   // [] on the device
+                    sum = sum is null ? weighted : sum + weighted;
+                }
                 finally { (batch as IDisposable)?.Dispose(); }
             }
             foreach (var (k, v) in _task.Evaluate(indices)) result[k] = v;
-            result.TryAdd("loss", sum / indices.Length);
+            result.TryAdd("loss", sum!.item<double>() / indices.Length);
         }
         finally { _task.Model.SetTraining(true); }
         return result;
     }
 
-    private static double ScalarValue(Tensor loss, string what)
+    /// <summary>Training steps whose losses are read back to the host together (plus the last step of every epoch). On
+    /// CUDA each read waits for the GPU; the NaN/Inf stop and the progress bar see a step's loss at its read.</summary>
+    public const int LossReadInterval = 16;
+
+    private static void CheckScalar(Tensor loss, string what)
     {
         if (loss is null) throw new InvalidOperationException($"the task returned no {what} tensor");
         if (loss.numel() != 1) throw new InvalidOperationException($"the task's {what} has shape [{string.Join(", ", loss.shape)}]; a scalar is required");
+    }
+
+    /// <summary>The pending step losses as doubles, in one host read.</summary>
+    private static double[] ReadLosses(List<(Tensor Loss, int Batch)> pending)
+    {
+        using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
-        using var d = loss.detach();
-        using var f = d.to(ScalarType.Float64);
-        return f.item<double>();
+        var losses = pending.Select(p => p.Loss.to(ScalarType.Float64).reshape([])).ToList();   // each [] on the device
+        return torch.stack(losses).ToArray<double>();                                          // [n] -> host
+    }
+
+    private static void DisposeLosses(List<(Tensor Loss, int Batch)> pending)
+    {
+        foreach (var (loss, _) in pending) loss.Dispose();
+        pending.Clear();
     }
 
     private void SaveCheckpoint(string folder, IReadOnlyList<KeyValuePair<string, Tensor>> parameters, Dictionary<string, Tensor>? best,

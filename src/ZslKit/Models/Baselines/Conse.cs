@@ -48,5 +48,6 @@ public sealed class Conse : Module, ILesaTrainable
         return F.normalize(e, dim: 1).matmul(embeddedLabels.t()).MoveToOuterDisposeScope(); // [B, dv] @ [dv, C] -> [B, C]
     }
 
-    public Tensor Loss(Tensor features, Tensor labels, Tensor seenVectors) => RankingLoss.Compute(SeenLogits(features), labels);
+    public Tensor Loss(Tensor features, Tensor labels, Tensor seenVectors, int? maxPositives = null) =>
+        RankingLoss.Compute(SeenLogits(features), labels, maxPositives: maxPositives);
 }

@@ -33,9 +33,9 @@ public sealed class Fast0Tag : Module, ILesaTrainable
     public Tensor Scores(Tensor features, Tensor embeddedLabels) =>
         Direction(features).matmul(embeddedLabels.t());                         // [B, dv] @ [dv, C] -> [B, C]
 
-    public Tensor Loss(Tensor features, Tensor labels, Tensor seenVectors)
+    public Tensor Loss(Tensor features, Tensor labels, Tensor seenVectors, int? maxPositives = null)
     {
         using var scope = torch.NewDisposeScope();
-        return RankingLoss.Compute(Scores(features, EmbedLabels(seenVectors)), labels).MoveToOuterDisposeScope();
+        return RankingLoss.Compute(Scores(features, EmbedLabels(seenVectors)), labels, maxPositives: maxPositives).MoveToOuterDisposeScope();
     }
 }

@@ -28,9 +28,9 @@ public sealed class LabelEm : Module, ILesaTrainable
     public Tensor Scores(Tensor features, Tensor embeddedLabels) =>
         features.mean(1).matmul(embeddedLabels);                                // [B, D] @ [D, C] -> [B, C]
 
-    public Tensor Loss(Tensor features, Tensor labels, Tensor seenVectors)
+    public Tensor Loss(Tensor features, Tensor labels, Tensor seenVectors, int? maxPositives = null)
     {
         using var scope = torch.NewDisposeScope();
-        return RankingLoss.Compute(Scores(features, EmbedLabels(seenVectors)), labels).MoveToOuterDisposeScope();
+        return RankingLoss.Compute(Scores(features, EmbedLabels(seenVectors)), labels, maxPositives: maxPositives).MoveToOuterDisposeScope();
     }
 }

@@ -61,11 +61,11 @@ public sealed class OneAttentionPerCluster : Module, ILesaTrainable
         return result;
     }
 
-    public Tensor Loss(Tensor features, Tensor labels, Tensor seenVectors)
+    public Tensor Loss(Tensor features, Tensor labels, Tensor seenVectors, int? maxPositives = null)
     {
         using var scope = torch.NewDisposeScope();
         var o = Forward(features, seenVectors);
-        var loss = RankingLoss.Compute(o.Scores, labels)
+        var loss = RankingLoss.Compute(o.Scores, labels, maxPositives: maxPositives)
             + AttentionRelevanceLoss.Compute(o.Scores, o.GlobalScores, labels) * _trunk.Config.LambdaRel;
         return loss.MoveToOuterDisposeScope();
     }

@@ -73,11 +73,11 @@ public sealed class OneAttentionPerLabel : Module, ILesaTrainable
         return (scores, global);
     }
 
-    public Tensor Loss(Tensor features, Tensor labels, Tensor seenVectors)
+    public Tensor Loss(Tensor features, Tensor labels, Tensor seenVectors, int? maxPositives = null)
     {
         using var scope = torch.NewDisposeScope();
         var (s, g) = Forward(features, EmbedLabels(seenVectors));
-        var loss = RankingLoss.Compute(s, labels) + AttentionRelevanceLoss.Compute(s, g, labels) * _lambdaRel;
+        var loss = RankingLoss.Compute(s, labels, maxPositives: maxPositives) + AttentionRelevanceLoss.Compute(s, g, labels) * _lambdaRel;
         return loss.MoveToOuterDisposeScope();
     }
 }

@@ -56,7 +56,7 @@ public sealed class LesaTrainingTests : IDisposable
         {
             var task = new LesaTask(model, bench, cache: null, c.TrainingOrDefault.BatchSize);
             var opt = Optimizers.Create(c.OptimizerOrDefault, model.Module.parameters());
-            return new TrainingSetup<(Tensor X, Tensor Y)>(task, opt, () => { opt.Dispose(); task.Dispose(); });
+            return new TrainingSetup<LesaBatch>(task, opt, () => { opt.Dispose(); task.Dispose(); });
         });
         double chance = ChanceZslMap(bench);
         double zs = run.Final.Test["zs/map"], gzs = run.Final.Test["gzs/map"];
@@ -68,5 +68,31 @@ public sealed class LesaTrainingTests : IDisposable
         Assert.Equal(f1.Max(), run.Final.Validation["f1@5"], 9);               // the selected model is the best validation epoch
         Assert.Equal(f1.IndexOf(f1.Max()) + 1, run.Final.BestEpoch);
         Assert.InRange(run.Final.Test["final/zs/f1@3"], 0, 1);
+    }
+
+    [Fact]
+    public void A_lesa_training_step_with_gradient_clipping_reads_nothing_back_from_the_device()
+    {
+        // On CUDA every read of a value to the host waits for the GPU; the step the Trainer runs must make none.
+        var bench = SmallBenchmark();
+        torch.manual_seed(2);
+        using var model = LesaTable1.Create("lesa", bench, hidden: 32, seed: 2, modules: 4);
+        using var task = new LesaTask(model, bench, cache: null, batchSize: 32);
+        using var opt = Optimizers.Create(new ZslKit.Experiments.Config.OptimizerConfig(), model.Module.parameters());
+        var parameters = model.Module.parameters();
+        using var scope = torch.NewDisposeScope();
+        var batch = task.MakeBatch(Enumerable.Range(0, 32).ToArray());
+        long before = torch.HostReads;
+        opt.ZeroGrad();
+        var loss = task.Loss(batch);
+        loss.backward();
+        GradClip.ClipGradNorm(parameters, 0.01);
+        opt.Step();
+        Assert.Equal(before, torch.HostReads);
+        Assert.True(batch.MaxPositives > 0 && batch.MaxPositives < bench.SeenCount, $"P = {batch.MaxPositives}");
+        // Without the host-counted bound the ranking loss reads P from the labels: the counter sees that read.
+        var seen = LesaBatches.LabelVectors(bench).narrow(0, 0, bench.SeenCount);                 // [S, dv]
+        model.Loss(batch.Features, batch.Labels, seen, maxPositives: null);
+        Assert.Equal(before + 1, torch.HostReads);
     }
 }
