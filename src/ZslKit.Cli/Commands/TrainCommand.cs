@@ -21,6 +21,7 @@ internal static class TrainCommand
         LesaExperiment.Register();
         var method = new Argument<string>("method") { Description = "Registered method name (zsl train --list shows them)." , Arity = ArgumentArity.ZeroOrOne };
         var config = new Option<string?>("--config", "-c") { Description = "Config JSON file (replaces the method's defaults)." };
+        var preset = new Option<string?>("--preset", "-p") { Description = "A named config of the method instead of its defaults (zsl train --list shows them)." };
         var set = new Option<string[]>("--set", "-s")
         {
             Description = "key=value override of a config field (dotted path, e.g. training.epochs=5, lossWeights.rel=0.5); repeatable.",
@@ -39,21 +40,27 @@ internal static class TrainCommand
 
         var command = new Command("train", "Train a method from its config into a run folder (config, provenance, metrics, checkpoints).")
         {
-            method, config, set, seeds, runs, force, noResume, dryRun, list,
+            method, config, preset, set, seeds, runs, force, noResume, dryRun, list,
         };
         command.SetAction(parse =>
         {
+            var stdout = parse.InvocationConfiguration.Output;
+            var stderr = parse.InvocationConfiguration.Error;
             if (parse.GetValue(list))
             {
                 var all = MethodRegistry.All;
-                if (all.Count == 0) Console.WriteLine("no methods registered yet");
-                foreach (var m in all) Console.WriteLine($"{m.Name,-16} {m.Description}");
+                if (all.Count == 0) stdout.WriteLine("no methods registered yet");
+                foreach (var m in all)
+                {
+                    stdout.WriteLine($"{m.Name,-16} {m.Description}");
+                    foreach (var p in m.Presets ?? []) stdout.WriteLine($"  --preset {p.Name,-17} {p.Description}");
+                }
                 return 0;
             }
             var name = parse.GetValue(method);
             if (string.IsNullOrWhiteSpace(name))
             {
-                Console.Error.WriteLine("zsl train: name a method (zsl train --list shows them)");
+                stderr.WriteLine("zsl train: name a method (zsl train --list shows them)");
                 return 2;
             }
             ExperimentConfig resolved;
@@ -62,45 +69,50 @@ internal static class TrainCommand
             try
             {
                 var path = parse.GetValue(config);
-                var baseConfig = path is not null ? ConfigJson.Load(path) : entry?.Defaults ?? new ExperimentConfig(Method: name);
+                var presetName = parse.GetValue(preset);
+                if (path is not null && presetName is not null) throw new ArgumentException("give --config or --preset, not both");
+                if (presetName is not null && entry is null) MethodRegistry.Get(name);   // unknown method: names the registered ones
+                var baseConfig = path is not null ? ConfigJson.Load(path)
+                    : presetName is not null ? entry!.Preset(presetName)
+                    : entry?.Defaults ?? new ExperimentConfig(Method: name);
                 resolved = ConfigJson.ApplyOverrides(baseConfig with { Method = name }, parse.GetValue(set) ?? []).Validate();
                 seedList = ParseSeeds(parse.GetValue(seeds), resolved.Seed);
             }
             catch (Exception e) when (e is ArgumentException or IOException or FormatException)
             {
-                Console.Error.WriteLine($"zsl train: {Clean(e)}");
+                stderr.WriteLine($"zsl train: {Clean(e)}");
                 return 2;
             }
             var runsRoot = parse.GetValue(runs)!;
             if (parse.GetValue(dryRun))
             {
-                Console.WriteLine(ConfigJson.Serialize(resolved));
+                stdout.WriteLine(ConfigJson.Serialize(resolved));
                 foreach (var s in seedList)
                 {
                     var c = resolved with { Seed = s };
-                    Console.WriteLine($"seed {s}: hash {ConfigJson.Hash(c)} -> {RunRecord.FolderFor(runsRoot, c)}");
+                    stdout.WriteLine($"seed {s}: hash {ConfigJson.Hash(c)} -> {RunRecord.FolderFor(runsRoot, c)}");
                 }
                 return 0;
             }
             if (entry is null)
             {
                 try { MethodRegistry.Get(name); }
-                catch (ArgumentException e) { Console.Error.WriteLine($"zsl train: {Clean(e)}"); }
+                catch (ArgumentException e) { stderr.WriteLine($"zsl train: {Clean(e)}"); }
                 return 2;
             }
             var records = new List<RunRecord>();
             foreach (var s in seedList)
             {
                 var c = resolved with { Seed = s };
-                var record = WithProgress(progress => entry.Run(c, new RunOptions(runsRoot, progress, Resume: !parse.GetValue(noResume),
+                var record = WithProgress(stdout, progress => entry.Run(c, new RunOptions(runsRoot, progress, Resume: !parse.GetValue(noResume),
                     Force: parse.GetValue(force))));
-                Console.WriteLine($"seed {s}: {record.Final.Stop} -> {record.Folder}");
-                if (record.Final.Message is { } msg) Console.WriteLine($"  {msg}");
+                stdout.WriteLine($"seed {s}: {record.Final.Stop} -> {record.Folder}");
+                if (record.Final.Message is { } msg) stdout.WriteLine($"  {msg}");
                 records.Add(record);
             }
             foreach (var g in SeedAggregate.Aggregate(records))
                 foreach (var (metric, summary) in g.Test)
-                    Console.WriteLine($"test {metric}: {summary.Format(4)} over {summary.Count} seed(s){(g.Synthetic ? " [synthetic data]" : "")}");
+                    stdout.WriteLine($"test {metric}: {summary.Format(4)} over {summary.Count} seed(s){(g.Synthetic ? " [synthetic data]" : "")}");
             return records.Any(r => r.Final.Stop == nameof(StopReason.NonFiniteLoss)) ? 1 : 0;
         });
         return command;
@@ -119,10 +131,10 @@ internal static class TrainCommand
     }
 
     /// <summary>Runs <paramref name="run"/> with a Spectre progress bar when the terminal is interactive, plain lines otherwise.</summary>
-    private static RunRecord WithProgress(Func<ITrainingProgress, RunRecord> run)
+    private static RunRecord WithProgress(TextWriter output, Func<ITrainingProgress, RunRecord> run)
     {
-        if (!AnsiConsole.Profile.Capabilities.Interactive || Console.IsOutputRedirected)
-            return run(new PlainProgress(Console.Out));
+        if (!AnsiConsole.Profile.Capabilities.Interactive || Console.IsOutputRedirected || !ReferenceEquals(output, Console.Out))
+            return run(new PlainProgress(output));
         RunRecord? result = null;
         AnsiConsole.Progress()
             .AutoClear(false)

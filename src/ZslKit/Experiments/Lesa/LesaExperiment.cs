@@ -343,13 +343,27 @@ public static class LesaExperiment
     }
 
     /// <summary>Registers every Table 1 row with <see cref="MethodRegistry"/> (`zsl train lesa --set options.M=5`), with the
-    /// quick preset's config as defaults.</summary>
+    /// quick preset's config as defaults and the notebooks' presets by name (<see cref="TrainPresets"/>).</summary>
     public static void Register()
     {
         foreach (var row in LesaTable1.Rows)
             MethodRegistry.Register(new MethodEntry(row, $"LESA Table 1 row '{row}' on the synthetic multi-label benchmark (quick preset)",
-                Config(LesaPresets.Quick, "train", row, 0), Run));
+                Config(LesaPresets.Quick, "train", row, 0), Run, TrainPresets(row)));
     }
+
+    /// <summary>The `zsl train --preset` names of a Table 1 row: the notebooks' synthetic presets (NUS-WIDE- and Open
+    /// Images-shaped, quick and full) and the official protocol on real features (<see cref="RealConfig"/>).</summary>
+    public static IReadOnlyList<MethodPreset> TrainPresets(string row) =>
+    [
+        new("quick", "synthetic, NUS-WIDE label space, 7x7 x 64, 4 epochs (the default)", () => Config(LesaPresets.Quick, "train", row, 0)),
+        new("full", "synthetic, NUS-WIDE label space, 14x14 x 128, 10 epochs", () => Config(LesaPresets.Full, "train", row, 0)),
+        new("openimages-quick", "synthetic, Open Images label space (7,186 + 400), 5x5 x 64, 3 epochs, K 10/20",
+            () => Config(LesaPresets.OpenImagesQuick, "train", row, 0)),
+        new("openimages-full", "synthetic, Open Images label space, 14x14 x 128, 10 epochs, K 10/20",
+            () => Config(LesaPresets.OpenImagesFull, "train", row, 0)),
+        new("nus-wide", "real NUS-WIDE features (data-scripts/), official protocol", () => RealConfig("train", row, 0, dataset: NusWide)),
+        new("openimages", "real Open Images features (data-scripts/), official protocol", () => RealConfig("train", row, 0, dataset: OpenImages)),
+    ];
 
     /// <summary>Validates the config and its LESA-specific fields; names the first bad one.</summary>
     public static ExperimentConfig Check(ExperimentConfig config)

@@ -7,7 +7,24 @@ namespace ZslKit.Experiments.Runs;
 /// <summary>A trainable method.</summary>
 /// <param name="Defaults">The method's default config (the paper's settings, before overrides).</param>
 /// <param name="Run">Runs one config (seed included) and returns its finished run.</param>
-public sealed record MethodEntry(string Name, string Description, ExperimentConfig Defaults, Func<ExperimentConfig, RunOptions, RunRecord> Run);
+/// <param name="Presets">Named alternatives to <paramref name="Defaults"/> (`zsl train lesa --preset full`), built on demand;
+/// null: none.</param>
+public sealed record MethodEntry(string Name, string Description, ExperimentConfig Defaults, Func<ExperimentConfig, RunOptions, RunRecord> Run,
+    IReadOnlyList<MethodPreset>? Presets = null)
+{
+    /// <summary>The preset's config, or an exception listing the method's presets.</summary>
+    public ExperimentConfig Preset(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var preset = Presets?.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase));
+        if (preset is not null) return preset.Config();
+        var known = Presets is { Count: > 0 } ? string.Join(", ", Presets.Select(p => p.Name)) : "none";
+        throw new ArgumentException($"method '{Name}' has no preset '{name}' (presets: {known})", nameof(name));
+    }
+}
+
+/// <summary>A named config of a method: <paramref name="Config"/> builds it (cheaply) when asked.</summary>
+public sealed record MethodPreset(string Name, string Description, Func<ExperimentConfig> Config);
 
 public static class MethodRegistry
 {
