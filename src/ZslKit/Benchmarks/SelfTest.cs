@@ -86,6 +86,7 @@ public static class SelfTest
         Add("device-moves", () => DeviceMoves(device));
         Add("mixed-devices-error", () => device.type == DeviceType.CUDA ? MixedDevicesError(device) : null);
         Add("lesa-step-parity", () => LesaStepParity(device));
+        Add("training-step-host-reads", () => TrainingStepHostReads(device));
         Add("missing-device-error", () => MissingDeviceError());
         Add("peak-memory", () => PeakMemory(device));
         GC.Collect();
@@ -187,6 +188,44 @@ public static class SelfTest
             losses[i] = loss.item<float>();
         }
         return losses;
+    }
+
+    /// <summary>
+    /// Three LESA training steps as the Trainer runs them (LesaTask batch, objective, backward, gradient clipping, TF-style
+    /// RMSprop) on the device read nothing back to the host (<see cref="torch.HostReads"/> unchanged; on CUDA a read would
+    /// make the CPU wait for the GPU every step); then one read of the three losses, all finite.
+    /// </summary>
+    public static string TrainingStepHostReads(torch.Device device)
+    {
+        var bench = new Data.Synthetic.MultiLabelBenchmark(
+            Data.Synthetic.MultiLabelBenchmarkConfig.Quick with
+            {
+                TrainImages = 96, TestImages = 16, FeatureDim = 16, GridHeight = 3, GridWidth = 3, MaxBlobSize = 2, Seed = 3,
+            },
+            Data.Synthetic.LabelSemantics.StandIn(3, seen: 20, unseen: 5, dim: 8, clusters: 4));
+        torch.manual_seed(5);
+        using var model = LesaTable1.Create("lesa", bench, hidden: 12, seed: 5, modules: 3);
+        using var task = new Experiments.Lesa.LesaTask(model, bench, cache: null, batchSize: 16, device.ToString());
+        using var opt = Experiments.Training.Optimizers.Create(
+            new Experiments.Config.OptimizerConfig("rmsprop-tf", Lr: 1e-2, Momentum: 0.9, Alpha: 0.9, Eps: 1.0), model.Module.parameters());
+        var parameters = model.Module.parameters();
+        using var scope = torch.NewDisposeScope();
+        var losses = new List<Tensor>();
+        long before = torch.HostReads;
+        for (int step = 0; step < 3; step++)
+        {
+            opt.ZeroGrad();
+            var loss = task.Loss(task.MakeBatch(Enumerable.Range(step * 16, 16).ToArray()));
+            loss.backward();
+            Experiments.Training.GradClip.ClipGradNorm(parameters, 1.0);
+            opt.Step();
+            losses.Add(loss.detach());
+        }
+        long reads = torch.HostReads - before;
+        if (reads != 0) throw new SelfTestException($"3 training steps on {device} read values back to the host {reads} time(s); expected none");
+        var values = torch.stack(losses).to(ScalarType.Float64).ToArray<double>();        // [3] -> host, the one read
+        if (!values.All(double.IsFinite)) throw new SelfTestException($"non-finite losses on {device}: [{string.Join(", ", values)}]");
+        return $"3 steps on {device} with no host read; losses {string.Join(", ", values.Select(v => v.ToString("F4", System.Globalization.CultureInfo.InvariantCulture)))}";
     }
 
     /// <summary>A CUDA device that does not exist raises <see cref="CudaUnavailableException"/> naming it.</summary>

@@ -19,10 +19,11 @@ public class SelfTestTests
         var report = SelfTest.Run(torch.CPU);
         Assert.True(report.Passed, string.Join("\n", report.Checks.Where(c => c.Status == "failed").Select(c => $"{c.Name}: {c.Detail}")));
         Assert.Equal(0, report.ExitCode);
-        Assert.Equal(["device-moves", "mixed-devices-error", "lesa-step-parity", "missing-device-error", "peak-memory", "live-tensors"],
+        Assert.Equal(["device-moves", "mixed-devices-error", "lesa-step-parity", "training-step-host-reads", "missing-device-error", "peak-memory", "live-tensors"],
             report.Checks.Select(c => c.Name));
         Assert.Equal("skipped", report.Checks.Single(c => c.Name == "mixed-devices-error").Status);
         Assert.Equal("passed", report.Checks.Single(c => c.Name == "lesa-step-parity").Status);
+        Assert.Equal("passed", report.Checks.Single(c => c.Name == "training-step-host-reads").Status);
         Assert.Contains("\"schema\": \"zslkit-selftest/1\"", report.ToJson());
     }
 
@@ -62,6 +63,9 @@ public class SelfTestGpuTests
 
     [SkippableFact]
     public void A_lesa_training_step_on_cuda_matches_the_cpu_step() { RequireCuda(); SelfTest.LesaStepParity(torch.CUDA); }
+
+    [SkippableFact]
+    public void Lesa_training_steps_on_cuda_read_nothing_back_to_the_host() { RequireCuda(); SelfTest.TrainingStepHostReads(torch.CUDA); }
 
     [SkippableFact]
     public void An_absent_cuda_device_raises_an_error_naming_it() { RequireCuda(); SelfTest.MissingDeviceError(); }
