@@ -13,5 +13,6 @@ var root = new RootCommand("ZslKit: attention-based zero-shot learning, reproduc
     ExtractCommand.Create(),
     BenchCommand.Create(),
     SelftestCommand.Create(),
+    DataCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -12,6 +12,12 @@ internal enum PickleGlobalKind
     RebuildParameter,
     RebuildParameterWithState,
     StorageType,
+    NumpyReconstruct,
+    NumpyFromBuffer,
+    NumpyNdarray,
+    NumpyDType,
+    CodecsEncode,
+    EmptyBytes,
 }
 
 /// <summary>A resolved allowed global (module.name); StorageDType is set for torch.*Storage types.</summary>
@@ -45,6 +51,19 @@ internal static class PickleGlobals
             ("UntypedStorage", ScalarType.Byte), // torch.save of a bare UntypedStorage: bytes
         ];
         list.AddRange(storages.Select(s => new PickleGlobal("torch", s.Name, PickleGlobalKind.StorageType, s.Type)));
+        // numpy arrays (NumpyPickle.cs): numpy 1.x names, then numpy 2.x's numpy._core; _codecs.encode carries the raw
+        // bytes of protocol-2 pickles written by Python 3 (latin-1 only).
+        foreach (var core in new[] { "numpy.core", "numpy._core" })
+        {
+            list.Add(new(core + ".multiarray", "_reconstruct", PickleGlobalKind.NumpyReconstruct));
+            list.Add(new(core + ".numeric", "_frombuffer", PickleGlobalKind.NumpyFromBuffer));
+        }
+        list.Add(new("numpy", "ndarray", PickleGlobalKind.NumpyNdarray));
+        list.Add(new("numpy", "dtype", PickleGlobalKind.NumpyDType));
+        list.Add(new("_codecs", "encode", PickleGlobalKind.CodecsEncode));
+        // protocol 2 writes b'' as bytes() (the name is __builtin__ under Python 2's naming); only the no-argument call is read
+        list.Add(new("__builtin__", "bytes", PickleGlobalKind.EmptyBytes));
+        list.Add(new("builtins", "bytes", PickleGlobalKind.EmptyBytes));
         return list.ToDictionary(g => (g.Module, g.Name));
     }
 

@@ -84,6 +84,7 @@ internal sealed class PickleReader
                 case (byte)'C': Push(ReadBytes(ReadU8())); break;                     // SHORT_BINBYTES
                 case (byte)'B': Push(ReadBytes(ReadLength(4))); break;                // BINBYTES
                 case 0x8e: Push(ReadBytes(ReadLength(8))); break;                     // BINBYTES8
+                case 0x96: Push(ReadBytes(ReadLength(8))); break;                     // BYTEARRAY8 (protocol 5 numpy buffers)
 
                 case (byte)'q': _memo[ReadU8()] = Peek(); break;                                          // BINPUT
                 case (byte)'r': _memo[BinaryPrimitives.ReadUInt32LittleEndian(ReadBytes(4))] = Peek(); break; // LONG_BINPUT
@@ -311,7 +312,8 @@ internal sealed class PickleReader
     private PickleGlobal ResolveGlobal(string module, string name) =>
         PickleGlobals.Find(module, name) ?? throw Error(
             $"forbidden pickle global '{module}.{name}': only collections.OrderedDict, torch._utils._rebuild_tensor(_v2), " +
-            "torch._utils._rebuild_parameter(_with_state) and torch.*Storage types are allowed; nothing was executed");
+            "torch._utils._rebuild_parameter(_with_state), torch.*Storage types and numpy's array/dtype reconstructors " +
+            "(with _codecs.encode for latin-1 bytes and bytes() for empty ones) are allowed; nothing was executed");
 
     private object Call(object? callable, object? args)
     {
@@ -341,6 +343,29 @@ internal sealed class PickleReader
                 return a[0] as PthTensorRef ?? throw Error($"{g} expects a tensor, got a {Describe(a[0])}");
             case PickleGlobalKind.StorageType:
                 throw Error($"{g} is a storage type and is only accepted inside a persistent id");
+            case PickleGlobalKind.NumpyReconstruct when a.Length == 3:
+                if (a[0] is not PickleGlobal { Kind: PickleGlobalKind.NumpyNdarray })
+                    throw Error($"{g} rebuilds a {Describe(a[0])}; only numpy.ndarray is read");
+                return new NumpyArrayRef(_op);
+            case PickleGlobalKind.NumpyFromBuffer when a.Length == 4:
+            {
+                var raw = a[0] as byte[] ?? throw Error($"{g}: the buffer is a {Describe(a[0])}, not bytes");
+                var dtype = a[1] as NumpyDType ?? throw Error($"{g}: the dtype is a {Describe(a[1])}");
+                var order = a[3] as string;
+                if (order is not ("C" or "F")) throw Error($"{g}: order '{order}' is not 'C' or 'F'");
+                return NumpyArrays.Build(AsLongs(a[2], "shape"), dtype, order == "F", raw, Error);
+            }
+            case PickleGlobalKind.NumpyDType when a.Length == 3:
+                return new NumpyDType(a[0] as string ?? throw Error($"{g}: the type is a {Describe(a[0])}, not a str"));
+            case PickleGlobalKind.EmptyBytes when a.Length == 0:
+                return Array.Empty<byte>();
+            case PickleGlobalKind.CodecsEncode when a.Length == 2:
+            {
+                if (a[1] is not ("latin1" or "latin-1")) throw Error($"{g}: only the 'latin1' encoding is read, not '{a[1]}'");
+                var text = a[0] as string ?? throw Error($"{g}: encodes a {Describe(a[0])}, not a str");
+                if (text.Any(ch => ch > 0xFF)) throw Error($"{g}: the string has characters outside latin-1");
+                return System.Text.Encoding.Latin1.GetBytes(text);
+            }
             default:
                 throw Error($"{g} called with {a.Length} arguments");
         }
@@ -386,6 +411,26 @@ internal sealed class PickleReader
             else if (dictState is not null) throw Error($"BUILD state for a dict is a {Describe(dictState)}");
             return;
         }
+        if (target is NumpyDType dtype)
+        {
+            // (version, byteorder, subarray, names, fields, elsize, alignment, flags)
+            if (state is not PthTuple { Count: >= 5 } t || t[1] is not string order || order.Length != 1)
+                throw Error($"BUILD state for {dtype} is a {Describe(state)}, not numpy's dtype state");
+            if (t[2] is not null || t[3] is not null || t[4] is not null)
+                throw Error($"{dtype} is a structured or sub-array dtype; only plain numeric and bool arrays are read");
+            dtype.ByteOrder = order[0];
+            return;
+        }
+        if (target is NumpyArrayRef array)
+        {
+            // (version, shape, dtype, is_fortran, raw bytes); object arrays carry a list instead of bytes
+            if (state is not PthTuple { Count: 5 } t || t[2] is not NumpyDType dt || t[3] is not bool fortran)
+                throw Error($"BUILD state for a numpy array is a {Describe(state)}, not (version, shape, dtype, is_fortran, data)");
+            if (t[4] is not byte[] raw)
+                throw Error($"numpy array of {dt} holds a {Describe(t[4])} instead of raw bytes (object arrays are not read)");
+            array.Result = NumpyArrays.Build(AsLongs(t[1], "shape"), dt, fortran, raw, Error);
+            return;
+        }
         throw Error($"BUILD on a {Describe(target)} is not supported");
     }
 
@@ -404,6 +449,9 @@ internal sealed class PickleReader
         PickleGlobal g => $"global {g}",
         PthStorageRef => "storage",
         PthTensorRef => "tensor",
+        NumpyArrayRef => "numpy array",
+        NumpyDType d => d.ToString(),
+        TensorData => "array",
         _ => v.GetType().Name,
     };
 }

@@ -120,6 +120,37 @@ public static class PthReader
         }
     }
 
+    /// <summary>
+    /// A bare pickle file (<c>pickle.dump</c>, not <c>torch.save</c>) decoded with the same restricted unpickler: the object
+    /// model of <see cref="LoadObject(string, PthReadOptions?)"/>, with numpy arrays (protocols 2–5; numeric and bool
+    /// dtypes, either byte order, C or Fortran order) as C-order little-endian <see cref="TensorData"/>. This is how the
+    /// LESA release's word-vector pickles are read. Any global outside the allow-list is refused; nothing is executed.
+    /// </summary>
+    public static object? LoadPickle(string path, PthReadOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (!File.Exists(path)) throw new FileNotFoundException($"no such pickle file: {path}", path);
+        options ??= PthReadOptions.Default;
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
+        var context = new LoadContext(path, options, options.MaxTotalBytes ?? 8 * stream.Length + (1L << 30));
+        try
+        {
+            var header = new byte[2];
+            if (stream.ReadAtLeast(header, 2, throwOnEndOfStream: false) < 2 || header[0] != 0x80 || header[1] is < 2 or > 5)
+                throw new PthFormatException(path, null, 0,
+                    $"not a pickle of protocol 2 to 5: the file starts with {Convert.ToHexString(header)}, expected 80 02..05");
+            stream.Position = 0;
+            var root = new PickleReader(stream, path, null, null).Load();
+            if (stream.Position != stream.Length)
+                throw new PthFormatException(path, null, stream.Position, $"{stream.Length - stream.Position} bytes follow the pickle's STOP");
+            return new Resolver(context).Resolve(root, 0);
+        }
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or (IOException and not FileNotFoundException))
+        {
+            throw new PthFormatException(path, null, null, $"corrupt or truncated file: {e.Message}", e);
+        }
+    }
+
     private static string KeyList(PthDict d) =>
         string.Join(", ", d.Keys.Take(10).Select(k => k is string s ? Short(s) : PickleReader.Describe(k))) + (d.Count > 10 ? ", ..." : "");
 
@@ -328,6 +359,10 @@ public static class PthReader
                     return _tensors[s] = Materialise(new PthTensorRef(s, 0, [s.Numel], [1], 0), null);
                 case PickleGlobal g:
                     throw ctx.Error(null, $"the file stores the global {g} itself as a value, which has no data representation");
+                case NumpyArrayRef a:
+                    return a.Result ?? throw ctx.Error(a.PickleOffset, "a numpy array was created but never given its data (no BUILD)");
+                case NumpyDType d:
+                    throw ctx.Error(null, $"the file stores a {d} itself as a value, which has no data representation");
                 case PthDict d:
                     if (!_visited.Add(d)) return d;
                     for (var i = 0; i < d.Count; i++) d.SetValueAt(i, Resolve(d.GetAt(i).Value, depth + 1));
