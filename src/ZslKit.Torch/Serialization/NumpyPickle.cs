@@ -50,11 +50,11 @@ internal static class NumpyArrays
         var type = dtype.ScalarType ?? throw fail(
             $"{dtype}: only float16/32/64, int8/16/32/64, uint8 and bool arrays are read");
         if (shape.Any(d => d < 0)) throw fail($"numpy array with a negative dimension [{string.Join(", ", shape)}]");
-        long count = 1;
-        foreach (var d in shape) count = checked(count * d);
         int size = type.ElementSize();
-        if (raw.LongLength != count * size)
-            throw fail($"numpy array [{string.Join(", ", shape)}] of {dtype} needs {count * size} bytes, the pickle holds {raw.LongLength}");
+        var elements = shape.Aggregate(System.Numerics.BigInteger.One, (n, d) => n * d);   // no overflow for any shape
+        if (elements * size != raw.LongLength)
+            throw fail($"numpy array [{string.Join(", ", shape)}] of {dtype} needs {elements * size} bytes, the pickle holds {raw.LongLength}");
+        long count = (long)elements;
         var data = (byte[])raw.Clone();
         if (dtype.BigEndian && size > 1)
             for (long i = 0; i < count; i++) Array.Reverse(data, (int)(i * size), size);

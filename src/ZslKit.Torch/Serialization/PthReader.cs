@@ -130,24 +130,34 @@ public static class PthReader
     {
         ArgumentNullException.ThrowIfNull(path);
         if (!File.Exists(path)) throw new FileNotFoundException($"no such pickle file: {path}", path);
-        options ??= PthReadOptions.Default;
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
-        var context = new LoadContext(path, options, options.MaxTotalBytes ?? 8 * stream.Length + (1L << 30));
+        return LoadPickle(stream, path, options);
+    }
+
+    /// <summary><see cref="LoadPickle(string, PthReadOptions?)"/> for a seekable stream positioned at the pickle's first
+    /// byte; the pickle must end the stream. <paramref name="name"/> is used in error messages.</summary>
+    public static object? LoadPickle(Stream stream, string name, PthReadOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        if (!stream.CanSeek || !stream.CanRead) throw new ArgumentException("the stream must be readable and seekable", nameof(stream));
+        options ??= PthReadOptions.Default;
+        var context = new LoadContext(name, options, options.MaxTotalBytes ?? 8 * stream.Length + (1L << 30));
         try
         {
+            var start = stream.Position;
             var header = new byte[2];
             if (stream.ReadAtLeast(header, 2, throwOnEndOfStream: false) < 2 || header[0] != 0x80 || header[1] is < 2 or > 5)
-                throw new PthFormatException(path, null, 0,
+                throw new PthFormatException(name, null, 0,
                     $"not a pickle of protocol 2 to 5: the file starts with {Convert.ToHexString(header)}, expected 80 02..05");
-            stream.Position = 0;
-            var root = new PickleReader(stream, path, null, null).Load();
+            stream.Position = start;
+            var root = new PickleReader(stream, name, null, null).Load();
             if (stream.Position != stream.Length)
-                throw new PthFormatException(path, null, stream.Position, $"{stream.Length - stream.Position} bytes follow the pickle's STOP");
+                throw new PthFormatException(name, null, stream.Position, $"{stream.Length - stream.Position} bytes follow the pickle's STOP");
             return new Resolver(context).Resolve(root, 0);
         }
         catch (Exception e) when (e is InvalidDataException or EndOfStreamException or (IOException and not FileNotFoundException))
         {
-            throw new PthFormatException(path, null, null, $"corrupt or truncated file: {e.Message}", e);
+            throw new PthFormatException(name, null, null, $"corrupt or truncated file: {e.Message}", e);
         }
     }
 

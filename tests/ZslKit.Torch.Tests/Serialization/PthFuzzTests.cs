@@ -107,3 +107,61 @@ public class PthFuzzTests(ITestOutputHelper output)
         Assert.True(rejected > 40, $"only {rejected} of 400 mutated pickles were rejected");
     }
 }
+
+/// <summary>The same robustness for bare numpy pickles (<see cref="PthReader.LoadPickle(Stream, string, PthReadOptions?)"/>).</summary>
+public class NumpyPickleFuzzTests
+{
+    private static readonly PthReadOptions Limits = new() { MaxTensorBytes = 1 << 20 };
+
+    private static string LoadDamaged(byte[] bytes, string what)
+    {
+        var task = Task.Run(() =>
+        {
+            try
+            {
+                PthReader.LoadPickle(new MemoryStream(bytes, writable: false), what, Limits);
+                return "loaded";
+            }
+            catch (PthFormatException)
+            {
+                return "rejected";
+            }
+            catch (Exception e)
+            {
+                throw new Xunit.Sdk.XunitException($"{what}: {e.GetType().Name} instead of PthFormatException: {e}");
+            }
+        });
+        if (!task.Wait(TimeSpan.FromSeconds(10))) throw new Xunit.Sdk.XunitException($"{what}: no result after 10 s");
+        return task.Result;
+    }
+
+    [Theory]
+    [InlineData("w2v_p2.pkl")]
+    [InlineData("w2v_p5.pkl")]
+    [InlineData("mixed_p2.pkl")]
+    [InlineData("mixed_p5.pkl")]
+    public void Every_truncation_is_rejected_with_PthFormatException(string file)
+    {
+        var bytes = File.ReadAllBytes(ZslKit.Testing.RepoPaths.Fixture("pickle", file));
+        for (var cut = 0; cut < bytes.Length; cut++)
+            Assert.Equal("rejected", LoadDamaged(bytes[..cut], $"{file} cut at {cut}"));
+    }
+
+    [Theory]
+    [InlineData("w2v_p3.pkl", 600)]
+    [InlineData("mixed_p2.pkl", 600)]
+    [InlineData("mixed_p5.pkl", 600)]
+    public void Random_byte_mutations_only_ever_raise_PthFormatException(string file, int iterations)
+    {
+        var original = File.ReadAllBytes(ZslKit.Testing.RepoPaths.Fixture("pickle", file));
+        var rng = new Random(20261128);
+        int rejected = 0;
+        for (int i = 0; i < iterations; i++)
+        {
+            var bytes = (byte[])original.Clone();
+            for (int k = rng.Next(1, 4); k > 0; k--) bytes[rng.Next(bytes.Length)] = (byte)rng.Next(256);
+            if (LoadDamaged(bytes, $"{file} mutation {i}") == "rejected") rejected++;
+        }
+        Assert.True(rejected > 0, $"{file}: none of {iterations} mutations was rejected");
+    }
+}
