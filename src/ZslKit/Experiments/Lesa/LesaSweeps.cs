@@ -110,8 +110,8 @@ public sealed record LesaFigure3Result(IReadOnlyList<LesaSweepSeries> Series, IR
 
     private static string Cell(LesaSweepSeries s, int i) =>
         s.Seeds[i] == 0 ? "—"
-        : s.Seeds[i] == 1 ? s.Mean[i].ToString("+0.0;-0.0", CultureInfo.InvariantCulture)
-        : string.Create(CultureInfo.InvariantCulture, $"{s.Mean[i]:+0.0;-0.0} ± {s.Std[i]:0.0}");
+        : s.Seeds[i] == 1 ? LesaSweeps.Signed(s.Mean[i])
+        : string.Create(CultureInfo.InvariantCulture, $"{LesaSweeps.Signed(s.Mean[i])} ± {s.Std[i]:0.0}");
 }
 
 public static class LesaSweeps
@@ -147,6 +147,11 @@ public static class LesaSweeps
         var (scope, name) = slash < 0 ? ("", metric) : (metric[..slash].ToUpperInvariant() + " ", metric[(slash + 1)..]);
         return scope + (name == "map" ? "mAP" : name.ToUpperInvariant());
     }
+
+    /// <summary>An improvement with its sign and one decimal: "+1.2", "-0.3", and "-0.0" for a small loss (a plain
+    /// "+0.0;-0.0" format prints "-+0.0" for negatives that round to zero).</summary>
+    public static string Signed(double v) =>
+        (v < 0 ? "-" : "+") + Math.Abs(v).ToString("0.0", CultureInfo.InvariantCulture);
 
     /// <summary>A sweep value as text: integers plainly, λ in shortest round-trip form ("0.0001").</summary>
     public static string FormatValue(double v) => v.ToString("R", CultureInfo.InvariantCulture);
