@@ -32,6 +32,24 @@ public sealed record ModuleUsage(int[,] Counts, IReadOnlyList<int> Labels, IRead
         return f;
     }
 
+    /// <summary>The columns of the given labels (benchmark label indices, each one of <see cref="Labels"/>), in that order.</summary>
+    public ModuleUsage Columns(IReadOnlyList<int> labels)
+    {
+        ArgumentNullException.ThrowIfNull(labels);
+        var column = new Dictionary<int, int>();
+        for (int j = 0; j < Labels.Count; j++) column.TryAdd(Labels[j], j);
+        var counts = new int[Modules, labels.Count];
+        var names = new string[labels.Count];
+        for (int k = 0; k < labels.Count; k++)
+        {
+            if (!column.TryGetValue(labels[k], out var j))
+                throw new ArgumentException($"label {labels[k]} is not a column of this usage ({Labels.Count} labels)", nameof(labels));
+            for (int m = 0; m < Modules; m++) counts[m, k] = Counts[m, j];
+            names[k] = LabelNames[j];
+        }
+        return new ModuleUsage(counts, labels.ToArray(), names, Images);
+    }
+
     /// <summary>The module selected most often for label column j (lowest index on ties).</summary>
     public int DominantModule(int j)
     {

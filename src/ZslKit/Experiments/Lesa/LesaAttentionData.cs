@@ -1,7 +1,8 @@
 // LesaAttentionData.cs - the data of the LESA attention notebooks (04: Figure 4, 05: Table 3 + Figure 5 of Huynh &
-// Elhamifar, CVPR 2020): the synthetic multi-label benchmark of a preset (planted boxes are the localisation ground truth),
-// the same instance and feature cache the LesaExperiment runs of notebook 01 train on, or a clear refusal for real datasets,
-// whose region features and boxes these notebooks cannot read yet.
+// Elhamifar, CVPR 2020): the synthetic multi-label benchmark of a preset, NUS-WIDE-shaped ("synthetic") or Open Images-shaped
+// ("synthetic-openimages"; the paper localises on Open Images), whose planted boxes are the localisation ground truth: the
+// same instance and feature cache the LesaExperiment runs of notebook 01 train on. Real datasets are a clear refusal: their
+// region features and boxes are not on this machine and these notebooks cannot read them yet.
 using ZslKit.Data.Synthetic;
 using ZslKit.Models;
 
@@ -12,30 +13,57 @@ public static class LesaAttentionData
     /// <summary>Dataset names the notebooks' <c>dataset</c> parameter accepts (those of every LESA notebook).</summary>
     public static IReadOnlyList<string> Datasets => LesaNotebook.Datasets;
 
+    /// <summary>The datasets these notebooks run on: the two synthetic benchmarks.</summary>
+    public static IReadOnlyList<string> Runnable { get; } = ["synthetic", "synthetic-openimages"];
+
     /// <summary>
-    /// The benchmark of <paramref name="preset"/> and its feature cache for <paramref name="dataset"/> = "synthetic": those of
-    /// the preset's LesaExperiment configs (<see cref="LesaExperiment.Benchmark"/> of <see cref="LesaNotebook.Config"/>; NUS-WIDE
-    /// GloVe semantics from the shared data folder when present, else the stand-in vocabulary), so the models
-    /// <see cref="LesaExperiment.LoadModel"/> rebuilds score the same instance. "synthetic-openimages", "nus-wide" and
-    /// "openimages" throw a
+    /// Selects <paramref name="dataset"/> for the notebook (<see cref="LesaNotebook.SelectDataset"/>, so that
+    /// <see cref="LesaNotebook.Config"/> names notebook 01's runs of that label space) and returns the preset of the
+    /// <c>quick</c> parameter in its label space (<see cref="LesaPresets.OpenImagesQuick"/> / <c>OpenImagesFull</c> for
+    /// "synthetic-openimages"). Real datasets throw the <see cref="NotSupportedException"/> of <see cref="Benchmark"/>.
+    /// </summary>
+    public static LesaPreset Preset(string dataset, bool quick)
+    {
+        Select(dataset);
+        return LesaNotebook.Preset(quick);
+    }
+
+    /// <summary>
+    /// The benchmark of <paramref name="preset"/> and its feature cache for <paramref name="dataset"/> = "synthetic" or
+    /// "synthetic-openimages": those of the preset's LesaExperiment configs (<see cref="LesaExperiment.Benchmark"/> of
+    /// <see cref="LesaNotebook.Config"/>; real NUS-WIDE GloVe vectors, or real Open Images label names with stand-in vectors,
+    /// from the shared data folder when present, else the stand-in vocabulary of the same sizes), so the models
+    /// <see cref="LesaExperiment.LoadModel"/> rebuilds score the same instance. Selects the dataset as <see cref="Preset"/>
+    /// does; a preset of the other label space is an <see cref="ArgumentException"/>. "nus-wide" and "openimages" throw a
     /// <see cref="NotSupportedException"/> that says what is missing; anything else an <see cref="ArgumentException"/>.
     /// </summary>
     public static (MultiLabelBenchmark Bench, LesaFeatureCache Cache) Benchmark(string dataset, LesaPreset preset)
     {
-        ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(preset);
-        return dataset switch
+        Select(dataset);
+        return LesaExperiment.Benchmark(LesaNotebook.Config(preset, "lesa", 0));
+    }
+
+    /// <summary>Refuses real and unknown datasets; selects a synthetic one.</summary>
+    private static void Select(string dataset)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        switch (dataset)
         {
-            "synthetic" => LesaExperiment.Benchmark(LesaExperiment.Config(preset, LesaNotebook.Experiment(preset), "lesa", 0)),
-            "synthetic-openimages" => throw new NotSupportedException(
-                "dataset 'synthetic-openimages' (7,586 labels) is wired for the Table 1 / Table 2 notebooks only; the attention and " +
-                "localisation notebooks run on the NUS-WIDE-shaped synthetic benchmark (dataset=\"synthetic\"), nothing was run."),
-            "nus-wide" or "openimages" => throw new NotSupportedException(
-                $"dataset '{dataset}' needs real VGG-19 region features [N, 196, 512] of the {(dataset == "openimages" ? "Open Images" : "NUS-WIDE")} images (download with data-scripts/fetch.py, " +
-                "extract with `zsl extract` into a feature store) and, for localisation, " +
-                (dataset == "openimages" ? "the Open Images box files" : "boxes, which NUS-WIDE does not have (the paper localises on Open Images only)") +
-                ". Training LESA from a feature store is not wired into these notebooks yet, so nothing was run. Use dataset=\"synthetic\"."),
-            _ => throw new ArgumentException($"unknown dataset '{dataset}'; expected one of: {string.Join(", ", Datasets)}", nameof(dataset)),
-        };
+            case "synthetic" or "synthetic-openimages":
+                LesaNotebook.SelectDataset(dataset);
+                return;
+            case "nus-wide" or "openimages":
+                bool oi = dataset == "openimages";
+                throw new NotSupportedException(
+                    $"dataset '{dataset}' needs real VGG-19 region features [N, 196, 512] of the {(oi ? "Open Images" : "NUS-WIDE")} images (download " +
+                    "with data-scripts/fetch.py, extract with `zsl extract` into a feature store) and, for localisation, " +
+                    (oi ? "the Open Images box files" : "boxes, which NUS-WIDE does not have (the paper localises on Open Images only)") +
+                    ". Reading region features and boxes from a feature store is not wired into these notebooks yet, so nothing was run. " +
+                    $"Use dataset=\"{(oi ? "synthetic-openimages" : "synthetic")}\" for the {(oi ? "Open Images" : "NUS-WIDE")}-shaped synthetic benchmark.");
+            default:
+                throw new ArgumentException($"unknown dataset '{dataset}'; expected one of: {string.Join(", ", Datasets)} " +
+                    $"(these notebooks run on {string.Join(" and ", Runnable)})", nameof(dataset));
+        }
     }
 }

@@ -15,6 +15,9 @@ namespace ZslKit.Experiments.Lesa;
 /// <param name="PeakInBox">True when the map's maximum lies inside the planted box (the Table 3 hit criterion).</param>
 public sealed record AttentionExample(int Image, int Label, string Name, bool Seen, GridBox Box, double[,] Map, bool PeakInBox);
 
+/// <summary>The unseen labels a Figure 4 heatmap shows and, in words, how they were chosen.</summary>
+public sealed record HeatmapLabels(IReadOnlyList<int> Labels, string Description);
+
 /// <summary>Figure 4 builders.</summary>
 public static class LesaAttentionFigures
 {
@@ -29,6 +32,33 @@ public static class LesaAttentionFigures
         return new PlotlyFigure(title, width: Math.Max(720, 12 * usage.Labels.Count + 160), height: 480)
             .Heatmap(usage.Fractions(), usage.LabelNames, modules)
             .Axes(null, "attention module");
+    }
+
+    /// <summary>
+    /// The unseen labels of the Figure 4 heatmap: all of them, in label order, when there are at most <paramref name="maxAll"/>
+    /// (NUS-WIDE's 81), else a readable subset (Open Images' 400): the unseen labels planted in the most test images (abstract
+    /// ones included), at most <paramref name="cap"/>, most frequent first (lowest label index on ties).
+    /// </summary>
+    public static HeatmapLabels UnseenHeatmapLabels(MultiLabelBenchmark bench, int maxAll = 100, int cap = 40)
+    {
+        ArgumentNullException.ThrowIfNull(bench);
+        if (cap < 1) throw new ArgumentOutOfRangeException(nameof(cap), cap, "cap must be >= 1");
+        if (maxAll < 0) throw new ArgumentOutOfRangeException(nameof(maxAll), maxAll, "maxAll must be >= 0");
+        int s = bench.SeenCount, u = bench.UnseenCount;
+        if (u <= maxAll)
+            return new HeatmapLabels(Enumerable.Range(s, u).ToList(), $"all {u} unseen labels");
+        var images = new int[u];
+        int n = bench.ImageCount(MultiLabelSplit.Test);
+        for (int i = 0; i < n; i++)
+            foreach (var p in bench.PlantedLabels(MultiLabelSplit.Test, i))
+                if (p.Label >= s) images[p.Label - s]++;
+        int present = images.Count(c => c > 0);
+        var chosen = Enumerable.Range(0, u).Where(j => images[j] > 0).OrderByDescending(j => images[j]).ThenBy(j => j)
+            .Take(cap).Select(j => s + j).ToList();
+        int least = chosen.Count == 0 ? 0 : images[chosen[^1] - s];
+        return new HeatmapLabels(chosen, string.Create(CultureInfo.InvariantCulture,
+            $"the {chosen.Count} unseen labels planted in the most test images (each in {least} to {(chosen.Count == 0 ? 0 : images[chosen[0] - s])} of {n}); " +
+            $"{present} of the {u} unseen labels occur in the test split"));
     }
 
     /// <summary>

@@ -197,22 +197,41 @@ public static class LesaLocalisation
         return claims;
     }
 
-    /// <summary>Figure 5: per-label AP gains as bars (percentage points), one series per baseline, labels in the order of the first.</summary>
-    public static PlotlyFigure ImprovementFigure(string title, IReadOnlyList<(string Baseline, IReadOnlyList<LabelImprovement> Gains)> series)
+    /// <summary>
+    /// Figure 5: per-label AP gains as bars (percentage points), one series per baseline, labels in the order of the first.
+    /// When the first series has more than <paramref name="maxLabels"/> labels (Open Images: hundreds of unseen labels),
+    /// only its first ⌊maxLabels/2⌋ and last ⌈maxLabels/2⌉ labels are drawn (for <see cref="PerLabelImprovement"/>'s order:
+    /// the largest gains and the largest losses); see <see cref="ShownLabels"/>.
+    /// </summary>
+    public static PlotlyFigure ImprovementFigure(string title, IReadOnlyList<(string Baseline, IReadOnlyList<LabelImprovement> Gains)> series,
+        int maxLabels = int.MaxValue)
     {
         ArgumentNullException.ThrowIfNull(series);
         if (series.Count == 0) throw new ArgumentException("at least one series is needed", nameof(series));
-        var order = series[0].Gains.Select(g => g.Label).ToList();
-        var names = series[0].Gains.Select(g => g.Name).ToList();
+        var all = series[0].Gains.Select(g => g.Label).ToList();
+        var shown = ShownLabels(series[0].Gains, maxLabels);
+        var order = shown.Select(g => g.Label).ToList();
+        var names = shown.Select(g => g.Name).ToList();
         var fig = new PlotlyFigure(title, width: Math.Max(720, 14 * order.Count), height: 460);
         foreach (var (baseline, gains) in series)
         {
             var byLabel = gains.ToDictionary(g => g.Label, g => g.Delta);
-            if (byLabel.Count != order.Count || order.Any(c => !byLabel.ContainsKey(c)))
+            if (byLabel.Count != all.Count || all.Any(c => !byLabel.ContainsKey(c)))
                 throw new ArgumentException($"series '{baseline}' covers other labels than '{series[0].Baseline}'", nameof(series));
             fig.Bar($"vs {baseline}", names, order.Select(c => 100 * byLabel[c]).ToList());
         }
         return fig.BarMode("group").Axes(null, "AP gain of LESA (points)");
+    }
+
+    /// <summary>The labels <see cref="ImprovementFigure"/> draws: all when at most <paramref name="maxLabels"/>, else the first
+    /// ⌊maxLabels/2⌋ and the last ⌈maxLabels/2⌉ in the given order.</summary>
+    public static IReadOnlyList<LabelImprovement> ShownLabels(IReadOnlyList<LabelImprovement> gains, int maxLabels)
+    {
+        ArgumentNullException.ThrowIfNull(gains);
+        if (maxLabels < 2) throw new ArgumentOutOfRangeException(nameof(maxLabels), maxLabels, "maxLabels must be >= 2");
+        if (gains.Count <= maxLabels) return gains;
+        int head = maxLabels / 2;
+        return gains.Take(head).Concat(gains.Skip(gains.Count - (maxLabels - head))).ToList();
     }
 
     private static ClaimResult Compare(string id, string statement, string a, double va, string b, double vb)

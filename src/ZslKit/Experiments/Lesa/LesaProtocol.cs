@@ -21,6 +21,10 @@ public sealed record LesaProtocol(string Name, IReadOnlyList<int> Ks, string Sel
         dataset is LesaExperiment.SyntheticOpenImages or LesaExperiment.SyntheticOpenImagesStandIn or LesaExperiment.OpenImages
             ? OpenImages : NusWide;
 
+    /// <summary>The test metrics Figure 3 plots as improvements over Fast0Tag: ZS and GZS F1 at the smallest K, and mAP
+    /// (NUS-WIDE: zs/f1@3, zs/map, gzs/f1@3, gzs/map; Open Images: F1@10).</summary>
+    public IReadOnlyList<string> SweepMetrics => [$"zs/f1@{Ks[0]}", "zs/map", $"gzs/f1@{Ks[0]}", "gzs/map"];
+
     /// <summary>Test-metric keys of one setting ("zs" or "gzs"): map, then p@K, r@K, f1@K for each K.</summary>
     public IReadOnlyList<string> TestKeys(string setting) =>
         [$"{setting}/map", .. Ks.SelectMany(k => new[] { $"{setting}/p@{k}", $"{setting}/r@{k}", $"{setting}/f1@{k}" })];

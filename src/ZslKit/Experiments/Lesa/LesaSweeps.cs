@@ -1,5 +1,6 @@
 // LesaSweeps.cs - Figure 3 of Huynh & Elhamifar, "A Shared Multi-Attention Framework for Multi-Label Zero-Shot Learning"
-// (CVPR 2020, Sec. 5, Fig. 3): how LESA's F1/mAP improvement over Fast0Tag changes with the number of attention modules M
+// (CVPR 2020, Sec. 5, Fig. 3): how LESA's F1/mAP improvement over Fast0Tag (F1 at the protocol's smallest K: F1@3 on
+// NUS-WIDE, F1@10 on Open Images; LesaProtocol.SweepMetrics) changes with the number of attention modules M
 // and with each loss weight λ_rel, λ_div, λ_dist around the paper's (1e-3, 1e-2, 1e-1). Defines the sweeps as configs
 // under a notebook preset (so M=10 with the paper's λ is the same run as Table 1's LESA), runs them through the cached
 // Sweep helper, turns finished runs into per-seed improvements (percentage points) summarised as mean ± sample std, and
@@ -56,6 +57,10 @@ public sealed record LesaFigure3(LesaPreset Preset, LesaSweepPlan Plan, IReadOnl
 
     /// <summary>The experiment name every run of this figure lives under.</summary>
     public string Experiment => LesaNotebook.Experiment(Preset);
+
+    /// <summary>The test metrics drawn as improvements: the preset's protocol's <see cref="LesaProtocol.SweepMetrics"/>
+    /// (ZS / GZS F1@3 and mAP on NUS-WIDE, F1@10 and mAP on Open Images).</summary>
+    public IReadOnlyList<string> Metrics => Preset.ProtocolOrDefault.SweepMetrics;
 }
 
 /// <summary>One line of the figure: a metric's improvement over Fast0Tag (percentage points) at each value of a sweep.</summary>
@@ -74,7 +79,7 @@ public sealed record LesaFigure3Result(IReadOnlyList<LesaSweepSeries> Series, IR
     /// <summary>The series of one axis and metric.</summary>
     public LesaSweepSeries Get(LesaSweepAxis axis, string metric) =>
         Series.FirstOrDefault(s => s.Axis == axis && s.Metric == metric)
-        ?? throw new ArgumentException($"no series for {LesaSweeps.AxisName(axis)} / '{metric}' (metrics: {string.Join(", ", LesaSweeps.Metrics)})", nameof(metric));
+        ?? throw new ArgumentException($"no series for {LesaSweeps.AxisName(axis)} / '{metric}' (metrics: {string.Join(", ", Series.Select(s => s.Metric).Distinct())})", nameof(metric));
 
     /// <summary>A Markdown table per axis: value, seeds (the most any metric averages), then mean ± std improvement (pp) per
     /// metric ("—" = no value); the missing cells are listed after.</summary>
@@ -105,15 +110,12 @@ public sealed record LesaFigure3Result(IReadOnlyList<LesaSweepSeries> Series, IR
 
     private static string Cell(LesaSweepSeries s, int i) =>
         s.Seeds[i] == 0 ? "—"
-        : s.Seeds[i] == 1 ? s.Mean[i].ToString("+0.0;-0.0", CultureInfo.InvariantCulture)
-        : string.Create(CultureInfo.InvariantCulture, $"{s.Mean[i]:+0.0;-0.0} ± {s.Std[i]:0.0}");
+        : s.Seeds[i] == 1 ? LesaSweeps.Signed(s.Mean[i])
+        : string.Create(CultureInfo.InvariantCulture, $"{LesaSweeps.Signed(s.Mean[i])} ± {s.Std[i]:0.0}");
 }
 
 public static class LesaSweeps
 {
-    /// <summary>Test metrics (selected model) plotted as improvements: ZS / GZS F1@3 and mAP.</summary>
-    public static IReadOnlyList<string> Metrics { get; } = ["zs/f1@3", "zs/map", "gzs/f1@3", "gzs/map"];
-
     /// <summary>The Table 1 row every improvement is measured from.</summary>
     public const string Baseline = "fast0tag";
 
@@ -137,7 +139,7 @@ public static class LesaSweeps
         _ => throw new ArgumentOutOfRangeException(nameof(axis), axis, "unknown sweep axis"),
     };
 
-    /// <summary>"ZS F1@3", "GZS mAP", ... for a metric key.</summary>
+    /// <summary>"ZS F1@3", "GZS mAP", "ZS F1@10", ... for a metric key.</summary>
     public static string MetricLabel(string metric)
     {
         ArgumentNullException.ThrowIfNull(metric);
@@ -145,6 +147,11 @@ public static class LesaSweeps
         var (scope, name) = slash < 0 ? ("", metric) : (metric[..slash].ToUpperInvariant() + " ", metric[(slash + 1)..]);
         return scope + (name == "map" ? "mAP" : name.ToUpperInvariant());
     }
+
+    /// <summary>An improvement with its sign and one decimal: "+1.2", "-0.3", and "-0.0" for a small loss (a plain
+    /// "+0.0;-0.0" format prints "-+0.0" for negatives that round to zero).</summary>
+    public static string Signed(double v) =>
+        (v < 0 ? "-" : "+") + Math.Abs(v).ToString("0.0", CultureInfo.InvariantCulture);
 
     /// <summary>A sweep value as text: integers plainly, λ in shortest round-trip form ("0.0001").</summary>
     public static string FormatValue(double v) => v.ToString("R", CultureInfo.InvariantCulture);
@@ -246,7 +253,7 @@ public static class LesaSweeps
         var missing = new List<LesaSweepGap>();
         foreach (var sweep in figure.Sweeps)
         {
-            var perMetric = Metrics.ToDictionary(m => m, _ => sweep.Values.Select(_ => new List<double>()).ToList(), StringComparer.Ordinal);
+            var perMetric = figure.Metrics.ToDictionary(m => m, _ => sweep.Values.Select(_ => new List<double>()).ToList(), StringComparer.Ordinal);
             for (var i = 0; i < sweep.Values.Count; i++)
                 foreach (var cell in sweep.Cells.Where(c => c.Value == sweep.Values[i]))
                 {
@@ -261,7 +268,7 @@ public static class LesaSweeps
                         missing.Add(new(sweep.Axis, cell.Value, cell.Seed, $"no finished Fast0Tag run for seed {cell.Seed}"));
                         continue;
                     }
-                    foreach (var m in Metrics)
+                    foreach (var m in figure.Metrics)
                     {
                         bool has = r.Final.Test.TryGetValue(m, out var x) && double.IsFinite(x);
                         bool hasBase = b.Final.Test.TryGetValue(m, out var y) && double.IsFinite(y);
@@ -270,7 +277,7 @@ public static class LesaSweeps
                             $"test metric '{m}' missing in the {(has ? "Fast0Tag" : "sweep")} run (stopped: {(has ? b : r).Final.Stop})"));
                     }
                 }
-            foreach (var m in Metrics)
+            foreach (var m in figure.Metrics)
             {
                 var lists = perMetric[m];
                 series.Add(new LesaSweepSeries(sweep.Axis, m, sweep.Values, lists.Select(Mean).ToList(), lists.Select(SampleStd).ToList(),

@@ -156,6 +156,26 @@ public class LesaLocalisationTests
     }
 
     [Fact]
+    public void Improvement_figure_over_many_labels_draws_the_largest_gains_and_losses_only()
+    {
+        // seven labels, gains 6, 5, ..., 0 points in the first series' (descending) order; the second series in reverse order
+        var first = Enumerable.Range(0, 7).Select(k => new LabelImprovement(10 + k, $"u{k}", 0.06 - 0.01 * k, 0)).ToList();
+        var second = first.AsEnumerable().Reverse().Select(g => g with { Baseline = 0.01 }).ToList();
+        Assert.Equal(new[] { 10, 11, 15, 16 }, LesaLocalisation.ShownLabels(first, 4).Select(g => g.Label));
+        Assert.Equal(new[] { 10, 11, 14, 15, 16 }, LesaLocalisation.ShownLabels(first, 5).Select(g => g.Label));
+        Assert.Same(first, LesaLocalisation.ShownLabels(first, 7));
+        Assert.Throws<ArgumentOutOfRangeException>(() => LesaLocalisation.ShownLabels(first, 1));
+
+        var data = LesaLocalisation.ImprovementFigure("f", [("A", first), ("B", second)], maxLabels: 4).ToJson()["data"]!.AsArray();
+        Assert.Equal("[\"u0\",\"u1\",\"u5\",\"u6\"]", data[0]!["x"]!.ToJsonString());
+        Assert.Equal("[\"u0\",\"u1\",\"u5\",\"u6\"]", data[1]!["x"]!.ToJsonString());
+        Assert.Equal(new[] { 6.0, 5.0, 1.0, 0.0 }, data[0]!["y"]!.AsArray().Select(v => Math.Round((double)v!, 9)));
+        Assert.Equal(new[] { 5.0, 4.0, 0.0, -1.0 }, data[1]!["y"]!.AsArray().Select(v => Math.Round((double)v!, 9)));
+        // a series that lacks a label the figure leaves out is still refused: coverage is checked over every label
+        Assert.Throws<ArgumentException>(() => LesaLocalisation.ImprovementFigure("f", [("A", first), ("B", second.Where(g => g.Label != 13).ToList())], 4));
+    }
+
+    [Fact]
     public void Average_over_seeds_takes_the_mean_of_each_quantity()
     {
         bool[] seen = [true, false, false, false];

@@ -191,13 +191,6 @@ public sealed class LesaOpenImagesTests : IDisposable
     }
 
     [Fact]
-    public void Attention_notebooks_refuse_the_open_images_shaped_benchmark_saying_so()
-    {
-        var e = Assert.Throws<NotSupportedException>(() => LesaAttentionData.Benchmark("synthetic-openimages", LesaPresets.Quick));
-        Assert.Contains("Table 1 / Table 2 notebooks only", e.Message);
-    }
-
-    [Fact]
     public void Real_open_images_without_feature_stores_stops_naming_the_missing_folder()
     {
         var c = LesaExperiment.RealConfig("oi", "lesa", 0, dataset: LesaExperiment.OpenImages);

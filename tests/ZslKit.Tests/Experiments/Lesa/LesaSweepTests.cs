@@ -185,6 +185,16 @@ public sealed class LesaSweepTests
     }
 
     [Fact]
+    public void Improvements_print_their_sign_even_when_they_round_to_zero()
+    {
+        Assert.Equal("-0.0", LesaSweeps.Signed(-0.04));
+        Assert.Equal("+0.0", LesaSweeps.Signed(0.04));
+        Assert.Equal("+0.0", LesaSweeps.Signed(0));
+        Assert.Equal("-13.0", LesaSweeps.Signed(-12.96));
+        Assert.Equal("+2.5", LesaSweeps.Signed(2.46));
+    }
+
+    [Fact]
     public void Lambda_positions_are_log10_with_zero_one_decade_left_of_the_smallest_lambda()
     {
         Assert.Equal([-4.0, -3, -2], LesaSweeps.PlotPositions(LesaSweepAxis.LambdaRel, [0, 0.001, 0.01]).Select(x => Math.Round(x, 12)));
