@@ -13,7 +13,7 @@ using ZslKit.Torch;
 namespace ZslKit.Experiments.Lesa;
 
 /// <summary>Training indices 0..T-1 are the benchmark's training images, T..T+V-1 its validation images.</summary>
-public sealed class LesaTask : ITrainingTask<(Tensor X, Tensor Y)>, IFixedHoldOut, IDatasetFingerprint, IDisposable
+public sealed class LesaTask : IPrefetchableTask<(Tensor X, Tensor Y)>, IFixedHoldOut, IDatasetFingerprint, IDisposable
 {
     private readonly ILesaTrainable _model;
     private readonly IMultiLabelRegions _bench;
@@ -61,11 +61,28 @@ public sealed class LesaTask : ITrainingTask<(Tensor X, Tensor Y)>, IFixedHoldOu
     public string Fingerprint => _bench.Fingerprint;
 
     /// <summary>Features [B, R, D] and seen labels [B, S] (+1/−1/0 as float) of training or validation images.</summary>
-    public (Tensor X, Tensor Y) MakeBatch(int[] indices)
+    public (Tensor X, Tensor Y) MakeBatch(int[] indices) => MakeBatch(MakeHostBatch(indices));
+
+    /// <summary>Region features [B·R·D] (float) and seen labels [B·S] (int8) of the images, from the feature cache or the
+    /// dataset. Thread-safe: the synthetic benchmark and the feature cache are immutable once built (the cache fills under
+    /// a lock), and feature stores are read through memory maps.</summary>
+    public HostBatch MakeHostBatch(int[] indices)
     {
         var (split, local) = Locate(indices);
-        var (x, y) = LesaBatches.Batch(_bench, split, local, _cache);
-        return _device.type == DeviceType.CPU ? (x, y) : (x.to(_device), y.to(_device));
+        var feats = _cache is null ? LesaBatches.Regions(_bench, split, local) : _cache.Gather(split, local);
+        int l = _bench.LabelCount(split);
+        var labels = new sbyte[local.Length * l];
+        _bench.GetLabelBatch(split, local, labels);
+        return new HostBatch(indices, HostArray.Of(feats, local.Length, _bench.RegionCount, _bench.FeatureDim), HostArray.Of(labels, local.Length, l));
+    }
+
+    /// <summary>The batch on the task's device; the int8 labels cross to the device first and become float there.</summary>
+    public (Tensor X, Tensor Y) MakeBatch(HostBatch host)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        var x = host.ToDevice(0, _device);                    // [B, R, D]
+        using var labels = host.ToDevice(1, _device);         // [B, S] int8
+        return (x, labels.to(ScalarType.Float32));
     }
 
     public Tensor Loss((Tensor X, Tensor Y) batch) => _model.Loss(batch.X, batch.Y, _seenVectors);
