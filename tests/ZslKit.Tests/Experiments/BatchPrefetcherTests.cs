@@ -1,5 +1,6 @@
 // BatchPrefetcherTests.cs - BatchPrefetcher and HostBatch on their own: epoch slicing, in-order hand-over, a refused
-// out-of-order request, disposal in the middle of an epoch (the worker stops and nothing is in flight afterwards), host
+// out-of-order request, disposal in the middle of an epoch (the worker stops and nothing is in flight afterwards),
+// cancellation, host
 // array shape checks, and HostBatch.ToDevice on the CPU and (GPU-tagged) through pinned memory to CUDA.
 using ZslKit.Experiments.Training;
 using ZslKit.Torch;
@@ -58,6 +59,29 @@ public sealed class BatchPrefetcherTests
         Assert.InRange(maxAhead, 1, 2);
         Assert.Throws<ObjectDisposedException>(() => p.Next(1, batches[1]));
         p.Dispose();                                             // twice is fine
+    }
+
+    [Fact]
+    public void Cancelling_a_prefetcher_stops_its_worker_and_a_waiting_take()
+    {
+        using var cts = new CancellationTokenSource();
+        int made = 0;
+        HostBatch Slow(int[] indices)
+        {
+            Thread.Sleep(50);
+            Interlocked.Increment(ref made);
+            return new HostBatch(indices);
+        }
+        var batches = BatchPrefetcher.Slice(Enumerable.Range(0, 40).ToArray(), 4);
+        using var p = new BatchPrefetcher(Slow, batches, depth: 2, "epoch 1", cts.Token);
+        p.Next(0, batches[0]);
+        cts.Cancel();
+        Assert.ThrowsAny<OperationCanceledException>(() => p.Next(1, batches[1]));
+        p.Dispose();
+        int after = Volatile.Read(ref made);
+        Thread.Sleep(120);
+        Assert.Equal(after, Volatile.Read(ref made));
+        Assert.InRange(after, 1, 3);
     }
 
     [Fact]

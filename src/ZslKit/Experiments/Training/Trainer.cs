@@ -134,7 +134,7 @@ public sealed class Trainer<TBatch>
                 torch.manual_seed(TrainRng.DeriveSeed(_config.Seed, epoch));
                 var order = (int[])split.Fit.Clone();
                 rng.Shuffle(order);
-                using var prefetch = StartPrefetch(order, epoch, cancellation);   // null: batches are made on this thread
+                using var prefetch = StartPrefetch(order, epoch);   // null: batches are made on this thread
                 _task.Model.SetTraining(true);
                 double lossSum = 0;
                 int batches = 0;
@@ -223,10 +223,11 @@ public sealed class Trainer<TBatch>
         }
     }
 
-    /// <summary>A worker preparing this epoch's batches when the task can split them and prefetch is on, else null.</summary>
-    private BatchPrefetcher? StartPrefetch(int[] order, int epoch, CancellationToken cancellation) =>
+    /// <summary>A worker preparing this epoch's batches when the task can split them and prefetch is on, else null. Fit's
+    /// cancellation token is not passed on: as without prefetch, cancellation takes effect at the next epoch start.</summary>
+    private BatchPrefetcher? StartPrefetch(int[] order, int epoch) =>
         _prefetchDepth > 0 && _task is IPrefetchableTask<TBatch> p
-            ? new BatchPrefetcher(p.MakeHostBatch, BatchPrefetcher.Slice(order, _t.BatchSize), _prefetchDepth, $"epoch {epoch + 1}", cancellation)
+            ? new BatchPrefetcher(p.MakeHostBatch, BatchPrefetcher.Slice(order, _t.BatchSize), _prefetchDepth, $"epoch {epoch + 1}")
             : null;
 
     /// <summary>Training batch <paramref name="b"/>: from the prefetch worker's host side, or made here.</summary>
