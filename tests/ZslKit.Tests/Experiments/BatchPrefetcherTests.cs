@@ -48,8 +48,8 @@ public sealed class BatchPrefetcherTests
         }
         var batches = BatchPrefetcher.Slice(Enumerable.Range(0, 100).ToArray(), 5);
         var p = new BatchPrefetcher(Slow, batches, depth: 2, "epoch 1");
+        Interlocked.Increment(ref taken);                        // before Next: Next frees the worker's next slot
         p.Next(0, batches[0]);
-        Interlocked.Increment(ref taken);
         p.Dispose();
         Assert.Equal(0, Volatile.Read(ref inFlight));
         int after = Volatile.Read(ref made);
