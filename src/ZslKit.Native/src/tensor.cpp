@@ -110,8 +110,8 @@ ZSL_API zsl_tensor* zsl_to(const zsl_tensor* t, int32_t dtype, int32_t device_ty
   ZSL_CATCH(nullptr)
 }
 // libtorch 1.13 without CUDA reports pin_memory as "Could not run 'aten::_pin_memory' with arguments from the 'CUDA'
-// backend" (NotImplementedError); the shim checks first and says what is missing. is_pinned() is false without CUDA in
-// 1.13 and 2.x. Both calls take an optional device in 2.x (default: CUDA), so the no-argument form compiles against both.
+// backend" (NotImplementedError); the shim checks first and says what is missing. is_pinned() is false without CUDA.
+// Both calls take an optional device (default: CUDA) in 1.13 (TensorBody.h) and 2.x alike: no version switch needed.
 ZSL_API zsl_tensor* zsl_pin_memory(const zsl_tensor* t) {
   ZSL_TRY
   const auto& a = T(t);
