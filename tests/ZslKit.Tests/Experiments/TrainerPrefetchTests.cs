@@ -145,7 +145,7 @@ public sealed class TrainerPrefetchTests
         Fit(sync, config, depth: 0);
         using (var failing = Probe(config, failAt: 3))
         {
-            long live = torch.LiveTensorCount;   // after the task's own tensors (its constructor leaves one to the GC)
+            long live = LiveTensorBaseline.Read();   // after the task's own tensors
             var e = Assert.Throws<BatchPrefetchException>(() => Fit(failing, config, depth: 2));
             var third = sync.UsedBatches[2];
             Assert.Equal(2, e.Batch);
@@ -167,7 +167,7 @@ public sealed class TrainerPrefetchTests
         var config = TrainerTests.Config(epochs: 2);
         using (var probe = Probe(config, nanAt: 3, delayMs: 40))  // slow host batches: the worker is busy when step 3 is NaN
         {
-            long live = torch.LiveTensorCount;
+            long live = LiveTensorBaseline.Read();
             var r = Fit(probe, config, depth: 2);
             Assert.Equal(StopReason.NonFiniteLoss, r.Stop);
             Assert.Equal(2, r.StepLosses.Count);
@@ -188,7 +188,7 @@ public sealed class TrainerPrefetchTests
         using (var sync = Probe(config))
         using (var pre = Probe(config, delayMs: 5))
         {
-            long live = torch.LiveTensorCount;
+            long live = LiveTensorBaseline.Read();
             var a = Fit(sync, config, depth: 0);
             var b = Fit(pre, config, depth: 3);
             Assert.Equal(StopReason.EarlyStopped, b.Stop);
@@ -208,7 +208,7 @@ public sealed class TrainerPrefetchTests
         {
             using var cts = new CancellationTokenSource();
             using var probe = Probe(config, delayMs: 20, onLoss: used => { if (used == 4) cts.Cancel(); });
-            long live = torch.LiveTensorCount;
+            long live = LiveTensorBaseline.Read();
             Assert.ThrowsAny<OperationCanceledException>(() => Fit(probe, config, depth, cts.Token));
             Assert.Equal(5, probe.UsedBatches.Count);              // epoch 1 finished, epoch 2 never started
             Assert.Equal(depth == 0 ? 0 : 5, probe.WorkerCalls);

@@ -31,7 +31,7 @@ public sealed class LesaPrefetchTests
         var model = LesaExperiment.CreateModel(c, bench);
         using var task = new LesaTask(model, bench, cached ? cache : null, c.TrainingOrDefault.BatchSize);
         var opt = Optimizers.Create(c.OptimizerOrDefault, model.Module.parameters());
-        long live = torch.LiveTensorCount;
+        long live = LiveTensorBaseline.Read();
         TrainResult result;
         try { result = new Trainer<(Tensor X, Tensor Y)>(task, opt, c) { PrefetchDepth = depth }.Fit(); }
         finally { (opt as IDisposable)?.Dispose(); }
