@@ -101,6 +101,7 @@ bench() {   # bench NAME ARGS...: one target, JSON to $OUT/bench-NAME.json
 bench lesa-step --twin --python "$py" "${stepset[@]}"
 bench lesa-infer --twin --python "$py" "${infer[@]}"
 bench lesa-epoch "${epoch[@]}"
+step "bench lesa-epoch through the Trainer, prefetch 2 vs off, on $device"; timeout 240 "$app/zsl" bench lesa-epoch --device "$device" --reps "$reps" --warmup 2 "${threads[@]}" --json "$OUT/bench-lesa-epoch-trainer.json" "${epoch[@]}" --set prefetch-trainer=2 || fail "bench lesa-epoch trainer"
 
 step "done in $(( $(date +%s) - t_start )) s, status $status"
 ls -la "$OUT"

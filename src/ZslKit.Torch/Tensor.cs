@@ -163,21 +163,38 @@ public partial class Tensor : IDisposable
 
     // ------------------------------------------------------------------ conversion
 
-    public Tensor to(ScalarType type, bool copy = false) => Wrap(NativeMethods.zsl_to(Handle, (int)type, -1, -1, copy ? 1 : 0));
+    public Tensor to(ScalarType type, bool copy = false) => Wrap(NativeMethods.zsl_to(Handle, (int)type, -1, -1, copy ? 1 : 0, 0));
 
-    public Tensor to(torch.Device device, bool copy = false)
+    /// <summary>This tensor on <paramref name="device"/>. With <paramref name="non_blocking"/>, a copy from pinned host memory
+    /// to CUDA (or from CUDA to host) is queued on the current CUDA stream and this call returns before it finishes; CUDA
+    /// kernels queued later on that stream see the data, host code must <see cref="torch.cuda.synchronize"/> first. From
+    /// pageable memory, or on the CPU, it is an ordinary copy.</summary>
+    public Tensor to(torch.Device device, bool copy = false, bool non_blocking = false)
     {
         ArgumentNullException.ThrowIfNull(device);
         torch.EnsureAvailable(device);
-        return Wrap(NativeMethods.zsl_to(Handle, -1, (int)device.type, device.index, copy ? 1 : 0));
+        return Wrap(NativeMethods.zsl_to(Handle, -1, (int)device.type, device.index, copy ? 1 : 0, non_blocking ? 1 : 0));
     }
 
-    public Tensor to(ScalarType type, torch.Device device, bool copy = false)
+    public Tensor to(ScalarType type, torch.Device device, bool copy = false, bool non_blocking = false)
     {
         ArgumentNullException.ThrowIfNull(device);
         torch.EnsureAvailable(device);
-        return Wrap(NativeMethods.zsl_to(Handle, (int)type, (int)device.type, device.index, copy ? 1 : 0));
+        return Wrap(NativeMethods.zsl_to(Handle, (int)type, (int)device.type, device.index, copy ? 1 : 0, non_blocking ? 1 : 0));
     }
+
+    /// <summary>A copy of this CPU tensor in page-locked (pinned) host memory, or this tensor's data itself when it is already
+    /// pinned (a new handle either way). Pinned memory comes from the CUDA runtime: without CUDA this throws a
+    /// <see cref="TorchException"/> ("pin_memory: page-locked host memory needs CUDA ..."); a non-CPU tensor throws too.</summary>
+    public Tensor pin_memory() => Wrap(NativeMethods.zsl_pin_memory(Handle));
+
+    /// <summary>Whether this tensor's storage is page-locked host memory (always false without CUDA).</summary>
+    public bool is_pinned() => NativeMethods.zsl_is_pinned(Handle) switch
+    {
+        1 => true,
+        0 => false,
+        _ => throw new TorchException(NativeMethods.LastError()),
+    };
 
     public Tensor cpu() => to(torch.CPU);
 

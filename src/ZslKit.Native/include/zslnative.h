@@ -20,7 +20,7 @@
 #endif
 
 // Bumped whenever a signature or a convention changes; ZslKit.Torch refuses to run against another value.
-#define ZSL_ABI_VERSION 8
+#define ZSL_ABI_VERSION 9
 
 typedef struct zsl_tensor zsl_tensor;
 
@@ -93,7 +93,15 @@ ZSL_API zsl_tensor* zsl_randperm(int64_t n, int32_t dtype, int32_t dt, int32_t d
 ZSL_API zsl_tensor* zsl_linspace(double start, double end, int64_t steps, int32_t dtype, int32_t dt, int32_t di);
 ZSL_API zsl_tensor* zsl_zeros_like(const zsl_tensor* t);
 ZSL_API zsl_tensor* zsl_ones_like(const zsl_tensor* t);
-ZSL_API zsl_tensor* zsl_to(const zsl_tensor* t, int32_t dtype, int32_t device_type, int32_t device_index, int32_t copy);
+// non_blocking (ABI 9): with a pinned CPU source or a CUDA source, the copy is queued on the current CUDA stream and the
+// call returns before it finishes (torch's Tensor.to(..., non_blocking=True)); otherwise it is an ordinary copy.
+ZSL_API zsl_tensor* zsl_to(const zsl_tensor* t, int32_t dtype, int32_t device_type, int32_t device_index, int32_t copy,
+                           int32_t non_blocking);
+// Page-locked (pinned) copy of a CPU tensor, or the tensor itself when already pinned (ABI 9). Pinned memory is allocated
+// by the CUDA runtime, so a libtorch or machine without CUDA fails with "pin_memory: ... needs CUDA ...".
+ZSL_API zsl_tensor* zsl_pin_memory(const zsl_tensor* t);
+// 1 when the tensor's storage is page-locked host memory, 0 otherwise (always 0 without CUDA), -1 on error (ABI 9).
+ZSL_API int32_t zsl_is_pinned(const zsl_tensor* t);
 ZSL_API zsl_tensor* zsl_alias(const zsl_tensor* t);
 // Replaces t's data (like PyTorch's `param.data = new`): t keeps its identity, requires_grad and grad slot.
 ZSL_API int32_t zsl_set_data(const zsl_tensor* t, const zsl_tensor* data);  // another handle on the same tensor (autograd identity kept)

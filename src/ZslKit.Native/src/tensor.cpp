@@ -100,13 +100,31 @@ ZSL_API zsl_tensor* zsl_linspace(double start, double end, int64_t steps, int32_
 ZSL_OP(zsl_zeros_like(const zsl_tensor* t), at::zeros_like(T(t)))
 ZSL_OP(zsl_ones_like(const zsl_tensor* t), at::ones_like(T(t)))
 
-ZSL_API zsl_tensor* zsl_to(const zsl_tensor* t, int32_t dtype, int32_t device_type, int32_t device_index, int32_t copy) {
+ZSL_API zsl_tensor* zsl_to(const zsl_tensor* t, int32_t dtype, int32_t device_type, int32_t device_index, int32_t copy,
+                           int32_t non_blocking) {
   ZSL_TRY
   const auto& a = T(t);
   auto st = dtype < 0 ? a.scalar_type() : zsl::dtype_of(dtype);
   auto dev = device_type < 0 ? a.device() : zsl::device_of(device_type, device_index);
-  return wrap(a.to(dev, st, /*non_blocking=*/false, /*copy=*/copy != 0));
+  return wrap(a.to(dev, st, /*non_blocking=*/non_blocking != 0, /*copy=*/copy != 0));
   ZSL_CATCH(nullptr)
+}
+// libtorch 1.13 without CUDA reports pin_memory as "Could not run 'aten::_pin_memory' with arguments from the 'CUDA'
+// backend" (NotImplementedError); the shim checks first and says what is missing. is_pinned() is false without CUDA.
+// Both calls take an optional device (default: CUDA) in 1.13 (TensorBody.h) and 2.x alike: no version switch needed.
+ZSL_API zsl_tensor* zsl_pin_memory(const zsl_tensor* t) {
+  ZSL_TRY
+  const auto& a = T(t);
+  if (!a.device().is_cpu())
+    throw std::invalid_argument(std::string("only CPU tensors can be pinned; this tensor is on ") + a.device().str());
+  if (!at::globalContext().hasCUDA())
+    throw std::runtime_error("page-locked host memory needs CUDA, and this libtorch has no CUDA or no CUDA device is visible");
+  return wrap(a.pin_memory());
+  ZSL_CATCH(nullptr)
+}
+ZSL_API int32_t zsl_is_pinned(const zsl_tensor* t) {
+  ZSL_TRY return T(t).is_pinned() ? 1 : 0;
+  ZSL_CATCH(-1)
 }
 ZSL_OP(zsl_alias(const zsl_tensor* t), T(t))
 ZSL_INPLACE(zsl_set_data(const zsl_tensor* t, const zsl_tensor* data), const_cast<at::Tensor&>(T(t)).set_data(T(data)))

@@ -22,7 +22,9 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Lib)] public static partial IntPtr zsl_ones_like(TensorHandle t);
 
     // ---- conversion and views
-    [LibraryImport(Lib)] public static partial IntPtr zsl_to(TensorHandle t, int dtype, int deviceType, int deviceIndex, int copy);
+    [LibraryImport(Lib)] public static partial IntPtr zsl_to(TensorHandle t, int dtype, int deviceType, int deviceIndex, int copy, int nonBlocking);
+    [LibraryImport(Lib)] public static partial IntPtr zsl_pin_memory(TensorHandle t);
+    [LibraryImport(Lib)] public static partial int zsl_is_pinned(TensorHandle t);
     [LibraryImport(Lib)] public static partial IntPtr zsl_alias(TensorHandle t);
     [LibraryImport(Lib)] public static partial int zsl_set_data(TensorHandle t, TensorHandle data);
     [LibraryImport(Lib)] public static partial IntPtr zsl_detach(TensorHandle t);

@@ -19,7 +19,7 @@ public class SelfTestTests
         var report = SelfTest.Run(torch.CPU);
         Assert.True(report.Passed, string.Join("\n", report.Checks.Where(c => c.Status == "failed").Select(c => $"{c.Name}: {c.Detail}")));
         Assert.Equal(0, report.ExitCode);
-        Assert.Equal(["device-moves", "mixed-devices-error", "lesa-step-parity", "training-step-host-reads", "missing-device-error", "peak-memory", "live-tensors"],
+        Assert.Equal(["device-moves", "mixed-devices-error", "lesa-step-parity", "training-step-host-reads", "missing-device-error", "peak-memory", "pinned-copy", "live-tensors"],
             report.Checks.Select(c => c.Name));
         Assert.Equal("skipped", report.Checks.Single(c => c.Name == "mixed-devices-error").Status);
         Assert.Equal("passed", report.Checks.Single(c => c.Name == "lesa-step-parity").Status);
@@ -33,6 +33,13 @@ public class SelfTestTests
         long start = torch.LiveTensorCount;
         using var leaked = torch.ones(1);
         Assert.Contains("leaked", Assert.Throws<SelfTestException>(() => SelfTest.LiveTensors(start)).Message);
+    }
+
+    [SkippableFact]
+    public void Without_cuda_the_pinned_copy_check_passes_on_the_clear_pin_memory_error()
+    {
+        Skip.If(torch.cuda.is_available(), "CUDA is available here");
+        Assert.StartsWith("without CUDA, pin_memory raised: pin_memory: page-locked host memory needs CUDA", SelfTest.PinnedCopy(torch.CPU));
     }
 
     [SkippableFact]
@@ -72,6 +79,9 @@ public class SelfTestGpuTests
 
     [SkippableFact]
     public void Peak_memory_sees_a_64_mib_allocation() { RequireCuda(); Assert.NotNull(SelfTest.PeakMemory(torch.CUDA)); }
+
+    [SkippableFact]
+    public void Pinned_non_blocking_copies_to_cuda_and_back_keep_every_value() { RequireCuda(); Assert.NotNull(SelfTest.PinnedCopy(torch.CUDA)); }
 
     [SkippableFact]
     public void The_whole_selftest_passes_on_cuda()

@@ -84,6 +84,7 @@ internal sealed class TinyLinearTask : ITrainingTask<(Tensor X, Tensor Y)>, ITra
     public IReadOnlyDictionary<string, double> Evaluate(int[] indices)
     {
         foreach (var i in indices) SeenInEvaluate.Add(i);
+        using var scope = torch.NewDisposeScope();                        // the feature rows made below
         var labels = indices.SelectMany(i => _y.AsSpan(i * _l, _l).ToArray()).Select(v => (sbyte)(v > 0.5f ? 1 : -1)).ToArray();
         return Metrics(Rows(_x, indices, _d), labels, indices.Length);
     }

@@ -13,7 +13,7 @@ using ZslKit.Torch;
 namespace ZslKit.Experiments.Lesa;
 
 /// <summary>Training indices 0..T-1 are the benchmark's training images, T..T+V-1 its validation images.</summary>
-public sealed class LesaTask : ITrainingTask<LesaBatch>, IFixedHoldOut, IDatasetFingerprint, IDisposable
+public sealed class LesaTask : IPrefetchableTask<LesaBatch>, IFixedHoldOut, IDatasetFingerprint, IDisposable
 {
     private readonly ILesaTrainable _model;
     private readonly IMultiLabelRegions _bench;
@@ -62,11 +62,30 @@ public sealed class LesaTask : ITrainingTask<LesaBatch>, IFixedHoldOut, IDataset
 
     /// <summary>Features [B, R, D] and seen labels [B, S] (+1/−1/0 as float) of training or validation images, and the most
     /// positives of one image (counted on the host, so the loss reads nothing back from the device).</summary>
-    public LesaBatch MakeBatch(int[] indices)
+    public LesaBatch MakeBatch(int[] indices) => MakeBatch(MakeHostBatch(indices));
+
+    /// <summary>Region features [B·R·D] (float) and seen labels [B·S] (int8) of the images, from the feature cache or the
+    /// dataset. Thread-safe: the synthetic benchmark and the feature cache are immutable once built (the cache fills under
+    /// a lock), and feature stores are read through memory maps.</summary>
+    public HostBatch MakeHostBatch(int[] indices)
     {
         var (split, local) = Locate(indices);
-        var batch = LesaBatches.Batch(_bench, split, local, _cache);
-        return _device.type == DeviceType.CPU ? batch : batch with { Features = batch.Features.to(_device), Labels = batch.Labels.to(_device) };
+        var feats = _cache is null ? LesaBatches.Regions(_bench, split, local) : _cache.Gather(split, local);
+        int l = _bench.LabelCount(split);
+        var labels = new sbyte[local.Length * l];
+        _bench.GetLabelBatch(split, local, labels);
+        return new HostBatch(indices, HostArray.Of(feats, local.Length, _bench.RegionCount, _bench.FeatureDim), HostArray.Of(labels, local.Length, l));
+    }
+
+    /// <summary>The batch on the task's device; the int8 labels cross to the device first and become float there, and
+    /// their most positives per image are counted here, on the host.</summary>
+    public LesaBatch MakeBatch(HostBatch host)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        var labelArray = (HostArray<sbyte>)host.Arrays[1];
+        var x = host.ToDevice(0, _device);                    // [B, R, D]
+        using var labels = host.ToDevice(1, _device);         // [B, S] int8
+        return new LesaBatch(x, labels.to(ScalarType.Float32), Losses.MaxPositives.Of(labelArray.Data, (int)labelArray.Shape[1]));
     }
 
     public Tensor Loss(LesaBatch batch) => _model.Loss(batch.Features, batch.Labels, _seenVectors, batch.MaxPositives);

@@ -51,6 +51,16 @@ public sealed class Trainer<TBatch>
 
     private readonly torch.Device _device;
 
+    /// <summary>How many training batches ahead a worker thread prepares their host side (<see cref="IPrefetchableTask{TBatch}"/>
+    /// tasks only; default 2). 0 makes every batch on the training thread when its step starts. Batch order and values do
+    /// not depend on it, so neither does the loss trajectory on the CPU.</summary>
+    public int PrefetchDepth
+    {
+        get => _prefetchDepth;
+        init { ArgumentOutOfRangeException.ThrowIfNegative(value); _prefetchDepth = value; }
+    }
+    private readonly int _prefetchDepth = 2;
+
     /// <summary>With training.bf16Autocast: a bfloat16 autocast scope on the run's device type (CUDA; on CPU it is
     /// "CPU bf16 autocast", slow on most CPUs, for testing), else null. The trainer opens it around each step's forward +
     /// loss and around validation; the backward pass and the optimiser step run outside, and parameters stay float32.
@@ -124,6 +134,7 @@ public sealed class Trainer<TBatch>
                 torch.manual_seed(TrainRng.DeriveSeed(_config.Seed, epoch));
                 var order = (int[])split.Fit.Clone();
                 rng.Shuffle(order);
+                using var prefetch = StartPrefetch(order, epoch);   // null: batches are made on this thread
                 _task.Model.SetTraining(true);
                 double lossSum = 0;
                 int batches = 0;
@@ -138,7 +149,7 @@ public sealed class Trainer<TBatch>
                         using (torch.NewDisposeScope())
                         {
                             _optimizer.ZeroGrad();
-                            var batch = _task.MakeBatch(indices);
+                            var batch = MakeBatch(prefetch, b, indices);
                             try
                             {
                                 Tensor loss;
@@ -225,6 +236,17 @@ public sealed class Trainer<TBatch>
             Dispose(best);
         }
     }
+
+    /// <summary>A worker preparing this epoch's batches when the task can split them and prefetch is on, else null. Fit's
+    /// cancellation token is not passed on: as without prefetch, cancellation takes effect at the next epoch start.</summary>
+    private BatchPrefetcher? StartPrefetch(int[] order, int epoch) =>
+        _prefetchDepth > 0 && _task is IPrefetchableTask<TBatch> p
+            ? new BatchPrefetcher(p.MakeHostBatch, BatchPrefetcher.Slice(order, _t.BatchSize), _prefetchDepth, $"epoch {epoch + 1}")
+            : null;
+
+    /// <summary>Training batch <paramref name="b"/>: from the prefetch worker's host side, or made here.</summary>
+    private TBatch MakeBatch(BatchPrefetcher? prefetch, int b, int[] indices) =>
+        prefetch is null ? _task.MakeBatch(indices) : ((IPrefetchableTask<TBatch>)_task).MakeBatch(prefetch.Next(b, indices));
 
     /// <summary>Validation loss (batch-size weighted mean of the task loss) plus the task's own metrics, on held-out training examples.</summary>
     private Dictionary<string, double> Validate(int[] indices)
