@@ -324,7 +324,8 @@ public static class LesaSweeps
         if (lines.Count == 0) throw new ArgumentException($"the result has no series for {AxisName(axis)}", nameof(result));
         var x = PlotPositions(axis, sweep.Values);
         var seedsText = string.Join(",", figure.Seeds);
-        var fig = new PlotlyFigure(title ?? $"LESA improvement over Fast0Tag vs {AxisName(axis)} ({figure.Preset.Name}, seeds {seedsText})");
+        var space = figure.Preset.IsOpenImages ? "Open Images-shaped" : "NUS-WIDE-shaped";
+        var fig = new PlotlyFigure(title ?? $"LESA improvement over Fast0Tag vs {AxisName(axis)} (synthetic, {space}, {figure.Preset.Name}, seeds {seedsText})");
         string[] colors = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728"];
         for (var i = 0; i < lines.Count; i++)
         {

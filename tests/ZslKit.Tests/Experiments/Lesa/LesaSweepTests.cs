@@ -221,6 +221,7 @@ public sealed class LesaSweepTests
         Assert.Contains("λ_rel = 0", notes);
         Assert.Contains("paper λ_rel = 0.001", notes);
         Assert.Contains("log10 λ_rel", (string)json["layout"]!["xaxis"]!["title"]!["text"]!);
+        Assert.Contains("(synthetic, NUS-WIDE-shaped, quick, seeds 0,1,2)", (string)json["layout"]!["title"]!["text"]!);
 
         var gap = LesaSweeps.Figure(result, fig, LesaSweepAxis.LambdaDiv).ToJson();
         var divLine = gap["data"]!.AsArray().Single(t => (string?)t!["name"] == "ZS mAP")!;
