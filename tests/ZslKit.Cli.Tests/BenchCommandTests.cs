@@ -1,5 +1,4 @@
 // BenchCommandTests.cs - `zsl bench` in-process: the list, a tiny lesa-step run with JSON output, bad input. No timing assertions.
-using System.CommandLine;
 using ZslKit.Benchmarks;
 using ZslKit.Cli.Commands;
 using ZslKit.Torch;
@@ -9,14 +8,7 @@ namespace ZslKit.Cli.Tests;
 [Collection("SelftestLiveTensors")]
 public class BenchCommandTests
 {
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var root = new RootCommand { BenchCommand.Create() };
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = root.Parse(["bench", .. args]).Invoke(new InvocationConfiguration { Output = output, Error = error });
-        return (code, output.ToString(), error.ToString());
-    }
+    private static (int Code, string Out, string Err) Run(params string[] args) => CommandRunner.Run(BenchCommand.Create(), args);
 
     private static readonly string[] TinyLesa = ["--set", "batch=4", "--set", "grid=3", "--set", "dim=8", "--set", "hidden=8", "--set", "modules=3",
         "--set", "labels=12", "--set", "word-dim=6", "--set", "steps=2"];

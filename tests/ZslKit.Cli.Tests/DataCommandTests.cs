@@ -1,5 +1,4 @@
 // DataCommandTests.cs - `zsl data lesa-w2v` in-process on a miniature openimages-v4 folder and the numpy-written pickle fixture.
-using System.CommandLine;
 using ZslKit.Cli.Commands;
 using ZslKit.Testing;
 
@@ -22,14 +21,7 @@ public sealed class DataCommandTests : IDisposable
         if (Directory.Exists(_data)) Directory.Delete(_data, recursive: true);
     }
 
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var root = new RootCommand { DataCommand.Create() };
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = root.Parse(["data", .. args]).Invoke(new InvocationConfiguration { Output = output, Error = error });
-        return (code, output.ToString(), error.ToString());
-    }
+    private static (int Code, string Out, string Err) Run(params string[] args) => CommandRunner.Run(DataCommand.Create(), args);
 
     [Fact]
     public void Lesa_w2v_writes_both_npy_files_and_refuses_to_overwrite_them_without_force()

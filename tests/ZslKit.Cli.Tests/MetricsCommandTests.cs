@@ -1,4 +1,3 @@
-using System.CommandLine;
 using System.Text.Json;
 using ZslKit.Cli.Commands;
 using ZslKit.Testing;
@@ -13,14 +12,7 @@ public class MetricsCommandTests
     private static string F(string name) => RepoPaths.Fixture("metrics", name);
 
     /// <summary>Runs `zsl metrics ...` in-process; returns exit code, stdout and stderr.</summary>
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var root = new RootCommand { MetricsCommand.Create() };
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = root.Parse(["metrics", .. args]).Invoke(new InvocationConfiguration { Output = output, Error = error });
-        return (code, output.ToString(), error.ToString());
-    }
+    private static (int Code, string Out, string Err) Run(params string[] args) => CommandRunner.Run(MetricsCommand.Create(), args);
 
     private static JsonElement Json(string stdout)
     {

@@ -1,5 +1,4 @@
 // SelftestCommandTests.cs - `zsl selftest` in-process: passes on the CPU, fails cleanly (exit 2, documented message) for cuda without CUDA.
-using System.CommandLine;
 using System.Text.Json;
 using ZslKit.Benchmarks;
 using ZslKit.Cli.Commands;
@@ -14,14 +13,7 @@ public sealed class SelftestLiveTensorsCollection;
 [Collection("SelftestLiveTensors")]
 public class SelftestCommandTests
 {
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var root = new RootCommand { SelftestCommand.Create() };
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = root.Parse(["selftest", .. args]).Invoke(new InvocationConfiguration { Output = output, Error = error });
-        return (code, output.ToString(), error.ToString());
-    }
+    private static (int Code, string Out, string Err) Run(params string[] args) => CommandRunner.Run(SelftestCommand.Create(), args);
 
     [Fact]
     public void Selftest_on_the_cpu_exits_0_and_writes_json()

@@ -1,5 +1,4 @@
 // TrainCommandTests.cs - `zsl train` in-process: method and preset listing, presets resolved by --dry-run (no training), bad input.
-using System.CommandLine;
 using ZslKit.Cli.Commands;
 using ZslKit.Experiments.Config;
 using ZslKit.Experiments.Lesa;
@@ -9,14 +8,7 @@ namespace ZslKit.Cli.Tests;
 
 public class TrainCommandTests
 {
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var root = new RootCommand { TrainCommand.Create() };
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = root.Parse(["train", .. args]).Invoke(new InvocationConfiguration { Output = output, Error = error });
-        return (code, output.ToString(), error.ToString());
-    }
+    private static (int Code, string Out, string Err) Run(params string[] args) => CommandRunner.Run(TrainCommand.Create(), args);
 
     /// <summary>The config JSON that --dry-run prints before its "seed N: hash ..." lines.</summary>
     private static ExperimentConfig DryRunConfig(string stdout)

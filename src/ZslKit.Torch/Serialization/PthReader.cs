@@ -92,7 +92,24 @@ public static class PthReader
     /// <see cref="LoadObject(string, PthReadOptions?)"/> for a seekable stream positioned at the start of the file;
     /// <paramref name="name"/> is used in error messages.
     /// </summary>
-    public static object? LoadObject(Stream stream, string name, PthReadOptions? options = null)
+    public static object? LoadObject(Stream stream, string name, PthReadOptions? options = null) =>
+        Decode(stream, name, options, (s, context) =>
+        {
+            var start = s.Position;
+            var header = new byte[4];
+            var got = s.ReadAtLeast(header, 4, throwOnEndOfStream: false);
+            s.Position = start;
+            if (got >= 4 && header[0] == 'P' && header[1] == 'K' && header[2] == 3 && header[3] == 4) return LoadZip(s, context);
+            if (got >= 2 && header[0] == 0x80 && header[1] is >= 2 and <= 5) return LoadLegacy(s, context);
+            if (got < 4) throw new PthFormatException(name, null, 0, $"truncated file: {got} bytes is too short for a checkpoint");
+            throw new PthFormatException(name, null, 0,
+                $"not a PyTorch checkpoint: the file starts with {Convert.ToHexString(header)}, expected a zip archive " +
+                "(504B0304) or a legacy torch.save pickle (80 02..05)");
+        });
+
+    /// <summary>The frame of every load: argument checks, limits, <paramref name="read"/> (which returns the raw pickled
+    /// root), tensor materialisation, and I/O failures reported as <see cref="PthFormatException"/> naming the file.</summary>
+    private static object? Decode(Stream stream, string name, PthReadOptions? options, Func<Stream, LoadContext, object?> read)
     {
         ArgumentNullException.ThrowIfNull(stream);
         if (!stream.CanSeek || !stream.CanRead) throw new ArgumentException("the stream must be readable and seekable", nameof(stream));
@@ -100,19 +117,7 @@ public static class PthReader
         var context = new LoadContext(name, options, options.MaxTotalBytes ?? 8 * stream.Length + (1L << 30));
         try
         {
-            var start = stream.Position;
-            var header = new byte[4];
-            var got = stream.ReadAtLeast(header, 4, throwOnEndOfStream: false);
-            stream.Position = start;
-            object? root;
-            if (got >= 4 && header[0] == 'P' && header[1] == 'K' && header[2] == 3 && header[3] == 4) root = LoadZip(stream, context);
-            else if (got >= 2 && header[0] == 0x80 && header[1] is >= 2 and <= 5) root = LoadLegacy(stream, context);
-            else if (got < 4) throw new PthFormatException(name, null, 0, $"truncated file: {got} bytes is too short for a checkpoint");
-            else
-                throw new PthFormatException(name, null, 0,
-                    $"not a PyTorch checkpoint: the file starts with {Convert.ToHexString(header)}, expected a zip archive " +
-                    "(504B0304) or a legacy torch.save pickle (80 02..05)");
-            return new Resolver(context).Resolve(root, 0);
+            return new Resolver(context).Resolve(read(stream, context), 0);
         }
         catch (Exception e) when (e is InvalidDataException or EndOfStreamException or (IOException and not FileNotFoundException))
         {
@@ -136,30 +141,20 @@ public static class PthReader
 
     /// <summary><see cref="LoadPickle(string, PthReadOptions?)"/> for a seekable stream positioned at the pickle's first
     /// byte; the pickle must end the stream. <paramref name="name"/> is used in error messages.</summary>
-    public static object? LoadPickle(Stream stream, string name, PthReadOptions? options = null)
-    {
-        ArgumentNullException.ThrowIfNull(stream);
-        if (!stream.CanSeek || !stream.CanRead) throw new ArgumentException("the stream must be readable and seekable", nameof(stream));
-        options ??= PthReadOptions.Default;
-        var context = new LoadContext(name, options, options.MaxTotalBytes ?? 8 * stream.Length + (1L << 30));
-        try
+    public static object? LoadPickle(Stream stream, string name, PthReadOptions? options = null) =>
+        Decode(stream, name, options, (s, _) =>
         {
-            var start = stream.Position;
+            var start = s.Position;
             var header = new byte[2];
-            if (stream.ReadAtLeast(header, 2, throwOnEndOfStream: false) < 2 || header[0] != 0x80 || header[1] is < 2 or > 5)
+            if (s.ReadAtLeast(header, 2, throwOnEndOfStream: false) < 2 || header[0] != 0x80 || header[1] is < 2 or > 5)
                 throw new PthFormatException(name, null, 0,
                     $"not a pickle of protocol 2 to 5: the file starts with {Convert.ToHexString(header)}, expected 80 02..05");
-            stream.Position = start;
-            var root = new PickleReader(stream, name, null, null).Load();
-            if (stream.Position != stream.Length)
-                throw new PthFormatException(name, null, stream.Position, $"{stream.Length - stream.Position} bytes follow the pickle's STOP");
-            return new Resolver(context).Resolve(root, 0);
-        }
-        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or (IOException and not FileNotFoundException))
-        {
-            throw new PthFormatException(name, null, null, $"corrupt or truncated file: {e.Message}", e);
-        }
-    }
+            s.Position = start;
+            var root = new PickleReader(s, name, null, null).Load();
+            if (s.Position != s.Length)
+                throw new PthFormatException(name, null, s.Position, $"{s.Length - s.Position} bytes follow the pickle's STOP");
+            return root;
+        });
 
     private static string KeyList(PthDict d) =>
         string.Join(", ", d.Keys.Take(10).Select(k => k is string s ? Short(s) : PickleReader.Describe(k))) + (d.Count > 10 ? ", ..." : "");

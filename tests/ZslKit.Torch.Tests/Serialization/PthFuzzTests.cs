@@ -12,14 +12,16 @@ public class PthFuzzTests(ITestOutputHelper output)
     private static readonly PthReadOptions Limits = new() { MaxTensorBytes = 1 << 20 };
     private static readonly TimeSpan PerLoad = TimeSpan.FromSeconds(10);
 
-    /// <summary>Loads damaged bytes; returns the outcome, failing the test on a foreign exception or a hang.</summary>
-    private static string LoadDamaged(byte[] bytes, string what)
+    /// <summary>Loads damaged bytes with <paramref name="load"/> (default <see cref="PthReader.LoadObject(Stream, string, PthReadOptions?)"/>);
+    /// returns the outcome, failing the test on a foreign exception or a hang.</summary>
+    internal static string LoadDamaged(byte[] bytes, string what, Func<Stream, string, PthReadOptions, object?>? load = null)
     {
+        load ??= PthReader.LoadObject;
         var task = Task.Run(() =>
         {
             try
             {
-                PthReader.LoadObject(new MemoryStream(bytes, writable: false), what, Limits);
+                load(new MemoryStream(bytes, writable: false), what, Limits);
                 return "loaded";
             }
             catch (PthFormatException)
@@ -111,29 +113,7 @@ public class PthFuzzTests(ITestOutputHelper output)
 /// <summary>The same robustness for bare numpy pickles (<see cref="PthReader.LoadPickle(Stream, string, PthReadOptions?)"/>).</summary>
 public class NumpyPickleFuzzTests
 {
-    private static readonly PthReadOptions Limits = new() { MaxTensorBytes = 1 << 20 };
-
-    private static string LoadDamaged(byte[] bytes, string what)
-    {
-        var task = Task.Run(() =>
-        {
-            try
-            {
-                PthReader.LoadPickle(new MemoryStream(bytes, writable: false), what, Limits);
-                return "loaded";
-            }
-            catch (PthFormatException)
-            {
-                return "rejected";
-            }
-            catch (Exception e)
-            {
-                throw new Xunit.Sdk.XunitException($"{what}: {e.GetType().Name} instead of PthFormatException: {e}");
-            }
-        });
-        if (!task.Wait(TimeSpan.FromSeconds(10))) throw new Xunit.Sdk.XunitException($"{what}: no result after 10 s");
-        return task.Result;
-    }
+    private static string LoadDamaged(byte[] bytes, string what) => PthFuzzTests.LoadDamaged(bytes, what, PthReader.LoadPickle);
 
     [Theory]
     [InlineData("w2v_p2.pkl")]
