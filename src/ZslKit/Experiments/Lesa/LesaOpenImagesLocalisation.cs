@@ -7,6 +7,7 @@
 using System.Globalization;
 using ZslKit.Data;
 using ZslKit.Data.Datasets;
+using ZslKit.Data.Synthetic;
 using ZslKit.Metrics;
 
 namespace ZslKit.Experiments.Lesa;
@@ -131,6 +132,76 @@ public static class LesaOpenImagesLocalisation
         var ids = ReadItemIds(testStoreFolder, data.ImageCount(Data.Synthetic.MultiLabelSplit.Test));
         var sizes = source.ImageSizesFile is null ? null : ReadImageSizes(source.ImageSizesFile);
         return GroundTruth(source.BoxFile, ids, labelIds, data.GridHeight, data.GridWidth, source.Mapping, sizes);
+    }
+
+    /// <summary>Original sizes of the test images under &lt;data&gt;/openimages-v4 (ImageID,Width,Height; see <see cref="ReadImageSizes"/>).</summary>
+    public const string ImageSizesFileName = "test-image-sizes.csv";
+
+    /// <summary>
+    /// The mapping of the features in <paramref name="testStoreFolder"/>: torchvision framing with the recorded resize and crop
+    /// when the folder (or its parent) holds the extraction.json of `zsl extract`, else the official LESA features'
+    /// (<see cref="BoxGridMapping.LesaRelease"/>: TF-slim resize 256, centre crop 224).
+    /// </summary>
+    public static BoxGridMapping MappingFor(string testStoreFolder)
+    {
+        ArgumentNullException.ThrowIfNull(testStoreFolder);
+        foreach (var folder in new[] { testStoreFolder, Path.GetDirectoryName(Path.GetFullPath(testStoreFolder)) })
+        {
+            if (folder is null) continue;
+            var path = Path.Combine(folder, ZslKit.Models.Backbones.FeatureExtraction.RunFile);
+            if (!File.Exists(path)) continue;
+            var run = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(path))
+                ?? throw new DataFormatException(path, 0, "empty run file");
+            int Get(string key) => run.TryGetValue(key, out var v) && int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n > 0
+                ? n : throw new DataFormatException(path, -1, $"no positive integer '{key}'");
+            return BoxGridMapping.ZslExtract with { Resize = Get("resize"), Crop = Get("crop") };
+        }
+        return BoxGridMapping.LesaRelease;
+    }
+
+    /// <summary>
+    /// What real Open Images localisation still lacks under <paramref name="dataDir"/> (default: the shared data folder):
+    /// the feature stores and label lists (<see cref="LesaExperiment.HasOpenImagesFeatures"/>), the test store's
+    /// <see cref="ItemIdsFileName"/>, the box file and, when the mapping crops, <see cref="ImageSizesFileName"/>. Empty when
+    /// everything is present.
+    /// </summary>
+    public static IReadOnlyList<string> Missing(string? dataDir = null)
+    {
+        var root = dataDir ?? SharedData.Find();
+        var missing = new List<string>();
+        var features = LesaExperiment.OpenImagesFeaturesDir(root);
+        if (!LesaExperiment.HasOpenImagesFeatures(root))
+            missing.Add($"region feature stores {features ?? "<data>/openimages-v4/features"}/train and /test and the label lists in <data>/openimages-v4");
+        if (features is not null && !File.Exists(Path.Combine(features, "test", ItemIdsFileName)))
+            missing.Add($"{Path.Combine(features, "test", ItemIdsFileName)} (the ImageID of every test item, in item order)");
+        var oi = root is null ? null : Path.Combine(root, "openimages-v4");
+        if (oi is null || !File.Exists(Path.Combine(oi, OpenImagesBoxes.TestFileName)))
+            missing.Add($"the box file {(oi is null ? "<data>/openimages-v4" : oi)}/{OpenImagesBoxes.TestFileName} (data-scripts/fetch.py, group openimages)");
+        if (features is not null && Directory.Exists(Path.Combine(features, "test")) && MappingFor(Path.Combine(features, "test")).NeedsImageSize
+            && (oi is null || !File.Exists(Path.Combine(oi, ImageSizesFileName))))
+            missing.Add($"{(oi is null ? "<data>/openimages-v4" : oi)}/{ImageSizesFileName} (ImageID,Width,Height of the test images: the features are centre-cropped)");
+        return missing;
+    }
+
+    /// <summary>
+    /// The real Open Images ground truth for <paramref name="data"/> (the test store of <see cref="LesaExperiment.OpenImagesFeaturesDir"/>):
+    /// &lt;data&gt;/openimages-v4/test-annotations-bbox.csv through <see cref="MappingFor"/> of the test store, with the
+    /// image sizes of <see cref="ImageSizesFileName"/> when that mapping crops. Anything missing is a
+    /// <see cref="NotSupportedException"/> listing <see cref="Missing"/>.
+    /// </summary>
+    public static Dictionary<(int Image, int Label), IReadOnlyList<Box>> GroundTruth(IMultiLabelRegions data, string? dataDir = null)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        var root = dataDir ?? SharedData.Find();
+        var missing = Missing(root);
+        if (missing.Count > 0 || root is null)
+            throw new NotSupportedException("Table 3 localisation on real Open Images needs: " + string.Join("; ", missing) + " (docs/lesa.md, \"Table 3 on real Open Images\")");
+        var testFolder = Path.Combine(LesaExperiment.OpenImagesFeaturesDir(root)!, "test");
+        var oi = Path.Combine(root, "openimages-v4");
+        var mapping = MappingFor(testFolder);
+        var source = new OpenImagesBoxSource(Path.Combine(oi, OpenImagesBoxes.TestFileName), mapping,
+            mapping.NeedsImageSize ? Path.Combine(oi, ImageSizesFileName) : null);
+        return GroundTruth(data, testFolder, OpenImagesLabels.Load(oi), source);
     }
 
     private static Dictionary<string, int> Index(IReadOnlyList<string> ids, string argument)

@@ -153,3 +153,52 @@ public sealed class LesaOpenImagesLocalisationTests : IDisposable
         Assert.Contains(LesaOpenImagesLocalisation.ItemIdsFileName, Assert.Throws<FileNotFoundException>(() => LesaOpenImagesLocalisation.ReadItemIds(testFolder, 4)).Message);
     }
 }
+
+[Collection("torch-global-state")]
+public sealed class LesaOpenImagesLocalisationDataTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("zsl-oidata-").FullName;
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    [Fact]
+    public void Missing_lists_the_features_the_item_ids_the_box_file_and_the_image_sizes_of_cropped_features()
+    {
+        var missing = LesaOpenImagesLocalisation.Missing(_root);
+        Assert.Equal(3, missing.Count);
+        Assert.Contains("region feature stores", missing[0]);
+        Assert.Contains(LesaOpenImagesLocalisation.ItemIdsFileName, missing[1]);
+        Assert.Contains(OpenImagesBoxes.TestFileName, missing[2]);
+
+        // With a test store folder present and no extraction.json, the official (cropped) framing is assumed: sizes are needed.
+        var test = Directory.CreateDirectory(Path.Combine(_root, "openimages-v4", "features", "test")).FullName;
+        File.WriteAllLines(Path.Combine(test, LesaOpenImagesLocalisation.ItemIdsFileName), ["img0"]);
+        File.WriteAllText(Path.Combine(_root, "openimages-v4", OpenImagesBoxes.TestFileName), OpenImagesBoxes.Header + "\n");
+        missing = LesaOpenImagesLocalisation.Missing(_root);
+        Assert.Equal(2, missing.Count);
+        Assert.Contains(LesaOpenImagesLocalisation.ImageSizesFileName, missing[1]);
+    }
+
+    [Fact]
+    public void Features_of_zsl_extract_use_torchvision_framing_with_their_recorded_resize_and_crop()
+    {
+        var test = Directory.CreateDirectory(Path.Combine(_root, "features", "test")).FullName;
+        Assert.Equal(BoxGridMapping.LesaRelease, LesaOpenImagesLocalisation.MappingFor(test));
+        File.WriteAllText(Path.Combine(_root, "features", ZslKit.Models.Backbones.FeatureExtraction.RunFile), """{"resize": "288", "crop": "256"}""");
+        Assert.Equal(new BoxGridMapping(GridFraming.ResizeCentreCrop, 288, 256, CropRounding.Torchvision), LesaOpenImagesLocalisation.MappingFor(test));
+        File.WriteAllText(Path.Combine(test, ZslKit.Models.Backbones.FeatureExtraction.RunFile), """{"resize": "256"}""");
+        Assert.Contains("'crop'", Assert.Throws<DataFormatException>(() => LesaOpenImagesLocalisation.MappingFor(test)).Message);
+    }
+
+    [SkippableFact]
+    public void The_localisation_notebook_refuses_real_open_images_listing_what_is_missing_and_keeps_refusing_nus_wide()
+    {
+        Skip.If(LesaOpenImagesLocalisation.Missing().Count == 0, "real Open Images localisation data is present here");
+        var e = Assert.Throws<NotSupportedException>(() => LesaAttentionData.LocalisationPreset("openimages", quick: true));
+        Assert.Contains(OpenImagesBoxes.TestFileName, e.Message);
+        Assert.Contains("dataset=\"synthetic-openimages\"", e.Message);
+        Assert.Throws<NotSupportedException>(() => LesaAttentionData.LocalisationData("openimages", LesaPresets.OpenImagesQuick));
+        Assert.Contains("localises on Open Images only", Assert.Throws<NotSupportedException>(() => LesaAttentionData.LocalisationPreset("nus-wide", quick: true)).Message);
+        Assert.Equal("synthetic", LesaNotebook.Dataset);   // nothing was selected
+    }
+}
