@@ -3,7 +3,8 @@
 // boxes of test-annotations-bbox.csv (OpenImagesBoxes) of the test feature store's images, mapped onto the feature grid
 // (BoxGridMapping: the official features are TF-slim resize-256 / centre-crop-224 framed), keyed by (test image, label) as
 // LesaLocalisation.EvaluatePeaks expects. The test store's items are named by a sidecar file item-ids.txt (one Open Images
-// ImageID per line, item order), since feature stores hold features and labels only.
+// ImageID per line, item order; TfRecordImport writes it from the official records' img_id), since feature stores hold
+// features and labels only.
 using System.Globalization;
 using ZslKit.Data;
 using ZslKit.Data.Datasets;
@@ -21,7 +22,7 @@ public sealed record OpenImagesBoxSource(string BoxFile, BoxGridMapping Mapping,
 public static class LesaOpenImagesLocalisation
 {
     /// <summary>The sidecar of a feature store naming its items: one ImageID per line, in item order.</summary>
-    public const string ItemIdsFileName = "item-ids.txt";
+    public const string ItemIdsFileName = ZslKit.Data.FeatureStore.TfRecordImport.ItemIdsFileName;
 
     /// <summary>
     /// The item ids of the feature store in <paramref name="storeFolder"/> (<see cref="ItemIdsFileName"/>); exactly
