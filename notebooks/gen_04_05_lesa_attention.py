@@ -36,6 +36,26 @@ Console.WriteLine($"device {device}; runs in {LesaNotebook.RunsRoot()} (experime
 Console.WriteLine(provenance.Describe());
 """
 
+# Notebook 05's data cell: the same for the synthetic datasets; dataset=openimages reads the real Open Images feature stores
+# when they, the test item ids and the box file exist (LesaAttentionData.LocalisationPreset lists what is missing otherwise).
+DATA05 = """
+var preset = LesaAttentionData.LocalisationPreset(dataset, quick);     // selects the dataset; openimages: checks features, item ids, boxes
+var (bench, cache) = LesaAttentionData.LocalisationData(dataset, preset); // synthetic benchmark (+ cache) notebook 01 trains on, or the real OI stores
+var semanticsText = !LesaNotebook.Synthetic ? $"real Open Images v4 region features, {bench.Semantics.Source}"
+    : LesaNotebook.OpenImages ? $"Open Images-shaped, {(bench.Semantics.IsStandIn ? "stand-in labels" : "OI label names + stand-in vectors")}"
+    : bench.Semantics.IsStandIn ? "stand-in labels" : "NUS-WIDE GloVe";
+var provenance = new Provenance(LesaNotebook.Synthetic ? $"synthetic multi-label, {semanticsText}" : semanticsText,
+    LesaNotebook.Synthetic ? DatasetKind.Synthetic : DatasetKind.Real,
+    preset.Name, seed, Provenance.GitCommit(), device == "cpu" ? "cpu" : $"{device} (training), cpu (maps)", Provenance.EngineHere());
+Console.WriteLine($"dataset {dataset}, preset {preset.Name}: {bench.GridHeight}x{bench.GridWidth} regions, D {bench.FeatureDim}, H {preset.Hidden}, M {preset.Modules}, " +
+    $"{preset.Training.Epochs} epochs at lr {preset.Training.LearningRate} (gradient norm clipped at {preset.Training.ClipGradNorm?.ToString() ?? "none"}), " +
+    $"batch {preset.Training.BatchSize}; protocol {preset.ProtocolOrDefault.Name} (K {string.Join("/", preset.ProtocolOrDefault.Ks)}, selection on validation {preset.ProtocolOrDefault.SelectionMetric})");
+Console.WriteLine($"{bench.SeenCount} seen + {bench.UnseenCount} unseen labels ({bench.Semantics.Source}); " +
+    $"{bench.ImageCount(MultiLabelSplit.Train)} train / {bench.ImageCount(MultiLabelSplit.Validation)} validation / {bench.ImageCount(MultiLabelSplit.Test)} test images; fingerprint {bench.Fingerprint[..16]}");
+Console.WriteLine($"device {device}; runs in {LesaNotebook.RunsRoot()} (experiment {LesaNotebook.Experiment(preset)}, shared with notebooks 01-03)");
+Console.WriteLine(provenance.Describe());
+"""
+
 nb04 = [
     markdown("""
 # LESA — Figure 4: which shared attention each unseen label uses
@@ -153,9 +173,12 @@ text beyond its abstract was not reachable here; docs/lesa.md) — and *LESA* wi
 over the whole grid, have no object box and are left out. `dataset = "synthetic"` (default): the NUS-WIDE-shaped benchmark
 (925 seen / 81 unseen labels). `dataset = "synthetic-openimages"`: the Open Images-shaped one — the paper localises on Open
 Images only — with 7,186 seen / 400 unseen labels (real OI label names, stand-in vectors), 3–8 planted labels per image, the
-Open Images preset and protocol (selection on validation mAP); its boxes are planted the same way. On real Open Images the
-box files would be the ground truth: `openimages` / `nus-wide` need real region features from `data-scripts/` and stop with
-a message saying so.
+Open Images preset and protocol (selection on validation mAP); its boxes are planted the same way. `dataset = "openimages"`:
+the real Open Images v4 feature stores of `data-scripts/` (notebook 01's real runs), with the boxes of
+`test-annotations-bbox.csv` as ground truth, mapped onto the feature grid through the crop the features were extracted with
+(the official features: resize 256, centre crop 224; docs/lesa.md, "Table 3 on real Open Images"); it needs the feature
+stores, the test items' ImageIDs (`features/test/item-ids.txt`), the box file and, for cropped features, the test image
+sizes, and stops with a message listing what is missing. `nus-wide` has no boxes and stops.
 
 **Claims tested** (held / not held, with numbers, at the end): LESA localises unseen labels better than One Attention per
 Label and than One Attention for All, and has the best H. On the NUS-shaped benchmark per-label attention is strong
@@ -177,7 +200,7 @@ int seed = 0;                   // the seed of quick mode (and the first seed's 
 string seeds = "";              // comma-separated seeds; empty: quick -> seed, full -> the preset's seeds (0, 1, 2)
 string device = "cpu";           // cpu | cuda | cuda:N: where a missing run trains (figures and localisation run on the CPU)
 """, "parameters", tags=["parameters"]),
-    code(DATA + """
+    code(DATA05 + """
 int[] seedList = seeds.Length > 0 ? seeds.Split(',').Select(s => int.Parse(s.Trim(), System.Globalization.CultureInfo.InvariantCulture)).ToArray()
     : quick ? [seed] : preset.Seeds.ToArray();
 Console.WriteLine($"seeds: {string.Join(", ", seedList)}");
@@ -194,7 +217,7 @@ the selected weights (`LesaExperiment.LoadModel`) and scores attention peaks aga
 var table3 = LesaLocalisationTable3.Run(preset, seedList, device, log: Console.WriteLine);
 var boxedUnseen = table3.Mean[0].Report.BoxedImages.Skip(bench.SeenCount).Count(g => g > 0);
 var boxedSeen = table3.Mean[0].Report.BoxedImages.Take(bench.SeenCount).Count(g => g > 0);
-Console.WriteLine($"labels with at least one planted box in the test split: {boxedSeen} seen, {boxedUnseen} unseen");
+Console.WriteLine($"labels with at least one {(LesaNotebook.Synthetic ? "planted box" : "box")} in the test split: {boxedSeen} seen, {boxedUnseen} unseen");
 """, "train"),
     markdown("""
 ## Table 3: localisation mAP (%)
@@ -208,7 +231,7 @@ against them.
 """, "table-md"),
     code("""
 var seedText = string.Join(",", seedList);
-display(LesaLocalisation.Table(table3.Mean.Concat(table3.Chance), $"Table 3 ({dataset}, SYNTHETIC), seeds {seedText} — {provenance.Describe()}"));
+display(LesaLocalisation.Table(table3.Mean.Concat(table3.Chance), $"Table 3 ({dataset}, {(LesaNotebook.Synthetic ? "SYNTHETIC" : "real")}), seeds {seedText} — {provenance.Describe()}"));
 var classification = new ResultTable($"Classification of the same runs (selected model), seeds {seedText} — {provenance.Describe()}");
 foreach (var g in table3.Runs.GroupBy(r => r.Row.Name))
 {

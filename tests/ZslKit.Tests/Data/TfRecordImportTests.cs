@@ -62,4 +62,27 @@ public sealed class TfRecordImportTests : IDisposable
         Assert.False(Directory.Exists(folder));
         Assert.False(Directory.Exists(folder + ".partial"));
     }
+
+    [Fact]
+    public void The_id_feature_becomes_an_item_ids_file_in_item_order_and_a_record_without_one_is_named()
+    {
+        TfExample WithId(int i, string id)
+        {
+            var ex = Nus(i);
+            ex.Features["img_id"] = TfFeature.OfBytes(System.Text.Encoding.UTF8.GetBytes(id));
+            return ex;
+        }
+        var a = WriteRecords("ids-a.tfrecord", 2, i => WithId(i, $"000{i}abc"));
+        var b = WriteRecords("ids-b.tfrecord", 1, i => WithId(i + 2, "ffee01"));
+        var folder = Path.Combine(_root, "store");
+        var options = new TfRecordImportOptions([2, 3], "feature", ["label_1k", "label_81"], [4, 2]) { IdKey = "img_id" };
+        Assert.Equal(3, TfRecordImport.ToFeatureStore([a, b], folder, options));
+        Assert.Equal(["0000abc", "0001abc", "ffee01"], File.ReadAllLines(Path.Combine(folder, TfRecordImport.ItemIdsFileName)));
+        Assert.Equal(["0000abc", "0001abc", "ffee01"], ZslKit.Experiments.Lesa.LesaOpenImagesLocalisation.ReadItemIds(folder, 3));
+
+        var bad = WriteRecords("ids-bad.tfrecord", 2, i => i == 1 ? Nus(i) : WithId(i, "x"));
+        var e = Assert.Throws<DataFormatException>(() => TfRecordImport.ToFeatureStore([bad], Path.Combine(_root, "store2"), options));
+        Assert.Contains("ids-bad.tfrecord, record 1", e.Message);
+        Assert.Contains("img_id", e.Message);
+    }
 }

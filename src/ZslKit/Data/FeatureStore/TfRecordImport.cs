@@ -1,6 +1,7 @@
 // Converts LESA-style TFRecord feature releases into a feature store: each tf.train.Example holds a raw float32
 // `feature` (e.g. [196, 512] region features) and integer label lists (+1/-1/0, e.g. NUS-WIDE label_1k + label_81),
-// which become int8 label rows (the listed label keys concatenated in order).
+// which become int8 label rows (the listed label keys concatenated in order). With IdKey (the Open Images records' img_id)
+// the item ids are written next to the store as item-ids.txt, one per line in item order (localisation needs them).
 using ZslKit.Data.Formats;
 
 namespace ZslKit.Data.FeatureStore;
@@ -15,11 +16,16 @@ public sealed record TfRecordImportOptions(int[] ItemShape, string FeatureKey, s
     public FeatureDType DType { get; init; } = FeatureDType.Fp16;
     public TfRecordCompression Compression { get; init; } = TfRecordCompression.None;
     public int ItemsPerChunk { get; init; } = 4096;
+    /// <summary>Bytes feature holding each record's id (e.g. "img_id"); when set, the ids go to <see cref="TfRecordImport.ItemIdsFileName"/>.</summary>
+    public string? IdKey { get; init; }
 }
 
 /// <summary>TFRecord to feature store conversion.</summary>
 public static class TfRecordImport
 {
+    /// <summary>The sidecar naming a store's items: one id per line, in item order (written when <see cref="TfRecordImportOptions.IdKey"/> is set).</summary>
+    public const string ItemIdsFileName = "item-ids.txt";
+
     /// <summary>Writes every record of <paramref name="files"/> (in order) into a new store at <paramref name="folder"/>; returns the item count.</summary>
     public static long ToFeatureStore(IEnumerable<string> files, string folder, TfRecordImportOptions options)
     {
@@ -28,6 +34,7 @@ public static class TfRecordImport
         var elements = options.ItemShape.Aggregate(1, (a, d) => checked(a * d));
         var labelCount = options.LabelCounts.Sum();
         var labels = new sbyte[labelCount];
+        var ids = options.IdKey is null ? null : new List<string>();
         using var writer = new FeatureStoreWriter(folder, new FeatureStoreOptions(options.ItemShape, options.DType, labelCount, options.ItemsPerChunk));
         foreach (var file in files)
         {
@@ -49,10 +56,21 @@ public static class TfRecordImport
                         labels[at++] = (sbyte)v;
                     }
                 }
+                if (ids is not null) ids.Add(Id(example, options.IdKey!, source));
                 writer.Append(feature, labels);
             }
         }
         writer.Complete();
+        if (ids is not null) File.WriteAllLines(Path.Combine(folder, ItemIdsFileName), ids);
         return writer.Count;
+    }
+
+    private static string Id(TfExample example, string key, string source)
+    {
+        var values = example.Bytes(key);
+        if (values.Length != 1) throw new DataFormatException(source, -1, $"'{key}' holds {values.Length} values, expected one id");
+        var id = System.Text.Encoding.UTF8.GetString(values[0]);
+        if (id.Length == 0 || id.Any(char.IsWhiteSpace)) throw new DataFormatException(source, -1, $"id '{id}' in '{key}' is empty or holds white space");
+        return id;
     }
 }

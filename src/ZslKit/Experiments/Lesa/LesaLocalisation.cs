@@ -3,6 +3,7 @@
 // peak of each (test image, label) is scored against the planted box of that label with LocalisationMap (docs/metrics.md),
 // giving mAP over seen and unseen labels, their harmonic mean, and per-label AP differences between two models.
 using System.Globalization;
+using ZslKit.Data.Datasets;
 using ZslKit.Data.Synthetic;
 using ZslKit.Experiments.Claims;
 using ZslKit.Metrics;
@@ -63,33 +64,49 @@ public static class LesaLocalisation
     public static LesaLocalisationResult Evaluate(ILesaTrainable model, MultiLabelBenchmark bench, LocalisationOptions? options = null,
         LesaFeatureCache? cache = null)
     {
-        ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(bench);
         options ??= new LocalisationOptions();
+        return Evaluate(model, bench, GroundTruth(bench, options.IncludeAbstractLabels), options, cache);
+    }
+
+    /// <summary>
+    /// Scores and attention peaks of <paramref name="model"/> on every test image of <paramref name="data"/> over all labels
+    /// (seen, then unseen), and the localisation mAP against <paramref name="boxes"/>, the box source: boxes per (test image,
+    /// label) in grid coordinates (<see cref="GroundTruth"/>'s planted boxes for the synthetic benchmark,
+    /// <see cref="LesaOpenImagesLocalisation.GroundTruth(string, IReadOnlyList{string}, IReadOnlyList{string}, int, int, ZslKit.Data.Datasets.BoxGridMapping, IReadOnlyDictionary{string, ValueTuple{int, int}}?)"/>
+    /// for real Open Images). <see cref="LocalisationOptions.IncludeAbstractLabels"/> is not used here: the boxes decide.
+    /// </summary>
+    public static LesaLocalisationResult Evaluate(ILesaTrainable model, IMultiLabelRegions data,
+        IReadOnlyDictionary<(int Image, int Label), IReadOnlyList<Box>> boxes, LocalisationOptions? options = null, LesaFeatureCache? cache = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(boxes);
+        options ??= new LocalisationOptions();
         if (options.BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(options), options.BatchSize, "BatchSize must be >= 1");
-        int n = bench.ImageCount(MultiLabelSplit.Test), l = bench.Semantics.Count;
+        int n = data.ImageCount(MultiLabelSplit.Test), l = data.Semantics.Count;
         var scores = new float[(long)n * l];
         var peaks = new int[(long)n * l];
         model.Module.eval();
         using (torch.no_grad())
         using (torch.NewDisposeScope())
         {
-            var vectors = LesaBatches.LabelVectors(bench);                                 // [L, dv]
+            var vectors = LesaBatches.LabelVectors(data);                                  // [L, dv]
             for (int start = 0; start < n; start += options.BatchSize)
             {
                 using var scope = torch.NewDisposeScope();
                 int count = Math.Min(options.BatchSize, n - start);
-                var (x, _, _) = LesaBatches.Batch(bench, MultiLabelSplit.Test, Enumerable.Range(start, count).ToArray(), cache);
+                var (x, _, _) = LesaBatches.Batch(data, MultiLabelSplit.Test, Enumerable.Range(start, count).ToArray(), cache);
                 var batch = LesaAttention.Peaks(model, x, vectors);
                 batch.Scores.CopyTo(scores, (long)start * l);
                 batch.PeakRegion.CopyTo(peaks, (long)start * l);
             }
         }
-        var isSeen = Enumerable.Range(0, l).Select(c => c < bench.SeenCount).ToArray();
+        var isSeen = Enumerable.Range(0, l).Select(c => c < data.SeenCount).ToArray();
         var all = new LabelAttentionPeaks(n, l, scores, peaks, null);
-        if (options.RandomPeakSeed is int randomSeed) all = RandomPeaks(all, bench.RegionCount, randomSeed);
-        return EvaluatePeaks(options.RandomPeakSeed is null ? model.Name : $"{model.Name}, random peaks", all, bench.Config.GridWidth,
-            GroundTruth(bench, options.IncludeAbstractLabels), isSeen, bench.Semantics.Names);
+        if (options.RandomPeakSeed is int randomSeed) all = RandomPeaks(all, data.RegionCount, randomSeed);
+        return EvaluatePeaks(options.RandomPeakSeed is null ? model.Name : $"{model.Name}, random peaks", all, data.GridWidth,
+            boxes, isSeen, data.Semantics.Names);
     }
 
     /// <summary>The same scores with every peak drawn uniformly from [0, <paramref name="regions"/>) by <c>Random(seed)</c>.</summary>
