@@ -1,0 +1,28 @@
+// ExtractCommandTests.cs - `zsl extract` argument checks in-process (the extraction itself is tested in ZslKit.Tests' backbone tests).
+using ZslKit.Cli.Commands;
+
+namespace ZslKit.Cli.Tests;
+
+public class ExtractCommandTests
+{
+    private static (int Code, string Out, string Err) Run(params string[] args) => CommandRunner.Run(ExtractCommand.Create(), args);
+
+    [Fact]
+    public void Zero_threads_a_missing_list_or_an_unknown_model_exit_2_with_the_reason()
+    {
+        var list = Path.Combine(Path.GetTempPath(), $"zsl-extract-{Guid.NewGuid():N}.txt");
+        File.WriteAllText(list, "a.jpg\n");
+        try
+        {
+            var (code, _, err) = Run("--images", list, "--out", list + ".out", "--threads", "0");
+            Assert.Equal(2, code);
+            Assert.Contains("--threads 0: must be at least 1", err);
+            Assert.Equal(2, Run("--out", list + ".out").Code);
+            var (c3, _, e3) = Run("--images", list, "--out", list + ".out", "--model", "alexnet");
+            Assert.Equal(2, c3);
+            Assert.Contains("--model 'alexnet' is not one of", e3);
+            Assert.False(Directory.Exists(list + ".out"));
+        }
+        finally { File.Delete(list); }
+    }
+}
