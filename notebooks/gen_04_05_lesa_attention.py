@@ -27,12 +27,7 @@ var semanticsText = LesaNotebook.OpenImages
     : bench.Semantics.IsStandIn ? "stand-in labels" : "NUS-WIDE GloVe";
 var provenance = new Provenance($"synthetic multi-label, {semanticsText}", DatasetKind.Synthetic,
     preset.Name, seed, Provenance.GitCommit(), device == "cpu" ? "cpu" : $"{device} (training), cpu (maps)", Provenance.EngineHere());
-Console.WriteLine($"dataset {dataset}, preset {preset.Name}: {bench.Config.GridHeight}x{bench.Config.GridWidth} regions, D {bench.FeatureDim}, H {preset.Hidden}, M {preset.Modules}, " +
-    $"{preset.Training.Epochs} epochs at lr {preset.Training.LearningRate} (gradient norm clipped at {preset.Training.ClipGradNorm?.ToString() ?? "none"}), " +
-    $"batch {preset.Training.BatchSize}; protocol {preset.ProtocolOrDefault.Name} (K {string.Join("/", preset.ProtocolOrDefault.Ks)}, selection on validation {preset.ProtocolOrDefault.SelectionMetric})");
-Console.WriteLine($"{bench.SeenCount} seen + {bench.UnseenCount} unseen labels ({bench.Semantics.Source}); " +
-    $"{bench.ImageCount(MultiLabelSplit.Train)} train / {bench.ImageCount(MultiLabelSplit.Validation)} validation / {bench.ImageCount(MultiLabelSplit.Test)} test images; fingerprint {bench.Fingerprint[..16]}");
-Console.WriteLine($"device {device}; runs in {LesaNotebook.RunsRoot()} (experiment {LesaNotebook.Experiment(preset)}, shared with notebooks 01-03)");
+Console.WriteLine(LesaNotebook.DescribeSetup(dataset, preset, bench, device));
 Console.WriteLine(provenance.Describe());
 """
 
@@ -47,12 +42,7 @@ var semanticsText = !LesaNotebook.Synthetic ? $"real Open Images v4 region featu
 var provenance = new Provenance(LesaNotebook.Synthetic ? $"synthetic multi-label, {semanticsText}" : semanticsText,
     LesaNotebook.Synthetic ? DatasetKind.Synthetic : DatasetKind.Real,
     preset.Name, seed, Provenance.GitCommit(), device == "cpu" ? "cpu" : $"{device} (training), cpu (maps)", Provenance.EngineHere());
-Console.WriteLine($"dataset {dataset}, preset {preset.Name}: {bench.GridHeight}x{bench.GridWidth} regions, D {bench.FeatureDim}, H {preset.Hidden}, M {preset.Modules}, " +
-    $"{preset.Training.Epochs} epochs at lr {preset.Training.LearningRate} (gradient norm clipped at {preset.Training.ClipGradNorm?.ToString() ?? "none"}), " +
-    $"batch {preset.Training.BatchSize}; protocol {preset.ProtocolOrDefault.Name} (K {string.Join("/", preset.ProtocolOrDefault.Ks)}, selection on validation {preset.ProtocolOrDefault.SelectionMetric})");
-Console.WriteLine($"{bench.SeenCount} seen + {bench.UnseenCount} unseen labels ({bench.Semantics.Source}); " +
-    $"{bench.ImageCount(MultiLabelSplit.Train)} train / {bench.ImageCount(MultiLabelSplit.Validation)} validation / {bench.ImageCount(MultiLabelSplit.Test)} test images; fingerprint {bench.Fingerprint[..16]}");
-Console.WriteLine($"device {device}; runs in {LesaNotebook.RunsRoot()} (experiment {LesaNotebook.Experiment(preset)}, shared with notebooks 01-03)");
+Console.WriteLine(LesaNotebook.DescribeSetup(dataset, preset, bench, device));
 Console.WriteLine(provenance.Describe());
 """
 

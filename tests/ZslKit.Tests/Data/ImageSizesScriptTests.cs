@@ -14,20 +14,7 @@ public sealed class ImageSizesScriptTests : IDisposable
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
-    private static string? Python()
-    {
-        foreach (var candidate in new[] { "python3", "/usr/bin/python3" })
-        {
-            try
-            {
-                using var p = Process.Start(new ProcessStartInfo(candidate, "--version") { RedirectStandardOutput = true, RedirectStandardError = true });
-                p!.WaitForExit(30_000);
-                if (p.ExitCode == 0) return candidate;
-            }
-            catch (System.ComponentModel.Win32Exception) { }
-        }
-        return null;
-    }
+    private static string? Python() => ScriptPython.Find();
 
     private (int Code, string Err) Run(params string[] args)
     {

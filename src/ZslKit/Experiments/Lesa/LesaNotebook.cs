@@ -84,6 +84,24 @@ public static class LesaNotebook
     /// <summary>The preset of the <c>quick</c> parameter for the selected dataset's label space.</summary>
     public static LesaPreset Preset(bool quick) => LesaPresets.For(quick, OpenImages);
 
+    /// <summary>The lines the attention notebooks (04, 05) print about their data: dataset, preset sizes and training
+    /// protocol, label and image counts with the semantics' source and the benchmark fingerprint, device and runs folder.</summary>
+    public static string DescribeSetup(string dataset, LesaPreset preset, Data.Datasets.IMultiLabelRegions bench, string device)
+    {
+        ArgumentNullException.ThrowIfNull(preset);
+        ArgumentNullException.ThrowIfNull(bench);
+        var t = preset.Training;
+        var p = preset.ProtocolOrDefault;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"dataset {dataset}, preset {preset.Name}: {bench.GridHeight}x{bench.GridWidth} regions, D {bench.FeatureDim}, H {preset.Hidden}, M {preset.Modules}, " +
+            $"{t.Epochs} epochs at lr {t.LearningRate} (gradient norm clipped at {t.ClipGradNorm?.ToString(CultureInfo.InvariantCulture) ?? "none"}), " +
+            $"batch {t.BatchSize}; protocol {p.Name} (K {string.Join("/", p.Ks)}, selection on validation {p.SelectionMetric})\n" +
+            $"{bench.SeenCount} seen + {bench.UnseenCount} unseen labels ({bench.Semantics.Source}); " +
+            $"{bench.ImageCount(Data.Synthetic.MultiLabelSplit.Train)} train / {bench.ImageCount(Data.Synthetic.MultiLabelSplit.Validation)} validation / " +
+            $"{bench.ImageCount(Data.Synthetic.MultiLabelSplit.Test)} test images; fingerprint {bench.Fingerprint[..Math.Min(16, bench.Fingerprint.Length)]}\n" +
+            $"device {device}; runs in {RunsRoot()} (experiment {Experiment(preset)}, shared with notebooks 01-03)");
+    }
+
     /// <summary>True when the config's run folder under <paramref name="runsRoot"/> (default <see cref="RunsRoot"/>) already
     /// holds a finished run, so running the config reuses it (a cache hit) instead of training.</summary>
     public static bool IsFinished(ExperimentConfig config, string? runsRoot = null)
