@@ -300,6 +300,9 @@ public unsafe partial class Tensor
     public Tensor fill_(Scalar value) { NativeMethods.Check(NativeMethods.zsl_fill_(Handle, value.Value)); return this; }
     public Tensor copy_(Tensor src) { NativeMethods.Check(NativeMethods.zsl_copy_(Handle, Arg(src))); return this; }
 
+    /// <summary>In-place ReLU: max(x, 0) written into this tensor (PyTorch's relu_ is clamp_min_(0) too).</summary>
+    public Tensor relu_() => clamp_(min: 0);
+
     public Tensor clamp_(Scalar? min = null, Scalar? max = null)
     {
         if (min is null && max is null) throw new ArgumentException("clamp_: at least one of min and max must be given");

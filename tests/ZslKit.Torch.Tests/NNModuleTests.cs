@@ -240,3 +240,18 @@ public class NNModuleTests
         Assert.StartsWith("linear: ", Assert.Throws<TorchException>(() => fc.call(zeros(2, 5))).Message);
     }
 }
+
+public class InPlaceReluTests
+{
+    [Fact]
+    public void Relu_in_place_overwrites_the_tensor_with_relu_values_and_returns_it()
+    {
+        using var scope = torch.NewDisposeScope();
+        var x = torch.tensor(new float[] { -2f, -0f, 0.5f, float.NaN, 3f }.AsSpan(), [5]);
+        var expected = x.relu().ToArray<float>();
+        var same = x.relu_();
+        Assert.Same(x, same);
+        Assert.Equal(expected, x.ToArray<float>());
+        Assert.True(float.IsNaN(x.ToArray<float>()[3]));                               // NaN stays NaN, as torch.relu_
+    }
+}

@@ -29,8 +29,17 @@ public abstract class Backbone : Module<Tensor, Tensor>
     /// <summary>Stages that can be frozen or trained: stage name -> state-dict name prefixes.</summary>
     public IReadOnlyDictionary<string, string[]> Stages => _stages;
 
-    /// <summary>Appends a step to the forward chain (constructors build the chain in torchvision order).</summary>
-    protected void AddStep(string name, Func<Tensor, Tensor> step) => _steps.Add((name, step));
+    private readonly Dictionary<string, Func<Tensor, Tensor>> _inPlace = new();
+
+    /// <summary>Appends a step to the forward chain (constructors build the chain in torchvision order).
+    /// <paramref name="inPlace"/>: the same step overwriting its input (e.g. ReLU as <c>relu_</c>, torchvision's
+    /// <c>inplace=True</c>); <see cref="Forward"/> uses it without autograd when the input is an untapped intermediate,
+    /// which saves allocating (and page-faulting) one activation per step.</summary>
+    protected void AddStep(string name, Func<Tensor, Tensor> step, Func<Tensor, Tensor>? inPlace = null)
+    {
+        _steps.Add((name, step));
+        if (inPlace is not null) _inPlace[name] = inPlace;
+    }
 
     /// <summary>Declares a paper-style alias for a step name.</summary>
     protected void AddAlias(string alias, string step) => _aliases[alias] = step;
@@ -89,10 +98,13 @@ public abstract class Backbone : Module<Tensor, Tensor>
         var last = wanted.Values.Max(n => IndexOf(steps, n));
         var byStep = new Dictionary<string, Tensor>();
         var x = input;
+        bool grad = torch.is_grad_enabled();
         for (var i = 0; i <= last; i++)
         {
             var (name, step) = steps[i];
-            var y = step(x);
+            // An intermediate nobody else holds (not the caller's input, not a tapped output) may be overwritten.
+            var y = !grad && _inPlace.TryGetValue(name, out var inPlace) && !ReferenceEquals(x, input) && !byStep.ContainsValue(x)
+                ? inPlace(x) : step(x);
             if (!ReferenceEquals(x, input) && !ReferenceEquals(x, y) && !byStep.ContainsValue(x)) x.Dispose();
             if (wanted.ContainsValue(name)) byStep[name] = y;
             x = y;

@@ -60,7 +60,7 @@ public sealed class ResNet : Backbone
 
         AddStep("conv1", conv1.call);
         AddStep("bn1", bn1.call);
-        AddStep("relu", x => x.relu());
+        AddStep("relu", x => x.relu(), x => x.relu_());
         AddStep("maxpool", maxpool.call);
         var layers = new[] { layer1, layer2, layer3, layer4 };
         for (var l = 0; l < 4; l++)

@@ -65,7 +65,8 @@ public sealed class Vgg : Backbone
         AddAlias("pool5", $"features.{features.Count - 1}");
         AddAlias("logits", $"classifier.{classifier.Count - 1}");
 
-        for (var i = 0; i < features.Count; i++) AddStep($"features.{i}", features[i].call);
+        for (var i = 0; i < features.Count; i++)
+            AddStep($"features.{i}", features[i].call, features[i] is ReLU ? x => x.relu_() : null);
         AddStep("avgpool", avgpool.call);
         AddStep("flatten", x => x.flatten(1));   // (N, 512, 7, 7) -> (N, 25088)
         for (var i = 0; i < classifier.Count; i++) AddStep($"classifier.{i}", classifier[i].call);

@@ -80,6 +80,25 @@ public sealed class BackboneParityTests
     }
 
     [Fact]
+    public void In_place_relu_without_autograd_keeps_tapped_conv_outputs_and_equals_the_autograd_pass()
+    {
+        using var net = Backbones.Create("vgg19");
+        ClosedFormWeights.Apply(net);
+        net.eval();
+        using var scope = torch.NewDisposeScope();
+        var x = ClosedFormWeights.Input([1, 3, 32, 32]);
+        var withGrad = net.Forward(x, ["features.35"])["features.35"].detach();   // autograd on: ReLU allocates its output
+        var inputBefore = x.ToArray<float>();
+        Dictionary<string, Tensor> noGradMaps;
+        using (torch.no_grad()) noGradMaps = net.Forward(x, ["features.34", "features.35"]);   // ReLU steps run in place
+        var conv = noGradMaps["features.34"].ToArray<float>();
+        Assert.Contains(conv, v => v < 0);                                           // the tapped conv output was not overwritten
+        Assert.Equal(conv.Select(v => Math.Max(v, 0f)), noGradMaps["features.35"].ToArray<float>());
+        Assert.Equal(withGrad.ToArray<float>(), noGradMaps["features.35"].ToArray<float>());
+        Assert.Equal(inputBefore, x.ToArray<float>());                                // nor was the caller's input
+    }
+
+    [Fact]
     public void Unknown_feature_map_is_rejected_with_the_known_names()
     {
         using var net = Backbones.Create("resnet101");
