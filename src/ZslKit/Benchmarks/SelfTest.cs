@@ -250,10 +250,6 @@ public static class SelfTest
         throw new SelfTestException($"moving a tensor to the absent device {missing} did not raise");
     }
 
-    /// <summary>
-    /// On CUDA: the peak-memory counter sees a 64 MiB allocation after a reset. Elsewhere: the peak-memory query raises
-    /// <see cref="CudaUnavailableException"/> when CUDA is absent (skipped when CUDA exists but the device is the CPU).
-    /// </summary>
     /// <summary>CUDA: 4 MiB copied into pinned memory, non_blocking to the device (directly and through the trainer's
     /// HostBatch.ToDevice), doubled there, non_blocking back; after synchronize every value is right. CPU-only libtorch:
     /// pin_memory raises a TorchException naming CUDA. A CPU run on a CUDA machine: not applicable (null).</summary>
@@ -295,6 +291,10 @@ public static class SelfTest
         return $"4 MiB pinned -> {device} -> x2 -> cpu with non_blocking copies: every value right after synchronize (direct and HostBatch.ToDevice)";
     }
 
+    /// <summary>
+    /// On CUDA: the peak-memory counter sees a 64 MiB allocation after a reset. Elsewhere: the peak-memory query raises
+    /// <see cref="CudaUnavailableException"/> when CUDA is absent (skipped when CUDA exists but the device is the CPU).
+    /// </summary>
     public static string? PeakMemory(torch.Device device)
     {
         if (device.type != DeviceType.CUDA)
