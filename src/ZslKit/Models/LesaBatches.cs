@@ -26,15 +26,24 @@ public static class LesaBatches
     /// positives of one of them (counted on the host: the ranking loss's bound, so it needs no host sync).</summary>
     public static LesaBatch Batch(IMultiLabelRegions bench, MultiLabelSplit split, int[] indices, LesaFeatureCache? cache = null)
     {
-        ArgumentNullException.ThrowIfNull(bench);
-        ArgumentNullException.ThrowIfNull(indices);
-        var feats = cache is null ? Regions(bench, split, indices) : cache.Gather(split, indices);
+        var (feats, labels) = HostArrays(bench, split, indices, cache);
         int l = bench.LabelCount(split);
-        var labels = new sbyte[indices.Length * l];
-        bench.GetLabelBatch(split, indices, labels);
         var x = torch.tensor<float>(feats.AsSpan(), [indices.Length, bench.RegionCount, bench.FeatureDim]);
         var y = torch.tensor<sbyte>(labels.AsSpan(), [indices.Length, l]).to(ScalarType.Float32);
         return new LesaBatch(x, y, Losses.MaxPositives.Of(labels, l));
+    }
+
+    /// <summary>The host side of <see cref="Batch"/>: region features [B·R·D] (from the cache when given) and labels [B·L(split)]
+    /// (+1/−1/0), row-major, no tensors (safe on a prefetch worker thread).</summary>
+    public static (float[] Features, sbyte[] Labels) HostArrays(IMultiLabelRegions bench, MultiLabelSplit split, int[] indices,
+        LesaFeatureCache? cache = null)
+    {
+        ArgumentNullException.ThrowIfNull(bench);
+        ArgumentNullException.ThrowIfNull(indices);
+        var feats = cache is null ? Regions(bench, split, indices) : cache.Gather(split, indices);
+        var labels = new sbyte[indices.Length * bench.LabelCount(split)];
+        bench.GetLabelBatch(split, indices, labels);
+        return (feats, labels);
     }
 
     /// <summary>Region features [indices.Length, R, D] of images of a split (the synthetic benchmark generates them in parallel).</summary>

@@ -70,11 +70,9 @@ public sealed class LesaTask : IPrefetchableTask<LesaBatch>, IFixedHoldOut, IDat
     public HostBatch MakeHostBatch(int[] indices)
     {
         var (split, local) = Locate(indices);
-        var feats = _cache is null ? LesaBatches.Regions(_bench, split, local) : _cache.Gather(split, local);
-        int l = _bench.LabelCount(split);
-        var labels = new sbyte[local.Length * l];
-        _bench.GetLabelBatch(split, local, labels);
-        return new HostBatch(indices, HostArray.Of(feats, local.Length, _bench.RegionCount, _bench.FeatureDim), HostArray.Of(labels, local.Length, l));
+        var (feats, labels) = LesaBatches.HostArrays(_bench, split, local, _cache);
+        return new HostBatch(indices, HostArray.Of(feats, local.Length, _bench.RegionCount, _bench.FeatureDim),
+            HostArray.Of(labels, local.Length, _bench.LabelCount(split)));
     }
 
     /// <summary>The batch on the task's device; the int8 labels cross to the device first and become float there, and
