@@ -134,7 +134,8 @@ public sealed class Trainer<TBatch>
                 torch.manual_seed(TrainRng.DeriveSeed(_config.Seed, epoch));
                 var order = (int[])split.Fit.Clone();
                 rng.Shuffle(order);
-                using var prefetch = StartPrefetch(order, epoch);   // null: batches are made on this thread
+                var slices = BatchPrefetcher.Slice(order, _t.BatchSize);   // stepsPerEpoch batches of indices, in step order
+                using var prefetch = StartPrefetch(slices, epoch);         // null: batches are made on this thread
                 _task.Model.SetTraining(true);
                 double lossSum = 0;
                 int batches = 0;
@@ -145,7 +146,7 @@ public sealed class Trainer<TBatch>
                 {
                     for (int b = 0; b < stepsPerEpoch; b++)
                     {
-                        var indices = order[(b * _t.BatchSize)..Math.Min(order.Length, (b + 1) * _t.BatchSize)];
+                        var indices = slices[b];
                         using (torch.NewDisposeScope())
                         {
                             _optimizer.ZeroGrad();
@@ -239,9 +240,9 @@ public sealed class Trainer<TBatch>
 
     /// <summary>A worker preparing this epoch's batches when the task can split them and prefetch is on, else null. Fit's
     /// cancellation token is not passed on: as without prefetch, cancellation takes effect at the next epoch start.</summary>
-    private BatchPrefetcher? StartPrefetch(int[] order, int epoch) =>
+    private BatchPrefetcher? StartPrefetch(int[][] batches, int epoch) =>
         _prefetchDepth > 0 && _task is IPrefetchableTask<TBatch> p
-            ? new BatchPrefetcher(p.MakeHostBatch, BatchPrefetcher.Slice(order, _t.BatchSize), _prefetchDepth, $"epoch {epoch + 1}")
+            ? new BatchPrefetcher(p.MakeHostBatch, batches, _prefetchDepth, $"epoch {epoch + 1}")
             : null;
 
     /// <summary>Training batch <paramref name="b"/>: from the prefetch worker's host side, or made here.</summary>
@@ -261,9 +262,8 @@ public sealed class Trainer<TBatch>
             // The batch-size weighted sum stays on the device: one host read per validation pass.
             using var scope = torch.NewDisposeScope();
             Tensor? sum = null;
-            for (int start = 0; start < indices.Length; start += _t.BatchSize)
+            foreach (var part in BatchPrefetcher.Slice(indices, _t.BatchSize))
             {
-                var part = indices[start..Math.Min(indices.Length, start + _t.BatchSize)];
                 var batch = _task.MakeBatch(part);
                 try
                 {
