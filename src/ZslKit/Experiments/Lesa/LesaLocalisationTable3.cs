@@ -71,22 +71,15 @@ public static class LesaLocalisationTable3
                 var config = LesaNotebook.Config(preset, row.Key, seed, device);
                 bool reused = !runs.Force && LesaNotebook.IsFinished(config, runs.RunsRoot);
                 var training = LesaExperiment.Run(config, runs);
-                LesaLocalisationResult loc, random;
-                if (realOpenImages)
-                {
-                    var (data, _) = LesaExperiment.Data(config);
-                    using var model = LesaExperiment.LoadModel(training);
-                    realBoxes ??= LesaOpenImagesLocalisation.GroundTruth(data);
-                    loc = LesaLocalisation.Evaluate(model, data, realBoxes, options) with { Model = name };
-                    random = LesaLocalisation.Evaluate(model, data, realBoxes, options with { RandomPeakSeed = seed }) with { Model = $"{name}, random peaks" };
-                }
-                else
-                {
-                    var (bench, cache) = LesaExperiment.Benchmark(config);
-                    using var model = LesaExperiment.LoadModel(training);
-                    loc = LesaLocalisation.Evaluate(model, bench, options, cache) with { Model = name };
-                    random = LesaLocalisation.Evaluate(model, bench, options with { RandomPeakSeed = seed }, cache) with { Model = $"{name}, random peaks" };
-                }
+                // The config's data (synthetic benchmark + cache, or the real Open Images stores) and its boxes: the planted ones,
+                // or the Open Images box file.
+                var (data, cache) = LesaExperiment.Data(config);
+                var boxes = data is Data.Synthetic.MultiLabelBenchmark synthetic
+                    ? LesaLocalisation.GroundTruth(synthetic, options.IncludeAbstractLabels)
+                    : realBoxes ??= LesaOpenImagesLocalisation.GroundTruth(data);
+                using var model = LesaExperiment.LoadModel(training);
+                var loc = LesaLocalisation.Evaluate(model, data, boxes, options, cache) with { Model = name };
+                var random = LesaLocalisation.Evaluate(model, data, boxes, options with { RandomPeakSeed = seed }, cache) with { Model = $"{name}, random peaks" };
                 log?.Invoke($"{name} seed {seed}: localisation mAP seen {100 * loc.Report.MapSeen:F1}, unseen {100 * loc.Report.MapUnseen:F1}, H {100 * loc.Report.H:F1}; " +
                     $"ZS mAP {100 * training.Final.Test.GetValueOrDefault("zs/map", double.NaN):F1} ({(reused ? "reused run" : "trained")} {training.RunId[..Math.Min(12, training.RunId.Length)]}, {training.Final.Seconds:F0} s of training)");
                 result.Add(new Table3Run(row with { Name = name }, seed, training, reused, loc, random));
