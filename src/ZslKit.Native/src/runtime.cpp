@@ -6,7 +6,7 @@
 #include "internal.h"
 
 #include <ATen/detail/CUDAHooksInterface.h>
-#ifdef ZSL_WITH_CUDA
+#ifdef ZSL_CUDA_STATS
 #include <c10/cuda/CUDACachingAllocator.h>
 #include <c10/cuda/CUDAFunctions.h>
 #endif
@@ -89,7 +89,7 @@ ZSL_API int32_t zsl_cuda_synchronize(int32_t device_index) {
   return 0;
   ZSL_CATCH(-1)
 }
-#ifdef ZSL_WITH_CUDA
+#ifdef ZSL_CUDA_STATS
 namespace {
 c10::DeviceIndex cuda_index(int32_t device_index) {
   if (!torch::cuda::is_available()) throw std::runtime_error("CUDA is not available");
@@ -100,22 +100,22 @@ c10::DeviceIndex cuda_index(int32_t device_index) {
 ZSL_API int32_t zsl_cuda_max_memory_allocated(int32_t device_index, int64_t* bytes) {
   ZSL_TRY
   if (bytes == nullptr) throw std::invalid_argument("null output pointer");
-#ifdef ZSL_WITH_CUDA
+#ifdef ZSL_CUDA_STATS
   auto stats = c10::cuda::CUDACachingAllocator::getDeviceStats(cuda_index(device_index));
   *bytes = stats.allocated_bytes[0].peak;  // index 0 = StatType::AGGREGATE
   return 0;
 #else
-  throw std::runtime_error("this shim was built against a libtorch without CUDA (no CUDA memory statistics)");
+  throw std::runtime_error("this shim was built without CUDA memory statistics (a CPU libtorch, or ZSL_CUDA_STATS=OFF)");
 #endif
   ZSL_CATCH(-1)
 }
 ZSL_API int32_t zsl_cuda_reset_peak_memory_stats(int32_t device_index) {
   ZSL_TRY
-#ifdef ZSL_WITH_CUDA
+#ifdef ZSL_CUDA_STATS
   c10::cuda::CUDACachingAllocator::resetPeakStats(cuda_index(device_index));
   return 0;
 #else
-  throw std::runtime_error("this shim was built against a libtorch without CUDA (no CUDA memory statistics)");
+  throw std::runtime_error("this shim was built without CUDA memory statistics (a CPU libtorch, or ZSL_CUDA_STATS=OFF)");
 #endif
   ZSL_CATCH(-1)
 }

@@ -23,6 +23,23 @@ public sealed record BenchContext(torch.Device Device, BenchRepetitions Repetiti
         if (Device.type == DeviceType.CUDA) torch.cuda.synchronize(Device.index);
     }
 
+    /// <summary>On CUDA: waits for queued work and restarts the peak-memory statistics; returns whether they are on (false on
+    /// the CPU, and on a shim built without CUDA memory statistics, which is logged once).</summary>
+    public bool ResetPeakMemory()
+    {
+        if (Device.type != DeviceType.CUDA) return false;
+        Sync();
+        try { torch.cuda.reset_peak_memory_stats(Device.index); return true; }
+        catch (TorchException e) { Log("note: no CUDA memory statistics (" + e.Message + ")"); return false; }
+    }
+
+    /// <summary>Adds `gpuPeakBytes` (peak bytes held by tensors since <see cref="ResetPeakMemory"/>) when the statistics are on.</summary>
+    public void RecordPeakMemory(IDictionary<string, double> metrics, bool armed)
+    {
+        ArgumentNullException.ThrowIfNull(metrics);
+        if (armed) metrics["gpuPeakBytes"] = torch.cuda.max_memory_allocated(Device.index);
+    }
+
     /// <summary>Shape arguments for bench/lesa_twin.py matching ours (device and thread count included).</summary>
     public List<string> TwinArguments(string target, params (string Key, object Value)[] values)
     {

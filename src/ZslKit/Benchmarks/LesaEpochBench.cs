@@ -67,9 +67,9 @@ public sealed class LesaEpochBench : IBenchTarget
                 }
         }
         var metrics = new Dictionary<string, double>();
-        if (dev.type == DeviceType.CUDA) { context.Sync(); torch.cuda.reset_peak_memory_stats(dev.index); }
+        bool peakArmed = context.ResetPeakMemory();
         var (ours, _) = BenchHarness.Measure(Rep, context.Repetitions, context.Sync);
-        if (dev.type == DeviceType.CUDA) metrics["gpuPeakBytes"] = torch.cuda.max_memory_allocated(dev.index);
+        context.RecordPeakMemory(metrics, peakArmed);
         var m = new BenchMeasurement($"epoch of {images} images", images, "images", ours, null);
         metrics["epochSecondsAt129kImages"] = AnchorImages / m.Throughput;
         metrics["biamAnchorEpochSeconds"] = 550;

@@ -46,9 +46,9 @@ public sealed class LesaInferBench : IBenchTarget
             ("hidden", cfg.AttentionHidden), ("modules", cfg.Modules), ("labels", labels), ("word-dim", cfg.WordDim),
             ("images", images), ("seed", s.Int("seed", 0))));
         var metrics = new Dictionary<string, double>();
-        if (dev.type == DeviceType.CUDA) { context.Sync(); torch.cuda.reset_peak_memory_stats(dev.index); }
+        bool peakArmed = context.ResetPeakMemory();
         var (ours, theirs) = BenchHarness.Measure(Rep, context.Repetitions, context.Sync, twin is null ? null : twin.Rep);
-        if (dev.type == DeviceType.CUDA) metrics["gpuPeakBytes"] = torch.cuda.max_memory_allocated(dev.index);
+        context.RecordPeakMemory(metrics, peakArmed);
         var measurement = new BenchMeasurement($"score {labels} labels", images, "images", ours, theirs);
         // Scale figure: the Open Images full test set (125,436 images) at this rate.
         metrics["openImagesTestSeconds"] = 125_436 / measurement.Throughput;

@@ -71,9 +71,9 @@ public sealed class LesaStepBench : IBenchTarget
             ("hidden", cfg.AttentionHidden), ("modules", cfg.Modules), ("labels", labels), ("word-dim", cfg.WordDim),
             ("positive-rate", rate), ("steps", steps), ("seed", s.Int("seed", 0))));
         var metrics = new Dictionary<string, double>();
-        if (dev.type == DeviceType.CUDA) { context.Sync(); torch.cuda.reset_peak_memory_stats(dev.index); }
+        bool peakArmed = context.ResetPeakMemory();
         var (ours, theirs) = BenchHarness.Measure(Rep, context.Repetitions, context.Sync, twin is null ? null : twin.Rep);
-        if (dev.type == DeviceType.CUDA) metrics["gpuPeakBytes"] = torch.cuda.max_memory_allocated(dev.index);
+        context.RecordPeakMemory(metrics, peakArmed);
         var measurement = new BenchMeasurement($"train step x{steps}", (double)batch * steps, "images", ours, theirs);
         metrics["msPerStep"] = ours.Wall.Median / steps * 1e3;
         return new BenchTargetResult([measurement], metrics, [], twin?.Info);
