@@ -83,7 +83,7 @@ else
   fi
   echo "$prefix" > "$build/.prefix"
 fi
-grep -E "zslnative:|CUDA" "$RES/shim-configure.log" | head -10
+[ -f "$RES/shim-configure.log" ] && grep -E "zslnative:|CUDA" "$RES/shim-configure.log" | head -10
 t_build=$(date +%s)
 if ! build_shim; then
   # Every error of every file (the build kept going), then the fallbacks: without the CUDA memory statistics when
