@@ -73,6 +73,22 @@ public sealed class LesaAmpBenchTests
         Assert.Equal(6, infer.Measurements.Single().ItemsPerRep);
     }
 
+    [Fact]
+    public void The_twin_amp_survives_json_and_an_older_report_without_it_reads_as_null()
+    {
+        var series = BenchSeries.From([new BenchSample(0.5, 0.9)]);
+        var env = new BenchEnvironment("2026-11-28T15:00:00Z", "abc1234", "cpu", "cpu: test (2 logical)", 9, "1.13.0", null, "10.0.12", "Linux", 2, 1, null);
+        var report = new BenchReport(BenchReport.CurrentSchema, "lesa-step", env, new BenchRepetitions(0, 1),
+            new SortedDictionary<string, string> { ["amp"] = "bf16" }, [new BenchMeasurement("train step", 8, "images", series, series)],
+            new Dictionary<string, double>(), new TwinInfo("/usr/bin/python3", "bench/lesa_twin.py", "1.13.0", "cpu", null, "bf16"), []);
+        var json = report.ToJson();
+        Assert.Equal("bf16", BenchReport.FromJson(json).Twin?.Amp);
+        Assert.Equal("bf16", BenchReport.FromJson(json).Settings["amp"]);
+        var older = json.Replace(",\n    \"amp\": \"bf16\"\n  }", "\n  }");
+        Assert.NotEqual(json, older);
+        Assert.Null(BenchReport.FromJson(older).Twin?.Amp);
+    }
+
     private static bool HasPythonTorch() => File.Exists(Python) && PyTorchTwin.CanImportTorch(Python);
 
     private static TwinLauncher Twin() => new(Python, Path.Combine(RepoPaths.Root, "bench", "lesa_twin.py"), TimeSpan.FromMinutes(2));
