@@ -12,8 +12,11 @@ Two uses:
     with one timed repetition {"wall_s", "cpu_s"} (synchronising CUDA once at its end) until "quit"; `run` does
     --warmup + --reps repetitions itself and prints one JSON object:
         /usr/bin/python3 bench/lesa_twin.py run --target lesa-step --batch 8 --regions 49 --dim 64 --reps 3
+    --amp bf16 runs the forward pass + objective (lesa-step) or the scoring (lesa-infer) inside
+    torch.autocast(device_type, dtype=torch.bfloat16); backward and the optimiser step stay outside.
 """
 import argparse
+import contextlib
 import json
 import sys
 import time
@@ -208,6 +211,8 @@ def bench_args(argv):
     ap.add_argument("--steps", type=int, default=1, help="lesa-step: training steps per repetition")
     ap.add_argument("--images", type=int, default=1024, help="lesa-infer: images scored per repetition (in batches)")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--amp", choices=["off", "bf16"], default="off",
+                    help="bf16: forward + objective (lesa-step) or scoring (lesa-infer) under bfloat16 autocast")
     ap.add_argument("--warmup", type=int, default=2)
     ap.add_argument("--reps", type=int, default=5)
     return ap.parse_args(argv)
@@ -218,6 +223,10 @@ def make_rep(a):
     if a.threads > 0:
         torch.set_num_threads(a.threads)
     dev = torch.device(a.device)
+
+    def amp():
+        # torch.autocast(device_type, dtype) exists from torch 1.10 (CPU: bfloat16 only in 1.x)
+        return torch.autocast(dev.type, dtype=torch.bfloat16) if a.amp == "bf16" else contextlib.nullcontext()
     torch.manual_seed(a.seed)
     side = int(round(a.regions ** 0.5))
     model = LesaTwin(a.dim, a.hidden, a.modules, a.word_dim, grid=(side, side)).to(dev)
@@ -232,7 +241,8 @@ def make_rep(a):
             for _ in range(a.steps):
                 for p in model.parameters():
                     p.grad = None
-                loss = total_loss(model(feats, vecs), y, modules=a.modules, max_pos=max_pos)
+                with amp():   # forward + objective only; backward and the step run outside autocast
+                    loss = total_loss(model(feats, vecs), y, modules=a.modules, max_pos=max_pos)
                 loss.backward()
                 opt.step()
         return rep, dev
@@ -242,7 +252,7 @@ def make_rep(a):
         theta = torch.cat([theta, theta.new_zeros(theta.shape[0], 1)], 1)     # [C, D+1]
 
     def infer():
-        with torch.no_grad():
+        with torch.no_grad(), amp():
             done = 0
             while done < a.images:
                 n = min(a.batch, a.images - done)
@@ -272,7 +282,7 @@ def bench_main(argv):
     except Exception as e:  # reported to the C# side as one JSON line
         print(json.dumps(dict(error=f"{type(e).__name__}: {e}")), flush=True)
         return 1
-    info = dict(ready=True, torch=torch.__version__, device=str(dev), threads=torch.get_num_threads(),
+    info = dict(ready=True, torch=torch.__version__, device=str(dev), threads=torch.get_num_threads(), amp=a.amp,
                 device_name=torch.cuda.get_device_name(dev) if dev.type == "cuda" else None)
     if a.mode == "run":
         for _ in range(a.warmup):

@@ -31,7 +31,8 @@ public sealed record BenchEnvironment(string Date, string Commit, string Device,
     string? Cuda, string DotNet, string Os, int Processors, int TorchThreads, double[]? LoadAverage, long? MallocMmapThreshold = null);
 
 /// <summary>The PyTorch twin's identity, as it reported itself.</summary>
-public sealed record TwinInfo(string Python, string Script, string Torch, string Device, string? DeviceName);
+/// <param name="Amp">The twin's autocast setting ("off" or "bf16"; null from a twin that does not report it).</param>
+public sealed record TwinInfo(string Python, string Script, string Torch, string Device, string? DeviceName, string? Amp = null);
 
 /// <summary>Everything one `zsl bench TARGET` invocation measured.</summary>
 public sealed record BenchReport(string Schema, string Target, BenchEnvironment Environment, BenchRepetitions Repetitions,

@@ -1,6 +1,7 @@
 // LesaInferBench.cs - `zsl bench lesa-infer`: LESA scores of N labels (default 7,586, the Open Images label set) for
 // images in batches, with the label embedding θ computed once (LesaModel.Scores); images/s. Twin: the same scoring in
-// PyTorch eager. Scores stay on the device (no host copy, one sync per repetition).
+// PyTorch eager. Scores stay on the device (no host copy, one sync per repetition). Setting amp=bf16: the scoring runs
+// inside a bfloat16 autocast scope for the device type (θ is computed once, outside); the twin gets --amp bf16.
 using ZslKit.Models;
 using ZslKit.Torch;
 
@@ -16,22 +17,52 @@ public sealed class LesaInferBench : IBenchTarget
     public IReadOnlyDictionary<string, string> Defaults { get; } = new Dictionary<string, string>
     {
         ["batch"] = "32", ["grid"] = "14", ["dim"] = "512", ["hidden"] = "512", ["modules"] = "10", ["labels"] = "7586",
-        ["word-dim"] = "300", ["images"] = "256", ["seed"] = "0",
+        ["word-dim"] = "300", ["images"] = "256", ["seed"] = "0", ["amp"] = "off",
     };
+
+    /// <summary>The benchmarked model in eval mode and θ of <c>labels</c> random word vectors ([C, D+1], float32, no autograd),
+    /// in the caller's dispose scope.</summary>
+    private static (LesaModel Model, Tensor Theta) Setup(BenchSettings s, LesaConfig cfg, torch.Device dev)
+    {
+        var model = LesaStepBench.Model(s, cfg, dev);
+        model.eval();
+        using var noGrad = torch.no_grad();
+        var theta = model.LabelEmbedding(torch.randn([s.Int("labels"), cfg.WordDim], device: dev));  // [C, D+1]
+        return (model, theta);
+    }
+
+    /// <summary>Scores of one image batch <paramref name="x"/> [n, R, D] against <paramref name="theta"/> [C, D+1]: [n, C],
+    /// computed inside a bf16 autocast scope when <paramref name="bf16"/>.</summary>
+    internal static Tensor Score(LesaModel model, Tensor x, Tensor theta, bool bf16, torch.Device dev)
+    {
+        using (LesaStepBench.OpenAmp(bf16, dev)) return model.Scores(x, theta);
+    }
+
+    /// <summary>The scores [batch, labels] of the benchmark's first image batch, as float32 on the host (for tests).</summary>
+    internal static float[] FirstBatchScores(BenchSettings s, torch.Device dev, bool bf16)
+    {
+        var cfg = LesaStepBench.Config(s);
+        using var outer = torch.NewDisposeScope();
+        var (model, theta) = Setup(s, cfg, dev);
+        using var _ = model;
+        using var noGrad = torch.no_grad();
+        var feats = torch.randn([s.Int("batch"), cfg.RegionCount, cfg.FeatureDim], device: dev);   // [B, R, D]
+        return Score(model, feats, theta, bf16, dev).to(ScalarType.Float32).cpu().data<float>();
+    }
 
     public BenchTargetResult Run(BenchContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         var s = context.Settings;
         int batch = s.Int("batch"), labels = s.Int("labels"), images = s.Int("images");
+        bool bf16 = LesaStepBench.Bf16Autocast(s, Name);
         var cfg = LesaStepBench.Config(s);
         var dev = context.Device;
         using var outer = torch.NewDisposeScope();
-        using var model = LesaStepBench.Model(s, cfg, dev);
-        model.eval();
+        var (model, theta) = Setup(s, cfg, dev);
+        using var _ = model;
         using var noGrad = torch.no_grad();
         var feats = torch.randn([batch, cfg.RegionCount, cfg.FeatureDim], device: dev);           // [B, R, D]
-        var theta = model.LabelEmbedding(torch.randn([labels, cfg.WordDim], device: dev));        // [C, D+1]
         void Rep()
         {
             for (int done = 0; done < images; done += batch)
@@ -39,12 +70,12 @@ public sealed class LesaInferBench : IBenchTarget
                 int n = Math.Min(batch, images - done);
                 using var scope = torch.NewDisposeScope();
                 var x = n == batch ? feats : feats.narrow(0, 0, n);                                // [n, R, D]
-                model.Scores(x, theta);                                                           // [n, C]
+                Score(model, x, theta, bf16, dev);                                                // [n, C]
             }
         }
         using var twin = context.Twin?.Start(context.TwinArguments(Name, ("batch", batch), ("regions", cfg.RegionCount), ("dim", cfg.FeatureDim),
             ("hidden", cfg.AttentionHidden), ("modules", cfg.Modules), ("labels", labels), ("word-dim", cfg.WordDim),
-            ("images", images), ("seed", s.Int("seed", 0))));
+            ("images", images), ("seed", s.Int("seed", 0)), ("amp", bf16 ? "bf16" : "off")));
         var metrics = new Dictionary<string, double>();
         bool peakArmed = context.ResetPeakMemory();
         var (ours, theirs) = BenchHarness.Measure(Rep, context.Repetitions, context.Sync, twin is null ? null : twin.Rep);

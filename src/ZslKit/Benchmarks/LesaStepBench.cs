@@ -1,6 +1,8 @@
 // LesaStepBench.cs - `zsl bench lesa-step`: one LESA training step (Huynh & Elhamifar, CVPR 2020: forward Eq. 3-6/12,
 // objective Eq. 14, backward, TF-style RMSprop) on a fixed batch; the PyTorch twin does the same step. Default shape:
 // batch 32, 196 regions x 512, M = 10, 925 labels x 300 (the NUS-WIDE seen labels). No host sync inside the timed loop.
+// Setting amp=bf16: forward + objective inside a bfloat16 autocast scope for the device type, backward and the
+// optimiser step outside (as the Trainer does); the twin gets --amp bf16 and does the same with torch.autocast.
 using ZslKit.Losses;
 using ZslKit.Models;
 using ZslKit.Torch;
@@ -17,10 +19,29 @@ public sealed class LesaStepBench : IBenchTarget
     public IReadOnlyDictionary<string, string> Defaults { get; } = new Dictionary<string, string>
     {
         ["batch"] = "32", ["grid"] = "14", ["dim"] = "512", ["hidden"] = "512", ["modules"] = "10", ["labels"] = "925",
-        ["word-dim"] = "300", ["positive-rate"] = "0.01", ["steps"] = "5", ["seed"] = "0",
+        ["word-dim"] = "300", ["positive-rate"] = "0.01", ["steps"] = "5", ["seed"] = "0", ["amp"] = "off",
     };
 
-    /// <summary>The model configuration of the settings (grid x grid regions).</summary>
+    /// <summary>The values of the `amp` setting of lesa-step and lesa-infer.</summary>
+    internal static readonly string[] AmpValues = ["off", "bf16"];
+
+    /// <summary>The `amp` setting: false for "off", true for "bf16" (case-insensitive); anything else raises an error naming
+    /// the target, the setting and the allowed values.</summary>
+    internal static bool Bf16Autocast(BenchSettings s, string target)
+    {
+        var raw = s.String("amp");
+        return raw.Trim().ToLowerInvariant() switch
+        {
+            "off" => false,
+            "bf16" => true,
+            _ => throw new ArgumentException($"{target}: setting 'amp' must be one of {string.Join(", ", AmpValues)}, got '{raw}'"),
+        };
+    }
+
+    /// <summary>A bfloat16 autocast scope for <paramref name="dev"/>'s device type when <paramref name="bf16"/>, else null
+    /// (a `using` of null opens nothing).</summary>
+    internal static AutocastScope? OpenAmp(bool bf16, torch.Device dev) => bf16 ? torch.autocast(dev.type, torch.bfloat16) : null;
+
     /// <summary>The benchmarked model: parameters drawn after torch.manual_seed(seed setting), moved to the device.</summary>
     internal static LesaModel Model(BenchSettings s, LesaConfig cfg, torch.Device dev)
     {
@@ -34,11 +55,72 @@ public sealed class LesaStepBench : IBenchTarget
     internal static ZslKit.Torch.Optim.RMSprop Optimizer(LesaModel model) =>
         torch.optim.RMSprop(model.parameters(), lr: 1e-3, alpha: 0.9, eps: 1.0, momentum: 0.9, epsilonInsideSqrt: true);
 
+    /// <summary>The model configuration of the settings (grid x grid regions).</summary>
     internal static LesaConfig Config(BenchSettings s) => new()
     {
         Modules = s.Int("modules"), FeatureDim = s.Int("dim"), AttentionHidden = s.Int("hidden"), WordDim = s.Int("word-dim"),
         GridHeight = s.Int("grid"), GridWidth = s.Int("grid"),
     };
+
+    /// <summary>The timed work: model, optimiser and a fixed batch on the device, and one training step. Tensors are created
+    /// in the caller's dispose scope; Dispose frees the model and the optimiser.</summary>
+    internal sealed class Workload : IDisposable
+    {
+        private readonly LesaModel _model;
+        private readonly ZslKit.Torch.Optim.RMSprop _opt;
+        private readonly Tensor _feats, _vecs, _y;
+        private readonly int _maxPositives;
+        private readonly bool _bf16;
+        private readonly torch.Device _dev;
+
+        public Workload(BenchSettings s, torch.Device dev, bool bf16)
+        {
+            int batch = s.Int("batch"), labels = s.Int("labels");
+            double rate = s.Double("positive-rate");
+            Config = LesaStepBench.Config(s);
+            (_dev, _bf16) = (dev, bf16);
+            _model = Model(s, Config, dev);
+            _opt = Optimizer(_model);
+            _feats = torch.randn([batch, Config.RegionCount, Config.FeatureDim], device: dev);     // [B, R, D]
+            _vecs = torch.randn([labels, Config.WordDim], device: dev);                             // [C, dv]
+            _y = torch.where(torch.rand([batch, labels], device: dev).lt(rate),
+                torch.ones([batch, labels], device: dev), -torch.ones([batch, labels], device: dev)); // [B, C] in {+1, -1}
+            _maxPositives = (int)_y.eq(1).to(ScalarType.Int64).sum(1).max().item<long>();           // once, outside the timed loop
+        }
+
+        public LesaConfig Config { get; }
+
+        /// <summary>One training step; returns the loss (computed under autocast with amp=bf16; backward and the step outside).</summary>
+        public Tensor Step()
+        {
+            _opt.zero_grad();
+            Tensor loss;
+            using (OpenAmp(_bf16, _dev)) loss = LesaObjective.Compute(_model.forward(_feats, _vecs), _y, Config, maxPositives: _maxPositives).Total;
+            loss.backward();
+            _opt.step();
+            return loss;
+        }
+
+        public void Dispose()
+        {
+            _opt.Dispose();
+            _model.Dispose();
+        }
+    }
+
+    /// <summary>The losses of <paramref name="steps"/> consecutive untimed training steps of the benchmark's workload (for tests).</summary>
+    internal static float[] Losses(BenchSettings s, torch.Device dev, bool bf16, int steps)
+    {
+        using var outer = torch.NewDisposeScope();
+        using var work = new Workload(s, dev, bf16);
+        var losses = new float[steps];
+        for (int i = 0; i < steps; i++)
+        {
+            using var scope = torch.NewDisposeScope();
+            losses[i] = work.Step().to(ScalarType.Float32).item<float>();
+        }
+        return losses;
+    }
 
     public BenchTargetResult Run(BenchContext context)
     {
@@ -46,30 +128,22 @@ public sealed class LesaStepBench : IBenchTarget
         var s = context.Settings;
         int batch = s.Int("batch"), labels = s.Int("labels"), steps = s.Int("steps");
         double rate = s.Double("positive-rate");
-        var cfg = Config(s);
+        bool bf16 = Bf16Autocast(s, Name);
         var dev = context.Device;
         using var outer = torch.NewDisposeScope();
-        using var model = Model(s, cfg, dev);
-        using var opt = Optimizer(model);
-        var feats = torch.randn([batch, cfg.RegionCount, cfg.FeatureDim], device: dev);           // [B, R, D]
-        var vecs = torch.randn([labels, cfg.WordDim], device: dev);                               // [C, dv]
-        var y = torch.where(torch.rand([batch, labels], device: dev).lt(rate),
-            torch.ones([batch, labels], device: dev), -torch.ones([batch, labels], device: dev)); // [B, C] in {+1, -1}
-        int maxPositives = (int)y.eq(1).to(ScalarType.Int64).sum(1).max().item<long>();          // once, outside the timed loop
+        using var work = new Workload(s, dev, bf16);
+        var cfg = work.Config;
         void Rep()
         {
             for (int i = 0; i < steps; i++)
             {
                 using var scope = torch.NewDisposeScope();
-                opt.zero_grad();
-                var loss = LesaObjective.Compute(model.forward(feats, vecs), y, cfg, maxPositives: maxPositives).Total;
-                loss.backward();
-                opt.step();
+                work.Step();
             }
         }
         using var twin = context.Twin?.Start(context.TwinArguments(Name, ("batch", batch), ("regions", cfg.RegionCount), ("dim", cfg.FeatureDim),
             ("hidden", cfg.AttentionHidden), ("modules", cfg.Modules), ("labels", labels), ("word-dim", cfg.WordDim),
-            ("positive-rate", rate), ("steps", steps), ("seed", s.Int("seed", 0))));
+            ("positive-rate", rate), ("steps", steps), ("seed", s.Int("seed", 0)), ("amp", bf16 ? "bf16" : "off")));
         var metrics = new Dictionary<string, double>();
         bool peakArmed = context.ResetPeakMemory();
         var (ours, theirs) = BenchHarness.Measure(Rep, context.Repetitions, context.Sync, twin is null ? null : twin.Rep);

@@ -1,6 +1,6 @@
 // PyTorchTwin.cs - drives bench/lesa_twin.py in its `serve` mode: one Python process set up once, then one repetition
 // per request, so our steps and PyTorch eager steps alternate within one `zsl bench --twin` run.
-//   protocol (one JSON object per line on stdout): first {"ready": true, "torch": ..., "device": ..., "device_name": ...};
+//   protocol (one JSON object per line on stdout): first {"ready": true, "torch": ..., "device": ..., "device_name": ..., "amp": ...};
 //   then for every "rep" line on stdin {"wall_s": ..., "cpu_s": ...}; "quit" ends the process. Errors: {"error": "..."}.
 using System.Diagnostics;
 using System.Text.Json;
@@ -26,7 +26,8 @@ public sealed class PyTorchTwin : IDisposable
         if (!ready.TryGetProperty("ready", out var r) || !r.GetBoolean())
             throw new InvalidOperationException($"PyTorch twin: unexpected first line {ready}");
         Info = new TwinInfo(python, script, ready.GetProperty("torch").GetString() ?? "?", ready.GetProperty("device").GetString() ?? "?",
-            ready.TryGetProperty("device_name", out var dn) ? dn.GetString() : null);
+            ready.TryGetProperty("device_name", out var dn) ? dn.GetString() : null,
+            ready.TryGetProperty("amp", out var amp) ? amp.GetString() : null);
     }
 
     /// <summary>Environment variable naming the twin's Python interpreter when --python is not given.</summary>
