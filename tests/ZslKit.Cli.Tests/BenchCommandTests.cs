@@ -95,6 +95,9 @@ public class BenchCommandTests
         (code, _, stderr) = Run("lesa-step", "--reps", "0");
         Assert.Equal(BenchCommand.BadInput, code);
         Assert.Contains("--reps", stderr);
+        (code, _, stderr) = Run("backbone-forward", "--set", "model=alexnet");
+        Assert.Equal(BenchCommand.BadInput, code);
+        Assert.Contains("setting 'model' must be one of vgg19, vgg19_bn, resnet101, got 'alexnet'", stderr);
     }
 
     [SkippableFact]
