@@ -7,7 +7,8 @@ Two uses:
   * run as a script it times one training step (forward + all losses + backward + TF-style RMSprop) and full-test
     inference on the CPU, the counterpart of `LesaSpeed` on the C# side:
         /usr/bin/python3 bench/lesa_twin.py --threads 2 --steps 10 --test-images 1024
-  * `serve` / `run`: the twin of `zsl bench lesa-step|lesa-infer` (src/ZslKit/Benchmarks, docs/benchmarks.md), same shape
+  * `serve` / `run`: the twin of `zsl bench lesa-step|lesa-infer|backbone-forward` (src/ZslKit/Benchmarks,
+    docs/benchmarks.md; backbone-forward lives in bench/backbone_twin.py and reports "output_shape"), same shape
     arguments on CPU or CUDA. `serve` sets up once, prints {"ready": true, ...}, then answers every "rep" line on stdin
     with one timed repetition {"wall_s", "cpu_s"} (synchronising CUDA once at its end) until "quit"; `run` does
     --warmup + --reps repetitions itself and prints one JSON object:
@@ -197,7 +198,7 @@ def main():
 def bench_args(argv):
     ap = argparse.ArgumentParser(prog="lesa_twin.py serve|run")
     ap.add_argument("mode", choices=["serve", "run"])
-    ap.add_argument("--target", choices=["lesa-step", "lesa-infer"], default="lesa-step")
+    ap.add_argument("--target", choices=["lesa-step", "lesa-infer", "backbone-forward"], default="lesa-step")
     ap.add_argument("--device", default="cpu")
     ap.add_argument("--threads", type=int, default=0, help="torch.set_num_threads (0: leave torch's default)")
     ap.add_argument("--batch", type=int, default=32)
@@ -210,6 +211,10 @@ def bench_args(argv):
     ap.add_argument("--positive-rate", type=float, default=0.01)
     ap.add_argument("--steps", type=int, default=1, help="lesa-step: training steps per repetition")
     ap.add_argument("--images", type=int, default=1024, help="lesa-infer: images scored per repetition (in batches)")
+    ap.add_argument("--model", default="vgg19", help="backbone-forward: torchvision model name")
+    ap.add_argument("--layer", default="features.35", help="backbone-forward: step name to stop at (features.N, layerK)")
+    ap.add_argument("--size", type=int, default=224, help="backbone-forward: input side in pixels")
+    ap.add_argument("--batches", type=int, default=2, help="backbone-forward: forward passes per repetition")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--amp", choices=["off", "bf16"], default="off",
                     help="bf16: forward + objective (lesa-step) or scoring (lesa-infer) under bfloat16 autocast")
@@ -223,6 +228,10 @@ def make_rep(a):
     if a.threads > 0:
         torch.set_num_threads(a.threads)
     dev = torch.device(a.device)
+    if a.target == "backbone-forward":
+        import backbone_twin   # bench/backbone_twin.py; imports torchvision, which only this target needs
+        rep, a.output_shape = backbone_twin.make_rep(a.model, a.layer, a.batch, a.size, a.batches, a.seed, dev)
+        return rep, dev
 
     def amp():
         # torch.autocast(device_type, dtype) exists from torch 1.10 (CPU: bfloat16 only in 1.x)
@@ -284,6 +293,8 @@ def bench_main(argv):
         return 1
     info = dict(ready=True, torch=torch.__version__, device=str(dev), threads=torch.get_num_threads(), amp=a.amp,
                 device_name=torch.cuda.get_device_name(dev) if dev.type == "cuda" else None)
+    if getattr(a, "output_shape", None) is not None:
+        info["output_shape"] = a.output_shape
     if a.mode == "run":
         for _ in range(a.warmup):
             timed(rep, dev)

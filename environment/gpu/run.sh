@@ -7,7 +7,8 @@
 #   OUT=/tmp/gpu-out ZSL_TORCH_PYTHON=/usr/bin/python3 environment/gpu/run.sh      (here, CPU)
 # Environment: OUT (default artifacts/gpu/out), ZSL_TORCH_PYTHON (default python3), ZSL_DEVICE (cuda|cpu; default: cuda
 # when that torch sees a GPU), ZSL_BENCH_REPS (default 5), ZSL_RUN_BUDGET (seconds, default 480: a step that would start
-# later is skipped and reported, so the device call returns with its files), ZSL_EXTRA (more steps, see the end).
+# later is skipped and reported, so the device call returns with its files), ZSL_STANDARD (0: skip the standard benches),
+# ZSL_EXTRA (more bench lines, see below), ZSL_KERNELS (1: per-kernel GPU times from Nsight Compute, see the end).
 # Needs CMake and a C++17 compiler (nvcc for CUDA torch), no .NET, no network. Exit code: 0 when every step succeeded;
 # 1 otherwise (later steps still run).
 set -uo pipefail
@@ -92,6 +93,7 @@ if ! build_shim; then
   cp "$RES/shim-build.log" "$RES/shim-build-1.log"
   retry=()
   grep -q "runtime.cpp" "$RES/shim-build.log" && retry+=(-DZSL_CUDA_STATS=OFF)
+  grep -q "cuda_graph.cpp" "$RES/shim-build.log" && retry+=(-DZSL_CUDA_GRAPHS=OFF)
   grep -q "C++20" "$RES/shim-build.log" && retry+=(-DZSL_CXX_STANDARD=20)
   if [ ${#retry[@]} -gt 0 ]; then
     echo "retrying the shim build with ${retry[*]}"
@@ -137,13 +139,15 @@ bench() {   # bench NAME ARGS...: one target, JSON to $RES/bench-NAME.json
   timeout 150 "$app/zsl" bench "$name" --device "$device" --reps "$reps" --warmup 2 "${threads[@]}" --json "$RES/bench-$file.json" "$@" ||
     fail "bench $name ${BENCH_TAG:-}"
 }
-bench lesa-step --twin --python "$py" "${stepset[@]}"
-bench lesa-infer --twin --python "$py" "${infer[@]}"
-bench lesa-epoch "${epoch[@]}"
-BENCH_TAG=trainer bench lesa-epoch "${epoch[@]}" --set prefetch-trainer=2    # the epoch through the Trainer, prefetch 2 vs off
-if [ "$device" = cuda ]; then
-  bench lesa-oi-test --set images=8192       # Open Images-shaped test pass; projection to 125,436 images
-  bench lesa-eval --set images=8192          # NUS-WIDE-shaped full evaluation pass
+if [ "${ZSL_STANDARD:-1}" = 1 ]; then    # ZSL_STANDARD=0: only the ZSL_EXTRA lines and ZSL_KERNELS below
+  bench lesa-step --twin --python "$py" "${stepset[@]}"
+  bench lesa-infer --twin --python "$py" "${infer[@]}"
+  bench lesa-epoch "${epoch[@]}"
+  BENCH_TAG=trainer bench lesa-epoch "${epoch[@]}" --set prefetch-trainer=2    # the epoch through the Trainer, prefetch 2 vs off
+  if [ "$device" = cuda ]; then
+    bench lesa-oi-test --set images=8192       # Open Images-shaped test pass; projection to 125,436 images
+    bench lesa-eval --set images=8192          # NUS-WIDE-shaped full evaluation pass
+  fi
 fi
 # ZSL_EXTRA: more bench lines, ';'-separated, e.g. ZSL_EXTRA='lesa-step --twin --set amp=bf16' (each: target and arguments).
 if [ -n "${ZSL_EXTRA:-}" ]; then
@@ -154,6 +158,29 @@ if [ -n "${ZSL_EXTRA:-}" ]; then
     twin_py=(); for w in "${words[@]}"; do [ "$w" = --twin ] && twin_py=(--python "$py"); done
     BENCH_TAG=extra$i bench "${words[@]}" "${twin_py[@]}"
   done
+fi
+
+# ZSL_KERNELS=1 (CUDA): every kernel of a short lesa-step (2 steps) and lesa-infer (2 batches of 32 over 7,586 labels) run,
+# ours and the twin, with its GPU time, from Nsight Compute (one metric, no replay): ncu-{ours,twin}-{step,infer}.csv.
+if [ "${ZSL_KERNELS:-0}" = 1 ] && [ "$device" = cuda ]; then
+  ncu_bin=$(command -v ncu || ls /usr/local/cuda/bin/ncu /opt/nvidia/nsight-compute/*/ncu 2>/dev/null | head -1)
+  if [ -z "$ncu_bin" ]; then
+    fail "ncu not found"
+  else
+    ncu_run() {   # ncu_run NAME COMMAND...
+      local name=$1; shift
+      step "kernels: $name"
+      in_budget 40 "kernels $name" || return 0
+      timeout 120 "$ncu_bin" --target-processes all --metrics gpu__time_duration.sum --csv --print-units base \
+        --log-file "$RES/ncu-$name.csv" "$@" > "$RES/ncu-$name.out" 2>&1 || { tail -5 "$RES/ncu-$name.out"; fail "kernels $name"; }
+      echo "$(grep -c gpu__time_duration "$RES/ncu-$name.csv" 2>/dev/null) kernels"
+    }
+    shape=(--batch 32 --regions 196 --dim 512 --hidden 512 --modules 10 --word-dim 300 --seed 0)
+    ncu_run ours-step "$app/zsl" bench lesa-step --device cuda --reps 1 --warmup 0 --set steps=2
+    ncu_run twin-step "$py" bench/lesa_twin.py run --target lesa-step --device cuda --reps 1 --warmup 0 --steps 2 --labels 925 "${shape[@]}"
+    ncu_run ours-infer "$app/zsl" bench lesa-infer --device cuda --reps 1 --warmup 0 --set images=64
+    ncu_run twin-infer "$py" bench/lesa_twin.py run --target lesa-infer --device cuda --reps 1 --warmup 0 --images 64 --labels 7586 "${shape[@]}"
+  fi
 fi
 
 step "done in $(( $(date +%s) - t_start )) s, status $status"

@@ -258,7 +258,7 @@ public static unsafe partial class torch
     public static (long MmapThreshold, long TrimThreshold)? NativeMallocTuning =>
         NativeMethods.zsl_malloc_tuning(out var mmap, out var trim) == 1 ? (mmap, trim) : null;
 
-    public static class cuda
+    public static partial class cuda
     {
         public static bool is_available() => NativeMethods.zsl_cuda_is_available() != 0;
         public static int device_count() => NativeMethods.zsl_cuda_device_count();

@@ -18,10 +18,11 @@ public class BenchCommandTests
     {
         var (code, stdout, _) = Run("list");
         Assert.Equal(0, code);
-        foreach (var name in new[] { "lesa-step", "lesa-infer", "lesa-eval", "lesa-oi-test", "lesa-epoch", "feature-store", "notebook-startup" })
+        foreach (var name in new[] { "lesa-step", "lesa-infer", "lesa-eval", "lesa-oi-test", "lesa-epoch", "feature-store", "notebook-startup", "backbone-forward" })
             Assert.Contains(name, stdout);
         Assert.Contains("labels=7586", stdout);
         Assert.Contains("labels=925", stdout);
+        Assert.Contains("layer=conv5_4", stdout);
     }
 
     [Fact]
@@ -94,6 +95,9 @@ public class BenchCommandTests
         (code, _, stderr) = Run("lesa-step", "--reps", "0");
         Assert.Equal(BenchCommand.BadInput, code);
         Assert.Contains("--reps", stderr);
+        (code, _, stderr) = Run("backbone-forward", "--set", "model=alexnet");
+        Assert.Equal(BenchCommand.BadInput, code);
+        Assert.Contains("setting 'model' must be one of vgg19, vgg19_bn, resnet101, got 'alexnet'", stderr);
     }
 
     [SkippableFact]

@@ -20,7 +20,7 @@
 #endif
 
 // Bumped whenever a signature or a convention changes; ZslKit.Torch refuses to run against another value.
-#define ZSL_ABI_VERSION 9
+#define ZSL_ABI_VERSION 10
 
 typedef struct zsl_tensor zsl_tensor;
 
@@ -49,6 +49,19 @@ ZSL_API int32_t zsl_cuda_runtime_version(void);
 // glibc malloc thresholds the shim set at load (ABI 8; malloc_tuning.cpp): returns 1 and the two values in bytes when
 // it set them, 0 when it left malloc alone (not glibc, GLIBC_TUNABLES with malloc settings, or ZSLKIT_MALLOC_TUNING=0).
 ZSL_API int32_t zsl_malloc_tuning(int64_t* mmap_threshold, int64_t* trim_threshold);
+// CUDA graphs (ABI 10; cuda_graph.cpp; torch.cuda.CUDAGraph). A graph owns a side stream of its device: stream_enter
+// makes it the current stream (after the work already queued), stream_exit restores the previous one (which then waits
+// for the side stream). Capture (begin/end) happens between the two; replay launches the captured kernels on the
+// current stream. A shim without CUDA graphs returns an error from every call; zsl_cuda_graphs_available says 0 there.
+typedef struct zsl_cuda_graph zsl_cuda_graph;
+ZSL_API int32_t zsl_cuda_graphs_available(void);
+ZSL_API zsl_cuda_graph* zsl_cuda_graph_new(int32_t device_index);
+ZSL_API int32_t zsl_cuda_graph_stream_enter(zsl_cuda_graph* g);
+ZSL_API int32_t zsl_cuda_graph_stream_exit(zsl_cuda_graph* g);
+ZSL_API int32_t zsl_cuda_graph_capture_begin(zsl_cuda_graph* g);
+ZSL_API int32_t zsl_cuda_graph_capture_end(zsl_cuda_graph* g);
+ZSL_API int32_t zsl_cuda_graph_replay(zsl_cuda_graph* g);
+ZSL_API void zsl_cuda_graph_free(zsl_cuda_graph* g);
 ZSL_API int32_t zsl_manual_seed(uint64_t seed);
 ZSL_API int32_t zsl_set_num_threads(int32_t n);
 ZSL_API int32_t zsl_get_num_threads(void);

@@ -29,7 +29,7 @@ internal static unsafe partial class NativeMethods
     public const string Lib = "zslnative";
 
     /// <summary>The ABI version this binding was written for (ZSL_ABI_VERSION in zslnative.h).</summary>
-    public const int AbiVersion = 9;
+    public const int AbiVersion = 10;
 
     [LibraryImport(Lib)] public static partial int zsl_abi_version();
     [LibraryImport(Lib)] public static partial IntPtr zsl_last_error();

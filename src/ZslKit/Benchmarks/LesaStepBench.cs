@@ -3,6 +3,8 @@
 // batch 32, 196 regions x 512, M = 10, 925 labels x 300 (the NUS-WIDE seen labels). No host sync inside the timed loop.
 // Setting amp=bf16: forward + objective inside a bfloat16 autocast scope for the device type, backward and the
 // optimiser step outside (as the Trainer does); the twin gets --amp bf16 and does the same with torch.autocast.
+// Setting graph=on (CUDA): the whole step (zero_grad, forward, objective, backward, RMSprop) is captured once as a CUDA
+// graph after 3 warm-up steps on the graph's stream, and each timed step is one replay; the twin stays eager.
 using ZslKit.Losses;
 using ZslKit.Models;
 using ZslKit.Torch;
@@ -19,8 +21,26 @@ public sealed class LesaStepBench : IBenchTarget
     public IReadOnlyDictionary<string, string> Defaults { get; } = new Dictionary<string, string>
     {
         ["batch"] = "32", ["grid"] = "14", ["dim"] = "512", ["hidden"] = "512", ["modules"] = "10", ["labels"] = "925",
-        ["word-dim"] = "300", ["positive-rate"] = "0.01", ["steps"] = "5", ["seed"] = "0", ["amp"] = "off",
+        ["word-dim"] = "300", ["positive-rate"] = "0.01", ["steps"] = "5", ["seed"] = "0", ["amp"] = "off", ["graph"] = "off",
     };
+
+    /// <summary>Eager steps on the graph's stream before capture (cuBLAS handles, optimiser state, allocator warm).</summary>
+    internal const int GraphWarmupSteps = 3;
+
+    /// <summary>The `graph` setting: off, or on (CUDA only; a clear error elsewhere).</summary>
+    internal static bool CudaGraph(BenchSettings s, string target, torch.Device dev)
+    {
+        var raw = s.String("graph");
+        bool on = raw.Trim().ToLowerInvariant() switch
+        {
+            "off" => false,
+            "on" => true,
+            _ => throw new ArgumentException($"{target}: setting 'graph' must be one of off, on, got '{raw}'"),
+        };
+        if (on && dev.type != DeviceType.CUDA)
+            throw new ArgumentException($"{target}: graph=on captures a CUDA graph and needs --device cuda (got {dev})");
+        return on;
+    }
 
     /// <summary>The values of the `amp` setting of lesa-step and lesa-infer.</summary>
     internal static readonly string[] AmpValues = ["off", "bf16"];
@@ -101,6 +121,35 @@ public sealed class LesaStepBench : IBenchTarget
             return loss;
         }
 
+        /// <summary>Runs <paramref name="warmup"/> eager steps on a new graph's stream, then captures one step into it
+        /// (recorded, not executed). Each replay of the graph is one training step; the returned loss tensor (in the
+        /// caller's dispose scope) holds the loss of the latest replay. <paramref name="warmupLosses"/>, when given, receives
+        /// the warm-up steps' losses (one host read each).</summary>
+        public (torch.cuda.CUDAGraph Graph, Tensor Loss) Capture(int warmup, List<float>? warmupLosses = null)
+        {
+            var graph = new torch.cuda.CUDAGraph(_dev.index);
+            try
+            {
+                using (graph.side_stream())
+                {
+                    for (int i = 0; i < warmup; i++)
+                    {
+                        using var scope = torch.NewDisposeScope();
+                        var warm = Step();
+                        warmupLosses?.Add(warm.to(ScalarType.Float32).item<float>());
+                    }
+                }
+                Tensor loss;
+                using (torch.cuda.graph(graph)) loss = Step();
+                return (graph, loss);
+            }
+            catch
+            {
+                graph.Dispose();
+                throw;
+            }
+        }
+
         public void Dispose()
         {
             _opt.Dispose();
@@ -130,13 +179,21 @@ public sealed class LesaStepBench : IBenchTarget
         double rate = s.Double("positive-rate");
         bool bf16 = Bf16Autocast(s, Name);
         var dev = context.Device;
+        bool graphOn = CudaGraph(s, Name, dev);
         using var outer = torch.NewDisposeScope();
         using var work = new Workload(s, dev, bf16);
         var cfg = work.Config;
+        var graph = graphOn ? work.Capture(GraphWarmupSteps).Graph : null;
+        using var _graph = graph;
         void Rep()
         {
             for (int i = 0; i < steps; i++)
             {
+                if (graph is not null)
+                {
+                    graph.replay();
+                    continue;
+                }
                 using var scope = torch.NewDisposeScope();
                 work.Step();
             }
@@ -148,7 +205,7 @@ public sealed class LesaStepBench : IBenchTarget
         bool peakArmed = context.ResetPeakMemory();
         var (ours, theirs) = BenchHarness.Measure(Rep, context.Repetitions, context.Sync, twin is null ? null : twin.Rep);
         context.RecordPeakMemory(metrics, peakArmed);
-        var measurement = new BenchMeasurement($"train step x{steps}", (double)batch * steps, "images", ours, theirs);
+        var measurement = new BenchMeasurement($"train step x{steps}{(graphOn ? " (CUDA graph replays)" : "")}", (double)batch * steps, "images", ours, theirs);
         metrics["msPerStep"] = ours.Wall.Median / steps * 1e3;
         return new BenchTargetResult([measurement], metrics, [], twin?.Info);
     }

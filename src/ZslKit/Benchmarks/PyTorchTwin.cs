@@ -1,6 +1,7 @@
 // PyTorchTwin.cs - drives bench/lesa_twin.py in its `serve` mode: one Python process set up once, then one repetition
 // per request, so our steps and PyTorch eager steps alternate within one `zsl bench --twin` run.
 //   protocol (one JSON object per line on stdout): first {"ready": true, "torch": ..., "device": ..., "device_name": ..., "amp": ...};
+//   targets that produce a tensor add "output_shape": [...] to it (backbone-forward checks it against ours);
 //   then for every "rep" line on stdin {"wall_s": ..., "cpu_s": ...}; "quit" ends the process. Errors: {"error": "..."}.
 using System.Diagnostics;
 using System.Text.Json;
@@ -16,6 +17,9 @@ public sealed class PyTorchTwin : IDisposable
 
     public TwinInfo Info { get; }
 
+    /// <summary>The twin's "output_shape" from its ready line (targets that produce a tensor report it), else null.</summary>
+    public IReadOnlyList<long>? OutputShape { get; }
+
     private PyTorchTwin(Process process, string python, string script, TimeSpan timeout)
     {
         _process = process;
@@ -28,6 +32,8 @@ public sealed class PyTorchTwin : IDisposable
         Info = new TwinInfo(python, script, ready.GetProperty("torch").GetString() ?? "?", ready.GetProperty("device").GetString() ?? "?",
             ready.TryGetProperty("device_name", out var dn) ? dn.GetString() : null,
             ready.TryGetProperty("amp", out var amp) ? amp.GetString() : null);
+        OutputShape = ready.TryGetProperty("output_shape", out var os) && os.ValueKind == JsonValueKind.Array
+            ? os.EnumerateArray().Select(d => d.GetInt64()).ToArray() : null;
     }
 
     /// <summary>Environment variable naming the twin's Python interpreter when --python is not given.</summary>

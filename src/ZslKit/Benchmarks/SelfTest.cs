@@ -92,6 +92,7 @@ public static class SelfTest
         Add("missing-device-error", () => MissingDeviceError());
         Add("peak-memory", () => PeakMemory(device));
         Add("pinned-copy", () => PinnedCopy(device));
+        Add("cuda-graph-step", () => device.type == DeviceType.CUDA ? CudaGraphStep(device) : null);
         GC.Collect();
         GC.WaitForPendingFinalizers();
         Add("live-tensors", () => LiveTensors(liveAtStart));
@@ -229,6 +230,33 @@ public static class SelfTest
         var values = torch.stack(losses).to(ScalarType.Float64).ToArray<double>();        // [3] -> host, the one read
         if (!values.All(double.IsFinite)) throw new SelfTestException($"non-finite losses on {device}: [{string.Join(", ", values)}]");
         return $"3 steps on {device} with no host read; losses {string.Join(", ", values.Select(v => v.ToString("F4", System.Globalization.CultureInfo.InvariantCulture)))}";
+    }
+
+    /// <summary>
+    /// LESA training steps replayed from a CUDA graph give the losses of the same steps run eagerly: two runs from the same
+    /// seed, one with 5 eager steps, one with 2 eager warm-up steps, a capture (which runs nothing) and 3 replays; the 5
+    /// losses agree to |a-b| ≤ 1e-4·(1+|a|).
+    /// </summary>
+    public static string CudaGraphStep(torch.Device device)
+    {
+        var settings = new BenchSettings("lesa-step", new LesaStepBench().Defaults,
+            ["batch=8", "grid=3", "dim=16", "hidden=12", "modules=3", "labels=20", "word-dim=8", "positive-rate=0.2", "seed=7"]);
+        using var scope = torch.NewDisposeScope();
+        var eager = LesaStepBench.Losses(settings, device, bf16: false, steps: 5);
+        using var work = new LesaStepBench.Workload(settings, device, bf16: false);
+        var replayed = new List<float>();
+        var (graph, loss) = work.Capture(warmup: 2, replayed);
+        using (graph)
+            for (int i = 0; i < 3; i++)
+            {
+                graph.replay();
+                replayed.Add(loss.to(ScalarType.Float32).item<float>());
+            }
+        for (int i = 0; i < eager.Length; i++)
+            if (Math.Abs(eager[i] - replayed[i]) > 1e-4 * (1 + Math.Abs(eager[i])))
+                throw new SelfTestException($"step {i + 1}: eager loss {eager[i]:R}, graph run {replayed[i]:R} " +
+                                            $"(eager [{string.Join(", ", eager)}], graph [{string.Join(", ", replayed)}])");
+        return $"5 steps: 2 eager + 3 graph replays equal 5 eager steps (losses {string.Join(", ", replayed.Select(v => v.ToString("F5", System.Globalization.CultureInfo.InvariantCulture)))})";
     }
 
     /// <summary>A CUDA device that does not exist raises <see cref="CudaUnavailableException"/> naming it.</summary>

@@ -112,23 +112,15 @@ public sealed class LesaModel : Module
         return output;
     }
 
-    /// <summary>Scores only, with a precomputed <see cref="LabelEmbedding"/> (inference over thousands of labels).</summary>
-    public Tensor Scores(Tensor features, Tensor theta)
-    {
-        using var scope = torch.NewDisposeScope();
-        return forward_embedded(features, theta).Scores.MoveToOuterDisposeScope();
-    }
-
-    /// <summary>Forward pass with θ = <see cref="LabelEmbedding"/> given: features [B, R, D], θ [C, D(+1)].</summary>
-    public LesaOutput forward_embedded(Tensor features, Tensor theta)
+    /// <summary>Eq. 3-5 on features [B, R, D]: the region features the scores use (conv and constant channel applied)
+    /// f [B, R, D(+1)], the attention logits [B, R, M], the attention α [B, R, M] and the attended features z [B, M, D(+1)].</summary>
+    private (Tensor F, Tensor Logits, Tensor Alpha, Tensor Z) Attend(Tensor features)
     {
         ArgumentNullException.ThrowIfNull(features);
-        ArgumentNullException.ThrowIfNull(theta);
         var c = Config;
         if (features.dim() != 3 || features.size(1) != c.RegionCount || features.size(2) != c.FeatureDim)
             throw new ArgumentException($"LesaModel: features must be [B, {c.RegionCount}, {c.FeatureDim}], got [{string.Join(", ", features.shape)}]", nameof(features));
         long b = features.size(0), r = c.RegionCount, d = c.FeatureDim;
-        using var scope = torch.NewDisposeScope();
         var f = features;
         if (_conv is not null && _bn is not null)
         {
@@ -145,6 +137,25 @@ public sealed class LesaModel : Module
         var logits = a.matmul(_W2);                                                     // [B, R, H+1] @ [H+1, M] -> [B, R, M]
         var alpha = logits.softmax(1);                                                  // softmax over regions (Eq. 4)
         var z = alpha.transpose(1, 2).matmul(f);                                        // [B, M, R] @ [B, R, D+1] -> [B, M, D+1] (Eq. 5)
+        return (f, logits, alpha, z);
+    }
+
+    /// <summary>Scores only, with a precomputed <see cref="LabelEmbedding"/> (inference over thousands of labels): the
+    /// attention and Eq. 6/12 without the global-feature scores, module scores or logits the losses need.</summary>
+    public Tensor Scores(Tensor features, Tensor theta)
+    {
+        ArgumentNullException.ThrowIfNull(theta);
+        using var scope = torch.NewDisposeScope();
+        var (_, _, _, z) = Attend(features);
+        return z.matmul(theta.t()).amax(1).MoveToOuterDisposeScope();                  // [B, M, D+1] @ [D+1, C] -> [B, M, C] -> [B, C]
+    }
+
+    /// <summary>Forward pass with θ = <see cref="LabelEmbedding"/> given: features [B, R, D], θ [C, D(+1)].</summary>
+    public LesaOutput forward_embedded(Tensor features, Tensor theta)
+    {
+        ArgumentNullException.ThrowIfNull(theta);
+        using var scope = torch.NewDisposeScope();
+        var (f, logits, alpha, z) = Attend(features);
         var moduleScores = z.matmul(theta.t());                                         // [B, M, D+1] @ [D+1, C] -> [B, M, C] (Eq. 6)
         var scores = moduleScores.amax(1);                                              // [B, C] (Eq. 12)
         var globalScores = f.mean(1).matmul(theta.t());                                 // [B, D+1] @ [D+1, C] -> [B, C]
