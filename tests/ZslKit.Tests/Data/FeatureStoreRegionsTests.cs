@@ -36,6 +36,28 @@ public sealed class FeatureStoreRegionsTests : IDisposable
     }
 
     [Fact]
+    public void A_batch_read_in_parallel_equals_image_by_image_reads_and_a_bad_index_writes_nothing()
+    {
+        var sem = Semantics.StandIn(1, seen: 4, unseen: 2, dim: 5);
+        var train = FeatureStore.Open(WriteStore(Path.Combine(_root, "train"), 60, [3, 3, 2], 6));
+        var test = FeatureStore.Open(WriteStore(Path.Combine(_root, "test"), 10, [3, 3, 2], 6));
+        using var data = new FeatureStoreRegions(train, test, sem, [3, 2, 1, 0], [5, 4, 3, 2, 1, 0], validationImages: 6, "tiny");
+        int[] indices = [53, 0, 17, 17, 40, 8, 29, 1, 52, 33, 12, 45];      // 12 images, a repeat, out of order
+        var batch = new float[indices.Length * 18];
+        data.GetRegionBatch(MultiLabelSplit.Train, indices, batch);
+        var one = new float[18];
+        for (int b = 0; b < indices.Length; b++)
+        {
+            data.GetRegionBatch(MultiLabelSplit.Train, [indices[b]], one);
+            Assert.Equal(one, batch.AsSpan(b * 18, 18).ToArray());
+            Assert.Equal(indices[b] + 6f, one[0]);                                // training image i = store item i + 6
+        }
+        var untouched = Enumerable.Repeat(-7f, 3 * 18).ToArray();
+        Assert.Throws<ArgumentOutOfRangeException>(() => data.GetRegionBatch(MultiLabelSplit.Train, [0, 1, 54], untouched));
+        Assert.All(untouched, v => Assert.Equal(-7f, v));
+    }
+
+    [Fact]
     public void Splits_read_the_right_items_and_map_label_columns()
     {
         var sem = Semantics.StandIn(1, seen: 4, unseen: 2, dim: 5);

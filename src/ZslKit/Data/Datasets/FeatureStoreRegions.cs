@@ -214,7 +214,26 @@ public sealed class FeatureStoreRegions : IMultiLabelRegions, IDisposable
         if (dest.Length < indices.Length * ImageLength)
             throw new ArgumentException($"destination holds {dest.Length} floats; {indices.Length} images need {indices.Length * ImageLength}", nameof(dest));
         var (store, offset) = Source(split);
-        for (int b = 0; b < indices.Length; b++) store.ReadItem(Item(split, indices[b], offset), dest.Slice(b * ImageLength, ImageLength));
+        var items = new long[indices.Length];
+        for (int b = 0; b < indices.Length; b++) items[b] = Item(split, indices[b], offset);   // index errors before any copy
+        if (items.Length < 2 || Environment.ProcessorCount < 2)
+        {
+            for (int b = 0; b < items.Length; b++) store.ReadItem(items[b], dest.Slice(b * ImageLength, ImageLength));
+            return;
+        }
+        // Images in parallel: each is a read from the mapped file plus an fp16 -> float conversion (the host side of a
+        // training batch; one thread managed ~450 M elements/s, which bounded a Trainer epoch on an H200). The mapped
+        // store is read-only, every image has its own destination slice, so the result does not depend on scheduling.
+        unsafe
+        {
+            fixed (float* basePtr = dest)
+            {
+                var destPtr = (IntPtr)basePtr;
+                int length = ImageLength;
+                Parallel.For(0, items.Length, b =>
+                    store.ReadItem(items[b], new Span<float>((float*)destPtr + (long)b * length, length)));
+            }
+        }
     }
 
     public void GetLabelBatch(MultiLabelSplit split, ReadOnlySpan<int> indices, Span<sbyte> dest)
