@@ -35,13 +35,20 @@ public sealed class FeatureStoreRegionsTests : IDisposable
         return folder;
     }
 
+    /// <summary>A 3x3x2-region dataset: <paramref name="trainItems"/> training-store items (the first 6 for validation),
+    /// 10 test items, 4 seen labels (store columns 3,2,1,0), 6 test labels (5..0).</summary>
+    private FeatureStoreRegions Tiny(int trainItems)
+    {
+        var sem = Semantics.StandIn(1, seen: 4, unseen: 2, dim: 5);
+        var train = FeatureStore.Open(WriteStore(Path.Combine(_root, "train"), trainItems, [3, 3, 2], 6));
+        var test = FeatureStore.Open(WriteStore(Path.Combine(_root, "test"), 10, [3, 3, 2], 6));
+        return new FeatureStoreRegions(train, test, sem, [3, 2, 1, 0], [5, 4, 3, 2, 1, 0], validationImages: 6, "tiny");
+    }
+
     [Fact]
     public void A_batch_read_in_parallel_equals_image_by_image_reads_and_a_bad_index_writes_nothing()
     {
-        var sem = Semantics.StandIn(1, seen: 4, unseen: 2, dim: 5);
-        var train = FeatureStore.Open(WriteStore(Path.Combine(_root, "train"), 60, [3, 3, 2], 6));
-        var test = FeatureStore.Open(WriteStore(Path.Combine(_root, "test"), 10, [3, 3, 2], 6));
-        using var data = new FeatureStoreRegions(train, test, sem, [3, 2, 1, 0], [5, 4, 3, 2, 1, 0], validationImages: 6, "tiny");
+        using var data = Tiny(trainItems: 60);
         int[] indices = [53, 0, 17, 17, 40, 8, 29, 1, 52, 33, 12, 45];      // 12 images, a repeat, out of order
         var batch = new float[indices.Length * 18];
         data.GetRegionBatch(MultiLabelSplit.Train, indices, batch);
@@ -60,10 +67,7 @@ public sealed class FeatureStoreRegionsTests : IDisposable
     [Fact]
     public void Splits_read_the_right_items_and_map_label_columns()
     {
-        var sem = Semantics.StandIn(1, seen: 4, unseen: 2, dim: 5);
-        var train = FeatureStore.Open(WriteStore(Path.Combine(_root, "train"), 20, [3, 3, 2], 6));
-        var test = FeatureStore.Open(WriteStore(Path.Combine(_root, "test"), 10, [3, 3, 2], 6));
-        using var data = new FeatureStoreRegions(train, test, sem, [3, 2, 1, 0], [5, 4, 3, 2, 1, 0], validationImages: 6, "tiny");
+        using var data = Tiny(trainItems: 20);
         Assert.Equal((3, 3, 2, 9), (data.GridHeight, data.GridWidth, data.FeatureDim, data.RegionCount));
         Assert.Equal((14, 6, 10), (data.ImageCount(MultiLabelSplit.Train), data.ImageCount(MultiLabelSplit.Validation), data.ImageCount(MultiLabelSplit.Test)));
         Assert.Equal((4, 6), (data.LabelCount(MultiLabelSplit.Train), data.LabelCount(MultiLabelSplit.Test)));
