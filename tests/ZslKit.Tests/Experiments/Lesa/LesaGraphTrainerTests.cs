@@ -131,7 +131,7 @@ public sealed class LesaGraphTrainerTests
 
     /// <summary>A LesaTask whose static batch multiplies the loss by NaN from the <paramref name="nanAt"/>-th copy on (set at
     /// copy time, outside the captured step, so a replay sees it).</summary>
-    private sealed class NanAfter(LesaTask inner, int nanAt) : IGraphableTask<LesaBatch>
+    private sealed class NanAfter(LesaTask inner, int nanAt) : IGraphableTask<LesaBatch>, IFixedHoldOut
     {
         public ITrainableModel Model => inner.Model;
         public int TrainingExamples => inner.TrainingExamples;
@@ -140,6 +140,7 @@ public sealed class LesaGraphTrainerTests
         public IReadOnlyDictionary<string, double> Evaluate(int[] indices) => inner.Evaluate(indices);
         public IReadOnlyDictionary<string, double> EvaluateTest() => inner.EvaluateTest();
         public IDatasetFingerprint? Dataset => inner.Dataset;
+        public HoldOutSplit HoldOut => inner.HoldOut;
         public IStaticBatch<LesaBatch> CreateStaticBatch(int batchSize, int[] fitIndices) =>
             new Static(inner.CreateStaticBatch(batchSize, fitIndices), nanAt);
 
@@ -168,8 +169,7 @@ public sealed class LesaGraphTrainerTests
     public void A_nan_loss_in_a_replay_stops_training_and_leaves_no_graph_tensors_alive()
     {
         var c = Config(epochs: 2);
-        var run = Train(c with { Training = c.TrainingOrDefault with { ValidationFraction = 0 } }, EagerReplayStepGraphs.Instance,
-            task => new NanAfter(task, nanAt: 6));
+        var run = Train(c, EagerReplayStepGraphs.Instance, task => new NanAfter(task, nanAt: 6));
         Assert.Equal(StopReason.NonFiniteLoss, run.Result.Stop);
         Assert.Contains("step 6", run.Result.Message);
         Assert.Equal(5, run.Result.StepLosses.Count);
