@@ -30,7 +30,7 @@ public sealed class LesaGraphTrainerTests
 
     /// <summary>Trains the config's model from its seed, with graph steps through <paramref name="backend"/> (null: eager).</summary>
     private static Run Train(ExperimentConfig c, IStepGraphBackend? backend, Func<LesaTask, ITrainingTask<LesaBatch>>? wrap = null,
-        ITrainingProgress? progress = null, CancellationToken cancel = default)
+        ITrainingProgress? progress = null, CancellationToken cancel = default, string? folder = null, bool resume = false)
     {
         var (bench, cache) = LesaExperiment.Benchmark(c);
         torch.manual_seed(c.Seed);
@@ -43,7 +43,7 @@ public sealed class LesaGraphTrainerTests
         try
         {
             var trainer = new Trainer<LesaBatch>(wrap?.Invoke(task) ?? task, opt, c, progress) { GraphBackend = backend };
-            try { result = trainer.Fit(cancellation: cancel); }
+            try { result = trainer.Fit(folder, resume, cancel); }
             catch (OperationCanceledException)
             {
                 result = new TrainResult([], -1, null, StopReason.Completed, "cancelled", 0, []);
@@ -92,6 +92,23 @@ public sealed class LesaGraphTrainerTests
         // Each epoch: a new graph (3 warm-up steps, a capture, 3 replays) and 1 eager small batch.
         Assert.Equal(new GraphStepCounts("eager-replay", WarmupSteps: 9, Captures: 3, Replays: 9, EagerSteps: 3), on.Counts);
         Assert.Equal(off.StateTensors, on.LiveChange);
+    }
+
+    [Fact]
+    public void A_graph_run_resumed_from_its_checkpoint_continues_the_uninterrupted_trajectory()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), $"zslkit-graph-ckpt-{Guid.NewGuid():N}");
+        try
+        {
+            var whole = Train(Config(epochs: 2), EagerReplayStepGraphs.Instance);
+            var first = Train(Config(epochs: 1), EagerReplayStepGraphs.Instance, folder: folder);
+            var rest = Train(Config(epochs: 2), EagerReplayStepGraphs.Instance, folder: folder, resume: true);
+            Assert.Equal(7, first.Result.StepLosses.Count);
+            Assert.Equal(7, rest.Result.FirstStep);
+            AssertClose(whole.Result.StepLosses, [.. first.Result.StepLosses, .. rest.Result.StepLosses], 1e-6);
+            Assert.Equal(new GraphStepCounts("eager-replay", 3, 1, 3, 1), rest.Counts);   // the resumed Fit warms up and captures anew
+        }
+        finally { if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true); }
     }
 
     [Fact]
