@@ -56,7 +56,18 @@ public sealed class Trainer<TBatch>
             if (task is not IGraphableTask<TBatch>)
                 throw new ArgumentException($"training.cudaGraph: the task {task.GetType().Name} cannot run from static buffers " +
                     $"(it does not implement IGraphableTask<{typeof(TBatch).Name}>)", nameof(config));
+            CheckGraphOptimizer(optimizer);
         }
+    }
+
+    /// <summary>Graph steps replay the optimiser step with the host step count of the capture: Adam's bias correction
+    /// 1/(1−βᵗ) would stay frozen, so Adam and AdamW are refused (SGD and RMSprop use the count only to spot their first
+    /// step, which is a warm-up step).</summary>
+    private static void CheckGraphOptimizer(ITrainerOptimizer optimizer)
+    {
+        if (optimizer is TorchOptimizer { Optimizer: ZslKit.Torch.Optim.Adam adam })
+            throw new ArgumentException($"training.cudaGraph: {adam.Name}'s bias correction uses the step count on the host, which a graph " +
+                "replay cannot advance; use sgd, rmsprop or rmsprop-tf with graph steps", nameof(optimizer));
     }
 
     /// <summary>The step graph backend: null runs every step eagerly unless training.cudaGraph is on (then CUDA graphs).
@@ -69,6 +80,7 @@ public sealed class Trainer<TBatch>
         {
             if (value is not null && _task is not IGraphableTask<TBatch>)
                 throw new ArgumentException($"graph steps: the task {_task.GetType().Name} does not implement IGraphableTask<{typeof(TBatch).Name}>", nameof(value));
+            if (value is not null) CheckGraphOptimizer(_optimizer);
             _graphBackend = value;
         }
     }

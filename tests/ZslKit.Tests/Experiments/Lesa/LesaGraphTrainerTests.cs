@@ -229,6 +229,21 @@ public sealed class LesaGraphTrainerTests
     }
 
     [Fact]
+    public void Graph_steps_refuse_adam_whose_bias_correction_needs_the_host_step_count()
+    {
+        var c = Config() with { Optimizer = new OptimizerConfig("adam", Lr: 0.01) };
+        var (bench, cache) = LesaExperiment.Benchmark(c);
+        torch.manual_seed(0);
+        var model = LesaExperiment.CreateModel(c, bench);
+        using var task = new LesaTask(model, bench, cache, 16);
+        using var opt = Optimizers.Create(c.OptimizerOrDefault, model.Module.parameters());
+        var e = Assert.Throws<ArgumentException>(() => new Trainer<LesaBatch>(task, opt, c) { GraphBackend = EagerReplayStepGraphs.Instance });
+        Assert.Contains("Adam's bias correction uses the step count on the host", e.Message);
+        using var rms = Optimizers.Create(c.OptimizerOrDefault with { Name = "rmsprop-tf" }, model.Module.parameters());
+        Assert.NotNull(new Trainer<LesaBatch>(task, rms, c) { GraphBackend = EagerReplayStepGraphs.Instance }.GraphBackend);
+    }
+
+    [Fact]
     public void Cuda_graph_off_keeps_the_config_hash_and_on_changes_it()
     {
         var c = Config();
