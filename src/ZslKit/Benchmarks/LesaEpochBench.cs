@@ -3,7 +3,8 @@
 // device -> training step. `images` is small by default (seconds on a CPU); raise it on a GPU. The projection to a
 // 129K-image epoch is compared with the official BiAM log's ≈ 550 s per NUS-WIDE epoch (an outside anchor).
 // With `--set prefetch-trainer=N` the epoch runs through the generic Trainer instead (LesaTask over the store as a
-// FeatureStoreRegions dataset, TF-style RMSprop), timed with Trainer.PrefetchDepth N alternating with prefetch off.
+// FeatureStoreRegions dataset, TF-style RMSprop), timed with Trainer.PrefetchDepth N alternating with prefetch off; adding
+// `--set graph=on` (CUDA) alternates graph training steps (training.cudaGraph) with eager steps instead, both at prefetch N.
 using ZslKit.Data.Datasets;
 using ZslKit.Experiments.Lesa;
 using ZslKit.Experiments.Training;
@@ -16,6 +17,14 @@ namespace ZslKit.Benchmarks;
 /// <summary>Times LESA training epochs over a streamed feature store.</summary>
 public sealed class LesaEpochBench : IBenchTarget
 {
+    private readonly IStepGraphBackend? _graphBackend;
+
+    public LesaEpochBench() { }
+
+    /// <summary>For tests: graph=on uses <paramref name="graphBackend"/> (e.g. the eager-replay backend, allowed on the CPU)
+    /// instead of CUDA graphs.</summary>
+    internal LesaEpochBench(IStepGraphBackend graphBackend) => _graphBackend = graphBackend;
+
     /// <summary>Images of the BiAM NUS-WIDE training epoch used as the outside anchor (≈ 550 s in its official log).</summary>
     public const int AnchorImages = 129_000;
 
@@ -27,7 +36,7 @@ public sealed class LesaEpochBench : IBenchTarget
     {
         ["images"] = "256", ["batch"] = "32", ["grid"] = "14", ["dim"] = "512", ["hidden"] = "512", ["modules"] = "10", ["labels"] = "925",
         ["word-dim"] = "300", ["dtype"] = "fp16", ["prefetch"] = "4", ["positive-rate"] = "0.01", ["seed"] = "0",
-        ["prefetch-trainer"] = "off",
+        ["prefetch-trainer"] = "off", ["graph"] = "off",
     };
 
     /// <summary>Unseen labels of the trainer mode's dataset (NUS-WIDE's 81; the store gets labels + 81 columns).</summary>
@@ -41,7 +50,11 @@ public sealed class LesaEpochBench : IBenchTarget
         var cfg = LesaStepBench.Config(s);
         var dev = context.Device;
         var trainerMode = s.String("prefetch-trainer");
-        if (!string.Equals(trainerMode, "off", StringComparison.OrdinalIgnoreCase)) return RunTrainer(context, s.Int("prefetch-trainer"));
+        bool graph = _graphBackend is null ? LesaStepBench.CudaGraph(s, Name, dev) : LesaStepBench.CudaGraph(s, Name, torch.CUDA);
+        bool trainer = !string.Equals(trainerMode, "off", StringComparison.OrdinalIgnoreCase);
+        if (graph && !trainer)
+            throw new ArgumentException($"{Name}: graph=on times Trainer epochs with training.cudaGraph; add --set prefetch-trainer=N (trainer mode)");
+        if (trainer) return RunTrainer(context, s.Int("prefetch-trainer"), graph ? _graphBackend ?? CudaStepGraphs.Instance : null);
         context.Log($"lesa-epoch: writing {images} items of [{cfg.RegionCount}, {cfg.FeatureDim}] {s.String("dtype")} to a temporary folder");
         using var store = new SyntheticFeatureStore(images, cfg.RegionCount, cfg.FeatureDim, labels, SyntheticFeatureStore.ParseDType(s.String("dtype")),
             s.Double("positive-rate"), s.Int("seed", 0));
@@ -79,13 +92,14 @@ public sealed class LesaEpochBench : IBenchTarget
 
     /// <summary>Trainer mode: one epoch = Trainer.Fit of a LesaTask over the store (1 epoch, no validation images), timed with
     /// PrefetchDepth <paramref name="depth"/>, each repetition followed by one with prefetch off (same model, optimiser and
-    /// batch order), so both series see the same machine load.</summary>
-    private static BenchTargetResult RunTrainer(BenchContext context, int depth)
+    /// batch order), so both series see the same machine load. With <paramref name="graphs"/>: the first series runs graph
+    /// training steps through it and the second eager steps, both with prefetch <paramref name="depth"/>.</summary>
+    private static BenchTargetResult RunTrainer(BenchContext context, int depth, IStepGraphBackend? graphs)
     {
         var s = context.Settings;
         int images = s.Int("images"), batch = s.Int("batch"), labels = s.Int("labels"), grid = s.Int("grid"), seed = s.Int("seed", 0);
         var dev = context.Device;
-        context.Log($"lesa-epoch (trainer, prefetch {depth} vs off): writing {images} items of [{grid * grid}, {s.Int("dim")}] {s.String("dtype")}");
+        context.Log($"lesa-epoch (trainer, {(graphs is null ? $"prefetch {depth} vs off" : $"prefetch {depth}, graph steps vs eager")}): writing {images} items of [{grid * grid}, {s.Int("dim")}] {s.String("dtype")}");
         using var store = new SyntheticFeatureStore(images, grid * grid, s.Int("dim"), labels + TrainerUnseen,
             SyntheticFeatureStore.ParseDType(s.String("dtype")), s.Double("positive-rate"), seed);
         var semantics = ZslKit.Data.Synthetic.LabelSemantics.StandIn((ulong)seed, seen: labels, unseen: TrainerUnseen, dim: s.Int("word-dim"), clusters: 8);
@@ -99,8 +113,9 @@ public sealed class LesaEpochBench : IBenchTarget
         var opt = Optimizers.Create(config.OptimizerOrDefault, model.Module.parameters());
         try
         {
-            var on = new Trainer<LesaBatch>(task, opt, config) { PrefetchDepth = depth };
-            var off = new Trainer<LesaBatch>(task, opt, config) { PrefetchDepth = 0 };
+            var on = graphs is null ? new Trainer<LesaBatch>(task, opt, config) { PrefetchDepth = depth }
+                : new Trainer<LesaBatch>(task, opt, config) { PrefetchDepth = depth, GraphBackend = graphs };
+            var off = new Trainer<LesaBatch>(task, opt, config) { PrefetchDepth = graphs is null ? 0 : depth };
             var clock = SystemBenchClock.Instance;
             BenchSample Off()
             {
@@ -114,8 +129,9 @@ public sealed class LesaEpochBench : IBenchTarget
             var hostClock = System.Diagnostics.Stopwatch.StartNew();
             foreach (var indices in BatchPrefetcher.Slice([.. Enumerable.Range(0, images)], batch)) task.MakeHostBatch(indices);
             double hostSeconds = hostClock.Elapsed.TotalSeconds;
-            var a = new BenchMeasurement($"Trainer epoch of {images} images, prefetch {depth}", images, "images", withPrefetch, null);
-            var b = new BenchMeasurement($"Trainer epoch of {images} images, prefetch off", images, "images", without!, null);
+            var (onName, offName) = graphs is null ? ($"prefetch {depth}", "prefetch off") : ($"prefetch {depth}, graph on", $"prefetch {depth}, graph off");
+            var a = new BenchMeasurement($"Trainer epoch of {images} images, {onName}", images, "images", withPrefetch, null);
+            var b = new BenchMeasurement($"Trainer epoch of {images} images, {offName}", images, "images", without!, null);
             var metrics = new Dictionary<string, double>
             {
                 ["prefetchDepth"] = depth,
@@ -124,8 +140,18 @@ public sealed class LesaEpochBench : IBenchTarget
                 ["epochSecondsAt129kImages"] = AnchorImages / a.Throughput,
                 ["storeWriteSeconds"] = store.WriteSeconds,
             };
+            if (graphs is null)
+                return new BenchTargetResult([a, b], metrics,
+                    ["trainer mode: repetitions alternate prefetch on / off on one model; offOverOnWall > 1 means prefetch helped"]);
+            var counts = on.GraphCounts!;   // of the last graph epoch: every Fit warms up and captures anew
+            metrics["graph"] = 1;
+            metrics["graphWarmupStepsPerEpoch"] = counts.WarmupSteps;
+            metrics["graphCapturesPerEpoch"] = counts.Captures;
+            metrics["graphReplaysPerEpoch"] = counts.Replays;
+            metrics["eagerStepsPerEpoch"] = counts.EagerSteps;
             return new BenchTargetResult([a, b], metrics,
-                ["trainer mode: repetitions alternate prefetch on / off on one model; offOverOnWall > 1 means prefetch helped"]);
+                [$"trainer mode: repetitions alternate graph steps ({graphs.Name}) / eager steps on one model, both with prefetch {depth}; " +
+                 "offOverOnWall > 1 means graphs helped; each graph epoch runs its first 3 full batches eagerly and captures once"]);
         }
         finally { (opt as IDisposable)?.Dispose(); }
     }

@@ -1,10 +1,14 @@
 // SelfTest.cs - the device checks of `zsl selftest` (and of the GPU-tagged xunit tests, which call the same methods):
 // dtype-preserving moves cpu<->device, a LESA training step on the device equal to the CPU step, a clear error for a
 // missing device, CUDA peak-memory statistics, pinned memory with non_blocking copies (the trainer's batch prefetch path),
-// and the live-tensor count back to its start. Runs from the published app
+// CUDA-graph training steps (a captured step and a Trainer fit with training.cudaGraph equal to eager ones), and the
+// live-tensor count back to its start. Runs from the published app
 // (the GPU machine has no .NET SDK, so `dotnet test` cannot run there).
 using System.Diagnostics;
 using System.Text.Json;
+using ZslKit.Data.Synthetic;
+using ZslKit.Experiments.Config;
+using ZslKit.Experiments.Lesa;
 using ZslKit.Experiments.Training;
 using ZslKit.Losses;
 using ZslKit.Models;
@@ -93,6 +97,7 @@ public static class SelfTest
         Add("peak-memory", () => PeakMemory(device));
         Add("pinned-copy", () => PinnedCopy(device));
         Add("cuda-graph-step", () => device.type == DeviceType.CUDA ? CudaGraphStep(device) : null);
+        Add("cuda-graph-trainer", () => device.type == DeviceType.CUDA ? CudaGraphTrainer(device) : null);
         GC.Collect();
         GC.WaitForPendingFinalizers();
         Add("live-tensors", () => LiveTensors(liveAtStart));
@@ -257,6 +262,44 @@ public static class SelfTest
                 throw new SelfTestException($"step {i + 1}: eager loss {eager[i]:R}, graph run {replayed[i]:R} " +
                                             $"(eager [{string.Join(", ", eager)}], graph [{string.Join(", ", replayed)}])");
         return $"5 steps: 2 eager + 3 graph replays equal 5 eager steps (losses {string.Join(", ", replayed.Select(v => v.ToString("F5", System.Globalization.CultureInfo.InvariantCulture)))})";
+    }
+
+    /// <summary>
+    /// A tiny LESA Trainer fit (2 epochs of 6 full batches of 16 and one of 6) with graph training steps gives the step losses
+    /// of the same fit with eager steps, from the same seed, to |a-b| ≤ 1e-4·|a|. The graph steps run through
+    /// <paramref name="backend"/> (null: CUDA graphs via training.cudaGraph; tests pass the eager-replay backend on the CPU).
+    /// </summary>
+    public static string CudaGraphTrainer(torch.Device device, IStepGraphBackend? backend = null)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        var preset = new LesaPreset("selftest",
+            MultiLabelBenchmarkConfig.Quick with { TrainImages = 120, TestImages = 60, GridHeight = 3, GridWidth = 3, MaxBlobSize = 2, FeatureDim = 8 },
+            Hidden: 8, Modules: 2, new LesaTrainingOptions { Epochs = 2, BatchSize = 16, LearningRate = 0.05 }, Seeds: [0]);
+        var config = LesaExperiment.Config(preset, "selftest", "lesa", seed: 0, dataDir: "/nonexistent-zslkit-data") with { Device = device.ToString() };
+        var (eager, _) = FitLesa(config, null);
+        var graphConfig = config with { Training = config.TrainingOrDefault with { CudaGraph = backend is null } };
+        var (graphed, counts) = FitLesa(graphConfig, backend ?? CudaStepGraphs.Instance);
+        if (counts is null || counts.Replays == 0) throw new SelfTestException($"the graph fit replayed no step ({counts})");
+        if (eager.Count != graphed.Count) throw new SelfTestException($"{eager.Count} eager step losses, {graphed.Count} with graphs");
+        for (int i = 0; i < eager.Count; i++)
+            if (!(Math.Abs(eager[i] - graphed[i]) <= 1e-4 * Math.Abs(eager[i])))
+                throw new SelfTestException($"step {i + 1}: eager loss {eager[i]:R}, graph fit {graphed[i]:R}");
+        return string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"{eager.Count} steps ({counts.WarmupSteps} warm-up, {counts.Captures} capture, {counts.Replays} replays, {counts.EagerSteps} small eager) " +
+            $"equal eager training; last loss {graphed[^1]:F5}");
+    }
+
+    /// <summary>Fits a LESA task of the config from its seed; the step losses and the graph counts (null when eager).</summary>
+    private static (IReadOnlyList<double> Losses, GraphStepCounts? Counts) FitLesa(ExperimentConfig config, IStepGraphBackend? backend)
+    {
+        var (bench, cache) = LesaExperiment.Benchmark(config);
+        torch.manual_seed(config.Seed);
+        var model = LesaExperiment.CreateModel(config, bench);
+        using var task = new LesaTask(model, bench, cache, config.TrainingOrDefault.BatchSize, config.Device);
+        using var opt = Optimizers.Create(config.OptimizerOrDefault, model.Module.parameters());
+        var trainer = new Trainer<LesaBatch>(task, opt, config) { GraphBackend = backend };
+        var result = trainer.Fit();
+        return (result.StepLosses, trainer.GraphCounts);
     }
 
     /// <summary>A CUDA device that does not exist raises <see cref="CudaUnavailableException"/> naming it.</summary>

@@ -1,6 +1,8 @@
 // LesaEpochTrainerBenchTests.cs - `zsl bench lesa-epoch --set prefetch-trainer=N` in-process on a tiny shape: the epoch
 // runs through the Trainer with prefetch N and off, alternating; both series and the comparison metrics are reported,
-// and no tensor outlives the run. No timing assertions.
+// and no tensor outlives the run; with graph=on (the eager-replay backend standing in for CUDA graphs on the CPU) graph
+// epochs alternate with eager ones; graph=on on the CPU is refused. No timing assertions.
+using ZslKit.Experiments.Training;
 using ZslKit.Benchmarks;
 using ZslKit.Torch;
 
@@ -38,5 +40,31 @@ public sealed class LesaEpochTrainerBenchTests
         Assert.Equal(["epoch of 20 images"], new LesaEpochBench().Run(Context()).Measurements.Select(m => m.Name));
         var e = Assert.Throws<ArgumentException>(() => new LesaEpochBench().Run(Context("prefetch-trainer=0")));
         Assert.Contains("setting 'prefetch-trainer' must be a positive integer, got '0'", e.Message);
+    }
+
+    [Fact]
+    public void Graph_on_alternates_graph_and_eager_trainer_epochs_at_the_same_prefetch_depth()
+    {
+        long live = LiveTensorBaseline.Read();
+        var result = new LesaEpochBench(EagerReplayStepGraphs.Instance).Run(Context("prefetch-trainer=2", "graph=on"));
+        Assert.Equal(live, torch.LiveTensorCount);
+        Assert.Equal(["Trainer epoch of 20 images, prefetch 2, graph on", "Trainer epoch of 20 images, prefetch 2, graph off"],
+            result.Measurements.Select(m => m.Name));
+        Assert.Equal(result.Measurements[1].Ours.Wall.Median / result.Measurements[0].Ours.Wall.Median, result.Metrics["offOverOnWall"], 12);
+        // 20 images, batch 4: 5 full batches per epoch -> 3 warm-up steps, 1 capture, 2 replays, no smaller batch.
+        Assert.Equal(3, result.Metrics["graphWarmupStepsPerEpoch"]);
+        Assert.Equal(1, result.Metrics["graphCapturesPerEpoch"]);
+        Assert.Equal(2, result.Metrics["graphReplaysPerEpoch"]);
+        Assert.Equal(0, result.Metrics["eagerStepsPerEpoch"]);
+    }
+
+    [Fact]
+    public void Graph_on_is_refused_on_the_cpu_and_outside_trainer_mode()
+    {
+        Assert.Equal("off", new LesaEpochBench().Defaults["graph"]);
+        var cpu = Assert.Throws<ArgumentException>(() => new LesaEpochBench().Run(Context("prefetch-trainer=2", "graph=on")));
+        Assert.Contains("lesa-epoch: graph=on captures a CUDA graph and needs --device cuda (got cpu)", cpu.Message);
+        var loop = Assert.Throws<ArgumentException>(() => new LesaEpochBench(EagerReplayStepGraphs.Instance).Run(Context("graph=on")));
+        Assert.Contains("prefetch-trainer=N", loop.Message);
     }
 }

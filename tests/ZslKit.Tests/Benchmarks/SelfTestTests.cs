@@ -19,13 +19,23 @@ public class SelfTestTests
         var report = SelfTest.Run(torch.CPU);
         Assert.True(report.Passed, string.Join("\n", report.Checks.Where(c => c.Status == "failed").Select(c => $"{c.Name}: {c.Detail}")));
         Assert.Equal(0, report.ExitCode);
-        Assert.Equal(["device-moves", "mixed-devices-error", "lesa-step-parity", "training-step-host-reads", "missing-device-error", "peak-memory", "pinned-copy", "cuda-graph-step", "live-tensors"],
+        Assert.Equal(["device-moves", "mixed-devices-error", "lesa-step-parity", "training-step-host-reads", "missing-device-error", "peak-memory", "pinned-copy", "cuda-graph-step", "cuda-graph-trainer", "live-tensors"],
             report.Checks.Select(c => c.Name));
         Assert.Equal("skipped", report.Checks.Single(c => c.Name == "mixed-devices-error").Status);
         Assert.Equal("skipped", report.Checks.Single(c => c.Name == "cuda-graph-step").Status);
+        Assert.Equal("skipped", report.Checks.Single(c => c.Name == "cuda-graph-trainer").Status);
         Assert.Equal("passed", report.Checks.Single(c => c.Name == "lesa-step-parity").Status);
         Assert.Equal("passed", report.Checks.Single(c => c.Name == "training-step-host-reads").Status);
         Assert.Contains("\"schema\": \"zslkit-selftest/1\"", report.ToJson());
+    }
+
+    [Fact]
+    public void The_graph_trainer_check_passes_with_the_eager_replay_backend_on_the_cpu()
+    {
+        long live = LiveTensorBaseline.Read();
+        var detail = SelfTest.CudaGraphTrainer(torch.CPU, ZslKit.Experiments.Training.EagerReplayStepGraphs.Instance);
+        Assert.Equal("14 steps (3 warm-up, 1 capture, 9 replays, 2 small eager) equal eager training", detail[..detail.IndexOf(';')]);
+        Assert.Equal(live, torch.LiveTensorCount);
     }
 
     [Fact]
@@ -83,6 +93,9 @@ public class SelfTestGpuTests
 
     [SkippableFact]
     public void Pinned_non_blocking_copies_to_cuda_and_back_keep_every_value() { RequireCuda(); Assert.NotNull(SelfTest.PinnedCopy(torch.CUDA)); }
+
+    [SkippableFact]
+    public void A_lesa_trainer_fit_with_cuda_graph_steps_matches_eager_steps() { RequireCuda(); Assert.NotNull(SelfTest.CudaGraphTrainer(torch.CUDA)); }
 
     [SkippableFact]
     public void The_whole_selftest_passes_on_cuda()

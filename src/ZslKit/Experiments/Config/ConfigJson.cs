@@ -122,7 +122,13 @@ public static class ConfigJson
     }
 
     /// <summary>Canonical JSON (sorted keys, no whitespace): equal configs give equal text.</summary>
-    public static string Canonical(ExperimentConfig config) => Canonical(JsonNode.Parse(Serialize(config)));
+    /// <remarks>training.cudaGraph is left out while false (its default), so configs written before it existed keep their hashes.</remarks>
+    public static string Canonical(ExperimentConfig config)
+    {
+        var node = JsonNode.Parse(Serialize(config))!;
+        if (node["training"] is JsonObject t && t["cudaGraph"] is JsonValue v && v.GetValue<bool>() == false) t.Remove("cudaGraph");
+        return Canonical(node);
+    }
 
     private static string Canonical(JsonNode? node) => node switch
     {

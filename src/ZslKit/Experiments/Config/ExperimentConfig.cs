@@ -31,9 +31,11 @@ public sealed record ScheduleConfig(string Kind = "constant", double Factor = 0.
 /// <param name="ClipGradNorm">Rescale gradients so that their global L2 norm is at most this (null = no clipping).</param>
 /// <param name="Bf16Autocast">Mixed precision: forward, loss and evaluation in a bf16 autocast scope on the run's device (meant for CUDA; allowed on CPU for testing; refused with float64).</param>
 /// <param name="CheckpointEvery">Write a resumable checkpoint every this many epochs (0 = only at the end).</param>
+/// <param name="CudaGraph">Replay each full-size training step as one captured CUDA graph (CUDA only; the task must be an
+/// <see cref="Training.IGraphableTask{TBatch}"/>; see Training/GraphSteps.cs).</param>
 public sealed record TrainingConfig(int Epochs = 10, int BatchSize = 32, double ValidationFraction = 0.2,
     string SelectionMetric = "loss", bool Maximize = false, int Patience = 0, double? ClipGradNorm = null,
-    bool Bf16Autocast = false, int CheckpointEvery = 1);
+    bool Bf16Autocast = false, int CheckpointEvery = 1, bool CudaGraph = false);
 
 /// <summary>A complete run description.</summary>
 /// <param name="Paper">Paper key ("lesa", "sgma", "ml2p", "li-wang"): results go under artifacts/runs/&lt;paper&gt;/.</param>

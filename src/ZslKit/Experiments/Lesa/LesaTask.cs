@@ -2,7 +2,8 @@
 // region features and seen labels, the model's own loss, validation F1@5 / mAP on the benchmark's validation images
 // (a fixed hold-out: the synthetic benchmark's validation images, or the first 5,000 NUS-WIDE training images), and ZS / GZS test metrics of the selected
 // model and of the model after the last epoch (Huynh & Elhamifar, CVPR 2020, Sec. 5.1), at the dataset's K (LesaProtocol:
-// 3, 5 on NUS-WIDE; 10, 20 on Open Images).
+// 3, 5 on NUS-WIDE; 10, 20 on Open Images). As an IGraphableTask its loss also runs from static buffers (training.cudaGraph),
+// with the ranking loss's positives bound fixed to the most positives of any image of the fit split.
 using ZslKit.Data.Datasets;
 using ZslKit.Data.Synthetic;
 using ZslKit.Experiments.Training;
@@ -13,7 +14,7 @@ using ZslKit.Torch;
 namespace ZslKit.Experiments.Lesa;
 
 /// <summary>Training indices 0..T-1 are the benchmark's training images, T..T+V-1 its validation images.</summary>
-public sealed class LesaTask : IPrefetchableTask<LesaBatch>, IFixedHoldOut, IDatasetFingerprint, IDisposable
+public sealed class LesaTask : IPrefetchableTask<LesaBatch>, IGraphableTask<LesaBatch>, IFixedHoldOut, IDatasetFingerprint, IDisposable
 {
     private readonly ILesaTrainable _model;
     private readonly IMultiLabelRegions _bench;
@@ -87,6 +88,71 @@ public sealed class LesaTask : IPrefetchableTask<LesaBatch>, IFixedHoldOut, IDat
     }
 
     public Tensor Loss(LesaBatch batch) => _model.Loss(batch.Features, batch.Labels, _seenVectors, batch.MaxPositives);
+
+    /// <summary>Static features [B, R, D] and labels [B, S] on the task's device, with the positives bound of the whole fit
+    /// split (a bound above an image's positive count leaves the ranking loss unchanged, so every batch can use it).</summary>
+    public IStaticBatch<LesaBatch> CreateStaticBatch(int batchSize, int[] fitIndices)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        return new StaticLesaBatch(this, batchSize, MaxPositivesOf(fitIndices));
+    }
+
+    /// <summary>The most positive labels of any of the given training-split images, counted on the host in chunks.</summary>
+    public int MaxPositivesOf(int[] indices)
+    {
+        ArgumentNullException.ThrowIfNull(indices);
+        const int chunk = 4096;
+        int most = 0;
+        for (int start = 0; start < indices.Length; start += chunk)
+        {
+            var (split, local) = Locate(indices[start..Math.Min(indices.Length, start + chunk)]);
+            int l = _bench.LabelCount(split);
+            var labels = new sbyte[(long)local.Length * l];
+            _bench.GetLabelBatch(split, local, labels);
+            most = Math.Max(most, Losses.MaxPositives.Of(labels, l));
+        }
+        return most;
+    }
+
+    /// <summary>LesaTask's static buffers: a batch is copied in place; the loss reads the buffers.</summary>
+    public sealed class StaticLesaBatch : IStaticBatch<LesaBatch>
+    {
+        private readonly LesaTask _task;
+        private readonly Tensor _features, _labels;   // [B, R, D], [B, S]
+
+        internal StaticLesaBatch(LesaTask task, int batchSize, int maxPositives)
+        {
+            _task = task;
+            MaxPositives = maxPositives;
+            var b = task._bench;
+            _features = torch.zeros([batchSize, b.RegionCount, b.FeatureDim], device: task._device).DetachFromDisposeScope();
+            _labels = torch.zeros([batchSize, b.SeenCount], device: task._device).DetachFromDisposeScope();
+        }
+
+        /// <summary>The positives bound every loss from these buffers uses (the fit split's maximum).</summary>
+        public int MaxPositives { get; }
+
+        public void CopyFrom(LesaBatch batch)
+        {
+            if (!batch.Features.shape.SequenceEqual(_features.shape) || !batch.Labels.shape.SequenceEqual(_labels.shape))
+                throw new ArgumentException($"static LESA batch: features [{string.Join(", ", batch.Features.shape)}] and labels " +
+                    $"[{string.Join(", ", batch.Labels.shape)}] do not match the buffers [{string.Join(", ", _features.shape)}] and " +
+                    $"[{string.Join(", ", _labels.shape)}]", nameof(batch));
+            if (batch.MaxPositives > MaxPositives)
+                throw new ArgumentException($"static LESA batch: an image has {batch.MaxPositives} positives, above the split's bound {MaxPositives}", nameof(batch));
+            using var noGrad = torch.no_grad();
+            _features.copy_(batch.Features);
+            _labels.copy_(batch.Labels);
+        }
+
+        public Tensor Loss() => _task._model.Loss(_features, _labels, _task._seenVectors, MaxPositives);
+
+        public void Dispose()
+        {
+            _features.Dispose();
+            _labels.Dispose();
+        }
+    }
 
     /// <summary>Validation F1@5 and mAP over the seen labels (both official scripts compute these; NUS selects on F1@5, Open
     /// Images on mAP). Called after every epoch, so the parameters at

@@ -2,7 +2,8 @@
 // mini-batches, gradient clipping, model selection and early stopping on validation (never test), epoch-level learning
 // rate schedules, NaN/Inf stop with the last good parameters kept, and atomic resumable checkpoints. Deterministic on CPU
 // for a fixed seed: batch order comes from TrainRng and torch's generator is reseeded at every epoch start. Optional
-// bf16 autocast (training.bf16Autocast) around forward + loss and validation.
+// bf16 autocast (training.bf16Autocast) around forward + loss and validation. Optional CUDA-graph steps
+// (training.cudaGraph): full-size batches replay one captured step (GraphSteps.cs).
 using System.Globalization;
 using ZslKit.Experiments.Checkpoints;
 using ZslKit.Experiments.Config;
@@ -47,7 +48,46 @@ public sealed class Trainer<TBatch>
         if (_t.Bf16Autocast && _config.DType != "float32")
             throw new ArgumentException($"training.bf16Autocast needs dtype float32 (autocast leaves {_config.DType} ops alone); " +
                 $"the config has dtype '{_config.DType}'", nameof(config));
+        if (_t.CudaGraph)
+        {
+            if (_device.type != DeviceType.CUDA)
+                throw new ArgumentException($"training.cudaGraph captures CUDA graphs and needs a CUDA device; the config has device '{_config.Device}'",
+                    nameof(config));
+            if (task is not IGraphableTask<TBatch>)
+                throw new ArgumentException($"training.cudaGraph: the task {task.GetType().Name} cannot run from static buffers " +
+                    $"(it does not implement IGraphableTask<{typeof(TBatch).Name}>)", nameof(config));
+            CheckGraphOptimizer(optimizer);
+        }
     }
+
+    /// <summary>Graph steps replay the optimiser step with the host step count of the capture: Adam's bias correction
+    /// 1/(1−βᵗ) would stay frozen, so Adam and AdamW are refused (SGD and RMSprop use the count only to spot their first
+    /// step, which is a warm-up step).</summary>
+    private static void CheckGraphOptimizer(ITrainerOptimizer optimizer)
+    {
+        if (optimizer is TorchOptimizer { Optimizer: ZslKit.Torch.Optim.Adam adam })
+            throw new ArgumentException($"training.cudaGraph: {adam.Name}'s bias correction uses the step count on the host, which a graph " +
+                "replay cannot advance; use sgd, rmsprop or rmsprop-tf with graph steps", nameof(optimizer));
+    }
+
+    /// <summary>The step graph backend: null runs every step eagerly unless training.cudaGraph is on (then CUDA graphs).
+    /// Setting it turns graph steps on whatever the config says (tests use <see cref="EagerReplayStepGraphs"/> on the CPU);
+    /// the task must then be an <see cref="IGraphableTask{TBatch}"/>.</summary>
+    public IStepGraphBackend? GraphBackend
+    {
+        get => _graphBackend ?? (_t.CudaGraph ? CudaStepGraphs.Instance : null);
+        init
+        {
+            if (value is not null && _task is not IGraphableTask<TBatch>)
+                throw new ArgumentException($"graph steps: the task {_task.GetType().Name} does not implement IGraphableTask<{typeof(TBatch).Name}>", nameof(value));
+            if (value is not null) CheckGraphOptimizer(_optimizer);
+            _graphBackend = value;
+        }
+    }
+    private readonly IStepGraphBackend? _graphBackend;
+
+    /// <summary>What the graph machinery did in the latest <see cref="Fit"/> (null when graph steps were off).</summary>
+    public GraphStepCounts? GraphCounts { get; private set; }
 
     private readonly torch.Device _device;
 
@@ -124,6 +164,8 @@ public sealed class Trainer<TBatch>
         long firstStep = step;
         var stop = StopReason.Completed;
         string? message = null;
+        GraphCounts = null;
+        var graphs = CreateGraphSteps(split, parameters);   // null: every step eager
 
         try
         {
@@ -149,17 +191,17 @@ public sealed class Trainer<TBatch>
                         var indices = slices[b];
                         using (torch.NewDisposeScope())
                         {
-                            _optimizer.ZeroGrad();
                             var batch = MakeBatch(prefetch, b, indices);
                             try
                             {
                                 Tensor loss;
-                                using (OpenAutocast()) loss = _task.Loss(batch);   // forward + loss only (bf16 autocast)
-                                CheckScalar(loss, "loss");
+                                if (graphs is not null && indices.Length == _t.BatchSize) loss = graphs.Step(batch);
+                                else
+                                {
+                                    loss = RunStep(() => _task.Loss(batch), parameters);
+                                    graphs?.CountEager();
+                                }
                                 using (torch.no_grad()) pending.Add((loss.detach().DetachFromDisposeScope(), b));
-                                loss.backward();
-                                if (_t.ClipGradNorm is { } clip) GradClip.ClipGradNorm(parameters.Select(p => p.Value), clip);
-                                _optimizer.Step();
                             }
                             finally { (batch as IDisposable)?.Dispose(); }
                         }
@@ -233,8 +275,44 @@ public sealed class Trainer<TBatch>
         }
         finally
         {
+            if (graphs is not null)
+            {
+                GraphCounts = graphs.Counts;
+                graphs.Dispose();
+            }
             Dispose(lastGood);
             Dispose(best);
+        }
+    }
+
+    /// <summary>One eager training step: zero_grad, the loss (forward + loss under bf16 autocast when on), backward,
+    /// gradient clipping when configured, optimiser step. Returns the loss (with history, in the current dispose scope).</summary>
+    private Tensor RunStep(Func<Tensor> computeLoss, IReadOnlyList<KeyValuePair<string, Tensor>> parameters)
+    {
+        _optimizer.ZeroGrad();
+        Tensor loss;
+        using (OpenAutocast()) loss = computeLoss();   // forward + loss only (bf16 autocast)
+        CheckScalar(loss, "loss");
+        loss.backward();
+        if (_t.ClipGradNorm is { } clip) GradClip.ClipGradNorm(parameters.Select(p => p.Value), clip);
+        _optimizer.Step();
+        return loss;
+    }
+
+    /// <summary>The graph step machinery over the fit split when graph steps are on, else null.</summary>
+    private GraphSteps<TBatch>? CreateGraphSteps(HoldOutSplit split, IReadOnlyList<KeyValuePair<string, Tensor>> parameters)
+    {
+        if (GraphBackend is not { } backend) return null;
+        var task = (IGraphableTask<TBatch>)_task;
+        var staticBatch = task.CreateStaticBatch(_t.BatchSize, split.Fit);
+        try
+        {
+            return new GraphSteps<TBatch>(staticBatch, backend, _device, s => RunStep(s.Loss, parameters), () => _optimizer.LearningRate);
+        }
+        catch
+        {
+            staticBatch.Dispose();
+            throw;
         }
     }
 
