@@ -13,10 +13,7 @@ public sealed class LesaExperimentTests : IDisposable
     private const string NoData = "/nonexistent-zslkit-data";
     private readonly string _root = Path.Combine(Path.GetTempPath(), "zslkit-lesa-exp-" + Guid.NewGuid().ToString("N")[..8]);
 
-    /// <summary>A preset small enough for a unit test: 3x3 regions, D 8, 120 training (12 validation) and 60 test images.</summary>
-    private static readonly LesaPreset Tiny = new("tiny",
-        MultiLabelBenchmarkConfig.Quick with { TrainImages = 120, TestImages = 60, GridHeight = 3, GridWidth = 3, MaxBlobSize = 2, FeatureDim = 8 },
-        Hidden: 8, Modules: 2, new LesaTrainingOptions { Epochs = 2, BatchSize = 16, LearningRate = 0.05 }, Seeds: [0]);
+    private static readonly LesaPreset Tiny = LesaTinyPreset.Tiny;
 
     public void Dispose()
     {

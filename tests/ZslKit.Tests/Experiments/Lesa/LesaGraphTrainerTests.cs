@@ -15,10 +15,7 @@ namespace ZslKit.Tests.Experiments.Lesa;
 [Collection("torch-global-state")]
 public sealed class LesaGraphTrainerTests
 {
-    /// <summary>3x3 regions, D 8, 120 training (18 validation) images, batch 16: 102 fit images -> 6 full steps + 1 of 6 per epoch.</summary>
-    private static readonly LesaPreset Tiny = new("tiny",
-        MultiLabelBenchmarkConfig.Quick with { TrainImages = 120, TestImages = 60, GridHeight = 3, GridWidth = 3, MaxBlobSize = 2, FeatureDim = 8 },
-        Hidden: 8, Modules: 2, new LesaTrainingOptions { Epochs = 2, BatchSize = 16, LearningRate = 0.05 }, Seeds: [0]);
+    private static readonly LesaPreset Tiny = LesaTinyPreset.Tiny;
 
     private static ExperimentConfig Config(int epochs = 2, string device = "cpu")
     {

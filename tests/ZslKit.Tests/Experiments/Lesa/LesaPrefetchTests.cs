@@ -14,10 +14,7 @@ namespace ZslKit.Tests.Experiments.Lesa;
 [Collection("torch-global-state")]
 public sealed class LesaPrefetchTests
 {
-    /// <summary>3x3 regions, D 8, 120 training (18 validation) images, batch 16, 2 epochs (LesaExperimentTests' tiny preset).</summary>
-    private static readonly LesaPreset Tiny = new("tiny",
-        MultiLabelBenchmarkConfig.Quick with { TrainImages = 120, TestImages = 60, GridHeight = 3, GridWidth = 3, MaxBlobSize = 2, FeatureDim = 8 },
-        Hidden: 8, Modules: 2, new LesaTrainingOptions { Epochs = 2, BatchSize = 16, LearningRate = 0.05 }, Seeds: [0]);
+    private static readonly LesaPreset Tiny = LesaTinyPreset.Tiny;
 
     private static ExperimentConfig Config() => LesaExperiment.Config(Tiny, "prefetch", "lesa", seed: 0, dataDir: "/nonexistent-zslkit-data");
 
