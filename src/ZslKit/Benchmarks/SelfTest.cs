@@ -98,6 +98,7 @@ public static class SelfTest
         Add("pinned-copy", () => PinnedCopy(device));
         Add("cuda-graph-step", () => device.type == DeviceType.CUDA ? CudaGraphStep(device) : null);
         Add("cuda-graph-trainer", () => device.type == DeviceType.CUDA ? CudaGraphTrainer(device) : null);
+        Add("cuda-graph-scores", () => device.type == DeviceType.CUDA ? CudaGraphScores(device) : null);
         GC.Collect();
         GC.WaitForPendingFinalizers();
         Add("live-tensors", () => LiveTensors(liveAtStart));
@@ -300,6 +301,40 @@ public static class SelfTest
         var trainer = new Trainer<LesaBatch>(task, opt, config) { GraphBackend = backend };
         var result = trainer.Fit();
         return (result.StepLosses, trainer.GraphCounts);
+    }
+
+    /// <summary>
+    /// LESA inference scores replayed from a CUDA graph (<see cref="LesaInferBench.CaptureScores"/>) equal eager scores, for
+    /// two new sets of values copied into the captured input tensor: |a-b| ≤ 1e-5·(1+|a|).
+    /// </summary>
+    public static string CudaGraphScores(torch.Device device)
+    {
+        var s = new BenchSettings("lesa-infer", new LesaInferBench().Defaults, ["batch=4", "grid=3", "dim=16", "hidden=16", "modules=3", "labels=12", "word-dim=6"]);
+        var cfg = LesaStepBench.Config(s);
+        using var scope = torch.NewDisposeScope();
+        using var model = LesaStepBench.Model(s, cfg, device);
+        model.eval();
+        using var noGrad = torch.no_grad();
+        var theta = model.LabelEmbedding(torch.randn([12, cfg.WordDim], device: device));          // [C, D+1]
+        var x = torch.randn([4, cfg.RegionCount, cfg.FeatureDim], device: device);                  // [B, R, D], the static input
+        var (graph, scores) = LesaInferBench.CaptureScores(model, x, theta, bf16: false, device);
+        double worst = 0;
+        using (graph)
+            foreach (var seed in new[] { 1, 2 })
+            {
+                torch.manual_seed(seed);
+                x.copy_(torch.randn([4, cfg.RegionCount, cfg.FeatureDim], device: device));          // new values, same tensor
+                graph.replay();
+                var eager = model.Scores(x, theta).cpu().ToArray<float>();
+                var replayed = scores.cpu().ToArray<float>();
+                for (int i = 0; i < eager.Length; i++)
+                {
+                    double d = Math.Abs(eager[i] - replayed[i]) / (1 + Math.Abs(eager[i]));
+                    if (d > 1e-5) throw new SelfTestException($"input {seed}, score {i}: eager {eager[i]:R}, graph replay {replayed[i]:R}");
+                    worst = Math.Max(worst, d);
+                }
+            }
+        return $"2 inputs x {scores.shape[0]}x{scores.shape[1]} scores: graph replays equal eager scoring (max |Δ|/(1+|a|) {worst:g2})";
     }
 
     /// <summary>A CUDA device that does not exist raises <see cref="CudaUnavailableException"/> naming it.</summary>

@@ -35,6 +35,29 @@ public sealed class LesaGraphBenchTests
         Assert.Equal(live, torch.LiveTensorCount);
     }
 
+    [Fact]
+    public void Inference_graph_on_the_cpu_is_refused_before_any_work_and_a_bad_value_names_the_allowed_values()
+    {
+        var target = new LesaInferBench();
+        Assert.Equal("off", target.Defaults["graph"]);
+        BenchContext Infer(torch.Device device, string graph) => new(device, new BenchRepetitions(Warmup: 0, Reps: 1),
+            new BenchSettings(target.Name, target.Defaults, ["batch=4", "grid=3", "dim=16", "hidden=16", "modules=3", "labels=12", "word-dim=6", "images=8", "graph=" + graph]),
+            Threads: 1, Twin: null, Log: _ => { });
+        long live = torch.LiveTensorCount;
+        Assert.Equal("lesa-infer: graph=on captures a CUDA graph and needs --device cuda (got cpu)",
+            Assert.Throws<ArgumentException>(() => target.Run(Infer(torch.CPU, "on"))).Message);
+        Assert.Equal(live, torch.LiveTensorCount);
+        Assert.Equal("lesa-infer: setting 'graph' must be one of off, on, got 'maybe'",
+            Assert.Throws<ArgumentException>(() => target.Run(Infer(torch.CPU, "maybe"))).Message);
+    }
+
+    [SkippableFact]
+    public void Inference_scores_replayed_from_a_cuda_graph_equal_eager_scores_and_follow_the_static_input()
+    {
+        Skip.IfNot(torch.cuda.is_available(), "CUDA is not available");
+        Assert.StartsWith("2 inputs x 4x12 scores: graph replays equal eager scoring", SelfTest.CudaGraphScores(torch.CUDA));
+    }
+
     [SkippableFact]
     public void A_timed_run_of_graph_replays_on_cuda_completes_and_names_its_measurement()
     {

@@ -19,11 +19,12 @@ public class SelfTestTests
         var report = SelfTest.Run(torch.CPU);
         Assert.True(report.Passed, string.Join("\n", report.Checks.Where(c => c.Status == "failed").Select(c => $"{c.Name}: {c.Detail}")));
         Assert.Equal(0, report.ExitCode);
-        Assert.Equal(["device-moves", "mixed-devices-error", "lesa-step-parity", "training-step-host-reads", "missing-device-error", "peak-memory", "pinned-copy", "cuda-graph-step", "cuda-graph-trainer", "live-tensors"],
+        Assert.Equal(["device-moves", "mixed-devices-error", "lesa-step-parity", "training-step-host-reads", "missing-device-error", "peak-memory", "pinned-copy", "cuda-graph-step", "cuda-graph-trainer", "cuda-graph-scores", "live-tensors"],
             report.Checks.Select(c => c.Name));
         Assert.Equal("skipped", report.Checks.Single(c => c.Name == "mixed-devices-error").Status);
         Assert.Equal("skipped", report.Checks.Single(c => c.Name == "cuda-graph-step").Status);
         Assert.Equal("skipped", report.Checks.Single(c => c.Name == "cuda-graph-trainer").Status);
+        Assert.Equal("skipped", report.Checks.Single(c => c.Name == "cuda-graph-scores").Status);
         Assert.Equal("passed", report.Checks.Single(c => c.Name == "lesa-step-parity").Status);
         Assert.Equal("passed", report.Checks.Single(c => c.Name == "training-step-host-reads").Status);
         Assert.Contains("\"schema\": \"zslkit-selftest/1\"", report.ToJson());
