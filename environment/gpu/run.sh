@@ -139,6 +139,24 @@ bench() {   # bench NAME ARGS...: one target, JSON to $RES/bench-NAME.json
   timeout 150 "$app/zsl" bench "$name" --device "$device" --reps "$reps" --warmup 2 "${threads[@]}" --json "$RES/bench-$file.json" "$@" ||
     fail "bench $name ${BENCH_TAG:-}"
 }
+# `zsl extract` end to end on the device (JPEG decode + transforms on CPU threads, VGG-19 conv5_4 forward on the device,
+# feature store written) beside torchvision (PIL decode on one thread + the same forward), 512 synthetic JPEGs, batch 64.
+extract_bench() {
+  step "extract: zsl extract vs torchvision, 512 JPEGs, batch 64, $device"
+  in_budget 60 "extract" || return 0
+  local dir=/tmp/zsl-extract t0 t1
+  rm -rf "$dir"; mkdir -p "$dir"
+  "$py" environment/gpu/make_images.py "$dir/images" 512 || { fail "make_images"; return 0; }
+  t0=$(date +%s.%N)
+  timeout 150 "$app/zsl" extract --model vgg19 --layer conv5_4 --batch 64 --device "$device" --threads "$(nproc)" \
+    --images "$dir/images/list.txt" --out "$dir/store" > "$RES/extract-zsl.log" 2>&1 || { tail -5 "$RES/extract-zsl.log"; fail "zsl extract"; }
+  t1=$(date +%s.%N)
+  echo "zsl extract: 512 images in $(awk "BEGIN{printf \"%.2f\", $t1 - $t0}") s (whole process)" | tee "$RES/extract.txt"
+  tail -3 "$RES/extract-zsl.log"
+  timeout 150 "$py" tests/fixtures/backbones/bench_torchvision.py "$dir/images/list.txt" --threads "$(nproc)" --device "$device" \
+    2>&1 | tee -a "$RES/extract.txt" || fail "torchvision extract"
+}
+
 if [ "${ZSL_STANDARD:-1}" = 1 ]; then    # ZSL_STANDARD=0: only the ZSL_EXTRA lines and ZSL_KERNELS below
   bench lesa-step --twin --python "$py" "${stepset[@]}"
   bench lesa-infer --twin --python "$py" "${infer[@]}"
@@ -150,6 +168,7 @@ if [ "${ZSL_STANDARD:-1}" = 1 ]; then    # ZSL_STANDARD=0: only the ZSL_EXTRA li
     BENCH_TAG=bf16 bench lesa-infer --twin --python "$py" "${infer[@]}" --set amp=bf16
     BENCH_TAG=graph bench lesa-epoch "${epoch[@]}" --set prefetch-trainer=2 --set graph=on  # Trainer: graph steps vs eager
     bench backbone-forward --twin --python "$py"                                          # VGG-19 conv5_4 vs torchvision
+    extract_bench
     bench lesa-oi-test --set images=8192       # Open Images-shaped test pass; projection to 125,436 images
     bench lesa-eval --set images=8192          # NUS-WIDE-shaped full evaluation pass
   fi
