@@ -84,4 +84,26 @@ public class TrainCommandTests
         Assert.Equal(2, code3);
         Assert.Contains("unknown method 'no-such-method'", stderr3);
     }
+
+    [SkippableFact]
+    public void A_cuda_run_without_cuda_and_graph_steps_on_the_cpu_stop_with_exit_code_2_and_one_clear_line()
+    {
+        Skip.If(ZslKit.Torch.torch.cuda.is_available(), "CUDA is available here");
+        var runs = Path.Combine(Path.GetTempPath(), "zslkit-train-" + Guid.NewGuid().ToString("N")[..8]);
+        try
+        {
+            var (code, _, stderr) = Run("lesa", "--preset", "quick", "--set", "device=cuda", "--runs", runs);
+            Assert.Equal(2, code);
+            Assert.StartsWith("zsl train: seed 0: cuda requested, but CUDA is not available", stderr);
+            Assert.DoesNotContain("   at ", stderr);                                      // no stack trace
+
+            var (code2, _, stderr2) = Run("lesa", "--preset", "quick", "--set", "training.cudaGraph=true", "--runs", runs);
+            Assert.Equal(2, code2);
+            Assert.Contains("training.cudaGraph captures CUDA graphs and needs a CUDA device; the config has device 'cpu'", stderr2);
+        }
+        finally
+        {
+            if (Directory.Exists(runs)) Directory.Delete(runs, recursive: true);
+        }
+    }
 }

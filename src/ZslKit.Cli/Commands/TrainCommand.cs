@@ -9,6 +9,7 @@ using ZslKit.Experiments.Demo;
 using ZslKit.Experiments.Lesa;
 using ZslKit.Experiments.Runs;
 using ZslKit.Experiments.Training;
+using ZslKit.Torch;
 
 namespace ZslKit.Cli.Commands;
 
@@ -104,8 +105,19 @@ internal static class TrainCommand
             foreach (var s in seedList)
             {
                 var c = resolved with { Seed = s };
-                var record = WithProgress(stdout, progress => entry.Run(c, new RunOptions(runsRoot, progress, Resume: !parse.GetValue(noResume),
-                    Force: parse.GetValue(force))));
+                RunRecord record;
+                try
+                {
+                    record = WithProgress(stdout, progress => entry.Run(c, new RunOptions(runsRoot, progress, Resume: !parse.GetValue(noResume),
+                        Force: parse.GetValue(force))));
+                }
+                catch (Exception e) when (e is CudaUnavailableException or ArgumentException)
+                {
+                    // A device that cannot be used, or a setting the trainer refuses (e.g. training.cudaGraph on the CPU):
+                    // the run stopped before its first step.
+                    stderr.WriteLine($"zsl train: seed {s}: {Clean(e)}");
+                    return 2;
+                }
                 stdout.WriteLine($"seed {s}: {record.Final.Stop} -> {record.Folder}");
                 if (record.Final.Message is { } msg) stdout.WriteLine($"  {msg}");
                 records.Add(record);
