@@ -10,6 +10,7 @@ using ZslKit.Data.FeatureStore;
 using ZslKit.Data.Synthetic;
 using ZslKit.Experiments.Lesa;
 using ZslKit.Metrics;
+using ZslKit.Models;
 using ZslKit.Testing;
 using ZslKit.Torch;
 using Semantics = ZslKit.Data.Synthetic.LabelSemantics;
@@ -134,6 +135,42 @@ public sealed class LesaOpenImagesFigure4Tests : IDisposable
             .Select(a => (string)a!["text"]!).ToList();
         Assert.Contains("a (seen), image 1<br>peak outside box", titles);
         Assert.Contains("b (unseen), image 0<br>peak in box", titles);
+    }
+
+    [Fact]
+    public void With_a_box_source_each_image_shows_its_lowest_index_boxed_label_of_the_kind()
+    {
+        using var scope = torch.NewDisposeScope();
+        var bench = MultiLabelBenchmark.Create(MultiLabelBenchmarkConfig.Quick with
+        {
+            TrainImages = 16, TestImages = 40, GridHeight = 3, GridWidth = 3, MaxBlobSize = 2, FeatureDim = 8,
+        }, "/nonexistent-zslkit-data");
+        var boxes = LesaLocalisation.GroundTruth(bench);   // the planted boxes as a box source, keyed as the real ones are
+        using var model = new LesaTrainable(new LesaConfig
+        {
+            Modules = 2, FeatureDim = 8, AttentionHidden = 4, WordDim = bench.Semantics.Dim, GridHeight = 3, GridWidth = 3,
+        });
+        var examples = LesaAttentionFigures.Examples(model, bench, seen: true, count: 1000, boxes: boxes);
+
+        // Independent expectation from the planted labels: per test image, the lowest seen non-abstract planted label.
+        var expected = new List<(int, int)>();
+        int reordered = 0;
+        for (int i = 0; i < bench.ImageCount(MultiLabelSplit.Test); i++)
+        {
+            var labels = bench.PlantedLabels(MultiLabelSplit.Test, i).Where(p => !p.IsAbstract && p.Label < bench.SeenCount).Select(p => p.Label).ToList();
+            if (labels.Count == 0) continue;
+            expected.Add((i, labels.Min()));
+            if (labels[0] != labels.Min()) reordered++;
+        }
+        Assert.True(reordered > 0, "some image's first planted seen label is not its lowest one (the rule is exercised)");
+        Assert.Equal(expected, examples.Select(e => (e.Image, e.Label)));
+        foreach (var e in examples)
+        {
+            var box = bench.PlantedLabels(MultiLabelSplit.Test, e.Image).Single(p => p.Label == e.Label).Box;
+            Assert.Equal(LesaLocalisation.ToBox(box), Assert.Single(e.Boxes));
+            int peak = Enumerable.Range(0, 9).Aggregate((best, r) => e.Map[r / 3, r % 3] > e.Map[best / 3, best % 3] ? r : best);
+            Assert.Equal(box.Contains(peak / 3, peak % 3), e.PeakInBox);
+        }
     }
 
     [Fact]

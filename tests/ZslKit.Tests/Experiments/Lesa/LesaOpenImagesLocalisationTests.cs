@@ -2,7 +2,7 @@
 // test feature stores (2x2 grid, D = 2) with an item-ids.txt sidecar, a test-annotations-bbox.csv in the official format, and
 // the hand-set LESA of LesaAttentionTests, whose attention peak is known: label a = (1, 0) peaks on the region holding
 // feature channel 0, label b = (0, 1) on the region holding channel 1, and scores grow with the image's feature magnitude.
-// The expected APs follow by hand from the box layout (see each test).
+// The expected APs follow by hand from the box layout (see each test). Write (the files) is shared with LesaOpenImagesFigure4Tests.
 using ZslKit.Data;
 using ZslKit.Data.Datasets;
 using ZslKit.Data.FeatureStore;
