@@ -1,14 +1,17 @@
 // LesaOpenImagesFigure4Tests.cs - notebook 04 (Figure 4) on real-format Open Images files: module usage on a feature store
 // (IMultiLabelRegions), the heatmap subset rule from real test labels, overlay examples from real boxes mapped onto the grid
 // (the tiny stores, item ids and box file of LesaOpenImagesLocalisationTests with its hand-set LESA, whose attention peaks are
-// known: label a = (1, 0) on the region holding feature channel 0, b = (0, 1) on channel 1), fractional box outlines, and
-// the refusal of dataset "openimages" when its data is missing.
+// known: label a = (1, 0) on the region holding feature channel 0, b = (0, 1) on channel 1), fractional box outlines, the
+// notebook's steps end to end on a temporary Open Images data folder (real label lists linked from the shared data, tiny
+// stores, ids, boxes, sizes), and the refusal of dataset "openimages" when its data is missing.
 using System.Text.Json.Nodes;
 using ZslKit.Data;
 using ZslKit.Data.Datasets;
 using ZslKit.Data.FeatureStore;
 using ZslKit.Data.Synthetic;
+using ZslKit.Experiments.Config;
 using ZslKit.Experiments.Lesa;
+using ZslKit.Experiments.Runs;
 using ZslKit.Metrics;
 using ZslKit.Models;
 using ZslKit.Testing;
@@ -199,6 +202,106 @@ public sealed class LesaOpenImagesFigure4Tests : IDisposable
         var grid = new GridBox(1, 0, 1, 2);
         Assert.Equal(LesaAttentionFigures.Render(2, 2, grid), LesaAttentionFigures.Render(2, 2, [new Box(0, 1, 2, 1)]));
         Assert.Equal(255, LesaAttentionFigures.Render(2, 2, grid)[p, 0, 0]);
+    }
+
+    /// <summary>A store of [2, 2, 4] items with random features; each item has 1 to 4 positive label columns, the rest -1,
+    /// plus the columns <paramref name="positives"/> gives for the item.</summary>
+    private static void WriteStore(string folder, int items, int labels, int seed, Func<int, int[]>? positives = null)
+    {
+        var rng = new Random(seed);
+        using var w = new FeatureStoreWriter(folder, new FeatureStoreOptions([2, 2, 4], FeatureDType.Fp32, labels, ItemsPerChunk: 16));
+        for (int i = 0; i < items; i++)
+        {
+            var f = Enumerable.Range(0, 16).Select(_ => (float)rng.NextDouble()).ToArray();
+            var y = Enumerable.Repeat((sbyte)-1, labels).ToArray();
+            for (int k = rng.Next(1, 5); k > 0; k--) y[rng.Next(labels)] = 1;
+            foreach (var c in positives?.Invoke(i) ?? []) y[c] = 1;
+            w.Append(f, y);
+        }
+        w.Complete();
+    }
+
+    [SkippableFact]
+    public void Notebook_04s_steps_run_on_a_tiny_real_format_open_images_folder()
+    {
+        Skip.If(!Semantics.HasOpenImages(RepoPaths.SharedData), "shared data openimages-v4 label lists absent");
+        using var scope = torch.NewDisposeScope();
+        // <data>/openimages-v4: the real label lists (linked), tiny stores in the official layout, item ids, boxes, image sizes.
+        var dataDir = Path.Combine(_root, "data");
+        var oi = Directory.CreateDirectory(Path.Combine(dataDir, "openimages-v4")).FullName;
+        foreach (var f in Directory.GetFiles(Path.Combine(RepoPaths.SharedData!, "openimages-v4")))
+            File.CreateSymbolicLink(Path.Combine(oi, Path.GetFileName(f)), f);
+        var features = Path.Combine(oi, "features");
+        const int seenCount = 7186, testItems = 12;
+        WriteStore(Path.Combine(features, "train"), 40, seenCount + 400, seed: 1);
+        WriteStore(Path.Combine(features, "validation"), 8, seenCount, seed: 2);
+        // Test labels seen then the 400 unseen: unseen 0 positive in 6 images, unseen 1 in 3, unseen 2 in 1.
+        WriteStore(Path.Combine(features, "test"), testItems, seenCount + 400, seed: 3,
+            i => Enumerable.Range(0, 3).Where(k => i < new[] { 6, 3, 1 }[k]).Select(k => seenCount + k).ToArray());
+        File.WriteAllLines(Path.Combine(features, "test", LesaOpenImagesLocalisation.ItemIdsFileName), Enumerable.Range(0, testItems).Select(i => $"t{i}"));
+        var labels = OpenImagesLabels.Load(oi);
+        var rows = new List<string> { OpenImagesBoxes.Header };
+        for (int i = 0; i < testItems; i++)
+        {
+            rows.Add(Fixture.Row($"t{i}", labels.SeenIds[i % 5], 0.1, 0.6, 0.2, 0.7));
+            if (i % 2 == 0) rows.Add(Fixture.Row($"t{i}", labels.UnseenIds[i % 3], 0, 1, 0, 1));
+        }
+        File.WriteAllLines(Path.Combine(oi, OpenImagesBoxes.TestFileName), rows);
+        File.WriteAllLines(Path.Combine(oi, LesaOpenImagesLocalisation.ImageSizesFileName),
+            ["ImageID,Width,Height", .. Enumerable.Range(0, testItems).Select(i => $"t{i},640,480")]);
+
+        var previous = Environment.GetEnvironmentVariable(SharedData.EnvironmentVariable);
+        var previousFeatures = Environment.GetEnvironmentVariable(LesaExperiment.OpenImagesFeaturesVariable);
+        Environment.SetEnvironmentVariable(SharedData.EnvironmentVariable, dataDir);
+        Environment.SetEnvironmentVariable(LesaExperiment.OpenImagesFeaturesVariable, null);
+        try
+        {
+            Assert.Empty(LesaOpenImagesLocalisation.Missing());
+            var preset = LesaAttentionData.LocalisationPreset("openimages", quick: true);
+            Assert.Equal("openimages", LesaNotebook.Dataset);
+            var (bench, cache) = LesaAttentionData.LocalisationData("openimages", preset);
+            Assert.Null(cache);
+            Assert.IsType<FeatureStoreRegions>(bench);
+            var run = LesaExperiment.Run(LesaNotebook.Config(preset, "lesa", 0, adjust: c => ConfigJson.ApplyOverrides(c, ["options.hidden=8", "training.epochs=1"])),
+                new RunOptions(Path.Combine(_root, "runs")));
+            using var lesa = (LesaTrainable)LesaExperiment.LoadModel(run);
+
+            var unseen = Enumerable.Range(bench.SeenCount, bench.UnseenCount).ToList();
+            var usage = LesaAttention.Usage(lesa, bench, MultiLabelSplit.Train, unseen, 16, cache, maxImages: 10);
+            Assert.Equal((10, 400), (usage.Images, usage.Labels.Count));
+            for (int j = 0; j < 400; j++) Assert.Equal(10, Enumerable.Range(0, usage.Modules).Sum(m => usage.Counts[m, j]));
+
+            // The heatmap subset: no unshown unseen label has more positive test images than a shown one.
+            var testLabels = LesaBatches.SplitLabels(bench, MultiLabelSplit.Test);
+            int l = bench.LabelCount(MultiLabelSplit.Test);
+            int Positives(int label) => Enumerable.Range(0, testItems).Count(i => testLabels[i * l + label] > 0);
+            var shown = LesaAttentionFigures.UnseenHeatmapLabels(bench, maxAll: 100, cap: 40);
+            Assert.Equal(Math.Min(40, unseen.Count(u => Positives(u) > 0)), shown.Labels.Count);
+            Assert.Contains("with the most positive test images (from the test labels", shown.Description);
+            int leastShown = shown.Labels.Min(Positives);
+            Assert.All(unseen.Except(shown.Labels), u => Assert.True(Positives(u) <= leastShown));
+            Assert.Equal(new[] { seenCount, seenCount + 1 }, shown.Labels.Take(2));
+
+            // Overlays: test images in item order with a box of the kind; the boxes went through the official crop
+            // (640x480 -> resize 341x256, crop x [58, 282], y [16, 240]): x 0.1..0.6, y 0.2..0.7 -> grid x 0..1.3089, y 0.3143..1.4571.
+            var boxes = LesaOpenImagesLocalisation.GroundTruth(bench);
+            var seenExamples = LesaAttentionFigures.Examples(lesa, bench, seen: true, 3, boxes: boxes);
+            Assert.Equal(new[] { (0, 0), (1, 1), (2, 2) }, seenExamples.Select(e => (e.Image, e.Label)));
+            var b = Assert.Single(seenExamples[0].Boxes);
+            Assert.Equal(0, b.X, 12);
+            Assert.Equal((0.6 * 341 - 58) / 112, b.W, 9);
+            Assert.Equal((0.2 * 256 - 16) / 112, b.Y, 9);
+            Assert.Equal((0.7 * 256 - 16) / 112, b.Bottom, 9);
+            var unseenExamples = LesaAttentionFigures.Examples(lesa, bench, seen: false, 3, boxes: boxes);
+            Assert.Equal(new[] { (0, seenCount), (2, seenCount + 2), (4, seenCount + 1) }, unseenExamples.Select(e => (e.Image, e.Label)));
+            Assert.All(unseenExamples, e => Assert.True(e.PeakInBox));   // a whole-image box covers every cell
+            Assert.Equal(labels.UnseenNames[2], unseenExamples[1].Name);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(SharedData.EnvironmentVariable, previous);
+            Environment.SetEnvironmentVariable(LesaExperiment.OpenImagesFeaturesVariable, previousFeatures);
+        }
     }
 
     [Fact]
