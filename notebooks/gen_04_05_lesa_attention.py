@@ -16,24 +16,12 @@ using ZslKit.Experiments.Lesa;
 using ZslKit.Models;
 """
 
-# The data cell: synthetic benchmark of the dataset's preset (NUS-WIDE-shaped with real GloVe semantics, or Open
-# Images-shaped with the real OI label names and stand-in vectors, from ../shared/data when present), the same instance the
-# LesaExperiment runs use; nus-wide / openimages stop here with a message saying which real features are missing.
+# The data cell of both notebooks: the synthetic benchmark of the dataset's preset (NUS-WIDE-shaped with real GloVe
+# semantics, or Open Images-shaped with the real OI label names and stand-in vectors, from ../shared/data when present), the
+# same instance the LesaExperiment runs use; dataset=openimages reads the real Open Images feature stores when they, the test
+# item ids, the box file and (cropped features) the image sizes exist (LesaAttentionData.LocalisationPreset lists what is
+# missing otherwise); nus-wide stops here (no boxes).
 DATA = """
-var preset = LesaAttentionData.Preset(dataset, quick);             // selects the dataset; its label space's preset
-var (bench, cache) = LesaAttentionData.Benchmark(dataset, preset);   // the benchmark (and feature cache) notebook 01's runs train on
-var semanticsText = LesaNotebook.OpenImages
-    ? $"Open Images-shaped, {(bench.Semantics.IsStandIn ? "stand-in labels" : "OI label names + stand-in vectors")}"
-    : bench.Semantics.IsStandIn ? "stand-in labels" : "NUS-WIDE GloVe";
-var provenance = new Provenance($"synthetic multi-label, {semanticsText}", DatasetKind.Synthetic,
-    preset.Name, seed, Provenance.GitCommit(), device == "cpu" ? "cpu" : $"{device} (training), cpu (maps)", Provenance.EngineHere());
-Console.WriteLine(LesaNotebook.DescribeSetup(dataset, preset, bench, device));
-Console.WriteLine(provenance.Describe());
-"""
-
-# Notebook 05's data cell: the same for the synthetic datasets; dataset=openimages reads the real Open Images feature stores
-# when they, the test item ids and the box file exist (LesaAttentionData.LocalisationPreset lists what is missing otherwise).
-DATA05 = """
 var preset = LesaAttentionData.LocalisationPreset(dataset, quick);     // selects the dataset; openimages: checks features, item ids, boxes
 var (bench, cache) = LesaAttentionData.LocalisationData(dataset, preset); // synthetic benchmark (+ cache) notebook 01 trains on, or the real OI stores
 var semanticsText = !LesaNotebook.Synthetic ? $"real Open Images v4 region features, {bench.Semantics.Source}"
@@ -63,7 +51,11 @@ signature in a box of the region grid. `dataset = "synthetic-openimages"`: the s
 vectors (no OI word vectors exist here; stand-in names too without `../shared/data`), the Open Images preset (5x5 regions,
 D 64, 3 epochs, lr 0.01, gradient norm clipped at 5) and protocol (selection on validation mAP). The overlays draw the
 model's attention over the grid with the planted box outlined (there are no pixels: the "image" is the grid).
-`nus-wide` / `openimages` need real VGG-19 region features from `data-scripts/` and stop with a message saying so.
+`dataset = "openimages"`: the real Open Images v4 feature stores of `data-scripts/` (notebook 01's real runs) under the same
+presence check as notebook 05 — feature stores, the test items' ImageIDs (`features/test/item-ids.txt`), the box file
+`test-annotations-bbox.csv` and, for cropped features, the test image sizes; it stops with a message listing what is
+missing. There the overlays use the real boxes mapped onto the feature grid exactly as Table 3 does (docs/lesa.md, "Table 3
+on real Open Images"). `nus-wide` has no boxes and stops.
 
 **Claim tested** (held / not held, with numbers, at the end): *different unseen labels use different attention modules* —
 held when at least two modules are the dominant module of some unseen label and no module dominates more than half of them.
@@ -80,6 +72,7 @@ bool quick = false;             // quick: 7x7 regions, D 64, 4 epochs (OI: 5x5, 
 string dataset = "synthetic";   // synthetic | synthetic-openimages | nus-wide | openimages (real features needed, see the intro)
 int seed = 0;                   // model initialisation and batch order
 string device = "cpu";           // cpu | cuda | cuda:N: where a missing run trains (figures and localisation run on the CPU)
+int usageImages = 0;            // Figure 4 (left) counts the first N training images; 0: all (real Open Images has millions)
 """, "parameters", tags=["parameters"]),
     code(DATA, "data"),
     markdown("""
@@ -105,14 +98,15 @@ Console.WriteLine($"{lesa.Name}, seed {seed}: {(reused ? "reused the finished ru
 ## Figure 4 (left): module usage per unseen label
 
 Cell (m, c) = fraction of the training images in which module m gives the maximum score of unseen label c
-(`LesaAttention.Usage`). Training images hold seen labels only, so this is where an unseen label *would* look. Usage and
-the claim cover every unseen label; the heatmap shows all of them when there are at most 100 (NUS-WIDE's 81), and for Open
-Images' 400 a readable subset: the 40 unseen labels planted in the most test images
+(`LesaAttention.Usage`; `usageImages` > 0 counts only the first that many). Training images hold seen labels only, so
+this is where an unseen label *would* look. Usage and the claim cover every unseen label; the heatmap shows all of them
+when there are at most 100 (NUS-WIDE's 81), and for Open Images' 400 a readable subset: the 40 unseen labels planted in
+the most test images on synthetic data, or with the most positive test images (from the test labels) on real Open Images
 (`LesaAttentionFigures.UnseenHeatmapLabels`; the cell prints which).
 """, "usage-md"),
     code("""
 var unseenLabels = Enumerable.Range(bench.SeenCount, bench.UnseenCount).ToList();
-var usage = LesaAttention.Usage(lesa, bench, MultiLabelSplit.Train, unseenLabels, 64, cache);
+var usage = LesaAttention.Usage(lesa, bench, MultiLabelSplit.Train, unseenLabels, 64, cache, usageImages);
 var dominant = usage.DominantHistogram();
 Console.WriteLine($"dominant module per unseen label, all {usage.Labels.Count} unseen labels (labels per module): {string.Join(", ", dominant.Select((n, m) => $"m{m + 1}: {n}"))}");
 var shown = LesaAttentionFigures.UnseenHeatmapLabels(bench, maxAll: 100, cap: 40);
@@ -125,12 +119,19 @@ LesaAttentionFigures.UsageHeatmap(usage.Columns(shown.Labels), $"Figure 4 (left)
 Top row: the first test images holding a planted (non-abstract) **seen** label; bottom row: the same for **unseen** labels.
 Each panel is the attention of the module the label selects (`LesaAttention.Map`), over the region grid; the planted box is
 outlined in white, and the title says whether the attention peak falls inside it (the Table 3 hit criterion).
+
+On real Open Images the examples are the first test images with a ground-truth box of a seen (top) / unseen (bottom)
+label (the lowest-index such label of the image), the boxes of `test-annotations-bbox.csv` mapped onto the feature grid
+exactly as Table 3 maps them (`LesaOpenImagesLocalisation.GroundTruth`: the crop of the features, boxes outside it
+dropped); every box of that label is outlined, and "peak in box" means the centre of the peak cell lies in one of them.
+No image pixels are drawn (none are needed or present here): each panel is the attention over the grid cells.
 """, "overlay-md"),
     code("""
 int examples = quick ? 3 : 4;
-var seenExamples = LesaAttentionFigures.Examples(lesa, bench, seen: true, examples);
-var unseenExamples = LesaAttentionFigures.Examples(lesa, bench, seen: false, examples);
-Console.WriteLine($"peaks inside the planted box: seen {seenExamples.Count(e => e.PeakInBox)}/{seenExamples.Count}, unseen {unseenExamples.Count(e => e.PeakInBox)}/{unseenExamples.Count}");
+var realBoxes = LesaNotebook.Synthetic ? null : LesaOpenImagesLocalisation.GroundTruth(bench);   // real OI: Table 3's boxes on the grid
+var seenExamples = LesaAttentionFigures.Examples(lesa, bench, seen: true, examples, boxes: realBoxes);
+var unseenExamples = LesaAttentionFigures.Examples(lesa, bench, seen: false, examples, boxes: realBoxes);
+Console.WriteLine($"peaks inside {(realBoxes is null ? "the planted box" : "a ground-truth box")}: seen {seenExamples.Count(e => e.PeakInBox)}/{seenExamples.Count}, unseen {unseenExamples.Count(e => e.PeakInBox)}/{unseenExamples.Count}");
 LesaAttentionFigures.Overlays($"Figure 4 (right): LESA attention, seen (top) and unseen (bottom) labels<br><sup>{provenance.Describe()}</sup>", seenExamples, unseenExamples)
 """, "overlays"),
     markdown("""
@@ -190,7 +191,7 @@ int seed = 0;                   // the seed of quick mode (and the first seed's 
 string seeds = "";              // comma-separated seeds; empty: quick -> seed, full -> the preset's seeds (0, 1, 2)
 string device = "cpu";           // cpu | cuda | cuda:N: where a missing run trains (figures and localisation run on the CPU)
 """, "parameters", tags=["parameters"]),
-    code(DATA05 + """
+    code(DATA + """
 int[] seedList = seeds.Length > 0 ? seeds.Split(',').Select(s => int.Parse(s.Trim(), System.Globalization.CultureInfo.InvariantCulture)).ToArray()
     : quick ? [seed] : preset.Seeds.ToArray();
 Console.WriteLine($"seeds: {string.Join(", ", seedList)}");

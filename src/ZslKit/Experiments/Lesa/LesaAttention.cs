@@ -1,7 +1,9 @@
 // LesaAttention.cs - which attention each label uses, for Figure 4 and Table 3 of Huynh & Elhamifar, "A Shared
 // Multi-Attention Framework for Multi-Label Zero-Shot Learning", CVPR 2020: in LESA label c takes the module
 // m*(c) = argmax_m s_{m,c} (Eq. 12), so its attention over regions is α_{m*(c)} (Eq. 4); in "One Attention per Label"
-// each label has its own α_c. Gives per-(image, label) attention maps, their peak regions and LESA's module usage counts.
+// each label has its own α_c. Gives per-(image, label) attention maps, their peak regions and LESA's module usage counts, on
+// any IMultiLabelRegions (the synthetic benchmark or real feature stores).
+using ZslKit.Data.Datasets;
 using ZslKit.Data.Synthetic;
 using ZslKit.Models;
 using ZslKit.Models.Baselines;
@@ -152,35 +154,39 @@ public static class LesaAttention
     }
 
     /// <summary>
-    /// LESA's module usage (Figure 4): for every image of <paramref name="split"/> and every label in <paramref name="labels"/>,
-    /// the module m*(c) = argmax_m s_{m,c} is counted (issue 7 specifies Figure 4 as unseen labels counted over training images).
+    /// LESA's module usage (Figure 4): for every image of <paramref name="split"/> of <paramref name="data"/> (the synthetic
+    /// benchmark or real feature stores) and every label in <paramref name="labels"/>, the module m*(c) = argmax_m s_{m,c} is
+    /// counted (issue 7 specifies Figure 4 as unseen labels counted over training images). <paramref name="maxImages"/> &gt; 0
+    /// counts the first that many images of the split only (real Open Images has millions of training images); 0 = all.
     /// </summary>
-    public static ModuleUsage Usage(LesaTrainable model, MultiLabelBenchmark bench, MultiLabelSplit split, IReadOnlyList<int> labels,
-        int batchSize = 64, LesaFeatureCache? cache = null)
+    public static ModuleUsage Usage(LesaTrainable model, IMultiLabelRegions data, MultiLabelSplit split, IReadOnlyList<int> labels,
+        int batchSize = 64, LesaFeatureCache? cache = null, int maxImages = 0)
     {
         ArgumentNullException.ThrowIfNull(model);
-        ArgumentNullException.ThrowIfNull(bench);
+        ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(labels);
         if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "batchSize must be >= 1");
-        int total = bench.Semantics.Count;
+        if (maxImages < 0) throw new ArgumentOutOfRangeException(nameof(maxImages), maxImages, "maxImages must be >= 0 (0 = every image)");
+        int total = data.Semantics.Count;
         foreach (var l in labels)
             if ((uint)l >= (uint)total) throw new ArgumentOutOfRangeException(nameof(labels), l, $"label index must be in [0, {total})");
-        int n = bench.ImageCount(split);
+        int n = data.ImageCount(split);
+        if (maxImages > 0) n = Math.Min(n, maxImages);
         var counts = new int[model.Model.Config.Modules, labels.Count];
         model.Model.eval();
         using var noGrad = torch.no_grad();
         using var outer = torch.NewDisposeScope();
-        var all = LesaBatches.LabelVectors(bench);                                          // [L, dv]
+        var all = LesaBatches.LabelVectors(data);                                           // [L, dv]
         var index = torch.tensor<long>(labels.Select(l => (long)l).ToArray().AsSpan(), [labels.Count]);
-        var vectors = all.index_select(0, index);                                         // [C, dv]
+        var vectors = all.index_select(0, index);                                         // [L, dv] -> [C, dv]
         for (int start = 0; start < n; start += batchSize)
         {
             using var scope = torch.NewDisposeScope();
             int count = Math.Min(batchSize, n - start);
-            var (x, _, _) = LesaBatches.Batch(bench, split, Enumerable.Range(start, count).ToArray(), cache);
+            var (x, _, _) = LesaBatches.Batch(data, split, Enumerable.Range(start, count).ToArray(), cache);   // [B, R, D]
             Count(model.Model, x, vectors, counts);
         }
-        return new ModuleUsage(counts, labels.ToArray(), labels.Select(l => bench.Semantics.Names[l]).ToArray(), n);
+        return new ModuleUsage(counts, labels.ToArray(), labels.Select(l => data.Semantics.Names[l]).ToArray(), n);
     }
 
     /// <summary>Module usage over given images: features [N, R, D], label vectors [C, dv] with their names.</summary>
@@ -209,21 +215,21 @@ public static class LesaAttention
             for (int j = 0; j < c; j++) counts[module[i * c + j], j]++;
     }
 
-    /// <summary>The attention map of one (image, label) as [grid rows, grid columns] (for overlays).</summary>
-    public static double[,] Map(ILesaTrainable model, MultiLabelBenchmark bench, MultiLabelSplit split, int image, int label)
+    /// <summary>The attention map of one (image, label) of <paramref name="data"/> as [grid rows, grid columns] (for overlays).</summary>
+    public static double[,] Map(ILesaTrainable model, IMultiLabelRegions data, MultiLabelSplit split, int image, int label)
     {
         ArgumentNullException.ThrowIfNull(model);
-        ArgumentNullException.ThrowIfNull(bench);
-        if ((uint)image >= (uint)bench.ImageCount(split))
-            throw new ArgumentOutOfRangeException(nameof(image), image, $"{split} has {bench.ImageCount(split)} images");
-        if ((uint)label >= (uint)bench.Semantics.Count)
-            throw new ArgumentOutOfRangeException(nameof(label), label, $"the benchmark has {bench.Semantics.Count} labels");
-        int rows = bench.Config.GridHeight, cols = bench.Config.GridWidth;
+        ArgumentNullException.ThrowIfNull(data);
+        if ((uint)image >= (uint)data.ImageCount(split))
+            throw new ArgumentOutOfRangeException(nameof(image), image, $"{split} has {data.ImageCount(split)} images");
+        if ((uint)label >= (uint)data.Semantics.Count)
+            throw new ArgumentOutOfRangeException(nameof(label), label, $"the data has {data.Semantics.Count} labels");
+        int rows = data.GridHeight, cols = data.GridWidth;
         model.Module.eval();
         using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();
-        var (x, _, _) = LesaBatches.Batch(bench, split, [image]);                               // [1, R, D]
-        var v = LesaBatches.LabelVectors(bench).narrow(0, label, 1);                         // [1, dv]
+        var (x, _, _) = LesaBatches.Batch(data, split, [image]);                                // [1, R, D]
+        var v = LesaBatches.LabelVectors(data).narrow(0, label, 1);                          // [L, dv] -> [1, dv]
         var a = LabelAttention(model, x, v).ToArray<float>();                               // [1, 1, R]
         var map = new double[rows, cols];
         for (int r = 0; r < rows * cols; r++) map[r / cols, r % cols] = a[r];

@@ -1,9 +1,11 @@
 // LesaAttentionData.cs - the data of the LESA attention notebooks (04: Figure 4, 05: Table 3 + Figure 5 of Huynh &
 // Elhamifar, CVPR 2020): the synthetic multi-label benchmark of a preset, NUS-WIDE-shaped ("synthetic") or Open Images-shaped
 // ("synthetic-openimages"; the paper localises on Open Images), whose planted boxes are the localisation ground truth: the
-// same instance and feature cache the LesaExperiment runs of notebook 01 train on. Real Open Images is accepted by notebook
-// 05 (Data / LocalisationPreset) when its feature stores, item ids and box file exist (LesaOpenImagesLocalisation.Missing);
-// Figure 4 overlays (Benchmark) stay synthetic, and NUS-WIDE, which has no boxes, is refused.
+// same instance and feature cache the LesaExperiment runs of notebook 01 train on. Real Open Images is accepted by both
+// notebooks (LocalisationPreset / LocalisationData) when its feature stores, test item ids, box file and (cropped features)
+// image sizes exist (LesaOpenImagesLocalisation.Missing): notebook 04 then counts module usage on the real training store
+// and draws its overlays over the real test boxes, notebook 05 localises against them. Preset / Benchmark are the synthetic
+// benchmarks only; NUS-WIDE, which has no boxes, is refused by all of them.
 using ZslKit.Data.Datasets;
 using ZslKit.Data.Synthetic;
 using ZslKit.Models;
@@ -46,11 +48,11 @@ public static class LesaAttentionData
         return LesaExperiment.Benchmark(LesaNotebook.Config(preset, "lesa", 0));
     }
 
-    /// <summary>The datasets notebook 05 (Table 3 / Figure 5) runs on: the synthetic ones, and real Open Images when present.</summary>
+    /// <summary>The datasets notebooks 04 (Figure 4) and 05 (Table 3 / Figure 5) run on: the synthetic ones, and real Open Images when present.</summary>
     public static IReadOnlyList<string> LocalisationRunnable { get; } = ["synthetic", "synthetic-openimages", "openimages"];
 
     /// <summary>
-    /// <see cref="Preset"/> for notebook 05: also accepts "openimages" when <see cref="LesaOpenImagesLocalisation.Missing"/>
+    /// <see cref="Preset"/> for notebooks 04 and 05: also accepts "openimages" when <see cref="LesaOpenImagesLocalisation.Missing"/>
     /// is empty (feature stores, label lists, test item ids, box file, and image sizes when the features are cropped), else a
     /// <see cref="NotSupportedException"/> listing what is missing. The preset's label space is Open Images'.
     /// </summary>
@@ -63,7 +65,7 @@ public static class LesaAttentionData
     }
 
     /// <summary>
-    /// The data notebook 05 localises on: <see cref="Benchmark"/>'s synthetic benchmark and cache, or for "openimages" the real
+    /// The data notebooks 04 and 05 read: <see cref="Benchmark"/>'s synthetic benchmark and cache, or for "openimages" the real
     /// feature stores (<see cref="LesaExperiment.Data"/> of <see cref="LesaNotebook.Config"/>; no cache) after the checks of
     /// <see cref="LocalisationPreset"/>.
     /// </summary>
@@ -80,7 +82,7 @@ public static class LesaAttentionData
     {
         var missing = LesaOpenImagesLocalisation.Missing();
         if (missing.Count > 0)
-            throw new NotSupportedException("dataset 'openimages' (Table 3 localisation on real Open Images) needs: " + string.Join("; ", missing) +
+            throw new NotSupportedException("dataset 'openimages' (Figure 4 overlays and Table 3 localisation on real Open Images) needs: " + string.Join("; ", missing) +
                 ". Nothing was run. Use dataset=\"synthetic-openimages\" for the Open Images-shaped synthetic benchmark (docs/lesa.md, \"Table 3 on real Open Images\").");
         LesaNotebook.SelectDataset("openimages");
     }
@@ -99,8 +101,8 @@ public static class LesaAttentionData
                 throw new NotSupportedException(
                     $"dataset '{dataset}' needs real VGG-19 region features [N, 196, 512] of the {(oi ? "Open Images" : "NUS-WIDE")} images (download " +
                     "with data-scripts/fetch.py, extract with `zsl extract` into a feature store) and, for localisation, " +
-                    (oi ? "the Open Images box files (test-annotations-bbox.csv); Table 3 on real Open Images runs in notebook 05 (LocalisationData), but the Figure 4 " +
-                          "overlays of notebook 04 read the synthetic planted boxes and are not wired to real data yet"
+                    (oi ? "the Open Images box files (test-annotations-bbox.csv); real Open Images goes through LocalisationPreset / LocalisationData " +
+                          "(notebooks 04 and 05), which check for them; Preset / Benchmark serve the synthetic benchmarks only"
                         : "boxes, which NUS-WIDE does not have (the paper localises on Open Images only)") +
                     ", so nothing was run. " +
                     $"Use dataset=\"{(oi ? "synthetic-openimages" : "synthetic")}\" for the {(oi ? "Open Images" : "NUS-WIDE")}-shaped synthetic benchmark.");

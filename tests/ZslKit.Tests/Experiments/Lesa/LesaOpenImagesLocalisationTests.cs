@@ -2,7 +2,7 @@
 // test feature stores (2x2 grid, D = 2) with an item-ids.txt sidecar, a test-annotations-bbox.csv in the official format, and
 // the hand-set LESA of LesaAttentionTests, whose attention peak is known: label a = (1, 0) peaks on the region holding
 // feature channel 0, label b = (0, 1) on the region holding channel 1, and scores grow with the image's feature magnitude.
-// The expected APs follow by hand from the box layout (see each test).
+// The expected APs follow by hand from the box layout (see each test). Write (the files) is shared with LesaOpenImagesFigure4Tests.
 using ZslKit.Data;
 using ZslKit.Data.Datasets;
 using ZslKit.Data.FeatureStore;
@@ -22,15 +22,16 @@ public sealed class LesaOpenImagesLocalisationTests : IDisposable
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
     // Test image i: channel 0 in region P[i], channel 1 in region Q[i] (0 = top-left, 3 = bottom-right), both of magnitude i + 1.
-    private static readonly int[] P = [0, 3, 0, 3], Q = [3, 0, 3, 0];
-    private static readonly string[] Ids = ["img0", "img1", "img2", "img3"];
+    // Training image i: channel 0 in region TrainP[i], channel 1 in region TrainQ[i], magnitude 1.
+    internal static readonly int[] P = [0, 3, 0, 3], Q = [3, 0, 3, 0], TrainP = [0, 1], TrainQ = [3, 2];
+    internal static readonly string[] Ids = ["img0", "img1", "img2", "img3"];
 
-    private static readonly OpenImagesLabels Labels = new()
+    internal static readonly OpenImagesLabels Labels = new()
     {
         SeenIds = ["/m/a"], UnseenIds = ["/m/b"], Names = new Dictionary<string, string> { ["/m/a"] = "a", ["/m/b"] = "b" },
     };
 
-    private static string Row(string image, string label, double x0, double x1, double y0, double y1) =>
+    internal static string Row(string image, string label, double x0, double x1, double y0, double y1) =>
         FormattableString.Invariant($"{image},xclick,{label},1,{x0},{x1},{y0},{y1},0,0,0,0,0");
 
     private static readonly string[] Boxes =
@@ -45,14 +46,21 @@ public sealed class LesaOpenImagesLocalisationTests : IDisposable
         Row("other", "/m/a", 0, 1, 0, 1),           // an image outside the test store: ignored
     ];
 
-    /// <summary>The stores, the id sidecar and the box file; returns (data, test store folder, box file).</summary>
-    private (FeatureStoreRegions Data, string TestFolder, string BoxFile) Setup(params string[] extraRows)
+    private (FeatureStoreRegions Data, string TestFolder, string BoxFile) Setup(params string[] extraRows) => Write(_root, extraRows);
+
+    /// <summary>The stores, the id sidecar and the box file under <paramref name="root"/>; returns (data, test store folder, box file).</summary>
+    internal static (FeatureStoreRegions Data, string TestFolder, string BoxFile) Write(string root, params string[] extraRows)
     {
-        string testFolder = Path.Combine(_root, "features", "test");
-        using (var w = new FeatureStoreWriter(Path.Combine(_root, "features", "train"), new FeatureStoreOptions([2, 2, 2], FeatureDType.Fp32, 1)))
+        string testFolder = Path.Combine(root, "features", "test");
+        using (var w = new FeatureStoreWriter(Path.Combine(root, "features", "train"), new FeatureStoreOptions([2, 2, 2], FeatureDType.Fp32, 1)))
         {
-            w.Append(new float[8], [1]);
-            w.Append(new float[8], [-1]);
+            for (int i = 0; i < TrainP.Length; i++)
+            {
+                var f = new float[8];                                     // [H=2, W=2, D=2] = [R=4, D=2]
+                f[TrainP[i] * 2 + 0] = 1;
+                f[TrainQ[i] * 2 + 1] = 1;
+                w.Append(f, [(sbyte)(i == 0 ? 1 : -1)]);
+            }
             w.Complete();
         }
         using (var w = new FeatureStoreWriter(testFolder, new FeatureStoreOptions([2, 2, 2], FeatureDType.Fp32, 2)))
@@ -67,10 +75,10 @@ public sealed class LesaOpenImagesLocalisationTests : IDisposable
             w.Complete();
         }
         File.WriteAllLines(Path.Combine(testFolder, LesaOpenImagesLocalisation.ItemIdsFileName), Ids);
-        var boxFile = Path.Combine(_root, OpenImagesBoxes.TestFileName);
+        var boxFile = Path.Combine(root, OpenImagesBoxes.TestFileName);
         File.WriteAllLines(boxFile, [OpenImagesBoxes.Header, .. Boxes, .. extraRows]);
         var sem = new Semantics(["a", "b"], [1, 0, 0, 1], 2, 1, "test vectors");
-        var data = new FeatureStoreRegions(FeatureStore.Open(Path.Combine(_root, "features", "train")), FeatureStore.Open(testFolder), sem,
+        var data = new FeatureStoreRegions(FeatureStore.Open(Path.Combine(root, "features", "train")), FeatureStore.Open(testFolder), sem,
             [0], [0, 1], validationImages: 0, "Open Images (tiny)");
         return (data, testFolder, boxFile);
     }
