@@ -206,7 +206,7 @@ public sealed class LesaOpenImagesFigure4Tests : IDisposable
 
     /// <summary>A store of [2, 2, 4] items with random features; each item has 1 to 4 positive label columns, the rest -1,
     /// plus the columns <paramref name="positives"/> gives for the item.</summary>
-    private static void WriteStore(string folder, int items, int labels, int seed, Func<int, int[]>? positives = null)
+    internal static void WriteStore(string folder, int items, int labels, int seed, Func<int, int[]>? positives = null)
     {
         var rng = new Random(seed);
         using var w = new FeatureStoreWriter(folder, new FeatureStoreOptions([2, 2, 4], FeatureDType.Fp32, labels, ItemsPerChunk: 16));

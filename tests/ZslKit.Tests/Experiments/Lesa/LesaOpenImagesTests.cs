@@ -205,9 +205,9 @@ public sealed class LesaOpenImagesTests : IDisposable
         Skip.If(!Semantics.HasOpenImages(RepoPaths.SharedData), "shared data openimages-v4 label lists absent");
         var features = Path.Combine(_root, "oi-features");
         const int seen = 7186, candidates = 2594;
-        Write(Path.Combine(features, "train"), 40, seen + 400, seed: 1);
-        Write(Path.Combine(features, "validation"), 8, seen, seed: 2);
-        Write(Path.Combine(features, "test"), 12, seen + candidates, seed: 3);
+        LesaOpenImagesFigure4Tests.WriteStore(Path.Combine(features, "train"), 40, seen + 400, seed: 1);
+        LesaOpenImagesFigure4Tests.WriteStore(Path.Combine(features, "validation"), 8, seen, seed: 2);
+        LesaOpenImagesFigure4Tests.WriteStore(Path.Combine(features, "test"), 12, seen + candidates, seed: 3);
         var old = Environment.GetEnvironmentVariable(LesaExperiment.OpenImagesFeaturesVariable);
         Environment.SetEnvironmentVariable(LesaExperiment.OpenImagesFeaturesVariable, features);
         try
@@ -229,20 +229,5 @@ public sealed class LesaOpenImagesTests : IDisposable
         {
             Environment.SetEnvironmentVariable(LesaExperiment.OpenImagesFeaturesVariable, old);
         }
-    }
-
-    /// <summary>A store of [2, 2, 4] items; each item has 1 to 4 positive label columns, the rest −1.</summary>
-    private static void Write(string folder, int items, int labels, int seed)
-    {
-        var rng = new Random(seed);
-        using var w = new FeatureStoreWriter(folder, new FeatureStoreOptions([2, 2, 4], FeatureDType.Fp32, labels, ItemsPerChunk: 16));
-        for (int i = 0; i < items; i++)
-        {
-            var f = Enumerable.Range(0, 16).Select(_ => (float)rng.NextDouble()).ToArray();
-            var y = Enumerable.Repeat((sbyte)-1, labels).ToArray();
-            for (int k = rng.Next(1, 5); k > 0; k--) y[rng.Next(labels)] = 1;
-            w.Append(f, y);
-        }
-        w.Complete();
     }
 }
