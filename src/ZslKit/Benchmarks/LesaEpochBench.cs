@@ -50,7 +50,8 @@ public sealed class LesaEpochBench : IBenchTarget
         var cfg = LesaStepBench.Config(s);
         var dev = context.Device;
         var trainerMode = s.String("prefetch-trainer");
-        bool graph = _graphBackend is null ? LesaStepBench.CudaGraph(s, Name, dev) : LesaStepBench.CudaGraph(s, Name, torch.CUDA);
+        // A test backend (eager replay) is allowed on any device; CUDA graphs need CUDA.
+        bool graph = LesaStepBench.CudaGraph(s, Name, _graphBackend is null ? dev : torch.CUDA);
         bool trainer = !string.Equals(trainerMode, "off", StringComparison.OrdinalIgnoreCase);
         if (graph && !trainer)
             throw new ArgumentException($"{Name}: graph=on times Trainer epochs with training.cudaGraph; add --set prefetch-trainer=N (trainer mode)");
