@@ -96,6 +96,8 @@ public static class SelfTest
         Add("missing-device-error", () => MissingDeviceError());
         Add("peak-memory", () => PeakMemory(device));
         Add("pinned-copy", () => PinnedCopy(device));
+        Add("cuda-autocast", () => device.type == DeviceType.CUDA ? CudaAutocast(device) : null);
+        Add("cuda-graph-replay", () => device.type == DeviceType.CUDA ? CudaGraphReplay(device) : null);
         Add("cuda-graph-step", () => device.type == DeviceType.CUDA ? CudaGraphStep(device) : null);
         Add("cuda-graph-trainer", () => device.type == DeviceType.CUDA ? CudaGraphTrainer(device) : null);
         Add("cuda-graph-scores", () => device.type == DeviceType.CUDA ? CudaGraphScores(device) : null);
@@ -236,6 +238,72 @@ public static class SelfTest
         var values = torch.stack(losses).to(ScalarType.Float64).ToArray<double>();        // [3] -> host, the one read
         if (!values.All(double.IsFinite)) throw new SelfTestException($"non-finite losses on {device}: [{string.Join(", ", values)}]");
         return $"3 steps on {device} with no host read; losses {string.Join(", ", values.Select(v => v.ToString("F4", System.Globalization.CultureInfo.InvariantCulture)))}";
+    }
+
+    /// <summary>
+    /// bfloat16 autocast on the device: inside `torch.autocast(cuda, bfloat16)` a matmul of device float32 tensors is
+    /// bfloat16 and within 2e-2·(1+|a|) of the float32 CPU product, CPU tensors stay float32, the CPU scope stays off; after
+    /// the scope the device matmul is float32 again.
+    /// </summary>
+    public static string CudaAutocast(torch.Device device)
+    {
+        using var scope = torch.NewDisposeScope();
+        var a = (torch.arange(32, dtype: ScalarType.Float32) * 0.1).sin().reshape(4, 8);             // [4, 8]
+        var b = (torch.arange(40, dtype: ScalarType.Float32) * 1.3).cos().reshape(8, 5);             // [8, 5]
+        var (da, db) = (a.to(device), b.to(device));
+        var reference = a.mm(b).ToArray<float>();                                                   // [4, 8] @ [8, 5] -> [4, 5]
+        float[] got;
+        using (torch.autocast(DeviceType.CUDA, torch.bfloat16))
+        {
+            if (!torch.is_autocast_enabled(DeviceType.CUDA) || torch.is_autocast_enabled(DeviceType.CPU))
+                throw new SelfTestException("inside a CUDA autocast scope: CUDA autocast must be on and CPU autocast off");
+            var product = da.mm(db);
+            if (product.dtype != ScalarType.BFloat16) throw new SelfTestException($"matmul under CUDA autocast is {product.dtype}, expected BFloat16");
+            if (a.mm(b).dtype != ScalarType.Float32) throw new SelfTestException("a CPU matmul under CUDA autocast left float32");
+            got = product.to(ScalarType.Float32).cpu().ToArray<float>();
+        }
+        if (da.mm(db).dtype != ScalarType.Float32) throw new SelfTestException("the device matmul is not float32 after the scope");
+        double worst = 0;
+        for (int i = 0; i < got.Length; i++)
+        {
+            double d = Math.Abs(got[i] - reference[i]) / (1 + Math.Abs(reference[i]));
+            if (d > 2e-2) throw new SelfTestException($"bf16 product [{i}] {got[i]} vs float32 {reference[i]}");
+            worst = Math.Max(worst, d);
+        }
+        return $"bf16 matmul under CUDA autocast, float32 outside; max |Δ|/(1+|a|) {worst:g2} vs the float32 product";
+    }
+
+    /// <summary>
+    /// CUDA graph semantics: capture runs nothing, each replay recomputes from the static input's current values, capture
+    /// off the graph's stream, a second capture and a replay before capture are refused with a TorchException.
+    /// </summary>
+    public static string CudaGraphReplay(torch.Device device)
+    {
+        using var scope = torch.NewDisposeScope();
+        var x = torch.ones([4], device: device);                                  // static input
+        using var g = new torch.cuda.CUDAGraph(device.index);
+        bool refusedOffStream = Throws(() => g.capture_begin());
+        bool refusedEarlyReplay = Throws(() => g.replay());
+        using (g.side_stream()) { _ = x * 2 + 1; }                                // warm-up on the graph's stream
+        Tensor y;
+        using (torch.cuda.graph(g)) y = x * 2 + 1;                                // recorded, not run
+        g.replay();
+        var first = y.cpu().ToArray<float>();
+        x.fill_(5);
+        g.replay();
+        var second = y.cpu().ToArray<float>();
+        bool refusedSecondCapture = Throws(() => { using (torch.cuda.graph(g)) _ = x + 2; });
+        if (!first.All(v => v == 3) || !second.All(v => v == 11))
+            throw new SelfTestException($"replays gave [{string.Join(", ", first)}] and [{string.Join(", ", second)}], expected all 3 then all 11");
+        if (!refusedOffStream || !refusedEarlyReplay || !refusedSecondCapture)
+            throw new SelfTestException($"misuse not refused: capture off the graph's stream {refusedOffStream}, replay before capture {refusedEarlyReplay}, second capture {refusedSecondCapture}");
+        return "replays recompute from the static input (3, then 11 after x.fill_(5)); capture off-stream, early replay and a second capture refused";
+    }
+
+    private static bool Throws(Action action)
+    {
+        try { action(); return false; }
+        catch (TorchException) { return true; }
     }
 
     /// <summary>

@@ -19,12 +19,14 @@ public class SelfTestTests
         var report = SelfTest.Run(torch.CPU);
         Assert.True(report.Passed, string.Join("\n", report.Checks.Where(c => c.Status == "failed").Select(c => $"{c.Name}: {c.Detail}")));
         Assert.Equal(0, report.ExitCode);
-        Assert.Equal(["device-moves", "mixed-devices-error", "lesa-step-parity", "training-step-host-reads", "missing-device-error", "peak-memory", "pinned-copy", "cuda-graph-step", "cuda-graph-trainer", "cuda-graph-scores", "live-tensors"],
+        Assert.Equal(["device-moves", "mixed-devices-error", "lesa-step-parity", "training-step-host-reads", "missing-device-error", "peak-memory", "pinned-copy", "cuda-autocast", "cuda-graph-replay", "cuda-graph-step", "cuda-graph-trainer", "cuda-graph-scores", "live-tensors"],
             report.Checks.Select(c => c.Name));
         Assert.Equal("skipped", report.Checks.Single(c => c.Name == "mixed-devices-error").Status);
         Assert.Equal("skipped", report.Checks.Single(c => c.Name == "cuda-graph-step").Status);
         Assert.Equal("skipped", report.Checks.Single(c => c.Name == "cuda-graph-trainer").Status);
         Assert.Equal("skipped", report.Checks.Single(c => c.Name == "cuda-graph-scores").Status);
+        Assert.Equal("skipped", report.Checks.Single(c => c.Name == "cuda-autocast").Status);
+        Assert.Equal("skipped", report.Checks.Single(c => c.Name == "cuda-graph-replay").Status);
         Assert.Equal("passed", report.Checks.Single(c => c.Name == "lesa-step-parity").Status);
         Assert.Equal("passed", report.Checks.Single(c => c.Name == "training-step-host-reads").Status);
         Assert.Contains("\"schema\": \"zslkit-selftest/1\"", report.ToJson());
@@ -91,6 +93,12 @@ public class SelfTestGpuTests
 
     [SkippableFact]
     public void Peak_memory_sees_a_64_mib_allocation() { RequireCuda(); Assert.NotNull(SelfTest.PeakMemory(torch.CUDA)); }
+
+    [SkippableFact]
+    public void A_cuda_autocast_scope_runs_matmul_in_bfloat16_close_to_float32() { RequireCuda(); Assert.NotNull(SelfTest.CudaAutocast(torch.CUDA)); }
+
+    [SkippableFact]
+    public void Cuda_graph_replays_recompute_from_the_static_input_and_misuse_is_refused() { RequireCuda(); Assert.NotNull(SelfTest.CudaGraphReplay(torch.CUDA)); }
 
     [SkippableFact]
     public void Pinned_non_blocking_copies_to_cuda_and_back_keep_every_value() { RequireCuda(); Assert.NotNull(SelfTest.PinnedCopy(torch.CUDA)); }
