@@ -102,9 +102,9 @@ public sealed class BackboneForwardBench : IBenchTarget
             notes.Add($"twin output shape [{string.Join(", ", shape)}] equals ours");
         }
         var metrics = new Dictionary<string, double>();
-        if (dev.type == DeviceType.CUDA) { context.Sync(); torch.cuda.reset_peak_memory_stats(dev.index); }
+        bool peakArmed = context.ResetPeakMemory();
         var (ours, theirs) = BenchHarness.Measure(Rep, context.Repetitions, context.Sync, twin is null ? null : twin.Rep);
-        if (dev.type == DeviceType.CUDA) metrics["gpuPeakBytes"] = torch.cuda.max_memory_allocated(dev.index);
+        context.RecordPeakMemory(metrics, peakArmed);
         var measurement = new BenchMeasurement($"{modelName} forward to {s.String("layer")} ({tap}) x{batches}", (double)batch * batches, "images", ours, theirs);
         metrics["msPerBatch"] = ours.Wall.Median / batches * 1e3;
         metrics["outputElementsPerImage"] = shape.Skip(1).Aggregate(1L, (a, d) => a * d);

@@ -25,27 +25,8 @@ public sealed class LesaInferBench : IBenchTarget
 
     /// <summary>Runs 3 eager scorings of <paramref name="x"/> on a new graph's stream, then captures one (recorded, not run).
     /// Each replay recomputes the returned scores tensor [B, C] from <paramref name="x"/>'s current values. Call under no_grad.</summary>
-    internal static (torch.cuda.CUDAGraph Graph, Tensor Scores) CaptureScores(LesaModel model, Tensor x, Tensor theta, bool bf16, torch.Device dev)
-    {
-        var graph = new torch.cuda.CUDAGraph(dev.index);
-        try
-        {
-            using (graph.side_stream())
-                for (int i = 0; i < LesaStepBench.GraphWarmupSteps; i++)
-                {
-                    using var scope = torch.NewDisposeScope();
-                    Score(model, x, theta, bf16, dev);
-                }
-            Tensor scores;
-            using (torch.cuda.graph(graph)) scores = Score(model, x, theta, bf16, dev);
-            return (graph, scores);
-        }
-        catch
-        {
-            graph.Dispose();
-            throw;
-        }
-    }
+    internal static (torch.cuda.CUDAGraph Graph, Tensor Scores) CaptureScores(LesaModel model, Tensor x, Tensor theta, bool bf16, torch.Device dev) =>
+        BenchGraph.Capture(dev, BenchGraph.WarmupRuns, () => Score(model, x, theta, bf16, dev));
 
     /// <summary>The benchmarked model in eval mode and θ of <c>labels</c> random word vectors ([C, D+1], float32, no autograd),
     /// in the caller's dispose scope.</summary>

@@ -24,9 +24,6 @@ public sealed class LesaStepBench : IBenchTarget
         ["word-dim"] = "300", ["positive-rate"] = "0.01", ["steps"] = "5", ["seed"] = "0", ["amp"] = "off", ["graph"] = "off",
     };
 
-    /// <summary>Eager steps on the graph's stream before capture (cuBLAS handles, optimiser state, allocator warm).</summary>
-    internal const int GraphWarmupSteps = 3;
-
     /// <summary>The `graph` setting: off, or on (CUDA only; a clear error elsewhere).</summary>
     internal static bool CudaGraph(BenchSettings s, string target, torch.Device dev)
     {
@@ -125,30 +122,8 @@ public sealed class LesaStepBench : IBenchTarget
         /// (recorded, not executed). Each replay of the graph is one training step; the returned loss tensor (in the
         /// caller's dispose scope) holds the loss of the latest replay. <paramref name="warmupLosses"/>, when given, receives
         /// the warm-up steps' losses (one host read each).</summary>
-        public (torch.cuda.CUDAGraph Graph, Tensor Loss) Capture(int warmup, List<float>? warmupLosses = null)
-        {
-            var graph = new torch.cuda.CUDAGraph(_dev.index);
-            try
-            {
-                using (graph.side_stream())
-                {
-                    for (int i = 0; i < warmup; i++)
-                    {
-                        using var scope = torch.NewDisposeScope();
-                        var warm = Step();
-                        warmupLosses?.Add(warm.to(ScalarType.Float32).item<float>());
-                    }
-                }
-                Tensor loss;
-                using (torch.cuda.graph(graph)) loss = Step();
-                return (graph, loss);
-            }
-            catch
-            {
-                graph.Dispose();
-                throw;
-            }
-        }
+        public (torch.cuda.CUDAGraph Graph, Tensor Loss) Capture(int warmup, List<float>? warmupLosses = null) =>
+            BenchGraph.Capture(_dev, warmup, Step, warmupLosses is null ? null : loss => warmupLosses.Add(loss.to(ScalarType.Float32).item<float>()));
 
         public void Dispose()
         {
@@ -183,7 +158,7 @@ public sealed class LesaStepBench : IBenchTarget
         using var outer = torch.NewDisposeScope();
         using var work = new Workload(s, dev, bf16);
         var cfg = work.Config;
-        var graph = graphOn ? work.Capture(GraphWarmupSteps).Graph : null;
+        var graph = graphOn ? work.Capture(BenchGraph.WarmupRuns).Graph : null;
         using var _graph = graph;
         void Rep()
         {
