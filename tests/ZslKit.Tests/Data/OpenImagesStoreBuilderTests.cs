@@ -123,6 +123,8 @@ public sealed class OpenImagesStoreBuilderTests : IDisposable
         Assert.Equal(["t1", "t3", "t2", "t4"], File.ReadAllLines(Path.Combine(Out, "train", "item-ids.txt")));
         Assert.Equal(["v1", "v2"], File.ReadAllLines(Path.Combine(Out, "validation", "item-ids.txt")));
         Assert.Equal(["e2", "e1", "e3"], File.ReadAllLines(Path.Combine(Out, "test", "item-ids.txt")));
+        // The extraction's framing travels with the store: notebook 05 maps boxes with the recorded resize 8 / crop 8.
+        Assert.Equal(BoxGridMapping.ZslExtract with { Resize = 8, Crop = 8 }, LesaOpenImagesLocalisation.MappingFor(Path.Combine(Out, "test")));
         using (var train = FeatureStore.Open(Path.Combine(Out, "train"), verifyChecksums: true))
         {
             Assert.Equal(Row(5, (0, 1), (2, -1), (4, -1)), train.Labels(0).ToArray());

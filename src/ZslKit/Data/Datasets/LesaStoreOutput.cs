@@ -1,9 +1,9 @@
 // LesaStoreOutput.cs - the write side shared by NusWideStoreBuilder and OpenImagesStoreBuilder: one feature store per
 // split (<out>/train, <out>/test, <out>/validation) written through FeatureStoreWriter (write-once, published
-// atomically), with item-ids.txt (one dataset id per line, item order) written into the store's temporary folder so it
-// appears together with the store. A split whose store already exists from the same build settings is kept (resume);
-// one from other settings, or without item-ids.txt, stops the build unless Force replaces it. Also holds the option,
-// progress and summary records of both builders.
+// atomically), with item-ids.txt (one dataset id per line, item order) and a copy of the extraction's extraction.json
+// (the image framing) written into the store's temporary folder so they appear together with the store. A split whose
+// store already exists from the same build settings is kept (resume); one from other settings, or without
+// item-ids.txt, stops the build unless Force replaces it. Also holds the option, progress and summary records.
 using System.Text;
 using System.Text.Json;
 using ZslKit.Data.FeatureStore;
@@ -23,8 +23,8 @@ public sealed record LesaStoreOptions
 /// <summary>Progress of a build phase: <paramref name="Done"/> of <paramref name="Total"/> units (lines, images).</summary>
 public readonly record struct LesaStoreProgress(string Phase, long Done, long Total);
 
-/// <summary>One split store: items written now (0 when <paramref name="AlreadyBuilt"/>), label columns, and how many
-/// written items have no positive label.</summary>
+/// <summary>One split store: its items, label columns, whether it was kept from an earlier build, and how many items
+/// written now have no positive label (0 for a kept store).</summary>
 public sealed record LesaStoreSplit(string Split, string Folder, long Items, int LabelCount, bool AlreadyBuilt, long WithoutPositive);
 
 /// <summary>What a build did. Every stored image of the extraction is either written to one split or listed in exactly
@@ -96,14 +96,18 @@ internal sealed class LesaStoreOutput : IDisposable
 
     public string Folder(string split) => Path.Combine(OutFolder, split);
 
-    /// <summary>Opens the writers of the pending splits (item shape and dtype of the extraction).</summary>
-    public void Start(int[] itemShape, FeatureDType dtype, int itemsPerChunk, IReadOnlyDictionary<string, string> metadata)
+    /// <summary>Opens the writers of the pending splits (item shape and dtype of the extraction). Each store also gets a
+    /// copy of the extraction's extraction.json (its resize and crop tell LesaOpenImagesLocalisation.MappingFor how the
+    /// images were framed).</summary>
+    public void Start(ExtractionShards extraction, int itemsPerChunk, IReadOnlyDictionary<string, string> metadata)
     {
         Directory.CreateDirectory(OutFolder);
         foreach (var split in Pending)
         {
             var meta = new Dictionary<string, string>(metadata) { [BuildKey] = Build, ["split"] = split };
-            var writer = new FeatureStoreWriter(Folder(split), new FeatureStoreOptions(itemShape, dtype, _labelCounts[split], itemsPerChunk) { Metadata = meta });
+            var writer = new FeatureStoreWriter(Folder(split),
+                new FeatureStoreOptions(extraction.ItemShape, extraction.DType, _labelCounts[split], itemsPerChunk) { Metadata = meta });
+            File.Copy(Path.Combine(extraction.Folder, ExtractionShards.RunFile), Path.Combine(writer.TemporaryFolder, ExtractionShards.RunFile));
             var ids = new StreamWriter(Path.Combine(writer.TemporaryFolder, TfRecordImport.ItemIdsFileName), append: false, new UTF8Encoding(false), 1 << 16)
             {
                 NewLine = "\n",

@@ -108,7 +108,7 @@ public static class NusWideStoreBuilder
                 progress?.Report(new LesaStoreProgress("concept labels", c, Concepts));
                 ReadConcept(conceptFiles[c], c, list.Length, needed, conceptBits);
             }
-            output.Start(x.ItemShape, x.DType, options.ItemsPerChunk, new Dictionary<string, string>
+            output.Start(x, options.ItemsPerChunk, new Dictionary<string, string>
             {
                 ["dataset"] = "nus-wide", ["model"] = x.Model, ["layer"] = x.Layer,
                 ["labelLayout"] = "1081: TagList1k (1,000, file order) then Concepts81 (81, file order); +1/-1, concept tags 0",

@@ -111,7 +111,7 @@ public static class OpenImagesStoreBuilder
             var candidateToTop = new Dictionary<int, int>();
             for (var k = 0; k < top.Length; k++) candidateToTop[top[k]] = k;
 
-            output.Start(x.ItemShape, x.DType, options.ItemsPerChunk, new Dictionary<string, string>
+            output.Start(x, options.ItemsPerChunk, new Dictionary<string, string>
             {
                 ["dataset"] = "openimages", ["model"] = x.Model, ["layer"] = x.Layer,
                 ["labelLayout"] = oi.TestLayout == OpenImagesTestLayout.Top400
