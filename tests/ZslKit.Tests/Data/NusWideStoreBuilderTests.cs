@@ -213,17 +213,21 @@ public sealed class NusWideStoreBuilderTests : IDisposable
     }
 
     [Fact]
-    public void Bad_label_files_and_incomplete_extractions_are_named()
+    public void Bad_label_files_and_incomplete_extractions_are_named_and_a_forced_rebuild_that_fails_keeps_the_old_stores()
     {
+        Build();
         var tagsFile = Path.Combine(Nus, "NUS_WID_Tags", "AllTags1k.txt");
         var lines = File.ReadAllLines(tagsFile);
         lines[2] = lines[2][2..];   // row 3: 999 values
         File.WriteAllLines(tagsFile, lines);
-        var e = Assert.Throws<DataFormatException>(() => Build());
+        var e = Assert.Throws<DataFormatException>(() => Build(new LesaStoreOptions { Force = true }));
         Assert.Contains(tagsFile, e.Message);
         Assert.Contains("line 3: 999 values", e.Message);
-        Assert.False(Directory.Exists(Path.Combine(Out, "train")));
+        Assert.Equal(TrainRows.Select(r => ImageList[r].Entry), File.ReadAllLines(Path.Combine(Out, "train", "item-ids.txt")));
         Assert.False(Directory.Exists(Path.Combine(Out, "train.partial")));
+        Directory.Delete(Out, recursive: true);
+        Assert.Throws<DataFormatException>(() => Build());
+        Assert.False(Directory.Exists(Path.Combine(Out, "train")));
 
         var concept = Path.Combine(Nus, "Groundtruth", "AllLabels", $"Labels_{Concepts[80]}.txt");
         File.Delete(concept);

@@ -62,6 +62,7 @@ internal sealed class LesaStoreOutput : IDisposable
     private readonly Dictionary<string, (FeatureStoreWriter Writer, StreamWriter Ids)> _open = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _withoutPositive = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _labelCounts;
+    private readonly List<string> _replace = [];
 
     public string OutFolder { get; }
     /// <summary>Splits whose stores exist from the same settings (kept).</summary>
@@ -81,7 +82,7 @@ internal sealed class LesaStoreOutput : IDisposable
             var folder = Folder(split);
             if (Directory.Exists(folder))
             {
-                if (force) Directory.Delete(folder, recursive: true);
+                if (force) _replace.Add(split);   // deleted in Start, once every label file has been read
                 else if (SameBuild(folder, build)) { built.Add(split); continue; }
                 else throw new InvalidOperationException($"{folder} already exists from other settings or another extraction " +
                     $"(or without {TfRecordImport.ItemIdsFileName}); pass --force (LesaStoreOptions.Force) to replace it");
@@ -102,6 +103,7 @@ internal sealed class LesaStoreOutput : IDisposable
     public void Start(ExtractionShards extraction, int itemsPerChunk, IReadOnlyDictionary<string, string> metadata)
     {
         Directory.CreateDirectory(OutFolder);
+        foreach (var split in _replace) Directory.Delete(Folder(split), recursive: true);
         foreach (var split in Pending)
         {
             var meta = new Dictionary<string, string>(metadata) { [BuildKey] = Build, ["split"] = split };
@@ -128,9 +130,10 @@ internal sealed class LesaStoreOutput : IDisposable
         if (!positive) _withoutPositive[split]++;
     }
 
-    /// <summary>Publishes every pending store; returns one record per requested split (built ones first as requested).</summary>
+    /// <summary>Publishes every pending store; returns one record per requested split, in the requested order.</summary>
     public List<LesaStoreSplit> Complete(IReadOnlyList<string> splits)
     {
+        if (Pending.Count > 0 && _open.Count == 0) throw new InvalidOperationException("Start was not called");
         foreach (var (_, (writer, ids)) in _open)
         {
             ids.Dispose();
