@@ -33,6 +33,11 @@ internal static class DataLesaStoresCommand
         {
             Description = "NUS-WIDE: keep 2v-1 in the 75 tag columns that are also concepts (the official script writes 0 there).",
         };
+        var minBytes = new Option<long>("--min-image-bytes")
+        {
+            Description = "NUS-WIDE: skip images whose file has at most this many bytes (the official extraction used 4000 against Flickr's " +
+                "'photo unavailable' placeholders; needs the image files; default 0 = keep all).",
+        };
         var testLayout = new Option<string>("--test-layout")
         {
             Description = "Open Images test labels: all-candidates (7,186 + 2,594 = 9,780, the official records; default) or top400 (7,186 + 400).",
@@ -44,7 +49,7 @@ internal static class DataLesaStoresCommand
         };
         var command = new Command("lesa-stores", "Build LESA's split feature stores from `zsl extract` shards and the dataset's label files.")
         {
-            dataset, features, split, data, output, force, match, keepConceptTags, testLayout, keepUnlabelled,
+            dataset, features, split, data, output, force, match, keepConceptTags, minBytes, testLayout, keepUnlabelled,
         };
         command.SetAction(parse =>
         {
@@ -57,7 +62,8 @@ internal static class DataLesaStoresCommand
                 ?? (parse.GetValue(features) is null ? "--features (the `zsl extract` output folder) is required" : null)
                 ?? (parse.GetValue(split) is { } sp ? Bad(sp, "--split", name == "nus-wide" ? ["train", "test"] : ["train", "validation", "test"]) : null)
                 ?? Bad(parse.GetValue(match), "--match", "relative-path", "file-name")
-                ?? Bad(parse.GetValue(testLayout), "--test-layout", "all-candidates", "top400");
+                ?? Bad(parse.GetValue(testLayout), "--test-layout", "all-candidates", "top400")
+                ?? (parse.GetValue(minBytes) < 0 ? "--min-image-bytes must be >= 0" : null);
             if (problem is not null)
             {
                 err.WriteLine("zsl data lesa-stores: " + problem);
@@ -82,6 +88,7 @@ internal static class DataLesaStoresCommand
                     {
                         Match = parse.GetValue(match) == "file-name" ? NusWideMatch.FileName : NusWideMatch.RelativePath,
                         ZeroConceptTags = !parse.GetValue(keepConceptTags),
+                        MinImageBytes = parse.GetValue(minBytes),
                     }, progress)
                     : OpenImagesStoreBuilder.Build(parse.GetValue(features)!, folder, outFolder, options, new OpenImagesStoreOptions
                     {
@@ -142,6 +149,7 @@ internal static class DataLesaStoresCommand
         Row("ambiguous", s.Ambiguous.Count, s.Ambiguous);
         Row("in another split", s.OtherSplit.Count, s.OtherSplit);
         Row("without labels (not written)", s.WithoutLabels.Count, s.WithoutLabels);
+        if (s.Dataset == "nus-wide") Row("filtered (--min-image-bytes)", s.Filtered.Count, s.Filtered);
         console.Write(counts);
         console.WriteLine($"{s.Dataset}: {s.Model} {s.Layer} [{string.Join(", ", s.ItemShape)}] from {s.Extraction}");
         foreach (var w in s.Warnings) console.WriteLine("warning: " + w);

@@ -201,6 +201,22 @@ public sealed class NusWideStoreBuilderTests : IDisposable
     }
 
     [Fact]
+    public void Min_image_bytes_drops_small_files_like_the_official_cap_and_reports_them()
+    {
+        foreach (var r in new[] { 2, 8 })   // after extraction: these two files grow past the cap, the rest stay ~100 bytes
+            File.AppendAllText(ImagePath(r), new string('x', 5000));
+        var summary = Build(nus: new NusWideStoreOptions { MinImageBytes = 4000 });
+        Assert.Equal([ImagePath(7), ImagePath(1), ImagePath(4), ImagePath(0), ImagePath(3), ImagePath(6)], summary.Filtered);
+        Assert.Equal([1L, 1L], summary.Splits.Select(s => s.Items));
+        Assert.Equal([ImageList[2].Entry], File.ReadAllLines(Path.Combine(Out, "train", "item-ids.txt")));
+        Assert.Equal([ImageList[8].Entry], File.ReadAllLines(Path.Combine(Out, "test", "item-ids.txt")));
+
+        File.Delete(ImagePath(3));
+        var e = Assert.Throws<FileNotFoundException>(() => Build(new LesaStoreOptions { Force = true }, new NusWideStoreOptions { MinImageBytes = 4000 }));
+        Assert.Contains(ImagePath(3), e.Message);
+    }
+
+    [Fact]
     public void File_name_matching_reports_a_name_shared_by_two_folders_as_ambiguous()
     {
         var list = File.ReadAllLines(Path.Combine(Nus, "ImageList", "Imagelist.txt"));

@@ -28,7 +28,8 @@ public readonly record struct LesaStoreProgress(string Phase, long Done, long To
 public sealed record LesaStoreSplit(string Split, string Folder, long Items, int LabelCount, bool AlreadyBuilt, long WithoutPositive);
 
 /// <summary>What a build did. Every stored image of the extraction is either written to one split or listed in exactly
-/// one of <see cref="Unmatched"/>, <see cref="Ambiguous"/>, <see cref="OtherSplit"/> or <see cref="WithoutLabels"/>.</summary>
+/// one of <see cref="Unmatched"/>, <see cref="Ambiguous"/>, <see cref="OtherSplit"/>, <see cref="WithoutLabels"/> or
+/// <see cref="Filtered"/> (or, skipped at extraction, was never stored).</summary>
 public sealed record LesaStoreSummary
 {
     public required string Dataset { get; init; }
@@ -49,6 +50,8 @@ public sealed record LesaStoreSummary
     public IReadOnlyList<string> OtherSplit { get; init; } = [];
     /// <summary>Open Images: images with no row in the split's label file (not written unless KeepUnlabelled).</summary>
     public IReadOnlyList<string> WithoutLabels { get; init; } = [];
+    /// <summary>NUS-WIDE: images dropped by MinImageBytes (files of at most that size, Flickr placeholders).</summary>
+    public IReadOnlyList<string> Filtered { get; init; } = [];
     /// <summary>Things worth a look that did not stop the build (another backbone or layer than LESA's, an empty split).</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 }

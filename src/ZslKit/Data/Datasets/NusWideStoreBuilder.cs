@@ -24,6 +24,10 @@ public sealed record NusWideStoreOptions
     /// <summary>Write 0 in the tag columns that are also concepts (the official script's <c>label1k[unseen_cls_idx] = 0</c>);
     /// false keeps their 2v-1 value. The reader ignores these columns either way.</summary>
     public bool ZeroConceptTags { get; init; } = true;
+    /// <summary>When positive, images whose file (at the path stored by `zsl extract`) has at most this many bytes are not
+    /// written (reported as filtered): the official extraction's <c>cap_file_size = 4000</c> against Flickr's
+    /// "photo unavailable" placeholders. 0 (default) writes every extracted image; the files must exist when positive.</summary>
+    public long MinImageBytes { get; init; }
 }
 
 /// <summary>Builds <c>&lt;out&gt;/train</c> and <c>&lt;out&gt;/test</c> NUS-WIDE stores from an extraction folder.</summary>
@@ -55,6 +59,7 @@ public static class NusWideStoreBuilder
         {
             ["dataset"] = "nus-wide", ["extraction"] = x.Folder, ["labels"] = Path.GetFullPath(nusWideFolder),
             ["match"] = nus.Match.ToString(), ["zeroConceptTags"] = nus.ZeroConceptTags.ToString(),
+            ["minImageBytes"] = nus.MinImageBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["layout"] = "1081: TagList1k then Concepts81",
         });
         using var output = new LesaStoreOutput(outFolder, splits, splits.ToDictionary(s => s, _ => LabelCount), options.Force, build);
@@ -74,6 +79,7 @@ public static class NusWideStoreBuilder
         var unmatched = new List<string>();
         var ambiguous = new List<string>();
         var other = new List<string>();
+        var filtered = new List<string>();
         var rows = new List<int[]>();            // per shard: Imagelist row of each item, or -1
         var target = new List<string?[]>();      // per shard: split to write each item to, or null
         var needed = new bool[list.Length];
@@ -89,6 +95,7 @@ public static class NusWideStoreBuilder
                 if (r[i] < 0) { unmatched.Add(images[i]); continue; }
                 var split = splitOf[r[i]] switch { 1 => "train", 2 => "test", _ => null };
                 if (split is null || !output.Pending.Contains(split)) { other.Add(images[i]); continue; }
+                if (nus.MinImageBytes > 0 && ImageBytes(images[i]) <= nus.MinImageBytes) { filtered.Add(images[i]); continue; }
                 t[i] = split;
                 needed[r[i]] = true;
             }
@@ -147,8 +154,15 @@ public static class NusWideStoreBuilder
         {
             Dataset = "nus-wide", Extraction = x.Folder, Model = x.Model, Layer = x.Layer, ItemShape = x.ItemShape, Splits = written,
             Images = x.ImageCount, SkippedAtExtraction = x.Skipped, Unmatched = unmatched, Ambiguous = ambiguous, OtherSplit = other,
-            Warnings = warnings,
+            Filtered = filtered, Warnings = warnings,
         };
+    }
+
+    private static long ImageBytes(string path)
+    {
+        var info = new FileInfo(path);
+        return info.Exists ? info.Length
+            : throw new FileNotFoundException($"image {path} not found: MinImageBytes (--min-image-bytes) needs the extracted image files", path);
     }
 
     /// <summary>Finds the official files under the dataset folder (flat, or as the NUS-WIDE zips unpack).</summary>
