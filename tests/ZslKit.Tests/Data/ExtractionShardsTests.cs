@@ -56,9 +56,12 @@ public sealed class ExtractionShardsTests : IDisposable
         Assert.Equal([4, 2], x.ItemShape);
         Assert.Equal((FeatureDType.Fp16, 4L, 3), (x.DType, x.ImageCount, x.Shards.Count));
         Assert.Equal(["c", "d"], x.Skipped.Select(s => s.Path));
-        var seen = new List<(string, float)>();
-        x.Read((path, f) => seen.Add((path, f[7])));
-        Assert.Equal([("a", 0f), ("b", 1f), ("e", 20f), ("f", 21f)], seen);
+        var seen = new List<(int, long, string, float)>();
+        x.Read((shard, item, path, f) => seen.Add((shard, item, path, f[7])));
+        Assert.Equal([(0, 0L, "a", 0f), (0, 1L, "b", 1f), (2, 0L, "e", 20f), (2, 1L, "f", 21f)], seen);
+        seen.Clear();
+        x.Read((shard, item, path, f) => seen.Add((shard, item, path, f[7])), wanted: (shard, item) => item == 1);
+        Assert.Equal([(0, 1L, "b", 1f), (2, 1L, "f", 21f)], seen);
     }
 
     [Fact]

@@ -12,6 +12,10 @@ namespace ZslKit.Data.Datasets;
 /// <summary>One complete shard of an extraction: its store folder, number, item count and skipped images.</summary>
 public sealed record ExtractionShard(string Folder, int Number, long Count, IReadOnlyList<(string Path, string Reason)> Skipped);
 
+/// <summary>Called for one stored image: shard position in <see cref="ExtractionShards.Shards"/>, item in the shard, stored
+/// path and features (a buffer reused between calls).</summary>
+public delegate void ExtractedImageVisitor(int shard, long item, string path, ReadOnlySpan<float> features);
+
 /// <summary>An opened `zsl extract` output folder (metadata only; the shard stores are opened one at a time by <see cref="Read"/>).</summary>
 public sealed class ExtractionShards
 {
@@ -113,20 +117,22 @@ public sealed class ExtractionShards
 
     /// <summary>
     /// Calls <paramref name="visit"/> for every stored image in extraction order (shard by shard, item by item) with its
-    /// path and its features (a buffer reused between calls; fp16 shards are widened to float).
+    /// position, path and features (fp16 shards are widened to float). <paramref name="wanted"/> (shard, item) can skip
+    /// reading the features of images that will not be used.
     /// </summary>
-    public void Read(Action<string, ReadOnlySpan<float>> visit)
+    public void Read(ExtractedImageVisitor visit, Func<int, long, bool>? wanted = null)
     {
         var buffer = new float[ItemShape.Aggregate(1, (a, d) => checked(a * d))];
-        foreach (var shard in Shards)
+        for (var k = 0; k < Shards.Count; k++)
         {
-            if (shard.Count == 0) continue;
-            using var store = FeatureStore.FeatureStore.Open(shard.Folder);
-            var images = Images(shard);
+            if (Shards[k].Count == 0) continue;
+            using var store = FeatureStore.FeatureStore.Open(Shards[k].Folder);
+            var images = Images(Shards[k]);
             for (long i = 0; i < store.Count; i++)
             {
+                if (wanted is not null && !wanted(k, i)) continue;
                 store.ReadItem(i, buffer);
-                visit(images[i], buffer);
+                visit(k, i, images[i], buffer);
             }
         }
     }

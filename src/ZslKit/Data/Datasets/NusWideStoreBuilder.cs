@@ -118,24 +118,15 @@ public static class NusWideStoreBuilder
             output.Start(x, options.ItemsPerChunk, new Dictionary<string, string>
             {
                 ["dataset"] = "nus-wide", ["model"] = x.Model, ["layer"] = x.Layer,
-                ["labelLayout"] = "1081: TagList1k (1,000, file order) then Concepts81 (81, file order); +1/-1, concept tags 0",
+                ["labelLayout"] = "1081: TagList1k (1,000, file order) then Concepts81 (81, file order); +1/-1" +
+                    (nus.ZeroConceptTags ? ", 0 in the tag columns that are concepts" : ""),
             });
             var labels = new sbyte[LabelCount];
-            int shardIndex = -1;
-            long item = 0, done = 0;
-            var currentShard = (ExtractionShard?)null;
-            x.Read((path, features) =>
+            long done = 0, total = target.Sum(t => t.Count(s => s is not null));
+            x.Read((shard, item, _, features) =>
             {
-                while (currentShard is null || item >= currentShard.Count)
-                {
-                    currentShard = x.Shards[++shardIndex];
-                    item = 0;
-                }
-                var row = rows[shardIndex][item];
-                var split = target[shardIndex][item];
-                item++;
-                if (++done % 1024 == 0) progress?.Report(new LesaStoreProgress("write", done, x.ImageCount));
-                if (split is null) return;
+                var row = rows[shard][item];
+                if (++done % 1024 == 0) progress?.Report(new LesaStoreProgress("write", done, total));
                 labels.AsSpan(0, Tags).Fill(-1);
                 foreach (var p in tagPositives[row]!) labels[p] = 1;
                 if (nus.ZeroConceptTags)
@@ -143,9 +134,9 @@ public static class NusWideStoreBuilder
                         if (conceptTag[k]) labels[k] = 0;
                 for (var c = 0; c < Concepts; c++)
                     labels[Tags + c] = (sbyte)((conceptBits[row * 2 + c / 64] >> (c % 64) & 1) != 0 ? 1 : -1);
-                output.Append(split, list[row], features, labels);
-            });
-            progress?.Report(new LesaStoreProgress("write", x.ImageCount, x.ImageCount));
+                output.Append(target[shard][item]!, list[row], features, labels);
+            }, wanted: (shard, item) => target[shard][item] is not null);
+            progress?.Report(new LesaStoreProgress("write", total, total));
             written = output.Complete(splits);
         }
         foreach (var s in written.Where(s => !s.AlreadyBuilt && s.Items == 0))

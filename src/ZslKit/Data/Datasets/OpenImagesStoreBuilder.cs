@@ -120,7 +120,7 @@ public static class OpenImagesStoreBuilder
             });
             var buffers = labelCounts.ToDictionary(kv => kv.Key, kv => new sbyte[kv.Value]);
             long done = 0;
-            x.Read((path, features) =>
+            x.Read((_, _, path, features) =>
             {
                 if (++done % 1024 == 0) progress?.Report(new LesaStoreProgress("write", done, x.ImageCount));
                 var id = ImageId(path);
