@@ -187,6 +187,16 @@ public sealed class OpenImagesStoreBuilderTests : IDisposable
     }
 
     [Fact]
+    public void An_image_listed_by_two_splits_label_files_is_reported_ambiguous_and_not_written()
+    {
+        File.AppendAllText(Path.Combine(Oi, "validation", "validation-annotations-human-imagelabels.csv"), "t2,verification,/m/s0,1\r\n");
+        var summary = Build();
+        Assert.Equal([Path.Combine(Images, "train/t2.jpg")], summary.Ambiguous);
+        Assert.Equal([3L, 2L, 3L], summary.Splits.Select(s => s.Items));
+        Assert.Equal(["t1", "t3", "t4"], File.ReadAllLines(Path.Combine(Out, "train", "item-ids.txt")));
+    }
+
+    [Fact]
     public void Bad_label_files_are_named_with_their_line()
     {
         var csv = Path.Combine(Oi, "test-annotations-human-imagelabels.csv");
