@@ -217,6 +217,23 @@ public sealed class NusWideStoreBuilderTests : IDisposable
     }
 
     [Fact]
+    public void An_fp16_extraction_gives_fp16_stores_with_the_same_half_values()
+    {
+        var half = Path.Combine(_root, "feats16");
+        TinyExtraction.Run(Images, Extracted, half, shardSize: 5, dtype: FeatureDType.Fp16);
+        NusWideStoreBuilder.Build(half, Nus, Out);
+        using var shard = FeatureStore.Open(Path.Combine(half, "shard-00000"));   // item 0: dog/0001 (row 7), train item 0
+        using var train = FeatureStore.Open(Path.Combine(Out, "train"));
+        Assert.Equal((FeatureDType.Fp16, FeatureDType.Fp16), (shard.Index.DType, train.Index.DType));
+        float[] a = new float[12], b = new float[12];
+        shard.ReadItem(0, a);
+        train.ReadItem(0, b);
+        Assert.Equal(a, b);
+        Assert.All(b, v => Assert.Equal((float)(Half)v, v));   // half values
+        Assert.Contains(b, v => v != 0);
+    }
+
+    [Fact]
     public void File_name_matching_reports_a_name_shared_by_two_folders_as_ambiguous()
     {
         var list = File.ReadAllLines(Path.Combine(Nus, "ImageList", "Imagelist.txt"));

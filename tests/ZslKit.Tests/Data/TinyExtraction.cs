@@ -3,6 +3,7 @@
 // so the store builders are tested on exactly what the extractor writes (folder layout, extraction.json, metadata).
 using System.Buffers.Binary;
 using System.IO.Compression;
+using ZslKit.Data.FeatureStore;
 using ZslKit.Data.Images;
 using ZslKit.Models.Backbones;
 using ZslKit.Torch;
@@ -49,16 +50,17 @@ internal static class TinyExtraction
 
     /// <summary>
     /// Writes list.txt in <paramref name="imageRoot"/> (paths relative to it) and runs FeatureExtraction into
-    /// <paramref name="outFolder"/> with the pool backbone (model "tiny", layer "pool", fp32).
+    /// <paramref name="outFolder"/> with the pool backbone (model "tiny", layer "pool"; fp32 unless <paramref name="dtype"/>).
     /// </summary>
-    public static ExtractionSummary Run(string imageRoot, IEnumerable<string> relativePaths, string outFolder, int shardSize = 4)
+    public static ExtractionSummary Run(string imageRoot, IEnumerable<string> relativePaths, string outFolder, int shardSize = 4,
+        FeatureDType dtype = FeatureDType.Fp32)
     {
         var list = Path.Combine(imageRoot, "list.txt");
         File.WriteAllLines(list, relativePaths);
         using var net = new PoolBackbone();
         var options = new ExtractionOptions("tiny", "pool", list, outFolder)
         {
-            BatchSize = 3, ShardSize = shardSize, Preprocessing = new ImagePreprocessing(Resize: 8, Crop: 8), Device = torch.CPU,
+            BatchSize = 3, ShardSize = shardSize, Preprocessing = new ImagePreprocessing(Resize: 8, Crop: 8), Device = torch.CPU, DType = dtype,
         };
         return FeatureExtraction.Run(options, model: net);
     }
