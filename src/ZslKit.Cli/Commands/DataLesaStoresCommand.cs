@@ -119,12 +119,16 @@ internal static class DataLesaStoresCommand
                 var tasks = new Dictionary<string, ProgressTask>();
                 var progress = new Progress<LesaStoreProgress>(p =>
                 {
-                    if (!tasks.TryGetValue(p.Phase, out var task)) tasks[p.Phase] = task = ctx.AddTask(Markup.Escape(p.Phase));
-                    task.MaxValue = Math.Max(1, p.Total);
-                    task.Value = p.Done;
+                    lock (tasks)   // Progress<T> callbacks run on pool threads without a synchronisation context
+                    {
+                        if (!tasks.TryGetValue(p.Phase, out var task)) tasks[p.Phase] = task = ctx.AddTask(Markup.Escape(p.Phase));
+                        task.MaxValue = Math.Max(1, p.Total);
+                        task.Value = Math.Max(task.Value, p.Done);
+                    }
                 });
                 summary = build(progress);
-                foreach (var task in tasks.Values) task.Value = task.MaxValue;
+                lock (tasks)
+                    foreach (var task in tasks.Values) task.Value = task.MaxValue;
             });
         return summary!;
     }
@@ -141,10 +145,10 @@ internal static class DataLesaStoresCommand
         console.Write(table);
         console.WriteLine($"stores (with item-ids.txt): {string.Join(", ", s.Splits.Select(x => x.Folder))}");
         var counts = new Table().AddColumn("extraction images").AddColumn(new TableColumn("count").RightAligned()).AddColumn("examples");
-        void Row(string what, long n, IEnumerable<string> examples) =>
-            counts.AddRow(what, N(n), Markup.Escape(string.Join(", ", examples.Take(3)) + (n > 3 ? ", ..." : "")));
+        void Row(string what, long n, IReadOnlyCollection<string> examples) =>
+            counts.AddRow(what, N(n), Markup.Escape(string.Join(", ", examples.Take(3)) + (examples.Count > 3 ? ", ..." : "")));
         Row("stored by `zsl extract`", s.Images, []);
-        Row("skipped at extraction", s.SkippedAtExtraction.Count, s.SkippedAtExtraction.Select(k => k.Path));
+        Row("skipped at extraction", s.SkippedAtExtraction.Count, s.SkippedAtExtraction.Select(k => k.Path).ToList());
         Row("unmatched (no dataset entry)", s.Unmatched.Count, s.Unmatched);
         Row("ambiguous", s.Ambiguous.Count, s.Ambiguous);
         Row("in another split", s.OtherSplit.Count, s.OtherSplit);
