@@ -1,6 +1,7 @@
 // DataCommand.cs - `zsl data`: converts files of the papers' releases into the formats the data layer reads.
 // `zsl data lesa-w2v <pickle>`: the LESA release's Open Images word vectors (a pickle of (seen_vecs, unseen_vecs)) ->
 // <data>/openimages-v4/w2v_seen.npy + w2v_unseen.npy (docs/data.md, "Open Images word vectors").
+// `zsl data lesa-stores`: `zsl extract` shards + label files -> LESA's split stores (DataLesaStoresCommand.cs).
 using System.CommandLine;
 using ZslKit.Data;
 using ZslKit.Data.Datasets;
@@ -41,6 +42,6 @@ internal static class DataCommand
                 return e is DataFormatException ? 1 : 2;
             }
         });
-        return new Command("data", "Convert files of the papers' releases into the formats ZslKit reads.") { lesaW2v };
+        return new Command("data", "Convert files of the papers' releases into the formats ZslKit reads.") { lesaW2v, DataLesaStoresCommand.Create() };
     }
 }

@@ -179,7 +179,7 @@ public sealed class FeatureStoreRegions : IMultiLabelRegions, IDisposable
     {
         if (!Directory.Exists(folder))
             throw new DirectoryNotFoundException($"feature store {folder} not found (convert the LESA TFRecords with TfRecordImport, " +
-                "or extract region features with `zsl extract`; docs/data.md)");
+                "or extract region features with `zsl extract` and build the split stores with `zsl data lesa-stores`; docs/data.md)");
         return FeatureStore.FeatureStore.Open(folder);
     }
 

@@ -34,6 +34,10 @@ public sealed class FeatureStoreWriter : IDisposable
     /// <summary>Number of items appended so far.</summary>
     public long Count { get; private set; }
 
+    /// <summary>The temporary folder (<c>&lt;folder&gt;.partial</c>) the store is written to: a sidecar file written here
+    /// before <see cref="Complete"/> (e.g. item-ids.txt) is published atomically with the store.</summary>
+    public string TemporaryFolder => _partial;
+
     /// <summary>Starts a store at <paramref name="folder"/>, which must not exist yet.</summary>
     public FeatureStoreWriter(string folder, FeatureStoreOptions options)
     {

@@ -100,7 +100,7 @@ public static class LesaAttentionData
                 bool oi = dataset == "openimages";
                 throw new NotSupportedException(
                     $"dataset '{dataset}' needs real VGG-19 region features [N, 196, 512] of the {(oi ? "Open Images" : "NUS-WIDE")} images (download " +
-                    "with data-scripts/fetch.py, extract with `zsl extract` into a feature store) and, for localisation, " +
+                    "with data-scripts/fetch.py, extract with `zsl extract`, build the split stores with `zsl data lesa-stores`) and, for localisation, " +
                     (oi ? "the Open Images box files (test-annotations-bbox.csv); real Open Images goes through LocalisationPreset / LocalisationData " +
                           "(notebooks 04 and 05), which check for them; Preset / Benchmark serve the synthetic benchmarks only"
                         : "boxes, which NUS-WIDE does not have (the paper localises on Open Images only)") +

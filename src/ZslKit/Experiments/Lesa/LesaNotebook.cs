@@ -62,7 +62,7 @@ public static class LesaNotebook
             throw new NotSupportedException("dataset=nus-wide needs VGG-19 conv5_4 region features of the NUS-WIDE images in two " +
                 $"feature stores, <data>/nus-wide/features/train and /test (or ${LesaExperiment.NusWideFeaturesVariable}), plus the " +
                 "NUS-WIDE GloVe files: fetch with data-scripts/fetch.py, then convert the LESA TFRecords (TfRecordImport) or run " +
-                "`zsl extract` (docs/lesa.md, 'Real data'). Use dataset=synthetic to run on the synthetic benchmark.");
+                "`zsl extract` and `zsl data lesa-stores --dataset nus-wide` (docs/lesa.md, 'Real data'). Use dataset=synthetic to run on the synthetic benchmark.");
         if (dataset == "openimages" && !LesaExperiment.HasOpenImagesFeatures())
             throw new NotSupportedException("dataset=openimages needs VGG-19 conv5_4 region features of the Open Images v4 images in " +
                 $"feature stores {LesaExperiment.OpenImagesFeaturesDir() ?? "<data>/openimages-v4/features"}/train and /test (optional " +

@@ -174,7 +174,7 @@ public static class LesaOpenImagesLocalisation
         if (!LesaExperiment.HasOpenImagesFeatures(root))
             missing.Add($"region feature stores {features ?? "<data>/openimages-v4/features"}/train and /test and the label lists in <data>/openimages-v4");
         if (features is not null && !File.Exists(Path.Combine(features, "test", ItemIdsFileName)))
-            missing.Add($"{Path.Combine(features, "test", ItemIdsFileName)} (the ImageID of every test item, in item order)");
+            missing.Add($"{Path.Combine(features, "test", ItemIdsFileName)} (the ImageID of every test item, in item order; `zsl data lesa-stores --dataset openimages` writes it)");
         var oi = root is null ? null : Path.Combine(root, "openimages-v4");
         if (oi is null || !File.Exists(Path.Combine(oi, OpenImagesBoxes.TestFileName)))
             missing.Add($"the box file {(oi is null ? "<data>/openimages-v4" : oi)}/{OpenImagesBoxes.TestFileName} (data-scripts/fetch.py, group openimages)");
