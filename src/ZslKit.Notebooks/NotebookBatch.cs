@@ -35,6 +35,13 @@ public sealed class NotebookBatch(WorkerCommand worker, NotebookBatchOptions opt
     /// <summary>Exit code of a notebook killed by the timeout.</summary>
     public const int TimeoutExitCode = 124;
 
+    /// <summary>
+    /// Set to "1" in every worker's environment. The worker's standard input is a pipe the batch never writes to; a worker
+    /// that sees the variable exits when that pipe closes, i.e. when the batch process is gone (killed, crashed), instead of
+    /// running on as an orphan (<see cref="ParentWatch"/>).
+    /// </summary>
+    public const string ParentPipeVariable = "ZSLKIT_NOTEBOOK_PARENT_PIPE";
+
     /// <summary>Maps input notebooks to outputs under <paramref name="outDir"/>, keeping paths relative to <paramref name="inputRoot"/>.</summary>
     public static IReadOnlyList<NotebookJob> Plan(IEnumerable<string> notebooks, string inputRoot, string outDir) =>
         notebooks.Select(nb =>
@@ -81,8 +88,10 @@ public sealed class NotebookBatch(WorkerCommand worker, NotebookBatchOptions opt
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            RedirectStandardInput = true, // held open, never written: closes when this process ends (ParentPipeVariable)
             UseShellExecute = false,
         };
+        psi.Environment[ParentPipeVariable] = "1";
         // Dynamic PGO instruments Roslyn's tier-0 code, which dominates a short-lived worker: ~20% less CPU per cell without it
         // (docs/benchmarks.md). A value the user set is kept.
         if (Environment.GetEnvironmentVariable("DOTNET_TieredPGO") is null) psi.Environment["DOTNET_TieredPGO"] = "0";

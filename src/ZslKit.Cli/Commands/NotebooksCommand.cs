@@ -158,6 +158,7 @@ internal static class NotebooksCommand
         }
         var input = Path.GetFullPath(inputs[0]);
         var err = Console.Error; // captured before the runner routes the console into cell outputs
+        ParentWatch.StartIfRequested(err);
         var result = await NotebookRunner.RunAsync(input, new NotebookRunOptions
         {
             Parameters = parameters,
