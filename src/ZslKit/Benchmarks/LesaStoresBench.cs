@@ -2,10 +2,10 @@
 // on generated inputs at real label-file scale. Made once per invocation (not timed) in a temporary folder: an extraction
 // of `items` fp16 [196, 512] items in shards of `shard`, written with the extractor's run file and shard metadata keys;
 // the NUS-WIDE label files for `images` Imagelist rows (AllTags1k.txt, 81 Labels_<concept>.txt, train/test lists; the
-// real TagList1k/Concepts81 from ../shared/data when present, else generated stand-ins of 1,000 / 81 names); an Open
-// Images train CSV of `csv-rows` rows, 4 per ImageID (the real classes-trainable.txt ids, else 7,186 stand-ins). Each
-// repetition builds into a fresh output folder (the previous one is removed untimed); the folder is deleted at the end,
-// also on failure. No PyTorch twin (the builders have no PyTorch counterpart).
+// real TagList1k/Concepts81 from ../shared/data when present and `lists=auto`, else generated stand-ins of 1,000 / 81
+// names); an Open Images train CSV of `csv-rows` rows, 4 per ImageID (the real classes-trainable.txt ids likewise, else
+// 7,186 stand-ins). Each repetition builds into a fresh output folder (the previous one is removed untimed); the folder
+// is deleted at the end, also on failure. No PyTorch twin (the builders have no PyTorch counterpart).
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -41,7 +41,7 @@ public sealed class LesaStoresBench : IBenchTarget
 
     public IReadOnlyDictionary<string, string> Defaults { get; } = new Dictionary<string, string>
     {
-        ["dataset"] = "both", ["items"] = "2048", ["shard"] = "1024", ["images"] = "269648", ["csv-rows"] = "4000000", ["seed"] = "0",
+        ["dataset"] = "both", ["items"] = "2048", ["shard"] = "1024", ["images"] = "269648", ["csv-rows"] = "4000000", ["seed"] = "0", ["lists"] = "auto",
     };
 
     public BenchTargetResult Run(BenchContext context)
@@ -56,12 +56,14 @@ public sealed class LesaStoresBench : IBenchTarget
             throw new ArgumentException($"{Name}: setting 'items' ({items}) must be <= 'images' ({images}): every extracted image is an Imagelist.txt row");
         if (oi && (long)items * RowsPerImage > csvRows)
             throw new ArgumentException($"{Name}: setting 'csv-rows' ({csvRows}) must be >= {RowsPerImage} x 'items' ({(long)items * RowsPerImage}): every extracted image has {RowsPerImage} CSV rows");
-
+        if (s.String("lists") is not ("auto" or "generated"))
+            throw new ArgumentException($"{Name}: setting 'lists' must be auto or generated, got '{s.String("lists")}'");
         var root = Path.Combine(Path.GetTempPath(), $"zsl-bench-lesa-stores-{Environment.ProcessId}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(root);
         try
         {
-            var shared = SharedData.Find();
+            var shared = s.String("lists") == "auto" ? SharedData.Find() : null;
+            var why = shared is not null ? "not in ../shared/data" : s.String("lists") == "generated" ? "lists=generated" : "no ../shared/data";
             var notes = new List<string> { "warm reads: the extraction was just written, so its chunks are in the page cache" };
             var metrics = new Dictionary<string, double>();
             var sw = System.Diagnostics.Stopwatch.StartNew();
@@ -75,7 +77,7 @@ public sealed class LesaStoresBench : IBenchTarget
                 var (real, bytes) = WriteNusWide(nusFolder, images, shared);
                 metrics["nusLabelBytes"] = bytes;
                 notes.Add(real ? $"NUS-WIDE TagList1k/Concepts81: real ({Path.Combine(shared!, "nus-wide")})"
-                               : "NUS-WIDE TagList1k/Concepts81: generated stand-ins (1,000 / 81 names; no ../shared/data)");
+                               : $"NUS-WIDE TagList1k/Concepts81: generated stand-ins (1,000 / 81 names; {why})");
                 context.Log($"{Name}: NUS-WIDE label files for {images} images written ({bytes / 1e6:F0} MB)");
             }
             if (oi)
@@ -84,7 +86,7 @@ public sealed class LesaStoresBench : IBenchTarget
                 var (real, bytes) = WriteOpenImages(oiFolder, csvRows, shared);
                 metrics["csvBytes"] = bytes;
                 notes.Add(real ? $"Open Images classes-trainable.txt: real ({Path.Combine(shared!, "openimages-v4")})"
-                               : $"Open Images classes-trainable.txt: generated stand-in ({StandInClasses} ids; no ../shared/data)");
+                               : $"Open Images classes-trainable.txt: generated stand-in ({StandInClasses} ids; {why})");
                 context.Log($"{Name}: Open Images CSV of {csvRows} rows written ({bytes / 1e6:F0} MB)");
             }
             metrics["generateSeconds"] = sw.Elapsed.TotalSeconds;

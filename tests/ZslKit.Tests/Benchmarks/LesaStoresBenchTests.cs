@@ -28,7 +28,7 @@ public sealed class LesaStoresBenchTests
     {
         var t = new LesaStoresBench();
         var d = t.Defaults;
-        Assert.Equal(("both", "2048", "1024", "269648", "4000000"), (d["dataset"], d["items"], d["shard"], d["images"], d["csv-rows"]));
+        Assert.Equal(("both", "2048", "1024", "269648", "4000000", "auto"), (d["dataset"], d["items"], d["shard"], d["images"], d["csv-rows"], d["lists"]));
         Assert.False(t.HasTwin);
         Assert.IsType<LesaStoresBench>(BenchRegistry.Find("lesa-stores"));
     }
@@ -43,6 +43,8 @@ public sealed class LesaStoresBenchTests
             Assert.Throws<ArgumentException>(() => t.Run(Context("images=9"))).Message);
         Assert.Contains("setting 'csv-rows' (39) must be >= 4 x 'items' (40)",
             Assert.Throws<ArgumentException>(() => t.Run(Context("csv-rows=39", "dataset=openimages"))).Message);
+        Assert.Contains("setting 'lists' must be auto or generated, got 'real'",
+            Assert.Throws<ArgumentException>(() => t.Run(Context("lists=real"))).Message);
         t.Run(Context("csv-rows=1", "dataset=nus-wide"));   // the CSV size does not matter without Open Images
     }
 
@@ -80,6 +82,30 @@ public sealed class LesaStoresBenchTests
         Assert.Equal(10 * 196 * 512 * 2, result.Metrics["extractionBytes"]);
         var real = SharedData.Find() is { } shared && File.Exists(Path.Combine(shared, "nus-wide", "TagList1k.txt"));
         Assert.Contains(result.Notes, n => n.StartsWith("NUS-WIDE TagList1k/Concepts81: " + (real ? "real" : "generated stand-ins"), StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Lists_generated_builds_valid_stores_from_stand_in_tag_concept_and_class_lists_and_says_so()
+    {
+        var seen = new List<string>();
+        var target = new LesaStoresBench(b =>
+        {
+            if (b.Dataset == "nus-wide")
+            {
+                Assert.Equal("concept00", File.ReadLines(Path.Combine(b.Labels, "Concepts81.txt")).First());
+                CheckNusWide(b);
+            }
+            else
+            {
+                Assert.Equal("/m/std00000", File.ReadLines(Path.Combine(b.Labels, "classes-trainable.txt")).First());
+                CheckOpenImages(b);
+            }
+            seen.Add(b.Dataset);
+        });
+        var result = target.Run(Context("lists=generated"));
+        Assert.Equal(["nus-wide", "openimages"], seen);
+        Assert.Contains("NUS-WIDE TagList1k/Concepts81: generated stand-ins (1,000 / 81 names; lists=generated)", result.Notes);
+        Assert.Contains("Open Images classes-trainable.txt: generated stand-in (7186 ids; lists=generated)", result.Notes);
     }
 
     [Fact]
