@@ -18,7 +18,7 @@ public class BenchCommandTests
     {
         var (code, stdout, _) = Run("list");
         Assert.Equal(0, code);
-        foreach (var name in new[] { "lesa-step", "lesa-infer", "lesa-eval", "lesa-oi-test", "lesa-epoch", "feature-store", "notebook-startup", "backbone-forward" })
+        foreach (var name in new[] { "lesa-step", "lesa-infer", "lesa-eval", "lesa-oi-test", "lesa-epoch", "feature-store", "notebook-startup", "backbone-forward", "lesa-stores" })
             Assert.Contains(name, stdout);
         Assert.Contains("labels=7586", stdout);
         Assert.Contains("labels=925", stdout);
@@ -65,6 +65,31 @@ public class BenchCommandTests
         Assert.Contains("epochSecondsAt129kImages", epoch.Out);
         Assert.Equal(0, Run("feature-store", "--reps", "1", "--warmup", "0", "--set", "items=20", "--set", "grid=2", "--set", "dim=8", "--set", "labels=5",
             "--set", "batch=8").Code);
+    }
+
+    [Fact]
+    public void A_tiny_lesa_stores_run_writes_json_with_one_measurement_per_dataset_and_bad_settings_exit_2()
+    {
+        var json = Path.Combine(Path.GetTempPath(), $"zsl-bench-test-{Guid.NewGuid():N}.json");
+        try
+        {
+            var (code, stdout, stderr) = Run("lesa-stores", "--reps", "1", "--warmup", "0", "--json", json, "--set", "items=6", "--set", "shard=4",
+                "--set", "images=11", "--set", "csv-rows=24");
+            Assert.True(code == 0, stderr);
+            Assert.Contains("zsl bench lesa-stores", stdout);
+            var report = BenchReport.FromJson(File.ReadAllText(json));
+            Assert.Equal("lesa-stores", report.Target);
+            Assert.Equal(["nus-wide build (train 5 + test 1 items; 11 Imagelist rows)", "openimages build --split train (6 items; 24 CSV rows)"],
+                report.Measurements.Select(m => m.Name));
+            Assert.Equal(6, report.Metrics["oiTrainItems"]);
+        }
+        finally
+        {
+            File.Delete(json);
+        }
+        var bad = Run("lesa-stores", "--set", "dataset=coco");
+        Assert.Equal(2, bad.Code);
+        Assert.Contains("setting 'dataset'", bad.Err);
     }
 
     [Fact]

@@ -33,10 +33,11 @@ public static class BenchHarness
     /// <summary>
     /// Times <paramref name="body"/>; <paramref name="sync"/> (e.g. a CUDA synchronize) runs inside the timed region after
     /// the body, once per repetition. When <paramref name="other"/> is given it runs right after each of ours (warm-up
-    /// included) and reports its own sample: the two series alternate.
+    /// included) and reports its own sample: the two series alternate. <paramref name="setup"/> runs before every body
+    /// (warm-up included), outside the timed region (e.g. removing the previous repetition's output).
     /// </summary>
     public static (BenchSeries Ours, BenchSeries? Other) Measure(Action body, BenchRepetitions reps, Action? sync = null,
-        Func<BenchSample>? other = null, IBenchClock? clock = null)
+        Func<BenchSample>? other = null, IBenchClock? clock = null, Action? setup = null)
     {
         ArgumentNullException.ThrowIfNull(body);
         ArgumentNullException.ThrowIfNull(reps);
@@ -44,6 +45,7 @@ public static class BenchHarness
         clock ??= SystemBenchClock.Instance;
         for (int i = 0; i < reps.Warmup; i++)
         {
+            setup?.Invoke();
             body();
             sync?.Invoke();
             other?.Invoke();
@@ -52,6 +54,7 @@ public static class BenchHarness
         var theirs = new List<BenchSample>(reps.Reps);
         for (int i = 0; i < reps.Reps; i++)
         {
+            setup?.Invoke();
             double w0 = clock.WallSeconds, c0 = clock.CpuSeconds;
             body();
             sync?.Invoke();

@@ -74,6 +74,17 @@ public class BenchHarnessTests
     }
 
     [Fact]
+    public void Setup_runs_before_every_body_outside_the_timed_region()
+    {
+        var clock = new FakeClock();
+        var order = new List<string>();
+        var (ours, _) = BenchHarness.Measure(() => { order.Add("body"); clock.Advance(1); }, new BenchRepetitions(Warmup: 1, Reps: 2),
+            clock: clock, setup: () => { order.Add("setup"); clock.Advance(100); });
+        Assert.Equal(["setup", "body", "setup", "body", "setup", "body"], order);
+        Assert.Equal([1.0, 1.0], ours.WallSamples);
+    }
+
+    [Fact]
     public void Bad_repetition_counts_are_rejected_before_running()
     {
         int calls = 0;
