@@ -9,7 +9,8 @@ public static class RepoPaths
 
     /// <summary>
     /// The folder holding ZslKit.sln: found by walking up from the test assembly, else $ZSLKIT_REPO_ROOT, else by walking
-    /// up from the current directory (a self-contained test app unpacked outside the repository, run with the repository as cwd).
+    /// up from the folder the test app was started from (a self-contained test app unpacked outside the repository, started
+    /// with the repository as the current directory).
     /// </summary>
     public static string Root { get; } = FindRoot();
 
@@ -31,14 +32,24 @@ public static class RepoPaths
     }
 
     private static string FindRoot() =>
-        Locate(AppContext.BaseDirectory, Environment.GetEnvironmentVariable(RootVariable), Environment.CurrentDirectory);
+        Locate(AppContext.BaseDirectory, Environment.GetEnvironmentVariable(RootVariable), StartDirectory());
+
+    /// <summary>
+    /// The folder the test app was started from: xunit v3's in-process runner sets the current directory to the test
+    /// assembly's folder before any test runs, so the shell's $PWD when it names a folder, else the current directory.
+    /// </summary>
+    private static string StartDirectory()
+    {
+        var pwd = Environment.GetEnvironmentVariable("PWD");
+        return !string.IsNullOrEmpty(pwd) && Directory.Exists(pwd) ? pwd : Environment.CurrentDirectory;
+    }
 
     /// <summary>
     /// The repository root as <see cref="Root"/> finds it: the nearest folder holding ZslKit.sln at or above
     /// <paramref name="assemblyFolder"/>, else <paramref name="rootVariable"/> (which must hold ZslKit.sln when set), else the
-    /// nearest such folder at or above <paramref name="currentDirectory"/>; throws naming all three when none is found.
+    /// nearest such folder at or above <paramref name="startFolder"/>; throws naming all three when none is found.
     /// </summary>
-    public static string Locate(string assemblyFolder, string? rootVariable, string currentDirectory)
+    public static string Locate(string assemblyFolder, string? rootVariable, string startFolder)
     {
         if (FindAbove(assemblyFolder) is { } fromAssembly) return fromAssembly;
         if (!string.IsNullOrEmpty(rootVariable))
@@ -47,10 +58,10 @@ public static class RepoPaths
             if (File.Exists(Path.Combine(full, "ZslKit.sln"))) return full;
             throw new InvalidOperationException($"{RootVariable}={rootVariable} does not hold ZslKit.sln");
         }
-        if (FindAbove(currentDirectory) is { } fromCwd) return fromCwd;
+        if (FindAbove(startFolder) is { } fromStart) return fromStart;
         throw new InvalidOperationException(
-            $"ZslKit.sln not found above the test assembly ({assemblyFolder}) nor above the current directory " +
-            $"({currentDirectory}), and {RootVariable} is not set: run the tests from the repository or set {RootVariable}");
+            $"ZslKit.sln not found above the test assembly ({assemblyFolder}) nor above the folder the tests were started " +
+            $"from ({startFolder}), and {RootVariable} is not set: run the tests from the repository or set {RootVariable}");
     }
 
     /// <summary>The nearest folder at or above <paramref name="start"/> holding ZslKit.sln, or null.</summary>

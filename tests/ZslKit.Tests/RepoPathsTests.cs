@@ -1,5 +1,6 @@
 // RepoPathsTests.cs - RepoPaths.Locate: the repository root from the test assembly's folder, $ZSLKIT_REPO_ROOT or the
-// current directory (the order a self-contained test app unpacked outside the repository relies on), on temporary folders.
+// folder the tests were started from (the order a self-contained test app unpacked outside the repository relies on),
+// on temporary folders.
 namespace ZslKit.Tests;
 
 public sealed class RepoPathsTests : IDisposable
@@ -17,7 +18,7 @@ public sealed class RepoPathsTests : IDisposable
     }
 
     [Fact]
-    public void The_folder_above_the_test_assembly_wins_over_the_variable_and_the_current_directory()
+    public void The_folder_above_the_test_assembly_wins_over_the_variable_and_the_start_folder()
     {
         var repo = Folder("repo", repo: true);
         var assembly = Directory.CreateDirectory(Path.Combine(repo, "tests", "bin", "net10.0")).FullName;
@@ -25,14 +26,14 @@ public sealed class RepoPathsTests : IDisposable
     }
 
     [Fact]
-    public void An_app_outside_the_repository_takes_the_variable_before_the_current_directory()
+    public void An_app_outside_the_repository_takes_the_variable_before_the_start_folder()
     {
         var repo = Folder("repo", repo: true);
         Assert.Equal(repo, RepoPaths.Locate(Folder("app"), repo, Folder("cwd", repo: true)));
     }
 
     [Fact]
-    public void Without_the_variable_the_nearest_repository_above_the_current_directory_is_found()
+    public void Without_the_variable_the_nearest_repository_above_the_start_folder_is_found()
     {
         var repo = Folder("repo", repo: true);
         var cwd = Directory.CreateDirectory(Path.Combine(repo, "artifacts", "gpu")).FullName;
@@ -55,7 +56,7 @@ public sealed class RepoPathsTests : IDisposable
         var cwd = Folder("cwd");
         var e = Assert.Throws<InvalidOperationException>(() => RepoPaths.Locate(app, null, cwd));
         Assert.Contains($"above the test assembly ({app})", e.Message);
-        Assert.Contains($"above the current directory ({cwd})", e.Message);
+        Assert.Contains($"above the folder the tests were started from ({cwd})", e.Message);
         Assert.Contains("ZSLKIT_REPO_ROOT is not set", e.Message);
     }
 }
