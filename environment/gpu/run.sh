@@ -146,7 +146,7 @@ gpu_tests() {   # gpu_tests NAME SECONDS: one test app, at most SECONDS
   ZSLKIT_REPO_ROOT=$root timeout "$limit" "$app/$name" -trait "Category=GPU" -noColor \
     -result-xml "$RES/tests-$name.xml" -result-trx "$RES/tests-$name.trx" > "$RES/tests-$name.log" 2>&1
   rc=$?
-  grep -E "\[(FAIL|SKIP)\]|Total:|error" "$RES/tests-$name.log" | head -40
+  grep -E -A3 "\[(FAIL|SKIP)\]|Total:" "$RES/tests-$name.log" | grep -v '^--$' | head -80    # names, reasons, messages
   [ "$rc" = 124 ] && { fail "tests $name: stopped after $limit s"; return 0; }
   [ "$rc" = 0 ] || fail "tests $name (exit $rc, see tests-$name.log)"
   if [ "$device" = cuda ] && grep -q 'skipped="[1-9]' "$RES/tests-$name.xml" 2>/dev/null; then
