@@ -45,7 +45,8 @@ echo "pack: checking that every app starts from the merged folder" >&2
 tail -1 "$out/pack-selftest.log" >&2
 for proj in "${apps[@]:1}"; do
   name=$(basename "$proj" .csproj)
-  "$pub/$name" -list traits -noColor | grep -q "Category" || { echo "pack: ERROR: $name does not list its traits from $pub" >&2; exit 1; }
+  traits=$("$pub/$name" -list traits -noColor) && grep -q "Category" <<< "$traits" ||
+    { echo "pack: ERROR: $name does not list its traits from $pub" >&2; exit 1; }
 done
 rm -f "$pub/libzslnative.so"      # the CPU shim of this machine; run.sh builds one against the GPU machine's torch
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)

@@ -137,7 +137,7 @@ in_budget 60 selftest && timeout 180 "$app/zsl" selftest --device "$device" --js
 
 # The GPU-tagged xunit tests (trait Category=GPU) of the xunit v3 test apps that pack.sh publishes beside zsl, run from
 # the unpacked app with the repository as the current directory (fixtures); reports tests-NAME.{xml,trx,log} in $RES.
-# On a CPU they all skip; on CUDA a skip means a test did not run, so skips are counted in the log line.
+# On a CPU they all skip; on CUDA a skip means a test did not run, so it gets a NOTE line.
 gpu_tests() {   # gpu_tests NAME SECONDS: one test app, at most SECONDS
   local name=$1 limit=$2 rc
   step "tests: $name, Category=GPU, on $device"
