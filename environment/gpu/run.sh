@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
 # run.sh (runs ON THE GPU MACHINE via the device tool; also end to end on a CPU machine for testing): builds the shim
-# against that machine's Python torch, unpacks the self-contained `zsl` made by pack.sh, runs `zsl selftest` and the
-# benchmarks (lesa-step and lesa-infer with the PyTorch twin, lesa-epoch, and on CUDA lesa-oi-test and lesa-eval), and
-# writes $OUT/run.log and $OUT/results.tar (selftest.json, bench-*.json, torch.json, nvidia-smi.txt, shim logs).
+# against that machine's Python torch, unpacks the self-contained `zsl` and test apps made by pack.sh, runs `zsl selftest`,
+# the GPU-tagged xunit tests of ZslKit.Torch.Tests and ZslKit.Tests, and the benchmarks (lesa-step and lesa-infer with
+# the PyTorch twin, lesa-epoch, and on CUDA lesa-oi-test and lesa-eval), and writes $OUT/run.log and $OUT/results.tar
+# (selftest.json, tests-*.{xml,trx,log}, bench-*.json, torch.json, nvidia-smi.txt, shim logs).
 #   environment/gpu/run.sh                      (device tool: carry ["artifacts/gpu/zsl-linux-x64.tar.xz"]; docs/gpu.md)
 #   OUT=/tmp/gpu-out ZSL_TORCH_PYTHON=/usr/bin/python3 environment/gpu/run.sh      (here, CPU)
+#   OUT=/tmp/gpu-out ZSL_TORCH_PYTHON=/usr/bin/python3 ZSL_SHIM=artifacts/native/libzslnative.so ZSL_STANDARD=0 environment/gpu/run.sh
+#                                               (here, CPU dry run: no shim build, no benches; app, selftest, tests)
 # Environment: OUT (default artifacts/gpu/out), ZSL_TORCH_PYTHON (default python3), ZSL_DEVICE (cuda|cpu; default: cuda
 # when that torch sees a GPU), ZSL_BENCH_REPS (default 5), ZSL_RUN_BUDGET (seconds, default 480: a step that would start
-# later is skipped and reported, so the device call returns with its files), ZSL_STANDARD (0: skip the standard benches),
-# ZSL_EXTRA (more bench lines, see below), ZSL_KERNELS (1: per-kernel GPU times from Nsight Compute, see the end).
+# later is skipped and reported, so the device call returns with its files), ZSL_TESTS (0: skip the GPU-tagged xunit
+# tests), ZSL_STANDARD (0: skip the standard benches), ZSL_EXTRA (more bench lines, see below), ZSL_KERNELS (1: per-kernel
+# GPU times from Nsight Compute, see the end), ZSL_SHIM (a libzslnative.so built already: no shim build, for dry runs).
 # Needs CMake and a C++17 compiler (nvcc for CUDA torch), no .NET, no network. Exit code: 0 when every step succeeded;
 # 1 otherwise (later steps still run).
 set -uo pipefail
@@ -49,63 +53,69 @@ PY
 device=${ZSL_DEVICE:-$("$py" -c 'import torch;print("cuda" if torch.cuda.is_available() else "cpu")')}
 echo "device: $device"
 
-step "shim: build against $py's torch"
-build=$root/artifacts/gpu/native-build
-prefix=$("$py" -c 'import torch;print(torch.utils.cmake_prefix_path)')
-cmake_args=(-DCMAKE_BUILD_TYPE=Release)
-if [ -f "$prefix/Torch/TorchConfig.cmake" ]; then
-  cmake_args+=(-DCMAKE_PREFIX_PATH="$prefix")
-  torchlib=$("$py" -c 'import torch,os;print(os.path.join(os.path.dirname(torch.__file__),"lib"))')
-  export LD_LIBRARY_PATH=$torchlib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+if [ -n "${ZSL_SHIM:-}" ]; then     # a shim built already (a CPU dry run here: the build takes minutes on 2 cores)
+  step "shim: prebuilt $ZSL_SHIM (ZSL_SHIM)"
+  [ -f "$ZSL_SHIM" ] || { fail "ZSL_SHIM=$ZSL_SHIM is not a file"; exit 1; }
+  export ZSLKIT_NATIVE=$(realpath "$ZSL_SHIM")     # absolute: the xunit runner changes the current directory
 else
-  echo "note: $prefix has no TorchConfig.cmake (Debian python3-torch): building against the system libtorch instead"
-fi
-# The CUDA toolkit for TorchConfig's find_package(CUDAToolkit): nvcc on PATH, else /usr/local/cuda.
-nvcc_bin=$(command -v nvcc || true)
-[ -z "$nvcc_bin" ] && [ -x /usr/local/cuda/bin/nvcc ] && nvcc_bin=/usr/local/cuda/bin/nvcc
-if [ -n "$nvcc_bin" ]; then
-  export CUDA_HOME=${CUDA_HOME:-$(dirname "$(dirname "$nvcc_bin")")} CUDACXX=$nvcc_bin
-  cmake_args+=(-DCUDAToolkit_ROOT="$CUDA_HOME")
-  echo "nvcc: $nvcc_bin ($("$nvcc_bin" --version | tail -1))"
-fi
-cmake --version | head -1; g++ --version | head -1
-gen=(); keep=(-k); command -v ninja >/dev/null && { gen=(-G Ninja); keep=(-k 0); }
-configure() { rm -rf "$build"; cmake -S src/ZslKit.Native -B "$build" "${gen[@]}" "${cmake_args[@]}" "$@" > "$RES/shim-configure.log" 2>&1; }
-build_shim() { cmake --build "$build" -j "$(nproc)" -- "${keep[@]}" > "$RES/shim-build.log" 2>&1; }
-# A warm machine keeps ignored build outputs between calls: reconfigure only for another torch (then the build is incremental).
-if [ -f "$build/CMakeCache.txt" ] && [ "$(cat "$build/.prefix" 2>/dev/null)" = "$prefix" ]; then
-  echo "reusing $build (same torch)"
-else
-  if ! configure; then
-    echo "configure failed (see shim-configure.log); retrying without image decoding (libjpeg/libpng missing?)"
-    tail -5 "$RES/shim-configure.log"
-    cmake_args+=(-DZSL_WITH_IMAGES=OFF)
-    configure || { tail -30 "$RES/shim-configure.log"; fail "cmake configure"; exit 1; }
-  fi
-  echo "$prefix" > "$build/.prefix"
-fi
-[ -f "$RES/shim-configure.log" ] && grep -E "zslnative:|CUDA" "$RES/shim-configure.log" | head -10
-t_build=$(date +%s)
-if ! build_shim; then
-  # Every error of every file (the build kept going), then the fallbacks: without the CUDA memory statistics when
-  # runtime.cpp failed (CUDA toolkit headers), as C++20 when the headers ask for it.
-  grep -E "error|Error" "$RES/shim-build.log" | head -60
-  cp "$RES/shim-build.log" "$RES/shim-build-1.log"
-  retry=()
-  grep -q "runtime.cpp" "$RES/shim-build.log" && retry+=(-DZSL_CUDA_STATS=OFF)
-  grep -q "cuda_graph.cpp" "$RES/shim-build.log" && retry+=(-DZSL_CUDA_GRAPHS=OFF)
-  grep -q "C++20" "$RES/shim-build.log" && retry+=(-DZSL_CXX_STANDARD=20)
-  if [ ${#retry[@]} -gt 0 ]; then
-    echo "retrying the shim build with ${retry[*]}"
-    cmake "$build" "${retry[@]}" >> "$RES/shim-configure.log" 2>&1
-    build_shim || { grep -E "error|Error" "$RES/shim-build.log" | head -40; fail "shim build (retry ${retry[*]})"; exit 1; }
-    fail "shim built only with ${retry[*]} (see shim-build-1.log)"
+  step "shim: build against $py's torch"
+  build=$root/artifacts/gpu/native-build
+  prefix=$("$py" -c 'import torch;print(torch.utils.cmake_prefix_path)')
+  cmake_args=(-DCMAKE_BUILD_TYPE=Release)
+  if [ -f "$prefix/Torch/TorchConfig.cmake" ]; then
+    cmake_args+=(-DCMAKE_PREFIX_PATH="$prefix")
+    torchlib=$("$py" -c 'import torch,os;print(os.path.join(os.path.dirname(torch.__file__),"lib"))')
+    export LD_LIBRARY_PATH=$torchlib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
   else
-    fail "shim build"; exit 1
+    echo "note: $prefix has no TorchConfig.cmake (Debian python3-torch): building against the system libtorch instead"
   fi
+  # The CUDA toolkit for TorchConfig's find_package(CUDAToolkit): nvcc on PATH, else /usr/local/cuda.
+  nvcc_bin=$(command -v nvcc || true)
+  [ -z "$nvcc_bin" ] && [ -x /usr/local/cuda/bin/nvcc ] && nvcc_bin=/usr/local/cuda/bin/nvcc
+  if [ -n "$nvcc_bin" ]; then
+    export CUDA_HOME=${CUDA_HOME:-$(dirname "$(dirname "$nvcc_bin")")} CUDACXX=$nvcc_bin
+    cmake_args+=(-DCUDAToolkit_ROOT="$CUDA_HOME")
+    echo "nvcc: $nvcc_bin ($("$nvcc_bin" --version | tail -1))"
+  fi
+  cmake --version | head -1; g++ --version | head -1
+  gen=(); keep=(-k); command -v ninja >/dev/null && { gen=(-G Ninja); keep=(-k 0); }
+  configure() { rm -rf "$build"; cmake -S src/ZslKit.Native -B "$build" "${gen[@]}" "${cmake_args[@]}" "$@" > "$RES/shim-configure.log" 2>&1; }
+  build_shim() { cmake --build "$build" -j "$(nproc)" -- "${keep[@]}" > "$RES/shim-build.log" 2>&1; }
+  # A warm machine keeps ignored build outputs between calls: reconfigure only for another torch (then the build is incremental).
+  if [ -f "$build/CMakeCache.txt" ] && [ "$(cat "$build/.prefix" 2>/dev/null)" = "$prefix" ]; then
+    echo "reusing $build (same torch)"
+  else
+    if ! configure; then
+      echo "configure failed (see shim-configure.log); retrying without image decoding (libjpeg/libpng missing?)"
+      tail -5 "$RES/shim-configure.log"
+      cmake_args+=(-DZSL_WITH_IMAGES=OFF)
+      configure || { tail -30 "$RES/shim-configure.log"; fail "cmake configure"; exit 1; }
+    fi
+    echo "$prefix" > "$build/.prefix"
+  fi
+  [ -f "$RES/shim-configure.log" ] && grep -E "zslnative:|CUDA" "$RES/shim-configure.log" | head -10
+  t_build=$(date +%s)
+  if ! build_shim; then
+    # Every error of every file (the build kept going), then the fallbacks: without the CUDA memory statistics when
+    # runtime.cpp failed (CUDA toolkit headers), as C++20 when the headers ask for it.
+    grep -E "error|Error" "$RES/shim-build.log" | head -60
+    cp "$RES/shim-build.log" "$RES/shim-build-1.log"
+    retry=()
+    grep -q "runtime.cpp" "$RES/shim-build.log" && retry+=(-DZSL_CUDA_STATS=OFF)
+    grep -q "cuda_graph.cpp" "$RES/shim-build.log" && retry+=(-DZSL_CUDA_GRAPHS=OFF)
+    grep -q "C++20" "$RES/shim-build.log" && retry+=(-DZSL_CXX_STANDARD=20)
+    if [ ${#retry[@]} -gt 0 ]; then
+      echo "retrying the shim build with ${retry[*]}"
+      cmake "$build" "${retry[@]}" >> "$RES/shim-configure.log" 2>&1
+      build_shim || { grep -E "error|Error" "$RES/shim-build.log" | head -40; fail "shim build (retry ${retry[*]})"; exit 1; }
+      fail "shim built only with ${retry[*]} (see shim-build-1.log)"
+    else
+      fail "shim build"; exit 1
+    fi
+  fi
+  echo "shim built in $(( $(date +%s) - t_build )) s"
+  export ZSLKIT_NATIVE=$build/libzslnative.so
 fi
-echo "shim built in $(( $(date +%s) - t_build )) s"
-export ZSLKIT_NATIVE=$build/libzslnative.so
 ldd "$ZSLKIT_NATIVE" | grep -E "torch|c10|cuda|not found" | head -12
 
 step "app: unpack the self-contained zsl"
@@ -114,7 +124,7 @@ app=$root/artifacts/gpu/app
 [ -f "$tarball" ] || { fail "$tarball missing: run environment/gpu/pack.sh and carry it"; exit 1; }
 rm -rf "$app"; mkdir -p "$app"
 if command -v xz >/dev/null; then tar -C "$app" -xJf "$tarball"; else "$py" -c "import tarfile,sys; tarfile.open(sys.argv[1]).extractall(sys.argv[2])" "$tarball" "$app"; fi
-chmod +x "$app/zsl"
+chmod +x "$app/zsl" "$app"/ZslKit*.Tests 2>/dev/null
 export ZSLKIT_COMMIT=$(cat "$app/COMMIT" 2>/dev/null || echo unknown)
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 if [ "$device" = cuda ] && command -v nvidia-smi >/dev/null; then
@@ -124,6 +134,29 @@ fi
 
 step "selftest on $device"
 in_budget 60 selftest && timeout 180 "$app/zsl" selftest --device "$device" --json "$RES/selftest.json" || fail "selftest"
+
+# The GPU-tagged xunit tests (trait Category=GPU) of the xunit v3 test apps that pack.sh publishes beside zsl, run from
+# the unpacked app with the repository as the current directory (fixtures); reports tests-NAME.{xml,trx,log} in $RES.
+# On a CPU they all skip; on CUDA a skip means a test did not run, so it gets a NOTE line.
+gpu_tests() {   # gpu_tests NAME SECONDS: one test app, at most SECONDS
+  local name=$1 limit=$2 rc
+  step "tests: $name, Category=GPU, on $device"
+  in_budget 30 "tests $name" || return 0
+  [ -x "$app/$name" ] || { fail "$app/$name missing (a tarball packed before the xunit v3 test apps?)"; return 0; }
+  ZSLKIT_REPO_ROOT=$root timeout "$limit" "$app/$name" -trait "Category=GPU" -noColor \
+    -result-xml "$RES/tests-$name.xml" -result-trx "$RES/tests-$name.trx" > "$RES/tests-$name.log" 2>&1
+  rc=$?
+  grep -E -A3 "\[(FAIL|SKIP)\]|Total:" "$RES/tests-$name.log" | grep -v '^--$' | head -80    # names, reasons, messages
+  [ "$rc" = 124 ] && { fail "tests $name: stopped after $limit s"; return 0; }
+  [ "$rc" = 0 ] || fail "tests $name (exit $rc, see tests-$name.log)"
+  if [ "$device" = cuda ] && grep -q 'skipped="[1-9]' "$RES/tests-$name.xml" 2>/dev/null; then
+    echo "run.sh: NOTE: $name skipped GPU-tagged tests on cuda (see tests-$name.log)"
+  fi
+}
+if [ "${ZSL_TESTS:-1}" = 1 ]; then     # ZSL_TESTS=0: no xunit tests
+  gpu_tests ZslKit.Torch.Tests 120
+  gpu_tests ZslKit.Tests 240
+fi
 
 # Shapes: the issue's defaults on a GPU (lesa-step: B 32, 196x512, M 10, 925 labels, 5 steps/rep); reduced on a CPU so that the script stays a quick end-to-end check there.
 if [ "$device" = cuda ]; then

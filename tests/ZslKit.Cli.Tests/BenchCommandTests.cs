@@ -125,7 +125,7 @@ public class BenchCommandTests
         Assert.Contains("setting 'model' must be one of vgg19, vgg19_bn, resnet101, got 'alexnet'", stderr);
     }
 
-    [SkippableFact]
+    [Fact]
     public void Cuda_without_cuda_exits_2_with_the_unavailable_message()
     {
         Skip.If(torch.cuda.is_available(), "CUDA is available here");

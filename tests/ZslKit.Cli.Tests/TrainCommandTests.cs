@@ -85,7 +85,7 @@ public class TrainCommandTests
         Assert.Contains("unknown method 'no-such-method'", stderr3);
     }
 
-    [SkippableFact]
+    [Fact]
     public void A_cuda_run_without_cuda_and_graph_steps_on_the_cpu_stop_with_exit_code_2_and_one_clear_line()
     {
         Skip.If(ZslKit.Torch.torch.cuda.is_available(), "CUDA is available here");

@@ -18,7 +18,7 @@ public class NotebookBatchTests
         var folder = CopyFixtures("hang.ipynb");
         var jobs = NotebookBatch.Plan([Path.Combine(folder, "hang.ipynb")], folder, Path.Combine(folder, "out"));
         var batch = new NotebookBatch(ZslProcess.Worker, new NotebookBatchOptions { Timeout = TimeSpan.FromSeconds(30) });
-        var result = Assert.Single(await batch.RunAsync(jobs));
+        var result = Assert.Single(await batch.RunAsync(jobs, cancel: TestContext.Current.CancellationToken));
         Assert.True(result.TimedOut);
         Assert.Equal(NotebookBatch.TimeoutExitCode, result.ExitCode);
         Assert.Contains("timed out after 30 s while running code cell 2", result.Message);

@@ -10,7 +10,7 @@ public class RichOutputTests
             File.Copy(Path.Combine(AppContext.BaseDirectory, dll), Path.Combine(folder, dll));
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task Charts_and_tables_render_through_the_formatter_convention()
     {
         Skip.IfNot(PlotlyJs.IsAvailable, "plotly.js-dist-min is not installed (run environment/setup.sh)");

@@ -168,7 +168,7 @@ public class AutocastTests
         Assert.Equal(0, torch.autocast_depth());
     }
 
-    [SkippableFact]
+    [Fact]
     public void Float16_on_the_cpu_is_rejected_by_libtorch_1_x_with_a_clear_message()
     {
         Skip.If(torch.LibTorchVersion.Major >= 2, "libtorch 2.x accepts float16 CPU autocast");
@@ -192,7 +192,7 @@ public class AutocastTests
         Assert.Equal(0, torch.autocast_depth());
     }
 
-    [SkippableFact]
+    [Fact]
     public void Enabled_cuda_autocast_without_cuda_throws_a_clear_error_and_a_disabled_one_is_allowed()
     {
         Skip.If(torch.cuda.is_available(), "CUDA is available here");
@@ -204,7 +204,7 @@ public class AutocastTests
         Assert.Equal(0, torch.autocast_depth());
     }
 
-    [SkippableFact]
+    [Fact]
     public void The_shim_itself_refuses_cuda_without_cuda_float16_on_a_1_x_cpu_and_an_exit_without_enter()
     {
         // Below the C# checks: the C ABI reports errors with a message instead of crashing.
@@ -228,7 +228,7 @@ public class AutocastTests
         Assert.Equal(0, torch.autocast_depth());
     }
 
-    [SkippableFact]
+    [Fact]
     [Trait("Category", "GPU")]
     public void Matmul_runs_in_bfloat16_inside_a_cuda_scope()
     {

@@ -3,7 +3,6 @@
 // They print timings (numbers go to docs/benchmarks.md, never into assertions) and check only that the step trains
 // without leaking handles.
 using System.Diagnostics;
-using Xunit.Abstractions;
 using ZslKit.Torch;
 using static ZslKit.Torch.torch;
 
@@ -15,7 +14,7 @@ public class BenchmarkTests(ITestOutputHelper output)
 {
     private static bool Enabled => Environment.GetEnvironmentVariable("ZSLKIT_BENCH") == "1";
 
-    [SkippableFact]
+    [Fact]
     public void Per_op_overhead_on_one_element_tensors()
     {
         Skip.IfNot(Enabled, "set ZSLKIT_BENCH=1 to run timing benchmarks");
@@ -50,7 +49,7 @@ public class BenchmarkTests(ITestOutputHelper output)
         Assert.Equal(before, LiveTensorCount);
     }
 
-    [SkippableFact]
+    [Fact]
     public void Lesa_sized_training_step()
     {
         Skip.IfNot(Enabled, "set ZSLKIT_BENCH=1 to run timing benchmarks");

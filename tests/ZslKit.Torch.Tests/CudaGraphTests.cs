@@ -7,7 +7,7 @@ public class CudaGraphTests
 {
     private static void RequireCuda() => Skip.IfNot(torch.cuda.is_available(), "CUDA is not available");
 
-    [SkippableFact]
+    [Fact]
     public void Without_cuda_graphs_are_unavailable_and_constructing_one_names_the_missing_device()
     {
         Skip.If(torch.cuda.is_available(), "CUDA is available here");
@@ -16,7 +16,8 @@ public class CudaGraphTests
         Assert.Contains("CUDA is not available", e.Message);
     }
 
-    [SkippableFact]
+    [Fact]
+    [Trait("Category", "GPU")]
     public void A_captured_graph_runs_only_on_replay_and_reads_its_static_input_each_time()
     {
         RequireCuda();
@@ -35,7 +36,8 @@ public class CudaGraphTests
         Assert.Equal(new float[] { 11, 11, 11, 11 }, y.cpu().ToArray<float>());
     }
 
-    [SkippableFact]
+    [Fact]
+    [Trait("Category", "GPU")]
     public void Capture_off_the_graph_stream_and_a_second_capture_are_refused()
     {
         RequireCuda();

@@ -64,7 +64,7 @@ public class ErrorTests
         Assert.Throws<TorchException>(() => torch.zeros(2, 2).matmul(torch.zeros([2, 2], torch.int64)));
     }
 
-    [SkippableFact]
+    [Fact]
     public void Cuda_on_a_machine_without_cuda_raises_CudaUnavailableException()
     {
         Skip.If(torch.cuda.is_available(), "CUDA is available here");

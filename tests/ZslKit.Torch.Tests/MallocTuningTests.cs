@@ -10,7 +10,7 @@ public class MallocTuningTests
         Environment.GetEnvironmentVariable("ZSLKIT_MALLOC_TUNING") == "0" ||
         (Environment.GetEnvironmentVariable("GLIBC_TUNABLES") ?? "").Contains("glibc.malloc.", StringComparison.Ordinal);
 
-    [SkippableFact]
+    [Fact]
     public void Shim_fixes_the_mmap_threshold_at_32_MiB_and_the_trim_threshold_at_64_MiB_on_glibc()
     {
         Skip.IfNot(RuntimeInformation.IsOSPlatform(OSPlatform.Linux), "glibc only");

@@ -80,7 +80,7 @@ public sealed class BackboneForwardBenchTests
         Assert.Contains("did not report its output shape", Assert.Throws<InvalidOperationException>(() => BackboneForwardBench.CheckTwinShape([1], null)).Message);
     }
 
-    [SkippableFact]
+    [Fact]
     public void A_twin_whose_output_shape_differs_fails_the_run_before_timing()
     {
         Skip.IfNot(File.Exists(Python), $"{Python} is not installed");
@@ -120,7 +120,7 @@ public sealed class BackboneForwardBenchTests
         return p.ExitCode == 0;
     }
 
-    [SkippableTheory]
+    [Theory]
     [InlineData("vgg19", "conv5_4", "features.35", 512 * 2 * 2)]
     [InlineData("resnet101", "layer4", "layer4.2", 2048 * 1 * 1)]
     public void The_torchvision_twin_runs_the_same_cut_network_and_reports_the_same_output_shape(string model, string layer, string step, int elements)

@@ -93,7 +93,7 @@ public sealed class LesaAmpBenchTests
 
     private static TwinLauncher Twin() => new(Python, Path.Combine(RepoPaths.Root, "bench", "lesa_twin.py"), TimeSpan.FromMinutes(2));
 
-    [SkippableFact]
+    [Fact]
     public void The_twin_receives_the_amp_setting_from_both_targets()
     {
         Skip.IfNot(HasPythonTorch(), $"{Python} with torch is not installed");
@@ -106,7 +106,7 @@ public sealed class LesaAmpBenchTests
         Assert.Equal("off", new LesaInferBench().Run(Context(new LesaInferBench(), Twin(), "images=6")).Twin?.Amp);
     }
 
-    [SkippableFact]
+    [Fact]
     public void The_twin_rejects_an_unknown_amp_value_naming_the_option()
     {
         Skip.IfNot(HasPythonTorch(), $"{Python} with torch is not installed");

@@ -51,14 +51,16 @@ public sealed class LesaGraphBenchTests
             Assert.Throws<ArgumentException>(() => target.Run(Infer(torch.CPU, "maybe"))).Message);
     }
 
-    [SkippableFact]
+    [Fact]
+    [Trait("Category", "GPU")]
     public void Inference_scores_replayed_from_a_cuda_graph_equal_eager_scores_and_follow_the_static_input()
     {
         Skip.IfNot(torch.cuda.is_available(), "CUDA is not available");
         Assert.StartsWith("2 inputs x 4x12 scores: graph replays equal eager scoring", SelfTest.CudaGraphScores(torch.CUDA));
     }
 
-    [SkippableFact]
+    [Fact]
+    [Trait("Category", "GPU")]
     public void A_timed_run_of_graph_replays_on_cuda_completes_and_names_its_measurement()
     {
         Skip.IfNot(torch.cuda.is_available(), "CUDA is not available");
@@ -66,7 +68,8 @@ public sealed class LesaGraphBenchTests
         Assert.Equal("train step x2 (CUDA graph replays)", Assert.Single(result.Measurements).Name);
     }
 
-    [SkippableFact]
+    [Fact]
+    [Trait("Category", "GPU")]
     public void Lesa_steps_replayed_from_a_cuda_graph_give_the_losses_of_eager_steps()
     {
         Skip.IfNot(torch.cuda.is_available(), "CUDA is not available");

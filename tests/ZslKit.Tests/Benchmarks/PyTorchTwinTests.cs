@@ -24,7 +24,7 @@ public class PyTorchTwinTests
         Assert.Throws<FormatException>(() => PyTorchTwin.ParseSample("""{"wall": 1}"""));
     }
 
-    [SkippableFact]
+    [Fact]
     public void The_default_twin_python_is_the_first_candidate_that_imports_torch_else_python3()
     {
         Skip.If(OperatingSystem.IsWindows(), "uses shell scripts as stand-in interpreters");
@@ -53,7 +53,7 @@ public class PyTorchTwinTests
 
     private static bool HasPythonTorch() => File.Exists(Python) && PyTorchTwin.CanImportTorch(Python);
 
-    [SkippableFact]
+    [Fact]
     public void The_twin_serves_timed_repetitions_of_a_small_lesa_step()
     {
         Skip.IfNot(HasPythonTorch(), $"{Python} with torch is not installed");
@@ -69,7 +69,7 @@ public class PyTorchTwinTests
         Assert.NotNull(a.CpuSeconds);
     }
 
-    [SkippableFact]
+    [Fact]
     public void A_twin_that_cannot_build_its_model_reports_the_python_error()
     {
         Skip.IfNot(HasPythonTorch(), $"{Python} with torch is not installed");

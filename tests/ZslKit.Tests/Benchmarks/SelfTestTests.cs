@@ -49,14 +49,14 @@ public class SelfTestTests
         Assert.Contains("leaked", Assert.Throws<SelfTestException>(() => SelfTest.LiveTensors(start)).Message);
     }
 
-    [SkippableFact]
+    [Fact]
     public void Without_cuda_the_pinned_copy_check_passes_on_the_clear_pin_memory_error()
     {
         Skip.If(torch.cuda.is_available(), "CUDA is available here");
         Assert.StartsWith("without CUDA, pin_memory raised: pin_memory: page-locked host memory needs CUDA", SelfTest.PinnedCopy(torch.CPU));
     }
 
-    [SkippableFact]
+    [Fact]
     public void Without_cuda_the_cuda_device_is_reported_unavailable_and_peak_memory_raises()
     {
         Skip.If(torch.cuda.is_available(), "CUDA is available here");
@@ -76,37 +76,37 @@ public class SelfTestGpuTests
 {
     private static void RequireCuda() => Skip.IfNot(torch.cuda.is_available(), "CUDA is not available");
 
-    [SkippableFact]
+    [Fact]
     public void Every_dtype_moves_to_cuda_and_back_with_its_values() { RequireCuda(); SelfTest.DeviceMoves(torch.CUDA); }
 
-    [SkippableFact]
+    [Fact]
     public void Mixing_cuda_and_cpu_tensors_raises_a_torch_exception() { RequireCuda(); SelfTest.MixedDevicesError(torch.CUDA); }
 
-    [SkippableFact]
+    [Fact]
     public void A_lesa_training_step_on_cuda_matches_the_cpu_step() { RequireCuda(); SelfTest.LesaStepParity(torch.CUDA); }
 
-    [SkippableFact]
+    [Fact]
     public void Lesa_training_steps_on_cuda_read_nothing_back_to_the_host() { RequireCuda(); SelfTest.TrainingStepHostReads(torch.CUDA); }
 
-    [SkippableFact]
+    [Fact]
     public void An_absent_cuda_device_raises_an_error_naming_it() { RequireCuda(); SelfTest.MissingDeviceError(); }
 
-    [SkippableFact]
+    [Fact]
     public void Peak_memory_sees_a_64_mib_allocation() { RequireCuda(); Assert.NotNull(SelfTest.PeakMemory(torch.CUDA)); }
 
-    [SkippableFact]
+    [Fact]
     public void A_cuda_autocast_scope_runs_matmul_in_bfloat16_close_to_float32() { RequireCuda(); Assert.NotNull(SelfTest.CudaAutocast(torch.CUDA)); }
 
-    [SkippableFact]
+    [Fact]
     public void Cuda_graph_replays_recompute_from_the_static_input_and_misuse_is_refused() { RequireCuda(); Assert.NotNull(SelfTest.CudaGraphReplay(torch.CUDA)); }
 
-    [SkippableFact]
+    [Fact]
     public void Pinned_non_blocking_copies_to_cuda_and_back_keep_every_value() { RequireCuda(); Assert.NotNull(SelfTest.PinnedCopy(torch.CUDA)); }
 
-    [SkippableFact]
+    [Fact]
     public void A_lesa_trainer_fit_with_cuda_graph_steps_matches_eager_steps() { RequireCuda(); Assert.NotNull(SelfTest.CudaGraphTrainer(torch.CUDA)); }
 
-    [SkippableFact]
+    [Fact]
     public void The_whole_selftest_passes_on_cuda()
     {
         RequireCuda();

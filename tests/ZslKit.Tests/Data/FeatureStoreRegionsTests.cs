@@ -155,7 +155,7 @@ public sealed class FeatureStoreRegionsTests : IDisposable
         Assert.Contains("zsl extract", missing.Message);
     }
 
-    [SkippableFact]
+    [Fact]
     public void LESA_trains_on_real_format_NUS_WIDE_feature_stores()
     {
         Skip.If(!Semantics.HasNusWide(RepoPaths.SharedData), "needs the NUS-WIDE GloVe files of ../shared/data");

@@ -95,7 +95,7 @@ public sealed class FeatureStoreTests : IDisposable
         }
         Assert.Equal(Enumerable.Range(0, 23).Select(i => (long)i), seen.Order());
         Assert.NotEqual(Enumerable.Range(0, 23).Select(i => (long)i), seen);                 // actually shuffled
-        Assert.Equal(seen, stream.Epoch(0).SelectMany(b => b.Items.Take(b.Count).ToArray()).ToList());
+        Assert.Equal(seen, stream.Epoch(0, TestContext.Current.CancellationToken).SelectMany(b => b.Items.Take(b.Count).ToArray()).ToList());
         Assert.Equal(seen, store.Batches(4, seed: 42).Order());
         Assert.NotEqual(stream.Order(0), stream.Order(1));
         Assert.NotEqual(seen, store.Batches(4, seed: 43).Order());

@@ -58,7 +58,7 @@ public sealed class FetchScriptTests : IDisposable
         return path;
     }
 
-    [SkippableFact]
+    [Fact]
     public void Fetch_verifies_unpacks_counts_and_is_idempotent()
     {
         var (zip, list, weights, weightsName) = MakeMirror();
@@ -84,7 +84,7 @@ public sealed class FetchScriptTests : IDisposable
         Assert.Equal(2, code);
     }
 
-    [SkippableFact]
+    [Fact]
     public void A_partial_download_is_resumed_and_the_result_verified()
     {
         var (_, _, weights, weightsName) = MakeMirror();
@@ -98,7 +98,7 @@ public sealed class FetchScriptTests : IDisposable
         Assert.Equal(weights, File.ReadAllBytes(Path.Combine(dest, "w", weightsName)));
     }
 
-    [SkippableFact]
+    [Fact]
     public void A_dead_source_falls_back_to_the_alternative_and_all_dead_names_the_manual_route()
     {
         var (_, list, _, _) = MakeMirror();
@@ -116,7 +116,7 @@ public sealed class FetchScriptTests : IDisposable
         Assert.Contains("alternative: ask the authors for list.txt", err);
     }
 
-    [SkippableFact]
+    [Fact]
     public void Wrong_checksums_sizes_prefixes_and_counts_fail()
     {
         var (zip, list, _, weightsName) = MakeMirror();

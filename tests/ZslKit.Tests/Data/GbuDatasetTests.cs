@@ -74,7 +74,7 @@ public class GbuDatasetTests
         return Path.GetDirectoryName(path)!;
     }
 
-    [SkippableTheory]
+    [Theory]
     [InlineData("AWA2", 23527, 5882, 7913, 40, 10, 85)]
     [InlineData("CUB", 7057, 1764, 2967, 150, 50, 312)]
     [InlineData("SUN", 10320, 2580, 1440, 645, 72, 102)]
@@ -107,7 +107,7 @@ public class GbuDatasetTests
         }
     }
 
-    [SkippableTheory]
+    [Theory]
     [InlineData("APY", 64, 32, 20, 12)]
     [InlineData("FLO", 1024, 102, 82, 20)]
     public void Apy_and_flo_have_the_published_shapes(string name, int dim, int classes, int seenClasses, int unseenClasses)
@@ -127,7 +127,7 @@ public class GbuDatasetTests
         }
     }
 
-    [SkippableTheory]
+    [Theory]
     [InlineData("AWA2", 37322)]
     [InlineData("CUB", 11788)]
     [InlineData("SUN", 14340)]
@@ -143,7 +143,7 @@ public class GbuDatasetTests
         Assert.Equal(ds.Splits.TestUnseen.Order(), Enumerable.Range(0, split.Length).Where(i => split[i] == "test_unseen"));
     }
 
-    [SkippableFact]
+    [Fact]
     public void Rebuilt_train_val_reproduces_the_2018_awa2_train_loc_and_val_loc()
     {
         var ds = GbuDataset.Load(Gbu("AWA2"));
@@ -153,7 +153,7 @@ public class GbuDatasetTests
         Assert.Equal(ds.Splits.Val!.Order(), val);
     }
 
-    [SkippableFact]
+    [Fact]
     public void Rebuilt_cub_train_val_matches_the_train_loc_of_sent_splits()
     {
         var ds = GbuDataset.Load(Gbu("CUB"));
@@ -163,7 +163,7 @@ public class GbuDatasetTests
         Assert.Equal(5875, ds.Splits.Train!.Length);
     }
 
-    [SkippableFact]
+    [Fact]
     public void Sun_attribute_names_and_awa2_attribute_descriptions_read_from_the_real_files()
     {
         var names = MatFile.Read(Path.Combine(Gbu("SUN"), "attribute_names.mat"))["attributes"].ToCellStrings();

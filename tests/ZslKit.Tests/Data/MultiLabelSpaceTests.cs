@@ -13,7 +13,7 @@ public class MultiLabelSpaceTests
         return Path.GetDirectoryName(path)!;
     }
 
-    [SkippableFact]
+    [Fact]
     public void Nus_wide_has_925_seen_tags_and_81_unseen_concepts()
     {
         var labels = NusWideLabels.Load(Folder("nus-wide", "TagList1k.txt"));
@@ -24,7 +24,7 @@ public class MultiLabelSpaceTests
         Assert.Equal(labels.SeenTagRows.Order(), labels.SeenTagRows);
     }
 
-    [SkippableFact]
+    [Fact]
     public void Nus_wide_seen_semantics_keep_the_rows_of_the_seen_tags()
     {
         var labels = NusWideLabels.Load(Folder("nus-wide", "TagList1k.txt"));
@@ -37,7 +37,7 @@ public class MultiLabelSpaceTests
         Assert.Throws<ArgumentException>(() => labels.SeenSemantics(new float[999 * dim], dim));
     }
 
-    [SkippableFact]
+    [Fact]
     public void Nus_wide_glove_gives_925_seen_and_81_unseen_raw_300d_vectors()
     {
         var folder = Folder("nus-wide", "tags1k_glove300.npy");
@@ -51,7 +51,7 @@ public class MultiLabelSpaceTests
         Assert.InRange(norm, 2.0, 12.0);
     }
 
-    [SkippableFact]
+    [Fact]
     public void Open_images_has_7186_seen_and_400_named_unseen_labels()
     {
         var labels = OpenImagesLabels.Load(Folder("openimages-v4", "classes-trainable.txt"));

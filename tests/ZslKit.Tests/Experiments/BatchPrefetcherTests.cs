@@ -114,7 +114,7 @@ public sealed class BatchPrefetcherTests
         Assert.Throws<ArgumentOutOfRangeException>(() => host.ToDevice(2, torch.CPU));
     }
 
-    [SkippableFact]
+    [Fact]
     [Trait("Category", "GPU")]
     public void ToDevice_on_cuda_goes_through_pinned_memory_and_gives_equal_values_after_synchronize()
     {

@@ -3,7 +3,6 @@
 // autocast, alternately. Prints the timings (they go to docs/benchmarks.md, never into assertions); the counterpart
 // for the PyTorch twin is tests/fixtures/autocast/bench_twin_autocast.py.
 using System.Diagnostics;
-using Xunit.Abstractions;
 using ZslKit.Losses;
 using ZslKit.Models;
 using ZslKit.Torch;
@@ -14,7 +13,7 @@ namespace ZslKit.Tests.Experiments;
 [Trait("Category", "Benchmark")]
 public class LesaAutocastBenchmarkTests(ITestOutputHelper output)
 {
-    [SkippableFact]
+    [Fact]
     public void Lesa_training_step_in_float32_and_under_cpu_bf16_autocast()
     {
         Skip.IfNot(Environment.GetEnvironmentVariable("ZSLKIT_BENCH") == "1", "set ZSLKIT_BENCH=1 to run timing benchmarks");

@@ -88,11 +88,12 @@ public sealed class TrainerPrefetchTests
             { FailAtWorkerCall = failAt, HostDelayMs = delayMs, OnLoss = onLoss };
     }
 
-    private static TrainResult Fit(PrefetchProbeTask task, ExperimentConfig config, int depth, CancellationToken cancel = default)
+    /// <summary>Fits <paramref name="task"/> with momentum SGD; <paramref name="cancel"/> defaults to the running test's token.</summary>
+    private static TrainResult Fit(PrefetchProbeTask task, ExperimentConfig config, int depth, CancellationToken? cancel = null)
     {
         var parameters = task.Model.NamedParameters();
         using var opt = new MomentumSgd(parameters, config.OptimizerOrDefault.Lr, config.OptimizerOrDefault.Momentum);
-        return new Trainer<(Tensor, Tensor)>(task, opt, config) { PrefetchDepth = depth }.Fit(cancellation: cancel);
+        return new Trainer<(Tensor, Tensor)>(task, opt, config) { PrefetchDepth = depth }.Fit(cancellation: cancel ?? TestContext.Current.CancellationToken);
     }
 
     private static float[] Values(PrefetchProbeTask task) =>

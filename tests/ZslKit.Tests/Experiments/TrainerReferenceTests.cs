@@ -24,7 +24,7 @@ public sealed class TrainerReferenceTests
             Optimizer: new OptimizerConfig("sgd", Lr: 0.3, Momentum: 0.9),
             Training: new TrainingConfig(Epochs: 4, BatchSize: 8, ValidationFraction: 0.25, SelectionMetric: "loss", Maximize: false, ClipGradNorm: 0.2));
         using var opt = Optimizers.Create(config.OptimizerOrDefault, task.NamedParameters().Select(p => p.Value));
-        var r = new Trainer<(Tensor, Tensor)>(task, opt, config).Fit();
+        var r = new Trainer<(Tensor, Tensor)>(task, opt, config).Fit(cancellation: TestContext.Current.CancellationToken);
 
         var expectedLosses = Values<double>(f["step_losses"]);
         Assert.Equal(expectedLosses.Length, r.StepLosses.Count);            // 30 fit examples / 8 -> 4 steps × 4 epochs

@@ -189,7 +189,7 @@ public sealed class TrainerTests : IDisposable
         var config = Config(epochs: 2, validation: 0, clip: 1.0);
         using var opt = new MomentumSgd(task.NamedParameters(), config.OptimizerOrDefault.Lr, config.OptimizerOrDefault.Momentum);
         long before = torch.HostReads;
-        var result = new Trainer<(Tensor, Tensor)>(task, opt, config).Fit();
+        var result = new Trainer<(Tensor, Tensor)>(task, opt, config).Fit(cancellation: TestContext.Current.CancellationToken);
         Assert.Equal(2 * 3, torch.HostReads - before);
         Assert.Equal(80, result.StepLosses.Count);
         Assert.All(result.StepLosses, v => Assert.True(double.IsFinite(v) && v > 0, $"step loss {v}"));

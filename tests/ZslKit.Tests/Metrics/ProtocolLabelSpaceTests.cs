@@ -9,7 +9,7 @@ public class ProtocolLabelSpaceTests
     private static string[] Lines(string path) =>
         [.. File.ReadAllLines(path).Select(l => l.Trim().TrimStart('\uFEFF')).Where(l => l.Length > 0)];
 
-    [SkippableFact]
+    [Fact]
     public void Nus_label_spaces_match_the_tag_and_concept_lists()
     {
         var tags = RepoPaths.SharedFile("nus-wide", "TagList1k.txt");
@@ -21,7 +21,7 @@ public class ProtocolLabelSpaceTests
         Assert.Equal((MultiLabelProtocol.Nus.Gzsl.Seen, MultiLabelProtocol.Nus.Gzsl.Unseen), (seen, unseen.Count));
     }
 
-    [SkippableFact]
+    [Fact]
     public void Open_images_label_spaces_match_the_trainable_and_unseen_lists()
     {
         var trainable = RepoPaths.SharedFile("openimages-v4", "classes-trainable.txt");

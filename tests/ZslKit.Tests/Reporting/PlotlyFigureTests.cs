@@ -83,7 +83,7 @@ public class PlotlyFigureTests
         Assert.Equal("reversed", (string?)json["layout"]!["yaxis"]!["autorange"]);
     }
 
-    [SkippableFact]
+    [Fact]
     public void Html_inlines_plotly_once_per_process_and_escapes_script_closers()
     {
         Skip.IfNot(PlotlyJs.IsAvailable, "plotly.js-dist-min is not installed (run environment/setup.sh)");

@@ -39,7 +39,7 @@ public class ProvenanceTests
         Assert.Null(Provenance.Agreed([null, ""]));
     }
 
-    [SkippableFact]
+    [Fact]
     public void Git_commit_of_a_fresh_repository_is_marked_dirty_after_a_tracked_file_changes()
     {
         var dir = Directory.CreateTempSubdirectory("zslprov").FullName;

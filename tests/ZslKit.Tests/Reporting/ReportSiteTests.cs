@@ -19,7 +19,7 @@ public class ReportSiteTests
         ["outputs"] = new JsonArray(outputs.Select(o => (JsonNode)o).ToArray()),
     };
 
-    [SkippableFact]
+    [Fact]
     public void Site_has_an_index_and_a_page_per_notebook_with_charts_drawn_from_the_shipped_plotly()
     {
         Skip.IfNot(PlotlyJs.IsAvailable, "plotly.js-dist-min is not installed (run environment/setup.sh)");

@@ -12,7 +12,7 @@ public class ScreenshotTests
         return chromium!;
     }
 
-    [SkippableFact]
+    [Fact]
     public void Chart_page_draws_offline_in_headless_chromium()
     {
         var chromium = RequireChromiumAndPlotly();
@@ -33,7 +33,7 @@ public class ScreenshotTests
         Assert.True(pixels.ColouredPixels() > 2000, $"only {pixels.ColouredPixels()} coloured pixels: the bars were not drawn");
     }
 
-    [SkippableFact]
+    [Fact]
     public void Blank_page_has_no_variance_so_the_check_can_fail()
     {
         var chromium = RequireChromiumAndPlotly();
@@ -46,7 +46,7 @@ public class ScreenshotTests
         Assert.Equal(0, pixels.ColouredPixels());
     }
 
-    [SkippableFact]
+    [Fact]
     public void Table_page_renders_text_in_headless_chromium()
     {
         var chromium = RequireChromiumAndPlotly();
@@ -61,7 +61,7 @@ public class ScreenshotTests
         Assert.True(pixels.LumaVariance() > 50, $"table screenshot looks blank (luma variance {pixels.LumaVariance():F1})");
     }
 
-    [SkippableFact]
+    [Fact]
     public void Report_png_option_writes_a_drawn_png_per_chart()
     {
         var chromium = RequireChromiumAndPlotly();

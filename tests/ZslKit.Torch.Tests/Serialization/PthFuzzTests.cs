@@ -1,7 +1,6 @@
 // Robustness of PthReader on damaged files: every truncation and a fixed-seed set of random byte mutations of the
 // torch fixtures must either load or raise PthFormatException -- never another exception type, never hang.
 using System.Diagnostics;
-using Xunit.Abstractions;
 using ZslKit.Torch.Serialization;
 
 namespace ZslKit.Torch.Tests.Serialization;

@@ -171,7 +171,7 @@ public class FineGrainedBenchmarkTests
         Assert.All(cub.Attributes.Values, v => Assert.InRange(v, 0f, 1f));
     }
 
-    [SkippableFact]
+    [Fact]
     public void With_the_shared_data_the_real_awa2_attributes_and_split_are_used()
     {
         Skip.If(!ClassAttributes.Has(RepoPaths.SharedData, "awa2"), "AwA2 attributes not in ../shared/data");
@@ -187,7 +187,7 @@ public class FineGrainedBenchmarkTests
         Assert.Equal(0.1234f, att.Row(0)[4], 1e-6f);
     }
 
-    [SkippableFact]
+    [Fact]
     public void With_the_shared_data_the_real_cub_attributes_and_split_are_used()
     {
         Skip.If(!ClassAttributes.Has(RepoPaths.SharedData, "cub-200-2011"), "CUB attributes not in ../shared/data");

@@ -1,7 +1,6 @@
 // The fine-grained benchmark is neither trivial nor impossible: ridge regression from pooled features (or from colour
 // statistics inside the ground-truth part boxes) to class attributes, then the nearest class attribute vector, classifies
 // held-out seen-class images and unseen-class images above chance and below perfect.
-using Xunit.Abstractions;
 using ZslKit.Data.Synthetic;
 using ZslKit.Testing;
 

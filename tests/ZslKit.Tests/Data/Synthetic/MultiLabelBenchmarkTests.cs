@@ -295,7 +295,7 @@ public class MultiLabelBenchmarkTests
         Assert.Equal(b.Fingerprint, missing.Fingerprint);
     }
 
-    [SkippableFact]
+    [Fact]
     public void With_the_shared_data_the_real_nus_wide_glove_vectors_are_used()
     {
         Skip.If(!LabelSemantics.HasNusWide(RepoPaths.SharedData), "NUS-WIDE semantics not in ../shared/data");

@@ -1,7 +1,6 @@
 // The multi-label benchmark is neither trivial nor impossible: a closed-form ridge model learns seen labels and
 // transfers to unseen labels through their semantics, well above chance and well below perfect (docs/synthetic.md).
 using System.Diagnostics;
-using Xunit.Abstractions;
 using ZslKit.Data.Synthetic;
 using ZslKit.Testing;
 

@@ -25,9 +25,12 @@ public sealed class LesaGraphTrainerTests
 
     private sealed record Run(TrainResult Result, float[] Params, long LiveChange, int StateTensors, GraphStepCounts? Counts);
 
-    /// <summary>Trains the config's model from its seed, with graph steps through <paramref name="backend"/> (null: eager).</summary>
+    /// <summary>
+    /// Trains the config's model from its seed, with graph steps through <paramref name="backend"/> (null: eager);
+    /// <paramref name="cancel"/> defaults to the running test's token.
+    /// </summary>
     private static Run Train(ExperimentConfig c, IStepGraphBackend? backend, Func<LesaTask, ITrainingTask<LesaBatch>>? wrap = null,
-        ITrainingProgress? progress = null, CancellationToken cancel = default, string? folder = null, bool resume = false)
+        ITrainingProgress? progress = null, CancellationToken? cancel = null, string? folder = null, bool resume = false)
     {
         var (bench, cache) = LesaExperiment.Benchmark(c);
         torch.manual_seed(c.Seed);
@@ -40,7 +43,7 @@ public sealed class LesaGraphTrainerTests
         try
         {
             var trainer = new Trainer<LesaBatch>(wrap?.Invoke(task) ?? task, opt, c, progress) { GraphBackend = backend };
-            try { result = trainer.Fit(folder, resume, cancel); }
+            try { result = trainer.Fit(folder, resume, cancel ?? TestContext.Current.CancellationToken); }
             catch (OperationCanceledException)
             {
                 result = new TrainResult([], -1, null, StopReason.Completed, "cancelled", 0, []);
@@ -252,7 +255,8 @@ public sealed class LesaGraphTrainerTests
         Assert.True(ConfigJson.ApplyOverrides(c, ["training.cudaGraph=true"]).TrainingOrDefault.CudaGraph);
     }
 
-    [SkippableFact]
+    [Fact]
+    [Trait("Category", "GPU")]
     public void Cuda_graph_steps_give_the_losses_of_eager_steps_on_a_gpu()
     {
         Skip.IfNot(torch.cuda.is_available() && torch.cuda.graphs_available(), "needs a CUDA GPU with graph support");

@@ -221,7 +221,7 @@ public sealed class LesaOpenImagesFigure4Tests : IDisposable
         w.Complete();
     }
 
-    [SkippableFact]
+    [Fact]
     public void Notebook_04s_steps_run_on_a_tiny_real_format_open_images_folder()
     {
         Skip.If(!Semantics.HasOpenImages(RepoPaths.SharedData), "shared data openimages-v4 label lists absent");

@@ -198,7 +198,7 @@ public sealed class LesaOpenImagesLocalisationDataTests : IDisposable
         Assert.Contains("'crop'", Assert.Throws<DataFormatException>(() => LesaOpenImagesLocalisation.MappingFor(test)).Message);
     }
 
-    [SkippableFact]
+    [Fact]
     public void The_localisation_notebook_refuses_real_open_images_listing_what_is_missing_and_keeps_refusing_nus_wide()
     {
         Skip.If(LesaOpenImagesLocalisation.Missing().Count == 0, "real Open Images localisation data is present here");

@@ -64,7 +64,7 @@ public sealed class LesaOpenImagesNotebookTests : IDisposable
         Assert.Contains("LesaNotebook.Preset", Assert.Throws<ArgumentException>(() => LesaAttentionData.Benchmark("synthetic", TinyOi)).Message);
     }
 
-    [SkippableFact]
+    [Fact]
     public void Synthetic_openimages_carries_the_real_label_names_when_the_shared_data_has_them()
     {
         Skip.If(!Semantics.HasOpenImages(RepoPaths.SharedData), "shared data openimages-v4 label lists absent");

@@ -45,7 +45,7 @@ public sealed class LesaOpenImagesTests : IDisposable
         Assert.Equal(7586, sem.Names.Distinct().Count());
     }
 
-    [SkippableFact]
+    [Fact]
     public void Open_images_semantics_carry_the_real_label_names_and_say_the_vectors_are_stand_ins()
     {
         Skip.If(!Semantics.HasOpenImages(RepoPaths.SharedData), "shared data openimages-v4 label lists absent");
@@ -63,7 +63,7 @@ public sealed class LesaOpenImagesTests : IDisposable
         Assert.Equal(labels.UnseenIds, labels.UnseenRows.Select(r => candidates[r].Trim()));
     }
 
-    [SkippableFact]
+    [Fact]
     public void Real_open_images_word_vectors_pick_the_top_400_unseen_rows_and_reject_a_wrong_shape()
     {
         Skip.If(!Semantics.HasOpenImages(RepoPaths.SharedData), "shared data openimages-v4 label lists absent");
@@ -199,7 +199,7 @@ public sealed class LesaOpenImagesTests : IDisposable
         Assert.Contains(LesaExperiment.OpenImagesFeaturesVariable, e.Message);
     }
 
-    [SkippableFact]
+    [Fact]
     public void A_real_open_images_run_reads_train_validation_and_test_stores_of_the_official_layouts()
     {
         Skip.If(!Semantics.HasOpenImages(RepoPaths.SharedData), "shared data openimages-v4 label lists absent");

@@ -46,7 +46,7 @@ public sealed class FeatureExtractionTests : IDisposable
     {
         var list = MakeList();
         using var net = Model();
-        var summary = FeatureExtraction.Run(Options(list), model: net);
+        var summary = FeatureExtraction.Run(Options(list), model: net, cancel: TestContext.Current.CancellationToken);
         Assert.Equal(3, summary.ShardsWritten);
         Assert.Equal(5, summary.ImagesStored);
         Assert.Empty(summary.Skipped);
@@ -72,7 +72,7 @@ public sealed class FeatureExtractionTests : IDisposable
         var list = MakeList();
         using var net = Model();
         var options = Options(list);
-        FeatureExtraction.Run(options, model: net);
+        FeatureExtraction.Run(options, model: net, cancel: TestContext.Current.CancellationToken);
         var shard0 = Path.Combine(FeatureExtraction.ShardFolder(options.OutFolder, 0), "index.json");
         var stamp = File.GetLastWriteTimeUtc(shard0);
         var shard1 = FeatureExtraction.ShardFolder(options.OutFolder, 1);
@@ -80,7 +80,7 @@ public sealed class FeatureExtractionTests : IDisposable
         Directory.Delete(shard1, recursive: true);
         Directory.CreateDirectory(shard1 + ".partial");   // as left by an interrupted writer
 
-        var summary = FeatureExtraction.Run(options, model: net);
+        var summary = FeatureExtraction.Run(options, model: net, cancel: TestContext.Current.CancellationToken);
         Assert.Equal(1, summary.ShardsWritten);
         Assert.Equal(2, summary.ShardsAlreadyDone);
         Assert.Equal(2, summary.ImagesStored);
@@ -88,7 +88,7 @@ public sealed class FeatureExtractionTests : IDisposable
         Assert.Equal(before, File.ReadAllText(Path.Combine(shard1, "index.json")));   // same bytes, same checksums
         Assert.False(Directory.Exists(shard1 + ".partial"));
 
-        var again = FeatureExtraction.Run(options, model: net);
+        var again = FeatureExtraction.Run(options, model: net, cancel: TestContext.Current.CancellationToken);
         Assert.Equal((0, 3), (again.ShardsWritten, again.ShardsAlreadyDone));
     }
 
@@ -100,7 +100,7 @@ public sealed class FeatureExtractionTests : IDisposable
         File.WriteAllBytes(corrupt, File.ReadAllBytes(Path.Combine(RepoPaths.Fixture("backbones", "images"), "photo.jpg"))[..300]);
         using var net = Model();
         var options = Options(list, "pool") with { ShardSize = 3 };
-        var summary = FeatureExtraction.Run(options, model: net);
+        var summary = FeatureExtraction.Run(options, model: net, cancel: TestContext.Current.CancellationToken);
         Assert.Equal(5, summary.ImagesStored);
         Assert.Equal([corrupt, Path.Combine(_dir, "missing.png")], summary.Skipped.Select(s => s.Path));
         Assert.Contains("JPEG", summary.Skipped[0].Reason);
@@ -118,8 +118,8 @@ public sealed class FeatureExtractionTests : IDisposable
     {
         var list = MakeList();
         using var net = Model();
-        FeatureExtraction.Run(Options(list) with { ShardSize = 5 }, model: net);
-        var e = Assert.Throws<InvalidOperationException>(() => FeatureExtraction.Run(Options(list, "layer3") with { ShardSize = 5 }, model: net));
+        FeatureExtraction.Run(Options(list) with { ShardSize = 5 }, model: net, cancel: TestContext.Current.CancellationToken);
+        var e = Assert.Throws<InvalidOperationException>(() => FeatureExtraction.Run(Options(list, "layer3") with { ShardSize = 5 }, model: net, cancel: TestContext.Current.CancellationToken));
         Assert.Contains("layer", e.Message);
     }
 }
