@@ -275,7 +275,7 @@ public sealed class NusWideStoreBuilderTests : IDisposable
         Assert.Contains("extraction.json", notExtraction.Message);
     }
 
-    [SkippableFact]
+    [Fact]
     public void LESA_trains_one_epoch_on_stores_built_from_the_real_tag_and_concept_lists()
     {
         Skip.If(!Semantics.HasNusWide(RepoPaths.SharedData), "needs the NUS-WIDE tag lists and GloVe files of ../shared/data");

@@ -218,7 +218,7 @@ public sealed class OpenImagesStoreBuilderTests : IDisposable
         Assert.Contains(Path.Combine(_root, "empty-oi", "train-annotations-human-imagelabels.csv"), none.Message);
     }
 
-    [SkippableFact]
+    [Fact]
     public void LESA_trains_one_epoch_on_stores_built_with_the_real_label_lists()
     {
         Skip.If(!Semantics.HasOpenImages(RepoPaths.SharedData), "shared data openimages-v4 label lists absent");
