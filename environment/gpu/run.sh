@@ -11,7 +11,7 @@
 # Environment: OUT (default artifacts/gpu/out), ZSL_TORCH_PYTHON (default python3), ZSL_DEVICE (cuda|cpu; default: cuda
 # when that torch sees a GPU), ZSL_BENCH_REPS (default 5), ZSL_RUN_BUDGET (seconds, default 480: a step that would start
 # later is skipped and reported, so the device call returns with its files), ZSL_TESTS (0: skip the GPU-tagged xunit
-# tests), ZSL_STANDARD (0: skip the standard benches), ZSL_EXTRA (more bench lines, see below), ZSL_KERNELS (1: per-kernel
+# tests), ZSL_STANDARD (0: skip the standard benches), ZSL_NOTEBOOKS (notebook runs, see below), ZSL_EXTRA (more bench lines), ZSL_KERNELS (1: per-kernel
 # GPU times from Nsight Compute, see the end), ZSL_SHIM (a libzslnative.so built already: no shim build, for dry runs).
 # Needs CMake and a C++17 compiler (nvcc for CUDA torch), no .NET, no network. Exit code: 0 when every step succeeded;
 # 1 otherwise (later steps still run).
@@ -206,6 +206,36 @@ if [ "${ZSL_STANDARD:-1}" = 1 ]; then    # ZSL_STANDARD=0: only the ZSL_EXTRA li
     bench lesa-eval --set images=8192          # NUS-WIDE-shaped full evaluation pass
   fi
 fi
+# Notebooks on the device (ZSL_NOTEBOOKS: ';'-separated "NOTEBOOK [SECONDS] [NAME=VALUE...]" lines; default on CUDA: notebook 01
+# in full mode on the Open Images-shaped synthetic benchmark, seed 0, which takes ~8 hours on the 2-core CPU VM; 0 = none).
+# The app's own runner executes them in a scratch copy of notebooks/ whose ../artifacts/bin/zsl (the notebooks' #r path)
+# is the unpacked app; runs go to /tmp/zsl-nb-runs, and their config/provenance/metrics (no weights) plus the executed
+# notebooks come back under $RES/notebooks.
+notebooks_default=""
+[ "$device" = cuda ] && notebooks_default="01-lesa-table1 300 quick=false dataset=synthetic-openimages seed=0 device=cuda"
+nb_run() {   # nb_run NOTEBOOK [SECONDS] [NAME=VALUE...]
+  local nb=$1 limit=300 params=() p scratch=/tmp/zsl-nb
+  shift
+  [[ "${1:-}" =~ ^[0-9]+$ ]] && { limit=$1; shift; }
+  for p in "$@"; do params+=(--param "$p"); done
+  step "notebook $nb ($*), at most $limit s"
+  in_budget 90 "notebook $nb" || return 0
+  [ -f "notebooks/$nb.ipynb" ] || { fail "notebooks/$nb.ipynb not found"; return 0; }
+  mkdir -p "$scratch/notebooks" "$scratch/artifacts/bin" "$RES/notebooks"
+  cp notebooks/*.ipynb "$scratch/notebooks/"
+  ln -sfn "$app" "$scratch/artifacts/bin/zsl"
+  ZSLKIT_RUNS=/tmp/zsl-nb-runs timeout $((limit + 30)) "$app/zsl" notebooks run "$scratch/notebooks/$nb.ipynb" "${params[@]}" \
+    --out "$RES/notebooks" --timeout "$limit" > "$RES/notebooks/$nb.log" 2>&1 || fail "notebook $nb (see notebooks/$nb.log)"
+  tail -4 "$RES/notebooks/$nb.log"
+  mkdir -p "$RES/notebooks/runs"
+  (cd /tmp/zsl-nb-runs 2>/dev/null && find . \( -name '*.json' -o -name '*.csv' \) -not -path '*/checkpoints/*' -print0 |
+    tar --null -T - -cf - | tar -C "$RES/notebooks/runs" -xf -) 2>/dev/null
+}
+if [ "${ZSL_NOTEBOOKS:-$notebooks_default}" != 0 ] && [ -n "${ZSL_NOTEBOOKS:-$notebooks_default}" ]; then
+  IFS=';' read -ra nb_lines <<< "${ZSL_NOTEBOOKS:-$notebooks_default}"
+  for line in "${nb_lines[@]}"; do read -ra words <<< "$line"; [ ${#words[@]} -gt 0 ] && nb_run "${words[@]}"; done
+fi
+
 # ZSL_EXTRA: more bench lines, ';'-separated, e.g. ZSL_EXTRA='lesa-step --twin --set amp=bf16' (each: target and arguments).
 if [ -n "${ZSL_EXTRA:-}" ]; then
   IFS=';' read -ra extra <<< "$ZSL_EXTRA"
