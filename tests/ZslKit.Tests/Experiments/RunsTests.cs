@@ -70,6 +70,17 @@ public sealed class RunsTests : IDisposable
     }
 
     [Fact]
+    public void Outside_a_repository_the_packed_commit_names_the_source_and_its_dirty_flag()
+    {
+        Assert.Equal(("8ee37f3", (bool?)false), RunProvenance.Commit((null, null), "8ee37f3"));
+        Assert.Equal(("8ee37f3", (bool?)true), RunProvenance.Commit((null, null), " 8ee37f3+dirty\n"));
+        Assert.Equal(((string?)null, (bool?)null), RunProvenance.Commit((null, null), "unknown"));
+        Assert.Equal(((string?)null, (bool?)null), RunProvenance.Commit((null, null), null));
+        // a repository's own commit wins over the variable
+        Assert.Equal(("abc", (bool?)false), RunProvenance.Commit(("abc", false), "8ee37f3+dirty"));
+    }
+
+    [Fact]
     public void Git_commit_is_null_outside_a_repository()
     {
         Directory.CreateDirectory(_root);

@@ -8,13 +8,15 @@ using ZslKit.Torch;
 namespace ZslKit.Experiments.Runs;
 
 /// <summary>Provenance of one run.</summary>
-/// <param name="GitCommit">`git rev-parse HEAD` of the working directory's repository (null when git or the repository is absent).</param>
-/// <param name="GitDirty">True when `git status --porcelain` lists changes (null when unknown).</param>
+/// <param name="GitCommit">`git rev-parse HEAD` of the working directory's repository; outside a repository the commit the
+/// app was packed from ($ZSLKIT_COMMIT, set by environment/gpu/run.sh); null when neither is known.</param>
+/// <param name="GitDirty">True when `git status --porcelain` lists changes, or $ZSLKIT_COMMIT ends in "+dirty" (null when unknown).</param>
 /// <param name="Engine">ZslKit.Torch assembly version.</param>
 /// <param name="LibTorch">libtorch version the native shim was built against.</param>
 /// <param name="CudaAvailable">torch.cuda.is_available() in this process.</param>
-/// <param name="CudaVersion">CUDA runtime version (null: the binding does not expose it yet).</param>
-/// <param name="DeviceName">CPU model name (from /proc/cpuinfo) or "cuda:N" (the binding exposes no GPU name yet).</param>
+/// <param name="CudaVersion">CUDA runtime version the shim was built with (null without CUDA).</param>
+/// <param name="DeviceName">CPU model name (from /proc/cpuinfo); for CUDA $ZSLKIT_DEVICE_NAME (e.g. the nvidia-smi name that
+/// environment/gpu/run.sh sets), else "cuda:N" (the binding exposes no GPU name).</param>
 public sealed record RunProvenance(
     string? GitCommit, bool? GitDirty, string Engine, string LibTorch, bool CudaAvailable, int CudaDevices, string? CudaVersion,
     string Device, string DeviceName, string? Dataset, string? DatasetFingerprint, string Machine, string Os, string DotNet,
@@ -23,14 +25,16 @@ public sealed record RunProvenance(
     /// <summary>Collects provenance now (Start = now, End = null).</summary>
     public static RunProvenance Capture(string device, IDatasetFingerprint? dataset, string? repositoryDir = null)
     {
-        var (commit, dirty) = Git(repositoryDir ?? Environment.CurrentDirectory);
+        var (commit, dirty) = Commit(Git(repositoryDir ?? Environment.CurrentDirectory),
+            Environment.GetEnvironmentVariable(Benchmarks.BenchEnvironmentProbe.CommitVariable));
         var dev = torch.device(device);
         bool cuda = torch.cuda.is_available();
+        var gpuName = Environment.GetEnvironmentVariable(Benchmarks.BenchEnvironmentProbe.DeviceNameVariable);
         return new RunProvenance(commit, dirty,
             typeof(torch).Assembly.GetName().Version?.ToString() ?? "unknown",
             torch.LibTorchVersion.ToString(),
-            cuda, cuda ? torch.cuda.device_count() : 0, null,
-            dev.ToString(), dev.type == DeviceType.CPU ? CpuName() : dev.ToString(),
+            cuda, cuda ? torch.cuda.device_count() : 0, cuda ? torch.cuda.runtime_version()?.ToString() : null,
+            dev.ToString(), dev.type == DeviceType.CPU ? CpuName() : string.IsNullOrWhiteSpace(gpuName) ? dev.ToString() : gpuName.Trim(),
             dataset?.DatasetDescription, dataset?.Fingerprint,
             Environment.MachineName, RuntimeInformation.OSDescription, RuntimeInformation.FrameworkDescription,
             torch.get_num_threads(), DateTimeOffset.UtcNow, null);
@@ -38,6 +42,18 @@ public sealed record RunProvenance(
 
     /// <summary>The commit hash and dirty flag, or (null, null) when git is missing or the folder is not a repository.</summary>
     public static (string? Commit, bool? Dirty) Git(string dir) => Reporting.Provenance.Git(dir);
+
+    /// <summary>
+    /// The repository's commit when there is one; otherwise <paramref name="packedCommit"/> ($ZSLKIT_COMMIT: a commit, with
+    /// "+dirty" when the app was packed from uncommitted changes); otherwise (null, null).
+    /// </summary>
+    public static (string? Commit, bool? Dirty) Commit((string? Commit, bool? Dirty) git, string? packedCommit)
+    {
+        if (git.Commit is not null || string.IsNullOrWhiteSpace(packedCommit) || packedCommit.Trim() == "unknown") return git;
+        var c = packedCommit.Trim();
+        const string dirtySuffix = "+dirty";
+        return c.EndsWith(dirtySuffix, StringComparison.Ordinal) ? (c[..^dirtySuffix.Length], true) : (c, false);
+    }
 
     private static string CpuName()
     {
