@@ -11,10 +11,10 @@ namespace ZslKit.Benchmarks;
 public static class BenchEnvironmentProbe
 {
     /// <summary>Environment variable overriding the commit (set by environment/gpu/run.sh, where there is no .git).</summary>
-    public const string CommitVariable = "ZSLKIT_COMMIT";
+    public const string CommitVariable = Provenance.CommitVariable;
 
     /// <summary>Environment variable naming the device for the report (e.g. the nvidia-smi name; run.sh sets it).</summary>
-    public const string DeviceNameVariable = "ZSLKIT_DEVICE_NAME";
+    public const string DeviceNameVariable = Provenance.DeviceNameVariable;
 
     public static BenchEnvironment Capture(torch.Device device)
     {

@@ -30,9 +30,32 @@ public sealed record Provenance(string Dataset, DatasetKind Kind, string Config,
         return distinct.Count switch { 0 => null, 1 => distinct[0], _ => "several" };
     }
 
+    /// <summary>Environment variable naming the commit an app was packed from, for runs outside a checkout (environment/gpu/
+    /// pack.sh records it, run.sh sets it: the GPU machine has no .git). "+dirty" marks a pack of uncommitted changes.</summary>
+    public const string CommitVariable = "ZSLKIT_COMMIT";
+
+    /// <summary>Environment variable naming the device for reports (e.g. the nvidia-smi name; run.sh sets it).</summary>
+    public const string DeviceNameVariable = "ZSLKIT_DEVICE_NAME";
+
     /// <summary>The short commit of the git checkout holding <paramref name="folder"/> (default: working directory) with
-    /// "+dirty" when tracked files have uncommitted changes, or "unknown".</summary>
-    public static string GitCommit(string? folder = null) => RunsCommit([Git(folder ?? Directory.GetCurrentDirectory())], length: 7);
+    /// "+dirty" when tracked files have uncommitted changes; outside a checkout the packed commit ($ZSLKIT_COMMIT); else "unknown".</summary>
+    public static string GitCommit(string? folder = null) => RunsCommit([SourceCommit(folder ?? Directory.GetCurrentDirectory())], length: 7);
+
+    /// <summary><see cref="Git"/> of <paramref name="folder"/>, or outside a checkout the packed commit ($ZSLKIT_COMMIT).</summary>
+    public static (string? Commit, bool? Dirty) SourceCommit(string folder) =>
+        WithPackedCommit(Git(folder), Environment.GetEnvironmentVariable(CommitVariable));
+
+    /// <summary>
+    /// <paramref name="git"/> when it names a commit; otherwise <paramref name="packedCommit"/> (a commit, with "+dirty" when
+    /// the app was packed from uncommitted changes); otherwise (null, null).
+    /// </summary>
+    public static (string? Commit, bool? Dirty) WithPackedCommit((string? Commit, bool? Dirty) git, string? packedCommit)
+    {
+        if (git.Commit is not null || string.IsNullOrWhiteSpace(packedCommit) || packedCommit.Trim() == "unknown") return git;
+        var c = packedCommit.Trim();
+        const string dirtySuffix = "+dirty";
+        return c.EndsWith(dirtySuffix, StringComparison.Ordinal) ? (c[..^dirtySuffix.Length], true) : (c, false);
+    }
 
     /// <summary>`git rev-parse HEAD` of the repository holding <paramref name="folder"/> and whether tracked files have
     /// uncommitted changes; (null, null) when git is missing or the folder is not a repository (dirty null: status failed).</summary>

@@ -1,6 +1,7 @@
 using ZslKit.Experiments.Config;
 using ZslKit.Experiments.Runs;
 using ZslKit.Experiments.Training;
+using ZslKit.Reporting;
 using ZslKit.Testing;
 using ZslKit.Torch;
 
@@ -72,12 +73,12 @@ public sealed class RunsTests : IDisposable
     [Fact]
     public void Outside_a_repository_the_packed_commit_names_the_source_and_its_dirty_flag()
     {
-        Assert.Equal(("8ee37f3", (bool?)false), RunProvenance.Commit((null, null), "8ee37f3"));
-        Assert.Equal(("8ee37f3", (bool?)true), RunProvenance.Commit((null, null), " 8ee37f3+dirty\n"));
-        Assert.Equal(((string?)null, (bool?)null), RunProvenance.Commit((null, null), "unknown"));
-        Assert.Equal(((string?)null, (bool?)null), RunProvenance.Commit((null, null), null));
+        Assert.Equal(("8ee37f3", (bool?)false), Provenance.WithPackedCommit((null, null), "8ee37f3"));
+        Assert.Equal(("8ee37f3", (bool?)true), Provenance.WithPackedCommit((null, null), " 8ee37f3+dirty\n"));
+        Assert.Equal(((string?)null, (bool?)null), Provenance.WithPackedCommit((null, null), "unknown"));
+        Assert.Equal(((string?)null, (bool?)null), Provenance.WithPackedCommit((null, null), null));
         // a repository's own commit wins over the variable
-        Assert.Equal(("abc", (bool?)false), RunProvenance.Commit(("abc", false), "8ee37f3+dirty"));
+        Assert.Equal(("abc", (bool?)false), Provenance.WithPackedCommit(("abc", false), "8ee37f3+dirty"));
     }
 
     [Fact]

@@ -25,11 +25,10 @@ public sealed record RunProvenance(
     /// <summary>Collects provenance now (Start = now, End = null).</summary>
     public static RunProvenance Capture(string device, IDatasetFingerprint? dataset, string? repositoryDir = null)
     {
-        var (commit, dirty) = Commit(Git(repositoryDir ?? Environment.CurrentDirectory),
-            Environment.GetEnvironmentVariable(Benchmarks.BenchEnvironmentProbe.CommitVariable));
+        var (commit, dirty) = Reporting.Provenance.SourceCommit(repositoryDir ?? Environment.CurrentDirectory);
         var dev = torch.device(device);
         bool cuda = torch.cuda.is_available();
-        var gpuName = Environment.GetEnvironmentVariable(Benchmarks.BenchEnvironmentProbe.DeviceNameVariable);
+        var gpuName = Environment.GetEnvironmentVariable(Reporting.Provenance.DeviceNameVariable);
         return new RunProvenance(commit, dirty,
             typeof(torch).Assembly.GetName().Version?.ToString() ?? "unknown",
             torch.LibTorchVersion.ToString(),
@@ -42,18 +41,6 @@ public sealed record RunProvenance(
 
     /// <summary>The commit hash and dirty flag, or (null, null) when git is missing or the folder is not a repository.</summary>
     public static (string? Commit, bool? Dirty) Git(string dir) => Reporting.Provenance.Git(dir);
-
-    /// <summary>
-    /// The repository's commit when there is one; otherwise <paramref name="packedCommit"/> ($ZSLKIT_COMMIT: a commit, with
-    /// "+dirty" when the app was packed from uncommitted changes); otherwise (null, null).
-    /// </summary>
-    public static (string? Commit, bool? Dirty) Commit((string? Commit, bool? Dirty) git, string? packedCommit)
-    {
-        if (git.Commit is not null || string.IsNullOrWhiteSpace(packedCommit) || packedCommit.Trim() == "unknown") return git;
-        var c = packedCommit.Trim();
-        const string dirtySuffix = "+dirty";
-        return c.EndsWith(dirtySuffix, StringComparison.Ordinal) ? (c[..^dirtySuffix.Length], true) : (c, false);
-    }
 
     private static string CpuName()
     {
