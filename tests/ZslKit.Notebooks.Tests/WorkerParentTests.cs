@@ -67,9 +67,12 @@ public class WorkerParentTests
 
     private static bool Alive(int pid)
     {
-        var stat = $"/proc/{pid}/stat";
-        try { return File.Exists(stat) && File.ReadAllText(stat)[(File.ReadAllText(stat).LastIndexOf(')') + 2)] != 'Z'; }
-        catch (IOException) { return false; }
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[stat.LastIndexOf(')') + 2] != 'Z';   // state after "pid (comm) "; a zombie has exited
+        }
+        catch (IOException) { return false; }   // no such process (FileNotFound / DirectoryNotFound are IOExceptions)
     }
 
     private static bool WaitUntil(Func<bool> condition, TimeSpan limit)

@@ -182,6 +182,11 @@ internal sealed class LesaStoreOutput : IDisposable
         catch (DataFormatException) { return false; }
     }
 
+    /// <summary>A warning per split written now with no item (an extraction of the wrong images, most likely).</summary>
+    public static IEnumerable<string> EmptySplitWarnings(IEnumerable<LesaStoreSplit> written) =>
+        written.Where(s => !s.AlreadyBuilt && s.Items == 0)
+            .Select(s => $"split {s.Split} has no images (is the extraction of that split's images?)");
+
     /// <summary>Warnings for an extraction LESA was not defined on, or an exception when no region grid can be read from it.</summary>
     public static List<string> CheckExtraction(ExtractionShards x)
     {

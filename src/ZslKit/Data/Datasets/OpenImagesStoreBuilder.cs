@@ -154,8 +154,7 @@ public static class OpenImagesStoreBuilder
             progress?.Report(new LesaStoreProgress("write", x.ImageCount, x.ImageCount));
             written = output.Complete(splits);
         }
-        foreach (var s in written.Where(s => !s.AlreadyBuilt && s.Items == 0))
-            warnings.Add($"split {s.Split} has no images (is the extraction of that split's images?)");
+        warnings.AddRange(LesaStoreOutput.EmptySplitWarnings(written));
         return new LesaStoreSummary
         {
             Dataset = "openimages", Extraction = x.Folder, Model = x.Model, Layer = x.Layer, ItemShape = x.ItemShape, Splits = written,
