@@ -174,6 +174,18 @@ public sealed class NusWideStoreBuilderTests : IDisposable
     }
 
     [Fact]
+    public void A_split_without_extracted_images_is_written_empty_with_a_warning()
+    {
+        // An empty TestImagelist.txt: the four extracted test images belong to no split.
+        File.WriteAllText(Path.Combine(Nus, "ImageList", "TestImagelist.txt"), "");
+        var summary = Build();
+        Assert.Equal([("train", 4L), ("test", 0L)], summary.Splits.Select(s => (s.Split, s.Items)));
+        Assert.Contains("split test has no images (is the extraction of that split's images?)", summary.Warnings);
+        Assert.Equal(5, summary.OtherSplit.Count);   // eagle/ and the four former test images
+        Assert.DoesNotContain(summary.Warnings, w => w.StartsWith("split train", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void A_second_build_keeps_complete_stores_and_force_or_other_settings_are_handled()
     {
         Build();
