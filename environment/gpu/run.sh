@@ -220,11 +220,13 @@ nb_run() {   # nb_run NOTEBOOK [SECONDS] [NAME=VALUE...]
   for p in "$@"; do params+=(--param "$p"); done
   step "notebook $nb ($*), at most $limit s"
   in_budget 90 "notebook $nb" || return 0
+  local left=$(( budget - ($(date +%s) - t_start) - 20 ))     # the runner's own limit ends inside ZSL_RUN_BUDGET (files packed)
+  [ "$limit" -gt "$left" ] && { echo "notebook $nb: limit lowered to $left s (ZSL_RUN_BUDGET)"; limit=$left; }
   [ -f "notebooks/$nb.ipynb" ] || { fail "notebooks/$nb.ipynb not found"; return 0; }
   mkdir -p "$scratch/notebooks" "$scratch/artifacts/bin" "$RES/notebooks"
   cp notebooks/*.ipynb "$scratch/notebooks/"
   ln -sfn "$app" "$scratch/artifacts/bin/zsl"
-  ZSLKIT_RUNS=/tmp/zsl-nb-runs timeout $((limit + 30)) "$app/zsl" notebooks run "$scratch/notebooks/$nb.ipynb" "${params[@]}" \
+  ZSLKIT_RUNS=/tmp/zsl-nb-runs timeout $((limit + 15)) "$app/zsl" notebooks run "$scratch/notebooks/$nb.ipynb" "${params[@]}" \
     --out "$RES/notebooks" --timeout "$limit" > "$RES/notebooks/$nb.log" 2>&1 || fail "notebook $nb (see notebooks/$nb.log)"
   tail -4 "$RES/notebooks/$nb.log"
   mkdir -p "$RES/notebooks/runs"
