@@ -39,6 +39,13 @@ for proj in "${apps[@]}"; do
 done
 [ "$conflicts" -eq 0 ] || { echo "pack: ERROR: $conflicts files differ between the published apps" >&2; exit 1; }
 rm -rf "$parts"
+# plotly.js for the notebooks' chart outputs (PlotlyJs looks beside the app first): the GPU machine has no npm.
+plotly=environment/.state/npm/node_modules/plotly.js-dist-min
+if [ -f "$plotly/plotly.min.js" ]; then
+  mkdir -p "$pub/plotly.js-dist-min" && cp "$plotly/plotly.min.js" "$plotly/package.json" "$pub/plotly.js-dist-min/"
+else
+  echo "pack: note: $plotly/plotly.min.js missing (environment/setup.sh installs it): notebook charts made with this app carry a note instead of plotly.js" >&2
+fi
 echo "pack: checking that every app starts from the merged folder" >&2
 "$pub/zsl" --version >&2
 "$pub/zsl" selftest --device cpu > "$out/pack-selftest.log" 2>&1 || { tail -20 "$out/pack-selftest.log" >&2; echo "pack: ERROR: zsl selftest --device cpu failed from $pub" >&2; exit 1; }

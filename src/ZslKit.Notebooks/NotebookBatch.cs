@@ -145,7 +145,7 @@ public sealed class NotebookBatch(WorkerCommand worker, NotebookBatchOptions opt
         }
         process.WaitForExit(); // drain the async readers
         watch.Stop();
-        var text = string.Join("\n", log.TakeLast(20));
+        var text = string.Join("\n", FailureTail(log));
         if (timedOut)
         {
             var where = lastCell > 0 ? $" while running code cell {lastCell}" : "";
@@ -154,5 +154,22 @@ public sealed class NotebookBatch(WorkerCommand worker, NotebookBatchOptions opt
                 lastCell);
         }
         return new NotebookJobResult(job, process.ExitCode, false, watch.Elapsed, text, lastCell);
+    }
+
+    /// <summary>
+    /// The last 20 lines of a worker's output with each run of stack frames ("   at ...") cut to its first 5, so that an
+    /// exception's type and message are kept when its stack trace is long.
+    /// </summary>
+    internal static IReadOnlyList<string> FailureTail(IEnumerable<string> lines, int keep = 20, int framesPerRun = 5)
+    {
+        var kept = new List<string>();
+        var run = 0;
+        foreach (var line in lines)
+        {
+            if (!line.StartsWith("   at ", StringComparison.Ordinal)) { run = 0; kept.Add(line); continue; }
+            if (++run <= framesPerRun) kept.Add(line);
+            else if (run == framesPerRun + 1) kept.Add("   ... (more frames)");
+        }
+        return kept.Count <= keep ? kept : kept.GetRange(kept.Count - keep, keep);
     }
 }

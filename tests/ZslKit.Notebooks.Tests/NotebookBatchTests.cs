@@ -62,4 +62,23 @@ public class NotebookBatchTests
         var jobs = NotebookBatch.Plan([Path.Combine(folder, "sub", "a.ipynb")], folder, "/o");
         Assert.Equal(Path.Combine("/o", "sub", "a.ipynb"), jobs[0].Output);
     }
+
+    [Fact]
+    public void A_failed_workers_message_keeps_the_exception_line_above_a_long_stack_trace()
+    {
+        string[] log =
+        [
+            "Unhandled exception. System.IO.FileNotFoundException: plotly.min.js not found",
+            .. Enumerable.Range(1, 30).Select(i => $"   at Frame{i}()"),
+            "--- End of stack trace from previous location ---",
+            "   at Outer1()",
+            "   at Outer2()",
+        ];
+        var tail = NotebookBatch.FailureTail(log);
+        Assert.Equal(log[0], tail[0]);
+        Assert.Equal(["   at Frame1()", "   at Frame2()", "   at Frame3()", "   at Frame4()", "   at Frame5()", "   ... (more frames)"], tail.Skip(1).Take(6));
+        Assert.Equal(["--- End of stack trace from previous location ---", "   at Outer1()", "   at Outer2()"], tail.Skip(7));
+        Assert.Equal(20, NotebookBatch.FailureTail(Enumerable.Range(1, 50).Select(i => $"line {i}")).Count);
+        Assert.Equal("line 50", NotebookBatch.FailureTail(Enumerable.Range(1, 50).Select(i => $"line {i}"))[^1]);
+    }
 }

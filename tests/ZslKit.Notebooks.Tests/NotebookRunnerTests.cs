@@ -94,6 +94,22 @@ public class NotebookRunnerTests
     }
 
     [Fact]
+    public async Task A_value_whose_formatter_throws_fails_its_cell_with_the_formatters_error_instead_of_ending_the_run()
+    {
+        var run = await FixtureRun.RunAsync("display-error.ipynb");
+        Assert.Equal(1, run.Result.ExitCode);
+        var failure = Assert.Single(run.Result.Failures);
+        Assert.Equal(2, failure.Cell);
+        var outs = run.Outputs(2);
+        Assert.Equal("before\n", Text(outs[0]!["text"]));
+        var error = outs[1]!;
+        Assert.Equal("ZslKit.Notebooks.Scripting.CellDisplayException", (string?)error["ename"]);
+        Assert.Contains("(Boom)", (string?)error["evalue"]);
+        Assert.Contains("InvalidOperationException: formatter boom", (string?)error["evalue"]);
+        Assert.Empty(run.Outputs(3));
+    }
+
+    [Fact]
     public async Task Keep_going_runs_the_cells_after_a_failure_but_still_fails()
     {
         var run = await FixtureRun.RunAsync("runtime-error.ipynb", new NotebookRunOptions { KeepGoing = true });

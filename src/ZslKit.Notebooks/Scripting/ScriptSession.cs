@@ -18,6 +18,10 @@ public sealed class CellCompilationException(IReadOnlyList<(int Line, int Column
     public IReadOnlyList<(int Line, int Column, string Text)> Errors { get; } = errors;
 }
 
+/// <summary>The value a cell ends with could not be displayed: a formatter threw <see cref="Exception.InnerException"/>.</summary>
+public sealed class CellDisplayException(Type? valueType, Exception inner)
+    : Exception($"displaying the cell's value ({valueType?.Name ?? "null"}) failed: {inner.GetType().Name}: {inner.Message}", inner);
+
 /// <summary>Runs (or only compiles) the C# submissions of one notebook in order, keeping variables between cells.</summary>
 public sealed class ScriptSession
 {
@@ -80,8 +84,18 @@ public sealed class ScriptSession
     {
         _state ??= await _prelude.RunAsync();
         _state = await script.RunFromAsync(_state, catchException: _ => true);
-        if (_state.Exception is null && HasValue(script)) outputs.AddResult(_state.ReturnValue, executionCount);
-        return _state.Exception;
+        if (_state.Exception is not null || !HasValue(script)) return _state.Exception;
+        try
+        {
+            outputs.AddResult(_state.ReturnValue, executionCount);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A formatter that throws (e.g. a figure's HTML) fails this cell like an exception in its code would, with the
+            // error in the notebook, instead of ending the process and losing the cells after it.
+            return new CellDisplayException(_state.ReturnValue?.GetType(), e);
+        }
+        return null;
     }
 
     /// <summary>The submission file name of a cell.</summary>

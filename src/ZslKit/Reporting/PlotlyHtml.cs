@@ -21,17 +21,32 @@ public static class PlotlyHtml
     private static int _inlined;
     private static int _counter;
 
+    /// <summary>The note a notebook chart carries when plotly.js is not installed where it was made.</summary>
+    public const string MissingBundleNote =
+        "plotly.js was not installed where this chart was made (environment/setup.sh installs it): the chart draws only where the " +
+        "page has plotly.js; the figure is also in this output's application/vnd.plotly.v1+json entry.";
+
     /// <summary>A div plus a script that plots <paramref name="figureJson"/> ({data, layout}) into it.</summary>
-    public static string Fragment(string figureJson, PlotlyScriptMode mode)
+    public static string Fragment(string figureJson, PlotlyScriptMode mode) => Fragment(figureJson, mode, PlotlyJs.IsAvailable);
+
+    /// <summary><see cref="Fragment(string, PlotlyScriptMode)"/> as if the bundle were (not) installed.</summary>
+    internal static string Fragment(string figureJson, PlotlyScriptMode mode, bool bundleAvailable)
     {
+        if (mode == PlotlyScriptMode.Inline && !bundleAvailable) throw new FileNotFoundException(PlotlyJs.MissingMessage);
         var id = $"zsl-plot-{Environment.ProcessId}-{Interlocked.Increment(ref _counter)}";
+        // A notebook output without the bundle (a published app without environment/.state, e.g. on the GPU machine) still
+        // draws where the page has plotly.js already, says so where it has not, and keeps the figure JSON; only Inline
+        // (standalone files) requires the bundle.
+        var missing = mode == PlotlyScriptMode.InlineOncePerProcess && !bundleAvailable;
         var inline = mode == PlotlyScriptMode.Inline ||
-                     (mode == PlotlyScriptMode.InlineOncePerProcess && Interlocked.Exchange(ref _inlined, 1) == 0);
+                     (mode == PlotlyScriptMode.InlineOncePerProcess && !missing && Interlocked.Exchange(ref _inlined, 1) == 0);
         // An AMD loader on the page (require.js) would capture the UMD bundle: hide `define` while it runs.
         var bundle = inline
             ? "<script type=\"text/javascript\">if (!window.Plotly) { var zslDefine = window.define; window.define = undefined;\n" +
               PlotlyJs.Script + "\nwindow.define = zslDefine; }</script>\n"
-            : "";
+            : missing
+                ? $"<p class=\"zsl-plot-note\">{WebUtility.HtmlEncode(MissingBundleNote)}</p>\n"
+                : "";
         // Safe inside <script>: the JSON cannot close the tag.
         var json = figureJson.Replace("</", "<\\/", StringComparison.Ordinal);
         return $$"""

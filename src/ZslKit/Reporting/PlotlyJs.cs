@@ -17,9 +17,12 @@ public static class PlotlyJs
     public static bool IsAvailable => Located.Value is not null;
 
     /// <summary>The bundle's path; throws with the fix when it is not installed.</summary>
-    public static string Path => Located.Value ?? throw new FileNotFoundException(
+    public static string Path => Located.Value ?? throw new FileNotFoundException(MissingMessage);
+
+    /// <summary>The error when the bundle is needed and not installed.</summary>
+    public const string MissingMessage =
         $"plotly.min.js not found: run environment/setup.sh (it installs npm plotly.js-dist-min into {RepoRelativeFolder}) " +
-        "or set ZSLKIT_PLOTLY_JS to the file");
+        "or set ZSLKIT_PLOTLY_JS to the file";
 
     /// <summary>The bundle's version (from its package.json), e.g. "3.1.2".</summary>
     public static string Version
@@ -34,10 +37,24 @@ public static class PlotlyJs
     /// <summary>The bundle's text (read once).</summary>
     public static string Script => Source.Value;
 
+    /// <summary>Where a published app carries the bundle, relative to its folder (environment/gpu/pack.sh puts it there).</summary>
+    public const string AppRelativeFolder = "plotly.js-dist-min";
+
     private static string? Locate()
     {
         if (Environment.GetEnvironmentVariable("ZSLKIT_PLOTLY_JS") is { Length: > 0 } env && File.Exists(env)) return env;
-        var starts = new[] { System.IO.Path.GetDirectoryName(typeof(PlotlyJs).Assembly.Location), AppContext.BaseDirectory, Directory.GetCurrentDirectory() };
+        var appDir = System.IO.Path.GetDirectoryName(typeof(PlotlyJs).Assembly.Location);
+        return LocateFrom([appDir, AppContext.BaseDirectory, Directory.GetCurrentDirectory()], appDir);
+    }
+
+    /// <summary>
+    /// The bundle beside a published app (<paramref name="appDir"/>/plotly.js-dist-min/plotly.min.js), else the first
+    /// <c>environment/.state/npm/.../plotly.min.js</c> in a folder at or above one of <paramref name="starts"/>; null if none.
+    /// </summary>
+    internal static string? LocateFrom(IEnumerable<string?> starts, string? appDir)
+    {
+        if (!string.IsNullOrEmpty(appDir) && System.IO.Path.Combine(appDir, AppRelativeFolder, "plotly.min.js") is var beside && File.Exists(beside))
+            return beside;
         foreach (var start in starts.Where(s => !string.IsNullOrEmpty(s)))
         {
             for (var dir = new DirectoryInfo(start!); dir is not null; dir = dir.Parent)

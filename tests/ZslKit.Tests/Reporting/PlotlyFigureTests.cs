@@ -105,4 +105,41 @@ public class PlotlyFigureTests
         Assert.Equal("markers", (string?)parsed["data"]![0]!["mode"]);
         Assert.Equal("q", (string?)parsed["data"]![0]!["text"]![1]);
     }
+
+    [Fact]
+    public void A_notebook_chart_without_plotly_js_installed_keeps_its_figure_and_says_why_it_may_not_draw()
+    {
+        var json = new PlotlyFigure("t").Scatter("s", [1, 2], [3, 4]).ToJsonString();
+        var html = PlotlyHtml.Fragment(json, PlotlyScriptMode.InlineOncePerProcess, bundleAvailable: false);
+        Assert.Contains(System.Net.WebUtility.HtmlEncode(PlotlyHtml.MissingBundleNote), html);
+        Assert.Contains("Plotly.newPlot", html);
+        Assert.Contains("\"mode\":\"markers\"", html);
+        Assert.DoesNotContain("window.define = undefined", html);
+        var standalone = Assert.Throws<FileNotFoundException>(() => PlotlyHtml.Fragment(json, PlotlyScriptMode.Inline, bundleAvailable: false));
+        Assert.Contains("environment/setup.sh", standalone.Message);
+        Assert.DoesNotContain(PlotlyHtml.MissingBundleNote, PlotlyHtml.Fragment(json, PlotlyScriptMode.External, bundleAvailable: false));
+    }
+
+    [Fact]
+    public void Plotly_js_is_found_beside_a_published_app_before_a_repository_install()
+    {
+        var root = Directory.CreateTempSubdirectory("zsl-plotlyjs-").FullName;
+        try
+        {
+            var app = Path.Combine(root, "app");
+            var repo = Path.Combine(root, "repo");
+            var repoBundle = Path.Combine(repo, PlotlyJs.RepoRelativeFolder, "plotly.min.js");
+            Directory.CreateDirectory(Path.GetDirectoryName(repoBundle)!);
+            File.WriteAllText(repoBundle, "// repo");
+            var nested = Directory.CreateDirectory(Path.Combine(repo, "notebooks", "x")).FullName;
+            Directory.CreateDirectory(app);
+            Assert.Equal(repoBundle, PlotlyJs.LocateFrom([app, nested], app));
+            var appBundle = Path.Combine(app, PlotlyJs.AppRelativeFolder, "plotly.min.js");
+            Directory.CreateDirectory(Path.GetDirectoryName(appBundle)!);
+            File.WriteAllText(appBundle, "// app");
+            Assert.Equal(appBundle, PlotlyJs.LocateFrom([app, nested], app));
+            Assert.Null(PlotlyJs.LocateFrom([Path.Combine(root, "app", "plotly.js-dist-min")], null));
+        }
+        finally { Directory.Delete(root, recursive: true); }
+    }
 }
