@@ -95,6 +95,7 @@ public sealed class NotebookBatch(WorkerCommand worker, NotebookBatchOptions opt
         // Dynamic PGO instruments Roslyn's tier-0 code, which dominates a short-lived worker: ~20% less CPU per cell without it
         // (docs/benchmarks.md). A value the user set is kept.
         if (Environment.GetEnvironmentVariable("DOTNET_TieredPGO") is null) psi.Environment["DOTNET_TieredPGO"] = "0";
+        foreach (var (name, value) in AbsolutePathVariables(Environment.GetEnvironmentVariable)) psi.Environment[name] = value;
         foreach (var a in worker.Arguments) psi.ArgumentList.Add(a);
         psi.ArgumentList.Add(job.Input);
         psi.ArgumentList.Add("--out-file");
@@ -154,6 +155,23 @@ public sealed class NotebookBatch(WorkerCommand worker, NotebookBatchOptions opt
                 lastCell);
         }
         return new NotebookJobResult(job, process.ExitCode, false, watch.Elapsed, text, lastCell);
+    }
+
+    /// <summary>ZslKit's environment variables that name a file or folder.</summary>
+    public static IReadOnlyList<string> PathVariables { get; } =
+    [
+        "ZSLKIT_RUNS", "ZSLKIT_SHARED_DATA", "ZSLKIT_PLOTLY_JS", "ZSLKIT_NUS_FEATURES", "ZSLKIT_OI_FEATURES", "ZSLKIT_NATIVE",
+        "ZSLKIT_NUGET_CACHE",
+    ];
+
+    /// <summary>
+    /// The path variables set to a relative path, made absolute against this process's current directory: a worker runs
+    /// in its notebook's folder, where the relative path the user typed would name another place.
+    /// </summary>
+    internal static IEnumerable<(string Name, string Value)> AbsolutePathVariables(Func<string, string?> get)
+    {
+        foreach (var name in PathVariables)
+            if (get(name) is { Length: > 0 } value && !Path.IsPathRooted(value)) yield return (name, Path.GetFullPath(value));
     }
 
     /// <summary>

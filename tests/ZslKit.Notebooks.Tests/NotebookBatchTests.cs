@@ -81,4 +81,20 @@ public class NotebookBatchTests
         Assert.Equal(20, NotebookBatch.FailureTail(Enumerable.Range(1, 50).Select(i => $"line {i}")).Count);
         Assert.Equal("line 50", NotebookBatch.FailureTail(Enumerable.Range(1, 50).Select(i => $"line {i}"))[^1]);
     }
+
+    [Fact]
+    public void Relative_path_variables_reach_the_workers_as_absolute_paths_from_where_the_command_ran()
+    {
+        var env = new Dictionary<string, string?>
+        {
+            ["ZSLKIT_RUNS"] = "results/runs/x",
+            ["ZSLKIT_SHARED_DATA"] = "/abs/data",
+            ["ZSLKIT_PLOTLY_JS"] = "",
+            ["HOME"] = "relative-but-not-ours",
+        };
+        var changed = NotebookBatch.AbsolutePathVariables(n => env.GetValueOrDefault(n)).ToList();
+        var (name, value) = Assert.Single(changed);
+        Assert.Equal("ZSLKIT_RUNS", name);
+        Assert.Equal(Path.Combine(Directory.GetCurrentDirectory(), "results", "runs", "x"), value);
+    }
 }

@@ -1,0 +1,30 @@
+using ZslKit.Experiments.Runs;
+using ZslKit.Testing;
+
+namespace ZslKit.Tests.Experiments;
+
+/// <summary>The runs committed under results/runs/ (brought back from the GPU machine) stay readable and findable.</summary>
+public class CommittedRunsTests
+{
+    [Fact]
+    public void The_committed_H200_runs_load_sit_at_their_config_hash_and_name_the_GPU_and_commit()
+    {
+        var root = Path.Combine(RepoPaths.Root, "results", "runs", "h200-2026-11-28");
+        var runs = RunRecord.LoadAll(root, "lesa", "synthetic-openimages-full");
+        // Notebook 01 (7 rows) and 02 (4 steps, one of them Table 1's LESA M=10) over seeds 0-2: 7*3 + 3*3 runs.
+        Assert.Equal(30, runs.Count);
+        Assert.Equal(30, Directory.GetDirectories(Path.Combine(root, "lesa", "synthetic-openimages-full")).Length);
+        foreach (var run in runs)
+        {
+            // A notebook finds a run by this folder, so a config that no longer hashes to it would retrain instead of render.
+            Assert.Equal(Path.GetFullPath(run.Folder), Path.GetFullPath(RunRecord.FolderFor(root, run.Config)));
+            Assert.True(run.Synthetic);
+            Assert.Equal("cuda", run.Config.Device);
+            var provenance = Assert.IsType<RunProvenance>(run.Provenance);
+            Assert.Equal("NVIDIA H200", provenance.DeviceName);
+            Assert.Equal("ded0e5c", provenance.GitCommit);
+            Assert.Equal(10, run.Epochs.Count);
+        }
+        Assert.Equal([0, 1, 2], runs.Select(r => r.Config.Seed).Distinct().Order());
+    }
+}
