@@ -51,6 +51,17 @@ The same runs with the model after the last epoch:
 LesaTables.Table2(runs, LesaModelView.Final)
 """, "final"),
     markdown("""
+## What each loss term weighs
+
+The training objective of each row split into its terms (metrics.csv logs the unweighted L_rank, L_rel, L_div, L_dist
+per epoch): λ·L as a percent of the total in the last epoch, and the unweighted values. For comparison, the official
+release's NUS-WIDE training log (real features; tests/fixtures/lesa/release/training_log.csv, second half of training)
+has L_rank 85.7 %, λ_rel·L_rel 3.7 %, λ_div·L_div 6.1 %, λ_dist·L_dist 4.5 % (docs/lesa.md, "Loss terms").
+""", "terms-md"),
+    code("""
+LesaTables.LossShares(runs)
+""", "terms"),
+    markdown("""
 ## Reported | Ours
 
 From `results/papers/lesa/table2.csv` when transcribed from an opened source (results/papers/README.md); no Δ on

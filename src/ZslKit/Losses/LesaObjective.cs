@@ -7,7 +7,18 @@ using ZslKit.Torch;
 namespace ZslKit.Losses;
 
 /// <summary>Each term of the objective (scalars on the model's device) and their weighted sum.</summary>
-public sealed record LesaLossTerms(Tensor Total, Tensor Rank, Tensor? Dist, Tensor? Div, Tensor Rel);
+public sealed record LesaLossTerms(Tensor Total, Tensor Rank, Tensor? Dist, Tensor? Div, Tensor Rel)
+{
+    /// <summary>The total and the unweighted terms named "rank", "rel", and with M &gt; 1 "div" and "dist" (the official
+    /// log's l_rank, l_att_global, l_att_span, l_att_dist).</summary>
+    public LossBreakdown ToBreakdown()
+    {
+        var terms = new List<KeyValuePair<string, Tensor>> { new("rank", Rank), new("rel", Rel) };
+        if (Div is not null) terms.Add(new("div", Div));
+        if (Dist is not null) terms.Add(new("dist", Dist));
+        return new LossBreakdown(Total, terms);
+    }
+}
 
 /// <summary>Combines the four LESA losses with the weights and options of a <see cref="LesaConfig"/>.</summary>
 public static class LesaObjective

@@ -18,6 +18,9 @@ public interface ILesaTrainable : IDisposable
     /// (<see cref="Losses.MaxPositives"/>), so the ranking loss needs no host sync; null reads it from the labels.</summary>
     Tensor Loss(Tensor features, Tensor labels, Tensor seenVectors, int? maxPositives = null);
 
+    /// <summary><see cref="Loss"/> with its unweighted terms by name (for the per-term columns of a run's metrics.csv).</summary>
+    Losses.LossBreakdown LossBreakdown(Tensor features, Tensor labels, Tensor seenVectors, int? maxPositives = null);
+
     /// <summary>Label-side precomputation for inference over a fixed label set: vectors [C, dv] → model-specific tensor.</summary>
     Tensor EmbedLabels(Tensor labelVectors);
 
@@ -36,6 +39,9 @@ public sealed class LesaTrainable(LesaConfig config) : ILesaTrainable
 
     public Tensor Loss(Tensor features, Tensor labels, Tensor seenVectors, int? maxPositives = null) =>
         Losses.LesaObjective.Compute(Model.forward(features, seenVectors), labels, Model.Config, Model, maxPositives).Total;
+
+    public Losses.LossBreakdown LossBreakdown(Tensor features, Tensor labels, Tensor seenVectors, int? maxPositives = null) =>
+        Losses.LesaObjective.Compute(Model.forward(features, seenVectors), labels, Model.Config, Model, maxPositives).ToBreakdown();
 
     public Tensor EmbedLabels(Tensor labelVectors) => Model.LabelEmbedding(labelVectors);
 

@@ -60,4 +60,34 @@ public class LesaReleaseTests
         foreach (var k in new[] { 0, 3 })   // F1@3 from P@3, R@3; F1@5 from P@5, R@5 (overall F1 of the official evaluate_k)
             Assert.Equal(row[k], 2 * row[k + 1] * row[k + 2] / (row[k + 1] + row[k + 2]), 12);
     }
+
+    // training_log.csv columns: 0 row, 1 index (iteration), 2 l, 3 l_rank, 4 l_att_span, 5 l_att_global, 6 l_att_dist.
+    private static double[] Log(int column) => Column("training_log.csv", column);
+
+    [Fact]
+    public void The_release_training_log_total_is_rank_plus_the_attention_terms_at_our_lambdas_div_rel_dist()
+    {
+        // l = l_rank + 0.01·l_att_span + 0.001·l_att_global + 0.1·l_att_dist: the official names map onto ours as
+        // span = L_div, global = L_rel, dist = L_dist, with LesaConfig's default weights.
+        var defaults = new ZslKit.Models.LesaConfig();
+        var (l, rank, span, global, dist) = (Log(2), Log(3), Log(4), Log(5), Log(6));
+        Assert.Equal(51, l.Length);
+        for (int i = 0; i < l.Length; i++)
+        {
+            var sum = rank[i] + defaults.LambdaDiv * span[i] + defaults.LambdaRel * global[i] + defaults.LambdaDist * dist[i];
+            Assert.True(Math.Abs(sum - l[i]) <= 1e-6 * l[i], $"row {i}: {sum} vs l = {l[i]}");
+        }
+    }
+
+    [Fact]
+    public void The_release_runs_weighted_term_shares_over_its_second_half_are_the_ones_docs_lesa_md_quotes()
+    {
+        var defaults = new ZslKit.Models.LesaConfig();
+        double Mean(double[] v) => v.Skip(26).Average();                      // iterations 104,000 to 199,999 (25 rows)
+        var total = Mean(Log(2));
+        Assert.Equal(0.857, Mean(Log(3)) / total, 0.0005);                          // L_rank
+        Assert.Equal(0.037, defaults.LambdaRel * Mean(Log(5)) / total, 0.0005);      // λ_rel·L_rel
+        Assert.Equal(0.061, defaults.LambdaDiv * Mean(Log(4)) / total, 0.0005);      // λ_div·L_div
+        Assert.Equal(0.045, defaults.LambdaDist * Mean(Log(6)) / total, 0.0005);     // λ_dist·L_dist
+    }
 }

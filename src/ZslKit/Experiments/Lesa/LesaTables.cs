@@ -328,6 +328,40 @@ public static class LesaTables
             : new LesaTable("LESA Table 2 (loss ablation, LESA M=10)", view, Table2Columns, rows, Notes(runs, rows));
     }
 
+    /// <summary>The terms of LESA's objective (Eq. 14) as logged per epoch: name in metrics.csv (loss_&lt;name&gt;), label, and the
+    /// key of its weight in <see cref="ExperimentConfig.LossWeights"/> (null: weight 1).</summary>
+    public static IReadOnlyList<(string Term, string Label, string? Weight)> LossTerms { get; } =
+        [("rank", "L_rank", null), ("rel", "L_rel", "rel"), ("div", "L_div", "div"), ("dist", "L_dist", "dist")];
+
+    /// <summary>Task names of <see cref="LossShares"/>.</summary>
+    public const string ShareTask = "share of the objective, last epoch (%)", UnweightedTask = "unweighted, last epoch";
+
+    /// <summary>
+    /// What each term weighs in the training objective of every ablation step: for the last epoch of each run, λ·L / total
+    /// in percent and the unweighted L, mean over seeds. Runs whose metrics.csv has no loss_&lt;term&gt; columns (trained before
+    /// the terms were logged, or whose last epoch replayed CUDA graphs) are left out; a step with none shows "–".
+    /// </summary>
+    public static ResultTable LossShares(IReadOnlyList<RunRecord> runs, string? experiment = null)
+    {
+        ArgumentNullException.ThrowIfNull(runs);
+        var table = new ResultTable("LESA loss terms per ablation step (last training epoch; mean over seeds; – = not logged)", decimals: 2);
+        foreach (var step in Table2Steps)
+        {
+            var selector = Table2Selector(step, experiment);
+            var logged = runs.Where(selector.Matches).Where(r => r.Epochs.Count > 0 && r.Epochs[^1].LossTerms is not null).ToList();
+            if (logged.Count == 0) continue;
+            foreach (var (term, label, weight) in LossTerms)
+            {
+                var last = logged.Where(r => r.Epochs[^1].LossTerms!.ContainsKey(term)).ToList();
+                if (last.Count == 0) continue;
+                double W(RunRecord r) => weight is null ? 1.0 : r.Config.LossWeights!.GetValueOrDefault(weight);
+                table.Add(step.Label, ShareTask, label, last.Average(r => 100 * W(r) * r.Epochs[^1].LossTerms![term] / r.Epochs[^1].TrainLoss));
+                table.Add(step.Label, UnweightedTask, label, last.Average(r => r.Epochs[^1].LossTerms![term]));
+            }
+        }
+        return table;
+    }
+
     /// <summary>A row's runs summarised; several configurations matching one row is an error (pass one notebook's runs).</summary>
     private static LesaTableRow Row(RunSelector selector, IReadOnlyList<RunRecord> runs)
     {

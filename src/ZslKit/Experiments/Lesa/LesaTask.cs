@@ -14,7 +14,7 @@ using ZslKit.Torch;
 namespace ZslKit.Experiments.Lesa;
 
 /// <summary>Training indices 0..T-1 are the benchmark's training images, T..T+V-1 its validation images.</summary>
-public sealed class LesaTask : IPrefetchableTask<LesaBatch>, IGraphableTask<LesaBatch>, IFixedHoldOut, IDatasetFingerprint, IDisposable
+public sealed class LesaTask : IPrefetchableTask<LesaBatch>, IGraphableTask<LesaBatch>, ILossTermsTask<LesaBatch>, IFixedHoldOut, IDatasetFingerprint, IDisposable
 {
     private readonly ILesaTrainable _model;
     private readonly IMultiLabelRegions _bench;
@@ -88,6 +88,11 @@ public sealed class LesaTask : IPrefetchableTask<LesaBatch>, IGraphableTask<Lesa
     }
 
     public Tensor Loss(LesaBatch batch) => _model.Loss(batch.Features, batch.Labels, _seenVectors, batch.MaxPositives);
+
+    /// <summary>The loss with its unweighted terms (LESA: rank, rel, div, dist; the attention baselines: rank, rel; the
+    /// global baselines: rank), logged per epoch in metrics.csv as loss_&lt;term&gt;.</summary>
+    public Losses.LossBreakdown LossBreakdown(LesaBatch batch) =>
+        _model.LossBreakdown(batch.Features, batch.Labels, _seenVectors, batch.MaxPositives);
 
     /// <summary>Static features [B, R, D] and labels [B, S] on the task's device, with the positives bound of the whole fit
     /// split (a bound above an image's positive count leaves the ranking loss unchanged, so every batch can use it).</summary>

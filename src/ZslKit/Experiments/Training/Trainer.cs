@@ -181,6 +181,7 @@ public sealed class Trainer<TBatch>
                 _task.Model.SetTraining(true);
                 double lossSum = 0;
                 int batches = 0;
+                using var terms = new TermSums();   // the loss terms of eager steps, summed on the device, read once per epoch
                 // Step losses stay on the device and are read back LossReadInterval at a time (one host sync per read):
                 // a non-finite loss is found at the next read, then the parameters are restored as below.
                 var pending = new List<(Tensor Loss, int Batch)>();
@@ -198,7 +199,13 @@ public sealed class Trainer<TBatch>
                                 if (graphs is not null && indices.Length == _t.BatchSize) loss = graphs.Step(batch);
                                 else
                                 {
-                                    loss = RunStep(() => _task.Loss(batch), parameters);
+                                    if (_task is ILossTermsTask<TBatch> termed)
+                                    {
+                                        IReadOnlyList<KeyValuePair<string, Tensor>>? stepTerms = null;
+                                        loss = RunStep(() => { var b = termed.LossBreakdown(batch); stepTerms = b.Terms; return b.Total; }, parameters);
+                                        terms.Add(stepTerms!);
+                                    }
+                                    else loss = RunStep(() => _task.Loss(batch), parameters);
                                     graphs?.CountEager();
                                 }
                                 using (torch.no_grad()) pending.Add((loss.detach().DetachFromDisposeScope(), b));
@@ -232,6 +239,7 @@ public sealed class Trainer<TBatch>
                     }
                 }
                 finally { DisposeLosses(pending); }
+                var lossTerms = terms.Means(batches);
 
                 var validation = Validate(split.Validation);
                 var lrUsed = _optimizer.LearningRate;
@@ -252,7 +260,8 @@ public sealed class Trainer<TBatch>
                 }
                 else bestEpoch = epoch; // no validation: nothing to select on, keep the last epoch
                 _optimizer.LearningRate = schedule.OnEpochEnd(metric);
-                var record = new EpochRecord(epoch, batches > 0 ? lossSum / batches : double.NaN, lrUsed, validation, (DateTime.UtcNow - started).TotalSeconds);
+                var record = new EpochRecord(epoch, batches > 0 ? lossSum / batches : double.NaN, lrUsed, validation, (DateTime.UtcNow - started).TotalSeconds,
+                    lossTerms);
                 history.Add(record);
                 _progress.OnEpoch(record, _t.SelectionMetric);
                 Dispose(lastGood);
@@ -376,6 +385,49 @@ public sealed class Trainer<TBatch>
         using var noGrad = torch.no_grad();
         var losses = pending.Select(p => p.Loss.to(ScalarType.Float64).reshape([])).ToList();   // each [] on the device
         return torch.stack(losses).ToArray<double>();                                          // [n] -> host
+    }
+
+    /// <summary>Per-term sums of an epoch's eager steps, kept on the device (float64) so that no step reads the host.</summary>
+    private sealed class TermSums : IDisposable
+    {
+        private readonly List<KeyValuePair<string, Tensor>> _sums = [];
+        private int _steps;
+
+        /// <summary>Adds one step's terms (same names in the same order every step).</summary>
+        public void Add(IReadOnlyList<KeyValuePair<string, Tensor>> terms)
+        {
+            using var noGrad = torch.no_grad();
+            if (_steps > 0 && (terms.Count != _sums.Count || terms.Where((t, i) => t.Key != _sums[i].Key).Any()))
+                throw new InvalidOperationException($"the task's loss terms changed between steps: [{string.Join(", ", _sums.Select(s => s.Key))}] " +
+                    $"then [{string.Join(", ", terms.Select(t => t.Key))}]");
+            for (int i = 0; i < terms.Count; i++)
+            {
+                CheckScalar(terms[i].Value, $"loss term '{terms[i].Key}'");
+                using var v = terms[i].Value.detach().to(ScalarType.Float64).reshape([]);
+                if (_steps == 0) _sums.Add(new(terms[i].Key, v.clone().DetachFromDisposeScope()));
+                else _sums[i].Value.add_(v);
+            }
+            _steps++;
+        }
+
+        /// <summary>The mean of each term over the epoch (one host read), or null when not every one of the epoch's
+        /// <paramref name="steps"/> steps added its terms (CUDA-graph replays do not) or there were none.</summary>
+        public IReadOnlyDictionary<string, double>? Means(int steps)
+        {
+            if (_steps == 0 || _steps != steps) return null;
+            using var scope = torch.NewDisposeScope();
+            var values = torch.stack(_sums.Select(s => s.Value).ToList()).ToArray<double>();   // [T] -> host
+            var means = new Dictionary<string, double>(StringComparer.Ordinal);
+            for (int i = 0; i < values.Length; i++) means[_sums[i].Key] = values[i] / _steps;
+            return means;
+        }
+
+        public void Dispose()
+        {
+            foreach (var (_, t) in _sums) t.Dispose();
+            _sums.Clear();
+            _steps = 0;
+        }
     }
 
     private static void DisposeLosses(List<(Tensor Loss, int Batch)> pending)

@@ -5,8 +5,11 @@ using System.Globalization;
 
 namespace ZslKit.Experiments.Training;
 
-/// <summary>One finished epoch: mean training loss, learning rate used, validation metrics and wall time.</summary>
-public sealed record EpochRecord(int Epoch, double TrainLoss, double LearningRate, IReadOnlyDictionary<string, double> Validation, double Seconds);
+/// <summary>One finished epoch: mean training loss, learning rate used, validation metrics and wall time; with
+/// <see cref="LossTerms"/> the epoch mean of each unweighted loss term (tasks that implement ILossTermsTask, eager steps
+/// only: null when any step of the epoch was a CUDA-graph replay).</summary>
+public sealed record EpochRecord(int Epoch, double TrainLoss, double LearningRate, IReadOnlyDictionary<string, double> Validation, double Seconds,
+    IReadOnlyDictionary<string, double>? LossTerms = null);
 
 /// <summary>Receives training events (the CLI shows a Spectre.Console bar when interactive, <see cref="PlainProgress"/> otherwise).</summary>
 public interface ITrainingProgress

@@ -50,4 +50,7 @@ public sealed class Conse : Module, ILesaTrainable
 
     public Tensor Loss(Tensor features, Tensor labels, Tensor seenVectors, int? maxPositives = null) =>
         RankingLoss.Compute(SeenLogits(features), labels, maxPositives: maxPositives);
+
+    public LossBreakdown LossBreakdown(Tensor features, Tensor labels, Tensor seenVectors, int? maxPositives = null) =>
+        Losses.LossBreakdown.Single("rank", Loss(features, labels, seenVectors, maxPositives));
 }

@@ -33,4 +33,7 @@ public sealed class LabelEm : Module, ILesaTrainable
         using var scope = torch.NewDisposeScope();
         return RankingLoss.Compute(Scores(features, EmbedLabels(seenVectors)), labels, maxPositives: maxPositives).MoveToOuterDisposeScope();
     }
+
+    public LossBreakdown LossBreakdown(Tensor features, Tensor labels, Tensor seenVectors, int? maxPositives = null) =>
+        Losses.LossBreakdown.Single("rank", Loss(features, labels, seenVectors, maxPositives));
 }

@@ -61,13 +61,19 @@ public sealed class OneAttentionPerCluster : Module, ILesaTrainable
         return result;
     }
 
-    public Tensor Loss(Tensor features, Tensor labels, Tensor seenVectors, int? maxPositives = null)
+    public Tensor Loss(Tensor features, Tensor labels, Tensor seenVectors, int? maxPositives = null) =>
+        LossBreakdown(features, labels, seenVectors, maxPositives).Total;
+
+    /// <summary>L_rank + λ_rel·L_rel; terms "rank" and "rel" (unweighted).</summary>
+    public LossBreakdown LossBreakdown(Tensor features, Tensor labels, Tensor seenVectors, int? maxPositives = null)
     {
         using var scope = torch.NewDisposeScope();
         var o = Forward(features, seenVectors);
-        var loss = RankingLoss.Compute(o.Scores, labels, maxPositives: maxPositives)
-            + AttentionRelevanceLoss.Compute(o.Scores, o.GlobalScores, labels) * _trunk.Config.LambdaRel;
-        return loss.MoveToOuterDisposeScope();
+        var rank = RankingLoss.Compute(o.Scores, labels, maxPositives: maxPositives);
+        var rel = AttentionRelevanceLoss.Compute(o.Scores, o.GlobalScores, labels);
+        var loss = rank + rel * _trunk.Config.LambdaRel;
+        scope.MoveToOuter(loss); scope.MoveToOuter(rank); scope.MoveToOuter(rel);
+        return new LossBreakdown(loss, [new("rank", rank), new("rel", rel)]);
     }
 }
 

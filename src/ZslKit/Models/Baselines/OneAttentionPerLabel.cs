@@ -73,11 +73,18 @@ public sealed class OneAttentionPerLabel : Module, ILesaTrainable
         return (scores, global);
     }
 
-    public Tensor Loss(Tensor features, Tensor labels, Tensor seenVectors, int? maxPositives = null)
+    public Tensor Loss(Tensor features, Tensor labels, Tensor seenVectors, int? maxPositives = null) =>
+        LossBreakdown(features, labels, seenVectors, maxPositives).Total;
+
+    /// <summary>L_rank + λ_rel·L_rel; terms "rank" and "rel" (unweighted).</summary>
+    public LossBreakdown LossBreakdown(Tensor features, Tensor labels, Tensor seenVectors, int? maxPositives = null)
     {
         using var scope = torch.NewDisposeScope();
         var (s, g) = Forward(features, EmbedLabels(seenVectors));
-        var loss = RankingLoss.Compute(s, labels, maxPositives: maxPositives) + AttentionRelevanceLoss.Compute(s, g, labels) * _lambdaRel;
-        return loss.MoveToOuterDisposeScope();
+        var rank = RankingLoss.Compute(s, labels, maxPositives: maxPositives);
+        var rel = AttentionRelevanceLoss.Compute(s, g, labels);
+        var loss = rank + rel * _lambdaRel;
+        scope.MoveToOuter(loss); scope.MoveToOuter(rank); scope.MoveToOuter(rel);
+        return new LossBreakdown(loss, [new("rank", rank), new("rel", rel)]);
     }
 }

@@ -79,6 +79,29 @@ public sealed class LesaExperimentTests : IDisposable
     }
 
     [Fact]
+    public void A_LESA_run_logs_each_loss_term_per_epoch_and_the_weighted_terms_add_up_to_the_training_loss()
+    {
+        var c = ConfigJson.ApplyOverrides(LesaExperiment.Config(Tiny, "t", "lesa", 0, dataDir: NoData), ["options.M=3"]);
+        var (bench, _) = LesaExperiment.Benchmark(c);
+        LesaConfig m;
+        using (var model = Assert.IsType<LesaTrainable>(LesaExperiment.CreateModel(c, bench))) m = model.Model.Config;
+        var run = LesaExperiment.Run(c, Options("terms"));
+        var reread = RunRecord.TryLoad(run.Folder)!;                          // what metrics.csv holds
+        Assert.Equal(2, reread.Epochs.Count);
+        foreach (var e in reread.Epochs)
+        {
+            var t = e.LossTerms!;
+            Assert.Equal(["rank", "rel", "div", "dist"], t.Keys);
+            Assert.All(t.Values, v => Assert.True(double.IsFinite(v) && v >= 0, $"term {v}"));
+            var weighted = t["rank"] + m.LambdaRel * t["rel"] + m.LambdaDiv * t["div"] + m.LambdaDist * t["dist"];   // Eq. 14
+            Assert.Equal(e.TrainLoss, weighted, 1e-5 * (1 + Math.Abs(e.TrainLoss)));
+        }
+
+        var fast0tag = LesaExperiment.Run(LesaExperiment.Config(Tiny, "t", "fast0tag", 0, dataDir: NoData), Options("terms"));
+        Assert.All(fast0tag.Epochs, e => Assert.Equal(e.TrainLoss, Assert.Single(e.LossTerms!, kv => kv.Key == "rank").Value, 1e-9));
+    }
+
+    [Fact]
     public void A_run_writes_its_folder_and_a_second_call_reuses_it()
     {
         var c = LesaExperiment.Config(Tiny, "t", "lesa", 0, dataDir: NoData);

@@ -2,6 +2,7 @@ using ZslKit.Experiments.Config;
 using ZslKit.Experiments.Lesa;
 using ZslKit.Experiments.Papers;
 using ZslKit.Experiments.Runs;
+using ZslKit.Experiments.Training;
 using ZslKit.Reporting;
 using static ZslKit.Tests.Experiments.Lesa.LesaRunFactory;
 
@@ -167,5 +168,34 @@ public sealed class LesaTablesTests : IDisposable
         var e = Assert.Throws<ArgumentException>(() => LesaTables.Table1Selector("lesa-m7"));
         Assert.Contains("lesa-m7", e.Message);
         Assert.Contains("attention-per-cluster", e.Message);
+    }
+
+    [Fact]
+    public void Loss_shares_give_each_terms_weighted_percent_of_the_last_epochs_objective_and_skip_runs_without_terms()
+    {
+        static RunRecord WithTerms(ExperimentConfig c, double total, params (string Term, double Value)[] terms)
+        {
+            var r = LesaRunFactory.Run(c, 0.1);
+            var first = new EpochRecord(0, 9.0, 0.1, new Dictionary<string, double>(), 1.0,
+                terms.ToDictionary(t => t.Term, t => 1000 * t.Value));                       // not the last epoch: ignored
+            var last = new EpochRecord(1, total, 0.1, new Dictionary<string, double>(), 1.0, terms.ToDictionary(t => t.Term, t => t.Value));
+            return r with { Epochs = [first, last] };
+        }
+        // Full objective, λ 0.001 / 0.01 / 0.1: 0.6 + 0.001·200 + 0.01·10 + 0.1·1 = 1.0, and a second seed at twice the rank.
+        var full0 = WithTerms(LesaRunFactory.Step("+rel+div+dist", 0), 1.0, ("rank", 0.6), ("rel", 200), ("div", 10), ("dist", 1));
+        var full1 = WithTerms(LesaRunFactory.Step("+rel+div+dist", 1), 1.6, ("rank", 1.2), ("rel", 200), ("div", 10), ("dist", 1));
+        // Rank only: the other weights are 0, so their shares are 0 while their unweighted values are still shown.
+        var rank = WithTerms(LesaRunFactory.Step("rank"), 0.5, ("rank", 0.5), ("rel", 300), ("div", 20), ("dist", 2));
+        var untracked = LesaRunFactory.Run(LesaRunFactory.Step("+rel"), 0.1);                 // no epochs logged
+
+        var t = LesaTables.LossShares([full0, full1, rank, untracked]);
+        string Share(string step, string term) => t.Cell(step, LesaTables.ShareTask, term);
+        Assert.Equal(((60.0 + 75.0) / 2).ToString("F2", System.Globalization.CultureInfo.InvariantCulture), Share("+rel+div+dist", "L_rank"));
+        Assert.Equal(((20.0 + 12.5) / 2).ToString("F2", System.Globalization.CultureInfo.InvariantCulture), Share("+rel+div+dist", "L_rel"));
+        Assert.Equal("100.00", Share("rank", "L_rank"));
+        Assert.Equal("0.00", Share("rank", "L_rel"));
+        Assert.Equal("300.00", t.Cell("rank", LesaTables.UnweightedTask, "L_rel"));
+        Assert.Equal("–", Share("+rel", "L_rank"));
+        Assert.DoesNotContain(t.Rows, r => r.Method == "+rel");
     }
 }
