@@ -334,7 +334,7 @@ public static class LesaTables
         [("rank", "L_rank", null), ("rel", "L_rel", "rel"), ("div", "L_div", "div"), ("dist", "L_dist", "dist")];
 
     /// <summary>Task names of <see cref="LossShares"/>.</summary>
-    public const string ShareTask = "share of the objective, last epoch (%)", UnweightedTask = "unweighted, last epoch";
+    public const string ShareTask = "% of objective", UnweightedTask = "unweighted";
 
     /// <summary>
     /// What each term weighs in the training objective of every ablation step: for the last epoch of each run, λ·L / total
