@@ -8,6 +8,13 @@ public class NotebookRunnerTests
 {
     private static string Text(JsonNode? n) => FixtureRun.Text(n);
 
+    /// <summary>The run's only failure, after checking that the run failed (exit code 1).</summary>
+    private static NotebookFailure OnlyFailure(FixtureRun run)
+    {
+        Assert.Equal(1, run.Result.ExitCode);
+        return Assert.Single(run.Result.Failures);
+    }
+
     [Fact]
     public async Task Success_notebook_writes_stream_display_and_execute_result_outputs()
     {
@@ -57,8 +64,7 @@ public class NotebookRunnerTests
     public async Task Compile_error_stops_the_run_and_reports_cell_relative_line_and_column()
     {
         var run = await FixtureRun.RunAsync("compile-error.ipynb");
-        Assert.Equal(1, run.Result.ExitCode);
-        var failure = Assert.Single(run.Result.Failures);
+        var failure = OnlyFailure(run);
         Assert.Equal(2, failure.Cell);
         Assert.Equal(2, failure.Line);
         Assert.Equal(12, failure.Column);
@@ -76,8 +82,7 @@ public class NotebookRunnerTests
     public async Task Runtime_error_names_the_cell_and_line_and_keeps_earlier_output()
     {
         var run = await FixtureRun.RunAsync("runtime-error.ipynb");
-        Assert.Equal(1, run.Result.ExitCode);
-        var failure = Assert.Single(run.Result.Failures);
+        var failure = OnlyFailure(run);
         Assert.Equal(2, failure.Cell);
         Assert.Equal(3, failure.Line);
         Assert.Contains("runtime-error.ipynb", run.Result.Summary);
@@ -97,8 +102,7 @@ public class NotebookRunnerTests
     public async Task A_value_whose_formatter_throws_fails_its_cell_with_the_formatters_error_instead_of_ending_the_run()
     {
         var run = await FixtureRun.RunAsync("display-error.ipynb");
-        Assert.Equal(1, run.Result.ExitCode);
-        var failure = Assert.Single(run.Result.Failures);
+        var failure = OnlyFailure(run);
         Assert.Equal(2, failure.Cell);
         var outs = run.Outputs(2);
         Assert.Equal("before\n", Text(outs[0]!["text"]));
@@ -180,8 +184,7 @@ public class NotebookRunnerTests
     public async Task Missing_local_dll_is_a_compile_error_on_the_hash_r_line()
     {
         var run = await FixtureRun.RunAsync("local-dll.ipynb");
-        Assert.Equal(1, run.Result.ExitCode);
-        var failure = Assert.Single(run.Result.Failures);
+        var failure = OnlyFailure(run);
         Assert.Equal((1, 1), (failure.Cell, failure.Line));
         Assert.Contains("FixtureLib.dll", failure.Message);
     }
@@ -190,8 +193,7 @@ public class NotebookRunnerTests
     public async Task Unknown_magic_command_fails_with_its_cell_line_and_name()
     {
         var run = await FixtureRun.RunAsync("unknown-magic.ipynb");
-        Assert.Equal(1, run.Result.ExitCode);
-        var failure = Assert.Single(run.Result.Failures);
+        var failure = OnlyFailure(run);
         Assert.Equal((2, 2, "directive"), (failure.Cell, failure.Line, failure.Kind));
         Assert.Contains("'#!time'", failure.Message);
         Assert.Equal("UnsupportedMagicCommand", (string?)run.Outputs(2)[0]!["ename"]);
