@@ -1,3 +1,4 @@
+using ZslKit.Experiments.Config;
 using ZslKit.Experiments.Runs;
 using ZslKit.Testing;
 
@@ -26,5 +27,24 @@ public class CommittedRunsTests
             Assert.Equal(10, run.Epochs.Count);
         }
         Assert.Equal([0, 1, 2], runs.Select(r => r.Config.Seed).Distinct().Order());
+    }
+
+    [Fact]
+    public void The_committed_CPU_runs_hold_the_loss_terms_of_every_epoch_and_the_same_data_as_the_H200_runs()
+    {
+        var root = Path.Combine(RepoPaths.Root, "results", "runs", "cpu-2026-11-28");
+        var runs = RunRecord.LoadAll(root, "lesa", "synthetic-openimages-full");
+        Assert.Equal(12, runs.Count);                                         // notebook 02: 4 ablation steps x seeds 0-2
+        var gpu = RunRecord.LoadAll(Path.Combine(RepoPaths.Root, "results", "runs", "h200-2026-11-28"), "lesa", "synthetic-openimages-full");
+        foreach (var run in runs)
+        {
+            Assert.Equal(Path.GetFullPath(run.Folder), Path.GetFullPath(RunRecord.FolderFor(root, run.Config)));
+            Assert.Equal("cpu", run.Config.Device);
+            Assert.Equal(10, run.Epochs.Count);
+            Assert.All(run.Epochs, e => Assert.Equal(["rank", "rel", "div", "dist"], e.LossTerms!.Keys));
+            // The same config on the GPU (only the device differs) trained on the same generated data.
+            var twin = Assert.Single(gpu, g => ConfigJson.Hash(g.Config with { Device = "cpu" }) == ConfigJson.Hash(run.Config));
+            Assert.Equal(twin.Provenance!.DatasetFingerprint, run.Provenance!.DatasetFingerprint);
+        }
     }
 }
