@@ -38,7 +38,7 @@ public sealed class LesaTrainable(LesaConfig config) : ILesaTrainable
     public Module Module => Model;
 
     public Tensor Loss(Tensor features, Tensor labels, Tensor seenVectors, int? maxPositives = null) =>
-        Losses.LesaObjective.Compute(Model.forward(features, seenVectors), labels, Model.Config, Model, maxPositives).Total;
+        LossBreakdown(features, labels, seenVectors, maxPositives).Total;
 
     public Losses.LossBreakdown LossBreakdown(Tensor features, Tensor labels, Tensor seenVectors, int? maxPositives = null) =>
         Losses.LesaObjective.Compute(Model.forward(features, seenVectors), labels, Model.Config, Model, maxPositives).ToBreakdown();
