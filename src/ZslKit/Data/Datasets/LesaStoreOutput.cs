@@ -182,8 +182,22 @@ internal sealed class LesaStoreOutput : IDisposable
         catch (DataFormatException) { return false; }
     }
 
+    /// <summary>The summary fields both builders share: the extraction's, the splits written or kept, the images matched to
+    /// no or several entries or to another split, and <paramref name="warnings"/> plus one per empty split written now.</summary>
+    public static LesaStoreSummary Summary(string dataset, ExtractionShards x, IReadOnlyList<LesaStoreSplit> written, List<string> warnings,
+        IReadOnlyList<string> unmatched, IReadOnlyList<string> ambiguous, IReadOnlyList<string> other)
+    {
+        warnings.AddRange(EmptySplitWarnings(written));
+        return new LesaStoreSummary
+        {
+            Dataset = dataset, Extraction = x.Folder, Model = x.Model, Layer = x.Layer, ItemShape = x.ItemShape, Splits = written,
+            Images = x.ImageCount, SkippedAtExtraction = x.Skipped, Unmatched = unmatched, Ambiguous = ambiguous, OtherSplit = other,
+            Warnings = warnings,
+        };
+    }
+
     /// <summary>A warning per split written now with no item (an extraction of the wrong images, most likely).</summary>
-    public static IEnumerable<string> EmptySplitWarnings(IEnumerable<LesaStoreSplit> written) =>
+    private static IEnumerable<string> EmptySplitWarnings(IEnumerable<LesaStoreSplit> written) =>
         written.Where(s => !s.AlreadyBuilt && s.Items == 0)
             .Select(s => $"split {s.Split} has no images (is the extraction of that split's images?)");
 

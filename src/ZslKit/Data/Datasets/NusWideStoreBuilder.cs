@@ -139,13 +139,7 @@ public static class NusWideStoreBuilder
             progress?.Report(new LesaStoreProgress("write", total, total));
             written = output.Complete(splits);
         }
-        warnings.AddRange(LesaStoreOutput.EmptySplitWarnings(written));
-        return new LesaStoreSummary
-        {
-            Dataset = "nus-wide", Extraction = x.Folder, Model = x.Model, Layer = x.Layer, ItemShape = x.ItemShape, Splits = written,
-            Images = x.ImageCount, SkippedAtExtraction = x.Skipped, Unmatched = unmatched, Ambiguous = ambiguous, OtherSplit = other,
-            Filtered = filtered, Warnings = warnings,
-        };
+        return LesaStoreOutput.Summary("nus-wide", x, written, warnings, unmatched, ambiguous, other) with { Filtered = filtered };
     }
 
     private static long ImageBytes(string path)

@@ -154,13 +154,7 @@ public static class OpenImagesStoreBuilder
             progress?.Report(new LesaStoreProgress("write", x.ImageCount, x.ImageCount));
             written = output.Complete(splits);
         }
-        warnings.AddRange(LesaStoreOutput.EmptySplitWarnings(written));
-        return new LesaStoreSummary
-        {
-            Dataset = "openimages", Extraction = x.Folder, Model = x.Model, Layer = x.Layer, ItemShape = x.ItemShape, Splits = written,
-            Images = x.ImageCount, SkippedAtExtraction = x.Skipped, Unmatched = unmatched, Ambiguous = ambiguous, OtherSplit = other,
-            WithoutLabels = unlabelled, Warnings = warnings,
-        };
+        return LesaStoreOutput.Summary("openimages", x, written, warnings, unmatched, ambiguous, other) with { WithoutLabels = unlabelled };
     }
 
     /// <summary>The ImageID of a stored path: its file name without the extension.</summary>
