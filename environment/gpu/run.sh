@@ -172,20 +172,40 @@ bench() {   # bench NAME ARGS...: one target, JSON to $RES/bench-NAME.json
   timeout 150 "$app/zsl" bench "$name" --device "$device" --reps "$reps" --warmup 2 "${threads[@]}" --json "$RES/bench-$file.json" "$@" ||
     fail "bench $name ${BENCH_TAG:-}"
 }
-# `zsl extract` end to end on the device (JPEG decode + transforms on CPU threads, VGG-19 conv5_4 forward on the device,
-# feature store written) beside torchvision (PIL decode on one thread + the same forward), 512 synthetic JPEGs, batch 64.
+# `zsl extract` end to end on the device (JPEG decode on CPU threads, the next batch decoded during the forward; transforms
+# on the host and then on the device; VGG-19 conv5_4 forward on the device; feature store written) beside torchvision (PIL
+# decode on one thread + the same forward), 512 synthetic JPEGs, batch 64. The two stores must hold the same features.
 extract_bench() {
-  step "extract: zsl extract vs torchvision, 512 JPEGs, batch 64, $device"
-  in_budget 60 "extract" || return 0
-  local dir=/tmp/zsl-extract t0 t1
+  step "extract: zsl extract (host, device transforms) vs torchvision, 512 JPEGs, batch 64, $device"
+  in_budget 75 "extract" || return 0
+  local dir=/tmp/zsl-extract t0 t1 where
   rm -rf "$dir"; mkdir -p "$dir"
   "$py" environment/gpu/make_images.py "$dir/images" 512 || { fail "make_images"; return 0; }
-  t0=$(date +%s.%N)
-  timeout 150 "$app/zsl" extract --model vgg19 --layer conv5_4 --batch 64 --device "$device" --threads "$(nproc)" \
-    --images "$dir/images/list.txt" --out "$dir/store" > "$RES/extract-zsl.log" 2>&1 || { tail -5 "$RES/extract-zsl.log"; fail "zsl extract"; }
-  t1=$(date +%s.%N)
-  echo "zsl extract: 512 images in $(awk "BEGIN{printf \"%.2f\", $t1 - $t0}") s (whole process)" | tee "$RES/extract.txt"
-  tail -3 "$RES/extract-zsl.log"
+  : > "$RES/extract.txt"
+  for where in host device; do
+    t0=$(date +%s.%N)
+    timeout 150 "$app/zsl" extract --model vgg19 --layer conv5_4 --batch 64 --device "$device" --threads "$(nproc)" --transforms "$where" \
+      --images "$dir/images/list.txt" --out "$dir/store-$where" > "$RES/extract-zsl-$where.log" 2>&1 ||
+      { tail -5 "$RES/extract-zsl-$where.log"; fail "zsl extract --transforms $where"; }
+    t1=$(date +%s.%N)
+    echo "zsl extract --transforms $where: 512 images in $(awk "BEGIN{printf \"%.2f\", $t1 - $t0}") s (whole process)" | tee -a "$RES/extract.txt"
+    tail -3 "$RES/extract-zsl-$where.log"
+  done
+  # Same inputs to the same forward: the data files should be equal; report the largest difference (index.json differs:
+  # it names where the transform ran).
+  "$py" - "$dir/store-host" "$dir/store-device" <<'PY' 2>&1 | tee -a "$RES/extract.txt" || fail "host and device transforms wrote different features"
+import glob, os, sys
+import torch
+host, dev = sys.argv[1], sys.argv[2]
+files = [f for f in sorted(glob.glob(os.path.join(host, "shard-*", "*"))) if not f.endswith("index.json")]
+worst, scale = 0.0, 0.0
+for f in files:
+    a = torch.frombuffer(bytearray(open(f, "rb").read()), dtype=torch.float32)
+    b = torch.frombuffer(bytearray(open(f.replace(host, dev), "rb").read()), dtype=torch.float32)
+    worst, scale = max(worst, (a - b).abs().max().item()), max(scale, a.abs().max().item())
+print(f"host vs device transforms: {len(files)} data files, max |diff| {worst:.3g} (max |feature| {scale:.3g})")
+sys.exit(0 if files and worst <= 1e-4 * max(scale, 1.0) else 1)
+PY
   timeout 150 "$py" tests/fixtures/backbones/bench_torchvision.py "$dir/images/list.txt" --threads "$(nproc)" --device "$device" \
     2>&1 | tee -a "$RES/extract.txt" || fail "torchvision extract"
 }
@@ -201,6 +221,7 @@ if [ "${ZSL_STANDARD:-1}" = 1 ]; then    # ZSL_STANDARD=0: only the ZSL_EXTRA li
     BENCH_TAG=bf16 bench lesa-infer --twin --python "$py" "${infer[@]}" --set amp=bf16
     BENCH_TAG=graph bench lesa-epoch "${epoch[@]}" --set prefetch-trainer=2 --set graph=on  # Trainer: graph steps vs eager
     bench backbone-forward --twin --python "$py"                                          # VGG-19 conv5_4 vs torchvision
+    bench image-transform                      # Resize/CenterCrop/Normalize of 64 decoded photos: host threads vs the GPU
     extract_bench
     bench lesa-oi-test --set images=8192       # Open Images-shaped test pass; projection to 125,436 images
     bench lesa-eval --set images=8192          # NUS-WIDE-shaped full evaluation pass

@@ -8,7 +8,7 @@ public class ExtractCommandTests
     private static (int Code, string Out, string Err) Run(params string[] args) => CommandRunner.Run(ExtractCommand.Create(), args);
 
     [Fact]
-    public void Zero_threads_a_missing_list_or_an_unknown_model_exit_2_with_the_reason()
+    public void Zero_threads_a_missing_list_an_unknown_model_or_transform_place_exit_2_with_the_reason()
     {
         var list = Path.Combine(Path.GetTempPath(), $"zsl-extract-{Guid.NewGuid():N}.txt");
         File.WriteAllText(list, "a.jpg\n");
@@ -21,6 +21,9 @@ public class ExtractCommandTests
             var (c3, _, e3) = Run("--images", list, "--out", list + ".out", "--model", "alexnet");
             Assert.Equal(2, c3);
             Assert.Contains("--model 'alexnet' is not one of", e3);
+            var (c4, _, e4) = Run("--images", list, "--out", list + ".out", "--transforms", "gpu");
+            Assert.Equal(2, c4);
+            Assert.Contains("--transforms 'gpu' is not one of auto, host, device", e4);
             Assert.False(Directory.Exists(list + ".out"));
         }
         finally { File.Delete(list); }

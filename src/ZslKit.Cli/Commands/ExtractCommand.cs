@@ -24,13 +24,18 @@ internal static class ExtractCommand
         var layer = new Option<string>("--layer") { Description = "Feature map: conv5_4, layer4/conv5, features.35, avgpool, ... (docs/backbones.md).", DefaultValueFactory = _ => "conv5_4" };
         var images = new Option<string?>("--images") { Description = "Text file with one image path per line (relative to the file's folder)." };
         var output = new Option<string?>("--out") { Description = "Output folder: shard-NNNNN feature stores + extraction.json." };
-        var weights = new Option<string?>("--weights") { Description = "torchvision ImageNet state dict (.pth); omitted: random init (benchmarks only)." };
+        var weights = new Option<string?>("--weights") { Description = "torchvision ImageNet state dict (.pth); omitted: random init after manual_seed(0) (benchmarks only)." };
         var batch = new Option<int>("--batch") { Description = "Images per forward pass.", DefaultValueFactory = _ => 64 };
         var shard = new Option<int>("--shard-size") { Description = "Images per shard (the unit of resumption).", DefaultValueFactory = _ => 1024 };
         var resize = new Option<int>("--resize") { Description = "Shorter side before the centre crop (torchvision Resize).", DefaultValueFactory = _ => 256 };
         var crop = new Option<int>("--crop") { Description = "Centre crop size (224; SGMA: 448).", DefaultValueFactory = _ => 224 };
         var fp16 = new Option<bool>("--fp16") { Description = "Store features as float16." };
         var device = new Option<string>("--device") { Description = "auto (CUDA when available), cpu or cuda[:N].", DefaultValueFactory = _ => "auto" };
+        var transforms = new Option<string>("--transforms")
+        {
+            Description = "Where Resize/CenterCrop/Normalize run: auto (on the GPU when the device is one), host or device; the features are the same.",
+            DefaultValueFactory = _ => "auto",
+        };
         var threads = new Option<int>("--threads")
         {
             // libtorch's own default here is 1 intra-op thread (OpenMP sees one core per VM CPU), which leaves cores idle
@@ -40,7 +45,7 @@ internal static class ExtractCommand
         };
         var command = new Command("extract", "Extract backbone feature maps for a list of images into a feature store.")
         {
-            model, layer, images, output, weights, batch, shard, resize, crop, fp16, device, threads,
+            model, layer, images, output, weights, batch, shard, resize, crop, fp16, device, transforms, threads,
         };
         command.SetAction(parse =>
         {
@@ -63,6 +68,13 @@ internal static class ExtractCommand
                     Preprocessing = new ImagePreprocessing(parse.GetValue(resize), parse.GetValue(crop)),
                     DType = parse.GetValue(fp16) ? FeatureDType.Fp16 : FeatureDType.Fp32,
                     Device = dev,
+                    Transforms = parse.GetValue(transforms) switch
+                    {
+                        "auto" => TransformLocation.Auto,
+                        "host" => TransformLocation.Host,
+                        "device" => TransformLocation.Device,
+                        var t => throw new ArgumentException($"--transforms '{t}' is not one of auto, host, device"),
+                    },
                 };
                 if (!Backbones.Names.Contains(options.Model)) throw new ArgumentException($"--model '{options.Model}' is not one of {string.Join(", ", Backbones.Names)}");
                 var n = parse.GetValue(threads);

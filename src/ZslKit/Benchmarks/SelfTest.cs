@@ -1,11 +1,12 @@
 // SelfTest.cs - the device checks of `zsl selftest` (and of the GPU-tagged xunit tests, which call the same methods):
 // dtype-preserving moves cpu<->device, a LESA training step on the device equal to the CPU step, a clear error for a
 // missing device, CUDA peak-memory statistics, pinned memory with non_blocking copies (the trainer's batch prefetch path),
-// CUDA-graph training steps (a captured step and a Trainer fit with training.cudaGraph equal to eager ones), and the
-// live-tensor count back to its start. Runs from the published app
+// CUDA-graph training steps (a captured step and a Trainer fit with training.cudaGraph equal to eager ones), the image
+// transform on the device equal to the host's bit for bit, and the live-tensor count back to its start. Runs from the published app
 // (the GPU machine has no .NET SDK, so `dotnet test` cannot run there).
 using System.Diagnostics;
 using System.Text.Json;
+using ZslKit.Data.Images;
 using ZslKit.Data.Synthetic;
 using ZslKit.Experiments.Config;
 using ZslKit.Experiments.Lesa;
@@ -96,6 +97,7 @@ public static class SelfTest
         Add("missing-device-error", () => MissingDeviceError());
         Add("peak-memory", () => PeakMemory(device));
         Add("pinned-copy", () => PinnedCopy(device));
+        Add("image-transform", () => ImageTransformParity(device));
         Add("cuda-autocast", () => device.type == DeviceType.CUDA ? CudaAutocast(device) : null);
         Add("cuda-graph-replay", () => device.type == DeviceType.CUDA ? CudaGraphReplay(device) : null);
         Add("cuda-graph-step", () => device.type == DeviceType.CUDA ? CudaGraphStep(device) : null);
@@ -403,6 +405,40 @@ public static class SelfTest
                 }
             }
         return $"2 inputs x {scores.shape[0]}x{scores.shape[1]} scores: graph replays equal eager scoring (max |Δ|/(1+|a|) {worst:g2})";
+    }
+
+    /// <summary>Image sizes (width, height) of <see cref="ImageTransformParity"/>: shrinking wide and tall, a large ratio,
+    /// enlarging, a shorter side already at the resize size, and images smaller than the crop (zero padding).</summary>
+    internal static readonly (int Width, int Height)[] TransformSizes = [(97, 61), (53, 130), (400, 90), (31, 37), (48, 70), (20, 44), (12, 9)];
+
+    /// <summary>
+    /// <see cref="DeviceImageTransform"/> on <paramref name="device"/> equals <see cref="ImagePreprocessing.Apply"/> on the
+    /// host bit for bit (Resize 48, CenterCrop 40), for random pixels of every size in <see cref="TransformSizes"/>.
+    /// </summary>
+    public static string ImageTransformParity(torch.Device device)
+    {
+        var preprocessing = new ImagePreprocessing(Resize: 48, Crop: 40);
+        var random = new Random(0);
+        var images = TransformSizes.Select(size =>
+        {
+            var pixels = new byte[size.Width * size.Height * 3];
+            random.NextBytes(pixels);
+            return new RgbImage(size.Width, size.Height, pixels);
+        }).ToList();
+        using var transform = new DeviceImageTransform(preprocessing, device);
+        using var batch = transform.Batch(images);                                                  // (N, 3, 40, 40)
+        var got = batch.cpu().ToArray<float>();
+        int per = 3 * preprocessing.Crop * preprocessing.Crop;
+        for (int i = 0; i < images.Count; i++)
+        {
+            var want = preprocessing.Apply(images[i]);
+            for (int j = 0; j < per; j++)
+                if (BitConverter.SingleToInt32Bits(want[j]) != BitConverter.SingleToInt32Bits(got[i * per + j]))
+                    throw new SelfTestException($"{images[i].Width}x{images[i].Height} image, element {j} (channel {j / (per / 3)}): " +
+                        $"host {want[j]:R}, device {got[i * per + j]:R}");
+        }
+        return $"{images.Count} images ({string.Join(", ", TransformSizes.Select(s => $"{s.Width}x{s.Height}"))}) -> Resize 48, " +
+               "CenterCrop 40, Normalize: device floats equal the host's bit for bit";
     }
 
     /// <summary>A CUDA device that does not exist raises <see cref="CudaUnavailableException"/> naming it.</summary>

@@ -17,11 +17,29 @@ public sealed record ImagePreprocessing(int Resize = 256, int Crop = 224)
     public static RgbImage ResizeShorter(RgbImage image, int size)
     {
         ArgumentNullException.ThrowIfNull(image);
-        var (w, h) = (image.Width, image.Height);
-        var (shortSide, longSide) = w <= h ? (w, h) : (h, w);
-        if (shortSide == size) return image;
+        var (w, h) = ResizedSize(image.Width, image.Height, size);
+        return w == image.Width && h == image.Height ? image : PilResize.Bilinear(image, w, h);
+    }
+
+    /// <summary>The size <see cref="ResizeShorter"/> gives a width x height image: the shorter side becomes
+    /// <paramref name="size"/>, the longer int(size * long / short); unchanged when the shorter side is already size.</summary>
+    public static (int Width, int Height) ResizedSize(int width, int height, int size)
+    {
+        if (width < 1 || height < 1) throw new ArgumentOutOfRangeException(nameof(width), $"resize: image size {width}x{height} must be positive");
+        if (size < 1) throw new ArgumentOutOfRangeException(nameof(size), size, "resize: size must be positive");
+        var (shortSide, longSide) = width <= height ? (width, height) : (height, width);
+        if (shortSide == size) return (width, height);
         var newLong = (int)((long)size * longSide / (double)shortSide);
-        return w <= h ? PilResize.Bilinear(image, size, newLong) : PilResize.Bilinear(image, newLong, size);
+        return width <= height ? (size, newLong) : (newLong, size);
+    }
+
+    /// <summary>Along one axis of length <paramref name="length"/>, what <see cref="CenterCrop"/> to <paramref name="crop"/>
+    /// keeps: source pixels [Start, Start + Count) land at output [Pad, Pad + Count); the rest of the output is zero padding.</summary>
+    public static (int Start, int Count, int Pad) CropWindow(int length, int crop)
+    {
+        if (length < 1 || crop < 1) throw new ArgumentOutOfRangeException(nameof(crop), $"center crop: length {length} and crop {crop} must be positive");
+        if (crop >= length) return (0, length, (crop - length) / 2);
+        return ((int)Math.Round((length - crop) / 2.0, MidpointRounding.ToEven), crop, 0);
     }
 
     /// <summary>torchvision CenterCrop: offsets round((H - h) / 2) half-to-even; zero padding when the image is smaller.</summary>
@@ -29,24 +47,12 @@ public sealed record ImagePreprocessing(int Resize = 256, int Crop = 224)
     {
         ArgumentNullException.ThrowIfNull(image);
         if (size < 1) throw new ArgumentOutOfRangeException(nameof(size), size, "CenterCrop: size must be positive");
-        var (w, h) = (image.Width, image.Height);
-        // Padding as torchvision: left/top (c - w) // 2, the remainder right/bottom; then crop from the padded image.
-        int padL = size > w ? (size - w) / 2 : 0, padT = size > h ? (size - h) / 2 : 0;
-        int pw = Math.Max(w, size), ph = Math.Max(h, size);
-        var top = (int)Math.Round((ph - size) / 2.0, MidpointRounding.ToEven);
-        var left = (int)Math.Round((pw - size) / 2.0, MidpointRounding.ToEven);
+        // As torchvision: pad left/top by (c - w) // 2 (the remainder right/bottom) when smaller, then crop at round((W - c) / 2).
+        var (x0, nx, padL) = CropWindow(image.Width, size);
+        var (y0, ny, padT) = CropWindow(image.Height, size);
         var dst = new byte[size * size * 3];
-        for (var y = 0; y < size; y++)
-        {
-            var sy = y + top - padT;
-            if (sy < 0 || sy >= h) continue;
-            for (var x = 0; x < size; x++)
-            {
-                var sx = x + left - padL;
-                if (sx < 0 || sx >= w) continue;
-                Array.Copy(image.Pixels, ((long)sy * w + sx) * 3, dst, ((long)y * size + x) * 3, 3);
-            }
-        }
+        for (var y = 0; y < ny; y++)
+            Array.Copy(image.Pixels, ((long)(y0 + y) * image.Width + x0) * 3, dst, ((long)(padT + y) * size + padL) * 3, nx * 3);
         return new RgbImage(size, size, dst);
     }
 

@@ -63,6 +63,28 @@ public static class PilResize
         return (start, count, weights, ksize);
     }
 
+    /// <summary>The fixed-point weights of output pixels [<paramref name="first"/>, first + count) of a resize from
+    /// <paramref name="inSize"/> to <paramref name="outSize"/> as a dense row-major [count, inSize] matrix (integers in
+    /// units of 2^-22): row j holds the taps of output pixel first + j, zero elsewhere. A pass is then
+    /// floor((2^21 + Σ_x w_x·p_x) / 2^22) clamped to [0, 255], as <see cref="Horizontal"/>/<see cref="Vertical"/> compute it.</summary>
+    internal static double[] DenseWeights(int inSize, int outSize, int first, int count)
+    {
+        if (inSize < 1 || outSize < 1) throw new ArgumentOutOfRangeException(nameof(inSize), $"resize: sizes {inSize} -> {outSize} must be positive");
+        if (first < 0 || count < 0 || first + count > outSize)
+            throw new ArgumentOutOfRangeException(nameof(first), $"resize: output pixels [{first}, {first + count}) are not within [0, {outSize})");
+        var (start, taps, weights, ksize) = Coefficients(inSize, outSize);
+        var dense = new double[(long)count * inSize];
+        for (var j = 0; j < count; j++)
+        {
+            var o = first + j;
+            for (var t = 0; t < taps[o]; t++) dense[(long)j * inSize + start[o] + t] = weights[o * ksize + t];
+        }
+        return dense;
+    }
+
+    /// <summary>2^(precision bits): the fixed-point unit of the weights.</summary>
+    internal const int Unit = 1 << PrecisionBits;
+
     private static byte Clip8(int v)
     {
         v >>= PrecisionBits;

@@ -1,6 +1,8 @@
 // FeatureExtraction.cs - batched, resumable extraction of one backbone feature map for a list of images into feature
 // stores (Data/FeatureStore): one write-once store per shard of the list, so an interrupted run resumes by skipping
-// the shards that are complete. Corrupt or missing images are reported with their path and skipped.
+// the shards that are complete. Corrupt or missing images are reported with their path and skipped. The next batch is
+// decoded on CPU threads while the current one runs on the device; the transform runs on the host or, on a GPU, on
+// the device (DeviceImageTransform, the same floats bit for bit).
 namespace ZslKit.Models.Backbones;
 
 using System.Text.Json;
@@ -12,7 +14,7 @@ using ZslKit.Torch;
 /// <summary>Typed extraction settings (see docs/backbones.md).</summary>
 public sealed record ExtractionOptions(string Model, string Layer, string ImageList, string OutFolder)
 {
-    /// <summary>torchvision state dict (.pth); null keeps torchvision's random init (benchmarks, tests).</summary>
+    /// <summary>torchvision state dict (.pth); null keeps torchvision's random init after torch.manual_seed(0) (benchmarks, tests).</summary>
     public string? Weights { get; init; }
     public int BatchSize { get; init; } = 64;
     /// <summary>Images per shard (one feature store each, the unit of resumption).</summary>
@@ -21,6 +23,19 @@ public sealed record ExtractionOptions(string Model, string Layer, string ImageL
     public FeatureDType DType { get; init; } = FeatureDType.Fp32;
     /// <summary>null: CUDA when available, else CPU.</summary>
     public torch.Device? Device { get; init; }
+    /// <summary>Where Resize/CenterCrop/Normalize run; Auto: on the device when it is a GPU, else on host threads.</summary>
+    public TransformLocation Transforms { get; init; } = TransformLocation.Auto;
+}
+
+/// <summary>Where <see cref="FeatureExtraction"/> runs the image transform (the features are the same either way).</summary>
+public enum TransformLocation
+{
+    /// <summary>Device on CUDA, host on the CPU.</summary>
+    Auto,
+    /// <summary>Host threads, one image each (<see cref="ImagePreprocessing.Apply"/>).</summary>
+    Host,
+    /// <summary>The extraction device, from the decoded uint8 pixels (<see cref="DeviceImageTransform"/>).</summary>
+    Device,
 }
 
 /// <summary>One image that could not be used, with the reason.</summary>
@@ -57,6 +72,7 @@ public static class FeatureExtraction
 
         var shards = (images.Count + options.ShardSize - 1) / options.ShardSize;
         var ownModel = model is null;
+        if (ownModel && options.Weights is null) torch.manual_seed(0);   // the random init of runs without weights is repeatable
         model ??= Backbones.Create(options.Model);
         try
         {
@@ -96,6 +112,39 @@ public static class FeatureExtraction
         }
     }
 
+    /// <summary>Where the transform runs for <paramref name="options"/> on <paramref name="device"/>.</summary>
+    public static TransformLocation ResolveTransforms(ExtractionOptions options, torch.Device device)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(device);
+        return options.Transforms == TransformLocation.Auto
+            ? device.type == DeviceType.CUDA ? TransformLocation.Device : TransformLocation.Host
+            : options.Transforms;
+    }
+
+    /// <summary>One batch read from disk: per image a transformed tensor's floats (host transform) or the decoded image
+    /// (device transform), or the reason it was skipped.</summary>
+    private sealed record PreparedBatch(List<string> Paths, float[]?[] Transformed, RgbImage?[] Decoded, string?[] Errors);
+
+    /// <summary>Decodes (and with the host transform, transforms) a batch on CPU threads; never throws for a bad image.</summary>
+    private static PreparedBatch Prepare(List<string> paths, ImagePreprocessing preprocessing, bool hostTransform)
+    {
+        var transformed = new float[]?[paths.Count];
+        var decoded = new RgbImage?[paths.Count];
+        var errors = new string?[paths.Count];
+        Parallel.For(0, paths.Count, i =>
+        {
+            try
+            {
+                var image = RgbImage.Load(paths[i]);
+                if (hostTransform) transformed[i] = preprocessing.Apply(image);
+                else decoded[i] = image;
+            }
+            catch (Exception e) when (e is DataFormatException or IOException or UnauthorizedAccessException) { errors[i] = e.Message; }
+        });
+        return new PreparedBatch(paths, transformed, decoded, errors);
+    }
+
     private static (long count, List<SkippedImage> skipped) WriteShard(ExtractionOptions options, Backbone model, torch.Device device, int shard,
         int first, List<string> paths, Action<int> advance, CancellationToken cancel)
     {
@@ -103,31 +152,31 @@ public static class FeatureExtraction
         var kept = new List<string>();
         FeatureStoreWriter? writer = null;
         var meta = new Dictionary<string, string>();
+        var location = ResolveTransforms(options, device);
+        using var onDevice = location == TransformLocation.Device ? new DeviceImageTransform(options.Preprocessing, device) : null;
+        var batches = paths.Chunk(options.BatchSize).Select(b => b.ToList()).ToList();
+        Task<PreparedBatch> Start(int k) => Task.Run(() => Prepare(batches[k], options.Preprocessing, onDevice is null), CancellationToken.None);
+        Task<PreparedBatch>? next = batches.Count > 0 ? Start(0) : null;
         try
         {
-            float[] buffer = [];
-            for (var b = 0; b < paths.Count; b += options.BatchSize)
+            for (var k = 0; k < batches.Count; k++)
             {
                 cancel.ThrowIfCancellationRequested();
-                var batchPaths = paths.Skip(b).Take(options.BatchSize).ToList();
-                var items = new float[]?[batchPaths.Count];
-                var errors = new string?[batchPaths.Count];
-                Parallel.For(0, batchPaths.Count, i =>
+                var batch = next!.GetAwaiter().GetResult();
+                next = k + 1 < batches.Count ? Start(k + 1) : null;   // decode the next batch while this one runs on the device
+                var good = new List<int>();
+                for (var i = 0; i < batch.Paths.Count; i++)
                 {
-                    try { items[i] = options.Preprocessing.Apply(RgbImage.Load(batchPaths[i])); }
-                    catch (Exception e) when (e is DataFormatException or IOException or UnauthorizedAccessException) { errors[i] = e.Message; }
-                });
-                var good = new List<float[]>();
-                for (var i = 0; i < batchPaths.Count; i++)
-                {
-                    if (items[i] is { } item) { good.Add(item); kept.Add(batchPaths[i]); }
-                    else skipped.Add(new SkippedImage(batchPaths[i], errors[i] ?? "unknown error"));
+                    if (batch.Errors[i] is null) { good.Add(i); kept.Add(batch.Paths[i]); }
+                    else skipped.Add(new SkippedImage(batch.Paths[i], batch.Errors[i]!));
                 }
                 if (good.Count > 0)
                 {
                     using var scope = torch.NewDisposeScope();
                     using var noGrad = torch.no_grad();
-                    var x = options.Preprocessing.Batch(good, device);                       // (n, 3, Crop, Crop)
+                    var x = onDevice is null
+                        ? options.Preprocessing.Batch(good.Select(i => batch.Transformed[i]!).ToList(), device)   // (n, 3, Crop, Crop)
+                        : onDevice.Batch(good.Select(i => batch.Decoded[i]!).ToList());                            // (n, 3, Crop, Crop)
                     var map = model.Forward(x, [options.Layer])[options.Layer];
                     // (n, C, H, W) -> (n, H, W, C) -> (n, H*W, C): region-major rows; (n, C) stays.
                     var rows = map.ndim == 4 ? map.permute(0, 2, 3, 1).flatten(1, 2) : map.flatten(1);
@@ -140,17 +189,20 @@ public static class FeatureExtraction
                     var per = host.Length / good.Count;
                     for (var i = 0; i < good.Count; i++) writer.Append(host.AsSpan(i * per, per));
                 }
-                advance(batchPaths.Count);
+                advance(batch.Paths.Count);
             }
             // A shard whose images were all skipped still gets an (empty, item shape [1]) store so that resume skips it.
             writer ??= new FeatureStoreWriter(ShardFolder(options.OutFolder, shard), new FeatureStoreOptions([1], options.DType) { Metadata = meta });
             var count = writer.Count;
             FillMetadata(meta, options, shard, first, kept, skipped);
+            meta["transforms"] = location == TransformLocation.Device ? "device" : "host";
             writer.Complete();
             return (count, skipped);
         }
         finally
         {
+            // A batch still decoding (after a failure or cancellation) finishes before the shard's writer goes away.
+            if (next is not null) try { next.Wait(CancellationToken.None); } catch (AggregateException) { }
             writer?.Dispose();   // deletes the partial folder when not completed
         }
     }

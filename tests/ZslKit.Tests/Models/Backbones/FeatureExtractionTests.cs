@@ -114,6 +114,32 @@ public sealed class FeatureExtractionTests : IDisposable
     }
 
     [Fact]
+    public void Transforms_on_the_device_store_the_same_features_as_on_the_host_and_say_where_they_ran()
+    {
+        var list = MakeList();
+        using var net = Model();
+        var host = Options(list) with { Transforms = TransformLocation.Host };
+        var device = host with { OutFolder = Path.Combine(_dir, "out-device"), Transforms = TransformLocation.Device };
+        FeatureExtraction.Run(host, model: net, cancel: TestContext.Current.CancellationToken);
+        FeatureExtraction.Run(device, model: net, cancel: TestContext.Current.CancellationToken);
+        Assert.Equal(TransformLocation.Host, FeatureExtraction.ResolveTransforms(Options(list), torch.CPU));   // auto on the CPU
+        for (var shard = 0; shard < 3; shard++)
+        {
+            using var a = FeatureStore.Open(FeatureExtraction.ShardFolder(host.OutFolder, shard));
+            using var b = FeatureStore.Open(FeatureExtraction.ShardFolder(device.OutFolder, shard));
+            Assert.Equal(("host", "device"), (a.Index.Metadata["transforms"], b.Index.Metadata["transforms"]));
+            Assert.Equal(a.Count, b.Count);
+            var (x, y) = (new float[16 * 512], new float[16 * 512]);
+            for (var i = 0; i < a.Count; i++)
+            {
+                a.ReadItem(i, x);
+                b.ReadItem(i, y);
+                Assert.True(x.AsSpan().SequenceEqual(y), $"shard {shard} item {i}: features differ between host and device transforms");
+            }
+        }
+    }
+
+    [Fact]
     public void Resuming_with_another_layer_is_refused()
     {
         var list = MakeList();

@@ -1,0 +1,79 @@
+// DeviceImageTransform.cs - torchvision's evaluation transform (Resize -> CenterCrop -> ToTensor -> Normalize, as
+// ImagePreprocessing does it on the host) run on the tensor engine's device from the decoded 8-bit pixels, with the
+// same result bit for bit: Pillow's fixed-point bilinear passes become matmuls with integer weight matrices in float64
+// (every product and partial sum is an integer below 2^31, so any summation order is exact), followed by Pillow's
+// rounding floor((2^21 + acc) / 2^22) and clamp to [0, 255]. Only the output pixels the crop keeps are computed.
+// Decoding stays on the host (libjpeg-turbo / libpng); this moves the resize, the larger share of host work, to the GPU.
+namespace ZslKit.Data.Images;
+
+using ZslKit.Torch;
+using F = ZslKit.Torch.torch.nn.functional;
+
+/// <summary>The transform of <see cref="ImagePreprocessing"/> computed on <see cref="Device"/>: uint8 pixels go to the
+/// device, float32 (3, Crop, Crop) tensors come out, equal to <see cref="ImagePreprocessing.Apply"/>'s floats.</summary>
+public sealed class DeviceImageTransform : IDisposable
+{
+    private readonly Tensor _scale, _mean, _std;   // [1, 1, 1], [3, 1, 1], [3, 1, 1] on the device (tensors, not CPU scalars:
+                                                   // CUDA divides by a CPU scalar as a multiply by its reciprocal, which can differ by an ulp)
+
+    public DeviceImageTransform(ImagePreprocessing preprocessing, torch.Device device)
+    {
+        ArgumentNullException.ThrowIfNull(preprocessing);
+        ArgumentNullException.ThrowIfNull(device);
+        if (preprocessing.Mean.Length != 3 || preprocessing.Std.Length != 3)
+            throw new ArgumentException($"preprocessing: mean and std need 3 values (RGB), got {preprocessing.Mean.Length} and {preprocessing.Std.Length}", nameof(preprocessing));
+        Preprocessing = preprocessing;
+        Device = device;
+        _scale = torch.tensor<float>([255f], [1, 1, 1], device: device).DetachFromDisposeScope();
+        _mean = torch.tensor<float>(preprocessing.Mean, [3, 1, 1], device: device).DetachFromDisposeScope();
+        _std = torch.tensor<float>(preprocessing.Std, [3, 1, 1], device: device).DetachFromDisposeScope();
+    }
+
+    public ImagePreprocessing Preprocessing { get; }
+
+    public torch.Device Device { get; }
+
+    /// <summary>One decoded image → (3, Crop, Crop) float32 on the device.</summary>
+    public Tensor Apply(RgbImage image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        int w = image.Width, h = image.Height, crop = Preprocessing.Crop;
+        if (image.Pixels.Length != (long)w * h * 3)
+            throw new ArgumentException($"image: {image.Pixels.Length} bytes for {w}x{h} RGB (needs {(long)w * h * 3})", nameof(image));
+        var (rw, rh) = ImagePreprocessing.ResizedSize(w, h, Preprocessing.Resize);
+        var (x0, nx, padL) = ImagePreprocessing.CropWindow(rw, crop);
+        var (y0, ny, padT) = ImagePreprocessing.CropWindow(rh, crop);
+        using var scope = torch.NewDisposeScope();
+        var x = torch.tensor<byte>(image.Pixels, [h, w, 3]).to(Device).permute(2, 0, 1).to(ScalarType.Float64);   // [3, h, w]
+        x = rw == w ? x.narrow(2, x0, nx)
+            : Round(x.matmul(Weights(w, rw, x0, nx).t()));                                                          // [3, h, w] @ [w, nx] -> [3, h, nx]
+        x = rh == h ? x.narrow(1, y0, ny)
+            : Round(Weights(h, rh, y0, ny).matmul(x));                                                              // [ny, h] @ [3, h, nx] -> [3, ny, nx]
+        if (nx < crop || ny < crop) x = F.pad(x, [padL, crop - nx - padL, padT, crop - ny - padT]);               // [3, crop, crop], zeros
+        return x.to(ScalarType.Float32).div(_scale).sub(_mean).div(_std).MoveToOuterDisposeScope();                 // (p / 255 - mean) / std
+    }
+
+    /// <summary>Decoded images → (N, 3, Crop, Crop) float32 on the device.</summary>
+    public Tensor Batch(IReadOnlyList<RgbImage> images)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        if (images.Count == 0) throw new ArgumentException("Batch: no images", nameof(images));
+        using var scope = torch.NewDisposeScope();
+        var items = images.Select(Apply).ToList();
+        return torch.stack(items).MoveToOuterDisposeScope();                                                       // (N, 3, Crop, Crop)
+    }
+
+    /// <summary>Pillow's dense fixed-point weights [count, inSize] (float64) on the device.</summary>
+    private Tensor Weights(int inSize, int outSize, int first, int count) =>
+        torch.tensor<double>(PilResize.DenseWeights(inSize, outSize, first, count), [count, inSize], device: Device);
+
+    /// <summary>Pillow's rounding of a pass: floor((2^21 + acc) / 2^22), clamped to [0, 255] (exact in float64).</summary>
+    private static Tensor Round(Tensor acc) => acc.add(PilResize.Unit / 2).div(PilResize.Unit).floor().clamp(0, 255);
+
+    public void Dispose()
+    {
+        _scale.Dispose();
+        _mean.Dispose();
+        _std.Dispose();
+    }
+}

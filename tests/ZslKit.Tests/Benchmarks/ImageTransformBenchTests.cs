@@ -1,0 +1,52 @@
+// ImageTransformBenchTests.cs - `zsl bench image-transform` in-process at a tiny size: registration, settings
+// validation, one measurement per path with its images, and no tensor left behind. No timing assertions.
+using ZslKit.Benchmarks;
+using ZslKit.Torch;
+
+namespace ZslKit.Tests.Benchmarks;
+
+[Collection("torch-global-state")]
+public sealed class ImageTransformBenchTests
+{
+    private static BenchContext Context(params string[] overrides)
+    {
+        var target = new ImageTransformBench();
+        return new BenchContext(torch.CPU, new BenchRepetitions(Warmup: 1, Reps: 2),
+            new BenchSettings(target.Name, target.Defaults, ["width=50", "height=37", "batch=3", "resize=26", "crop=24", .. overrides]),
+            Threads: null, Twin: null, Log: _ => { });
+    }
+
+    [Fact]
+    public void The_defaults_are_a_photo_sized_batch_of_64_at_the_imagenet_transform_and_the_target_has_no_twin()
+    {
+        var t = Assert.IsType<ImageTransformBench>(BenchRegistry.Find("image-transform"));
+        var d = t.Defaults;
+        Assert.Equal(("500", "375", "64", "256", "224"), (d["width"], d["height"], d["batch"], d["resize"], d["crop"]));
+        Assert.False(t.HasTwin);
+    }
+
+    [Fact]
+    public void A_run_measures_the_host_and_the_device_path_on_the_same_batch_and_frees_its_tensors()
+    {
+        long live = torch.LiveTensorCount;
+        var result = new ImageTransformBench().Run(Context());
+        Assert.Equal(live, torch.LiveTensorCount);
+        Assert.Equal(2, result.Measurements.Count);
+        Assert.StartsWith("host transform", result.Measurements[0].Name);
+        Assert.StartsWith("device transform (cpu)", result.Measurements[1].Name);
+        Assert.All(result.Measurements, m =>
+        {
+            Assert.Equal(3, m.ItemsPerRep);
+            Assert.Contains("3 images of 50x37 -> Resize 26, CenterCrop 24", m.Name);
+            Assert.Equal(2, m.Ours.Wall.Count);
+        });
+        Assert.True(result.Metrics["hostOverDeviceWall"] > 0);
+    }
+
+    [Fact]
+    public void A_batch_of_zero_is_refused_naming_the_setting()
+    {
+        var e = Assert.Throws<ArgumentException>(() => new ImageTransformBench().Run(Context("batch=0")));
+        Assert.StartsWith("image-transform: setting 'batch' must be a positive", e.Message);
+    }
+}
