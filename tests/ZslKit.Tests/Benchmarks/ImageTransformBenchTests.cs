@@ -44,6 +44,26 @@ public sealed class ImageTransformBenchTests
     }
 
     [Fact]
+    public void With_an_image_list_the_files_are_decoded_and_their_decoding_is_measured_first()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), $"zsl-imgbench-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dir);
+        try
+        {
+            foreach (var f in new[] { "photo.jpg", "wide.png", "tall.jpg" }) File.Copy(ZslKit.Testing.RepoPaths.Fixture("backbones", "images", f), Path.Combine(dir, f));
+            var list = Path.Combine(dir, "list.txt");
+            File.WriteAllLines(list, ["photo.jpg", "wide.png", "tall.jpg"]);
+            var result = new ImageTransformBench().Run(Context($"list={list}"));
+            Assert.Equal(["decode", "host transform", "device transform"], result.Measurements.Select(m => m.Name.Split(" (")[0]));
+            Assert.Contains("3 images of list.txt -> Resize 26, CenterCrop 24", result.Measurements[2].Name);
+            Assert.True(result.Metrics.ContainsKey("decodeCpuSecondsPerImage"));
+            var e = Assert.Throws<ArgumentException>(() => new ImageTransformBench().Run(Context($"list={list}", "batch=4")));
+            Assert.Contains("names 3 images, fewer than 'batch' (4)", e.Message);
+        }
+        finally { Directory.Delete(dir, recursive: true); }
+    }
+
+    [Fact]
     public void A_batch_of_zero_is_refused_naming_the_setting()
     {
         var e = Assert.Throws<ArgumentException>(() => new ImageTransformBench().Run(Context("batch=0")));

@@ -69,10 +69,22 @@ public sealed record ImagePreprocessing(int Resize = 256, int Crop = 224)
         }
     }
 
-    /// <summary>The whole transform of one decoded image: (3, Crop, Crop) floats.</summary>
+    /// <summary>The whole transform of one decoded image: (3, Crop, Crop) floats. Only the resized pixels the crop keeps
+    /// are computed (the same bytes as <c>CenterCrop(ResizeShorter(image, Resize), Crop)</c>).</summary>
     public float[] Apply(RgbImage image)
     {
-        var cropped = CenterCrop(ResizeShorter(image, Resize), Crop);
+        ArgumentNullException.ThrowIfNull(image);
+        var (rw, rh) = ResizedSize(image.Width, image.Height, Resize);
+        var (x0, nx, padL) = CropWindow(rw, Crop);
+        var (y0, ny, padT) = CropWindow(rh, Crop);
+        var window = PilResize.BilinearWindow(image, rw, rh, x0, nx, y0, ny);                 // nx x ny
+        var cropped = window;
+        if (nx < Crop || ny < Crop)
+        {
+            var dst = new byte[Crop * Crop * 3];                                                // zero padding around the window
+            for (var y = 0; y < ny; y++) Array.Copy(window.Pixels, (long)y * nx * 3, dst, ((long)(padT + y) * Crop + padL) * 3, nx * 3);
+            cropped = new RgbImage(Crop, Crop, dst);
+        }
         var result = new float[3 * Crop * Crop];
         Normalize(cropped, result);
         return result;

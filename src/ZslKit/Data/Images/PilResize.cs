@@ -15,9 +15,37 @@ public static class PilResize
         if (width < 1 || height < 1) throw new ArgumentOutOfRangeException(nameof(width), $"resize: target size {width}x{height} must be positive");
         if (width == image.Width && height == image.Height) return image with { Pixels = (byte[])image.Pixels.Clone() };
         var img = image;
-        if (width != img.Width) img = Horizontal(img, width);
-        if (height != img.Height) img = Vertical(img, height);
+        if (width != img.Width) img = Horizontal(img, width, 0, width);
+        if (height != img.Height) img = Vertical(img, height, 0, height);
         return img;
+    }
+
+    /// <summary>The window [x0, x0 + nx) x [y0, y0 + ny) of <see cref="Bilinear"/>(image, width, height), computing only
+    /// its pixels (the same bytes as resizing the whole image and cropping).</summary>
+    public static RgbImage BilinearWindow(RgbImage image, int width, int height, int x0, int nx, int y0, int ny)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        if (width < 1 || height < 1) throw new ArgumentOutOfRangeException(nameof(width), $"resize: target size {width}x{height} must be positive");
+        if (x0 < 0 || nx < 1 || x0 + nx > width || y0 < 0 || ny < 1 || y0 + ny > height)
+            throw new ArgumentOutOfRangeException(nameof(x0), $"resize: window x [{x0}, {x0 + nx}), y [{y0}, {y0 + ny}) is not inside {width}x{height}");
+        var img = width != image.Width ? Horizontal(image, width, x0, nx) : Columns(image, x0, nx);
+        return height != image.Height ? Vertical(img, height, y0, ny) : Rows(img, y0, ny);
+    }
+
+    private static RgbImage Columns(RgbImage img, int x0, int nx)
+    {
+        if (x0 == 0 && nx == img.Width) return img;
+        var dst = new byte[(long)nx * img.Height * 3];
+        for (var y = 0; y < img.Height; y++) Array.Copy(img.Pixels, ((long)y * img.Width + x0) * 3, dst, (long)y * nx * 3, nx * 3);
+        return new RgbImage(nx, img.Height, dst);
+    }
+
+    private static RgbImage Rows(RgbImage img, int y0, int ny)
+    {
+        if (y0 == 0 && ny == img.Height) return img;
+        var dst = new byte[(long)img.Width * ny * 3];
+        Array.Copy(img.Pixels, (long)y0 * img.Width * 3, dst, 0, dst.Length);
+        return new RgbImage(img.Width, ny, dst);
     }
 
     private static double Triangle(double x)
@@ -91,15 +119,16 @@ public static class PilResize
         return (byte)(v < 0 ? 0 : v > 255 ? 255 : v);
     }
 
-    private static RgbImage Horizontal(RgbImage img, int outWidth)
+    /// <summary>Output columns [first, first + n) of the horizontal pass to <paramref name="outWidth"/>.</summary>
+    private static RgbImage Horizontal(RgbImage img, int outWidth, int first, int n)
     {
         var (start, count, weights, ksize) = Coefficients(img.Width, outWidth);
         var src = img.Pixels;
-        var dst = new byte[(long)outWidth * img.Height * 3];
+        var dst = new byte[(long)n * img.Height * 3];
         for (var y = 0; y < img.Height; y++)
         {
             var row = (long)y * img.Width * 3;
-            for (var xx = 0; xx < outWidth; xx++)
+            for (var xx = first; xx < first + n; xx++)
             {
                 int s0 = 1 << (PrecisionBits - 1), s1 = s0, s2 = s0;
                 for (var x = 0; x < count[xx]; x++)
@@ -108,28 +137,29 @@ public static class PilResize
                     var p = row + (start[xx] + x) * 3;
                     s0 += src[p] * w; s1 += src[p + 1] * w; s2 += src[p + 2] * w;
                 }
-                var o = ((long)y * outWidth + xx) * 3;
+                var o = ((long)y * n + xx - first) * 3;
                 dst[o] = Clip8(s0); dst[o + 1] = Clip8(s1); dst[o + 2] = Clip8(s2);
             }
         }
-        return new RgbImage(outWidth, img.Height, dst);
+        return new RgbImage(n, img.Height, dst);
     }
 
-    private static RgbImage Vertical(RgbImage img, int outHeight)
+    /// <summary>Output rows [first, first + n) of the vertical pass to <paramref name="outHeight"/>.</summary>
+    private static RgbImage Vertical(RgbImage img, int outHeight, int first, int n)
     {
         var (start, count, weights, ksize) = Coefficients(img.Height, outHeight);
         var src = img.Pixels;
         var stride = img.Width * 3;
-        var dst = new byte[(long)img.Width * outHeight * 3];
-        for (var yy = 0; yy < outHeight; yy++)
+        var dst = new byte[(long)img.Width * n * 3];
+        for (var yy = first; yy < first + n; yy++)
         {
             for (var c = 0; c < stride; c++)
             {
                 var s = 1 << (PrecisionBits - 1);
                 for (var y = 0; y < count[yy]; y++) s += src[(long)(start[yy] + y) * stride + c] * weights[yy * ksize + y];
-                dst[(long)yy * stride + c] = Clip8(s);
+                dst[(long)(yy - first) * stride + c] = Clip8(s);
             }
         }
-        return new RgbImage(img.Width, outHeight, dst);
+        return new RgbImage(img.Width, n, dst);
     }
 }

@@ -45,6 +45,25 @@ public sealed class ImagePipelineTests
         for (var i = 0; i < want.Length; i++) Assert.True(Math.Abs(want[i] - got[i]) <= 1e-6f, $"{file}[{i}]: {got[i]} vs {want[i]}");
     }
 
+    [Theory]
+    [InlineData(256, 224, 500, 375)]
+    [InlineData(256, 224, 333, 500)]
+    [InlineData(448, 448, 500, 375)]
+    [InlineData(64, 80, 300, 64)]
+    [InlineData(40, 32, 641, 17)]
+    [InlineData(16, 24, 9, 30)]
+    public void Apply_computes_only_the_cropped_window_and_equals_resizing_the_whole_image_then_cropping(int resize, int crop, int width, int height)
+    {
+        var pixels = new byte[width * height * 3];
+        new Random(width * 31 + height).NextBytes(pixels);
+        var image = new RgbImage(width, height, pixels);
+        var preprocessing = new ImagePreprocessing(resize, crop);
+        var whole = ImagePreprocessing.CenterCrop(ImagePreprocessing.ResizeShorter(image, resize), crop);   // the full resize, then the crop
+        var want = new float[3 * crop * crop];
+        preprocessing.Normalize(whole, want);
+        Assert.Equal(want, preprocessing.Apply(image));
+    }
+
     [Fact]
     public void CenterCrop_rounds_half_to_even_and_pads_small_images_with_zeros()
     {
