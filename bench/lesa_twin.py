@@ -218,6 +218,8 @@ def bench_args(argv):
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--amp", choices=["off", "bf16"], default="off",
                     help="bf16: forward + objective (lesa-step) or scoring (lesa-infer) under bfloat16 autocast")
+    ap.add_argument("--fold", choices=["off", "on"], default="off",
+                    help="lesa-infer: on = constant channels folded into biases (theta without its 0 column, no concatenations)")
     ap.add_argument("--warmup", type=int, default=2)
     ap.add_argument("--reps", type=int, default=5)
     return ap.parse_args(argv)
@@ -258,7 +260,24 @@ def make_rep(a):
     model.eval()
     with torch.no_grad():
         theta = F.normalize(vecs, dim=1) @ model.W3.t()                       # [C, D]
-        theta = torch.cat([theta, theta.new_zeros(theta.shape[0], 1)], 1)     # [C, D+1]
+        if a.fold == "off":
+            theta = torch.cat([theta, theta.new_zeros(theta.shape[0], 1)], 1)  # [C, D+1]
+    d, hid = a.dim, a.hidden
+
+    def infer_folded():
+        # [F,1] @ W1 = F @ W1[:D] + W1[D]; [h,1] @ W2 = h @ W2[:H] + W2[H]; z's constant entry meets theta's 0: dropped
+        with torch.no_grad(), amp():
+            done = 0
+            while done < a.images:
+                n = min(a.batch, a.images - done)
+                x = feats[:n]
+                h = torch.tanh(x @ model.W1[:d] + model.W1[d])                # [B, R, D] @ [D, H] + [H] -> [B, R, H]
+                alpha = (h @ model.W2[:hid] + model.W2[hid]).softmax(1)       # [B, R, H] @ [H, M] + [M] -> [B, R, M]
+                z = alpha.transpose(1, 2) @ x                                 # [B, M, D]
+                (z @ theta.t()).amax(1)                                       # [B, M, C] -> [B, C]
+                done += n
+    if a.fold == "on":
+        return infer_folded, dev
 
     def infer():
         with torch.no_grad(), amp():
@@ -291,7 +310,7 @@ def bench_main(argv):
     except Exception as e:  # reported to the C# side as one JSON line
         print(json.dumps(dict(error=f"{type(e).__name__}: {e}")), flush=True)
         return 1
-    info = dict(ready=True, torch=torch.__version__, device=str(dev), threads=torch.get_num_threads(), amp=a.amp,
+    info = dict(ready=True, torch=torch.__version__, device=str(dev), threads=torch.get_num_threads(), amp=a.amp, fold=a.fold,
                 device_name=torch.cuda.get_device_name(dev) if dev.type == "cuda" else None)
     if getattr(a, "output_shape", None) is not None:
         info["output_shape"] = a.output_shape

@@ -32,7 +32,9 @@ public sealed record BenchEnvironment(string Date, string Commit, string Device,
 
 /// <summary>The PyTorch twin's identity, as it reported itself.</summary>
 /// <param name="Amp">The twin's autocast setting ("off" or "bf16"; null from a twin that does not report it).</param>
-public sealed record TwinInfo(string Python, string Script, string Torch, string Device, string? DeviceName, string? Amp = null);
+/// <param name="Fold">lesa-infer: "on" when the twin folds the constant channels into biases, "off" for the official
+/// concatenations; null from a twin that does not report it.</param>
+public sealed record TwinInfo(string Python, string Script, string Torch, string Device, string? DeviceName, string? Amp = null, string? Fold = null);
 
 /// <summary>Everything one `zsl bench TARGET` invocation measured.</summary>
 public sealed record BenchReport(string Schema, string Target, BenchEnvironment Environment, BenchRepetitions Repetitions,

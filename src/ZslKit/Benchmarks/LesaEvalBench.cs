@@ -33,7 +33,7 @@ public sealed class LesaEvalBench : IBenchTarget
         model.eval();
         using var noGrad = torch.no_grad();
         var pool = Enumerable.Range(0, poolSize).Select(_ => torch.randn([batch, cfg.RegionCount, cfg.FeatureDim], device: dev)).ToArray(); // each [B, R, D]
-        var theta = model.LabelEmbedding(torch.randn([labels, cfg.WordDim], device: dev));        // [L, D+1]
+        var theta = model.ScoringEmbedding(torch.randn([labels, cfg.WordDim], device: dev));        // [L, D]
         var rng = new Random(st.Int("seed", 0));
         var truth = new sbyte[(long)images * labels];
         double rate = st.Double("positive-rate");

@@ -4,7 +4,9 @@
 // inside a bfloat16 autocast scope for the device type (θ is computed once, outside); the twin gets --amp bf16.
 // Setting graph=on (CUDA): the scoring of one full batch is captured once as a CUDA graph (after 3 eager warm-ups on the
 // graph's stream) and every full batch is one replay (the bench scores the same batch tensor each time, as the twin
-// does); a smaller last batch is scored eagerly. The twin stays eager.
+// does); a smaller last batch is scored eagerly. The twin stays eager. Setting fold=on (default; the library's path,
+// LesaTrainable.EmbedLabels): θ from ScoringEmbedding, so the constant channels are folded into biases (LesaModel's
+// AttendFolded); fold=off: θ from LabelEmbedding and the official code's concatenations. The twin gets --fold likewise.
 using ZslKit.Models;
 using ZslKit.Torch;
 
@@ -20,7 +22,15 @@ public sealed class LesaInferBench : IBenchTarget
     public IReadOnlyDictionary<string, string> Defaults { get; } = new Dictionary<string, string>
     {
         ["batch"] = "32", ["grid"] = "14", ["dim"] = "512", ["hidden"] = "512", ["modules"] = "10", ["labels"] = "7586",
-        ["word-dim"] = "300", ["images"] = "256", ["seed"] = "0", ["amp"] = "off", ["graph"] = "off",
+        ["word-dim"] = "300", ["images"] = "256", ["seed"] = "0", ["amp"] = "off", ["graph"] = "off", ["fold"] = "on",
+    };
+
+    /// <summary>The 'fold' setting: on (θ without the constant channel, folded scoring) or off (the official concatenations).</summary>
+    internal static bool Fold(BenchSettings s, string target) => s.String("fold") switch
+    {
+        "on" => true,
+        "off" => false,
+        var v => throw new ArgumentException($"{target}: setting 'fold' must be one of on, off, got '{v}'"),
     };
 
     /// <summary>Runs 3 eager scorings of <paramref name="x"/> on a new graph's stream, then captures one (recorded, not run).
@@ -28,14 +38,15 @@ public sealed class LesaInferBench : IBenchTarget
     internal static (torch.cuda.CUDAGraph Graph, Tensor Scores) CaptureScores(LesaModel model, Tensor x, Tensor theta, bool bf16, torch.Device dev) =>
         BenchGraph.Capture(dev, BenchGraph.WarmupRuns, () => Score(model, x, theta, bf16, dev));
 
-    /// <summary>The benchmarked model in eval mode and θ of <c>labels</c> random word vectors ([C, D+1], float32, no autograd),
-    /// in the caller's dispose scope.</summary>
-    private static (LesaModel Model, Tensor Theta) Setup(BenchSettings s, LesaConfig cfg, torch.Device dev)
+    /// <summary>The benchmarked model in eval mode and θ of <c>labels</c> random word vectors ([C, D] folded, else [C, D+1];
+    /// float32, no autograd), in the caller's dispose scope.</summary>
+    private static (LesaModel Model, Tensor Theta) Setup(BenchSettings s, LesaConfig cfg, torch.Device dev, bool fold)
     {
         var model = LesaStepBench.Model(s, cfg, dev);
         model.eval();
         using var noGrad = torch.no_grad();
-        var theta = model.LabelEmbedding(torch.randn([s.Int("labels"), cfg.WordDim], device: dev));  // [C, D+1]
+        var vectors = torch.randn([s.Int("labels"), cfg.WordDim], device: dev);                       // [C, dv]
+        var theta = fold ? model.ScoringEmbedding(vectors) : model.LabelEmbedding(vectors);          // [C, D] or [C, D+1]
         return (model, theta);
     }
 
@@ -51,7 +62,7 @@ public sealed class LesaInferBench : IBenchTarget
     {
         var cfg = LesaStepBench.Config(s);
         using var outer = torch.NewDisposeScope();
-        var (model, theta) = Setup(s, cfg, dev);
+        var (model, theta) = Setup(s, cfg, dev, Fold(s, "lesa-infer"));
         using var _ = model;
         using var noGrad = torch.no_grad();
         var feats = torch.randn([s.Int("batch"), cfg.RegionCount, cfg.FeatureDim], device: dev);   // [B, R, D]
@@ -67,8 +78,9 @@ public sealed class LesaInferBench : IBenchTarget
         var cfg = LesaStepBench.Config(s);
         var dev = context.Device;
         bool graphOn = LesaStepBench.CudaGraph(s, Name, dev);
+        bool fold = Fold(s, Name);
         using var outer = torch.NewDisposeScope();
-        var (model, theta) = Setup(s, cfg, dev);
+        var (model, theta) = Setup(s, cfg, dev, fold);
         using var _ = model;
         using var noGrad = torch.no_grad();
         var feats = torch.randn([batch, cfg.RegionCount, cfg.FeatureDim], device: dev);           // [B, R, D]
@@ -94,12 +106,13 @@ public sealed class LesaInferBench : IBenchTarget
         }
         using var twin = context.Twin?.Start(context.TwinArguments(Name, ("batch", batch), ("regions", cfg.RegionCount), ("dim", cfg.FeatureDim),
             ("hidden", cfg.AttentionHidden), ("modules", cfg.Modules), ("labels", labels), ("word-dim", cfg.WordDim),
-            ("images", images), ("seed", s.Int("seed", 0)), ("amp", bf16 ? "bf16" : "off")));
+            ("images", images), ("seed", s.Int("seed", 0)), ("amp", bf16 ? "bf16" : "off"), ("fold", fold ? "on" : "off")));
         var metrics = new Dictionary<string, double>();
         bool peakArmed = context.ResetPeakMemory();
         var (ours, theirs) = BenchHarness.Measure(Rep, context.Repetitions, context.Sync, twin is null ? null : twin.Rep);
         context.RecordPeakMemory(metrics, peakArmed);
-        var measurement = new BenchMeasurement($"score {labels} labels{(graph is not null ? " (CUDA graph replays)" : "")}", images, "images", ours, theirs);
+        var measurement = new BenchMeasurement($"score {labels} labels{(fold ? "" : " (official concatenations)")}{(graph is not null ? " (CUDA graph replays)" : "")}",
+            images, "images", ours, theirs);
         // Scale figure: the Open Images full test set (125,436 images) at this rate.
         metrics["openImagesTestSeconds"] = 125_436 / measurement.Throughput;
         return new BenchTargetResult([measurement], metrics,

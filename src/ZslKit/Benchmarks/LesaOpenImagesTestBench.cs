@@ -47,7 +47,7 @@ public sealed class LesaOpenImagesTestBench : IBenchTarget
         model.eval();
         using var noGrad = torch.no_grad();
         using var vectors = LesaBatches.LabelVectors(data);                                         // [L, dv]
-        var theta = model.LabelEmbedding(vectors.to(dev));                                         // [L, D+1]
+        var theta = model.ScoringEmbedding(vectors.to(dev));                                         // [L, D]
         var scores = new float[(long)images * labels];
         var scoreTimes = new List<double>();
         var metricTimes = new List<double>();

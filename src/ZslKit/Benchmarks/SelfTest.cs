@@ -385,7 +385,7 @@ public static class SelfTest
         using var model = LesaStepBench.Model(s, cfg, device);
         model.eval();
         using var noGrad = torch.no_grad();
-        var theta = model.LabelEmbedding(torch.randn([12, cfg.WordDim], device: device));          // [C, D+1]
+        var theta = model.ScoringEmbedding(torch.randn([12, cfg.WordDim], device: device));          // [C, D]
         var x = torch.randn([4, cfg.RegionCount, cfg.FeatureDim], device: device);                  // [B, R, D], the static input
         var (graph, scores) = LesaInferBench.CaptureScores(model, x, theta, bf16: false, device);
         double worst = 0;

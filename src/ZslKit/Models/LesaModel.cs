@@ -101,6 +101,15 @@ public sealed class LesaModel : Module
         return theta.MoveToOuterDisposeScope();
     }
 
+    /// <summary>θ_c = W3·normalise(v_c) without the constant channel's 0: [C, dv] → [C, D], contiguous. With it
+    /// <see cref="Scores"/> takes the folded path (inference; the same scores as with <see cref="LabelEmbedding"/>).</summary>
+    public Tensor ScoringEmbedding(Tensor labelVectors)
+    {
+        if (!Config.AppendConstantChannel) return LabelEmbedding(labelVectors);
+        using var scope = torch.NewDisposeScope();
+        return LabelEmbedding(labelVectors).narrow(1, 0, Config.FeatureDim).contiguous().MoveToOuterDisposeScope();   // [C, D+1] -> [C, D]
+    }
+
     /// <summary>The full forward pass over all labels in one batched product (no per-label loop).</summary>
     public LesaOutput forward(Tensor features, Tensor labelVectors)
     {
@@ -112,27 +121,32 @@ public sealed class LesaModel : Module
         return output;
     }
 
-    /// <summary>Eq. 3-5 on features [B, R, D]: the region features the scores use (conv and constant channel applied)
-    /// f [B, R, D(+1)], the attention logits [B, R, M], the attention α [B, R, M] and the attended features z [B, M, D(+1)].</summary>
-    private (Tensor F, Tensor Logits, Tensor Alpha, Tensor Z) Attend(Tensor features)
+    /// <summary>The region features the attention reads, [B, R, D]: the input, or with <see cref="LesaConfig.UseConv"/> the
+    /// 2x2 conv → BN → ReLU of it (TF 'SAME' padding at the bottom/right).</summary>
+    private Tensor Regions(Tensor features)
     {
         ArgumentNullException.ThrowIfNull(features);
         var c = Config;
         if (features.dim() != 3 || features.size(1) != c.RegionCount || features.size(2) != c.FeatureDim)
             throw new ArgumentException($"LesaModel: features must be [B, {c.RegionCount}, {c.FeatureDim}], got [{string.Join(", ", features.shape)}]", nameof(features));
+        if (_conv is null || _bn is null) return features;
         long b = features.size(0), r = c.RegionCount, d = c.FeatureDim;
-        var f = features;
-        if (_conv is not null && _bn is not null)
-        {
-            var x = f.reshape(b, c.GridHeight, c.GridWidth, d).permute(0, 3, 1, 2);      // [B, R, D] -> [B, D, H, W]
-            x = F.pad(x, [0, 1, 0, 1]);                                                // TF 'SAME', k=2 s=1: pad right/bottom -> [B, D, H+1, W+1]
-            x = _bn.forward(_conv.forward(x)).relu();                                   // [B, D, H, W]
-            f = x.permute(0, 2, 3, 1).reshape(b, r, d);                                 // -> [B, R, D]
-        }
-        if (c.AppendConstantChannel)
+        var x = features.reshape(b, c.GridHeight, c.GridWidth, d).permute(0, 3, 1, 2);   // [B, R, D] -> [B, D, H, W]
+        x = F.pad(x, [0, 1, 0, 1]);                                                    // TF 'SAME', k=2 s=1: pad right/bottom -> [B, D, H+1, W+1]
+        x = _bn.forward(_conv.forward(x)).relu();                                       // [B, D, H, W]
+        return x.permute(0, 2, 3, 1).reshape(b, r, d);                                  // -> [B, R, D]
+    }
+
+    /// <summary>Eq. 3-5 on features [B, R, D]: the region features the scores use (conv and constant channel applied)
+    /// f [B, R, D(+1)], the attention logits [B, R, M], the attention α [B, R, M] and the attended features z [B, M, D(+1)].</summary>
+    private (Tensor F, Tensor Logits, Tensor Alpha, Tensor Z) Attend(Tensor features)
+    {
+        var f = Regions(features);                                                      // [B, R, D]
+        long b = f.size(0), r = f.size(1);
+        if (Config.AppendConstantChannel)
             f = torch.cat([f, torch.ones([b, r, 1], f.dtype, f.device)], 2);            // [B, R, D+1]
         var a = f.matmul(_W1).tanh();                                                   // [B, R, D+1] @ [D+1, H] -> [B, R, H] (Eq. 3)
-        if (c.AppendConstantChannel)
+        if (Config.AppendConstantChannel)
             a = torch.cat([a, torch.ones([b, r, 1], a.dtype, a.device)], 2);            // [B, R, H+1]
         var logits = a.matmul(_W2);                                                     // [B, R, H+1] @ [H+1, M] -> [B, R, M]
         var alpha = logits.softmax(1);                                                  // softmax over regions (Eq. 4)
@@ -140,14 +154,33 @@ public sealed class LesaModel : Module
         return (f, logits, alpha, z);
     }
 
-    /// <summary>Scores only, with a precomputed <see cref="LabelEmbedding"/> (inference over thousands of labels): the
-    /// attention and Eq. 6/12 without the global-feature scores, module scores or logits the losses need.</summary>
+    /// <summary>Eq. 3-5 with the constant channels folded into biases: [F,1]·W1 = F·W1[:D] + W1[D], [A,1]·W2 = A·W2[:H] +
+    /// W2[H], and z's constant entry (Σ_r α = 1) dropped, as θ's entry for it is 0. The same z[:, :, :D] as
+    /// <see cref="Attend"/> without the concatenations, and every product's inner size is D or H (aligned) instead of D+1
+    /// or H+1. Requires <see cref="LesaConfig.AppendConstantChannel"/>. Features [B, R, D] → z [B, M, D].</summary>
+    private Tensor AttendFolded(Tensor features)
+    {
+        var f = Regions(features);                                                      // [B, R, D]
+        long d = Config.FeatureDim, h = Config.AttentionHidden;
+        var a = f.matmul(_W1.narrow(0, 0, d)).add(_W1.narrow(0, d, 1)).tanh();          // [B, R, D] @ [D, H] + [1, H] -> [B, R, H] (Eq. 3)
+        var logits = a.matmul(_W2.narrow(0, 0, h)).add(_W2.narrow(0, h, 1));            // [B, R, H] @ [H, M] + [1, M] -> [B, R, M]
+        var alpha = logits.softmax(1);                                                  // softmax over regions (Eq. 4)
+        return alpha.transpose(1, 2).matmul(f);                                         // [B, M, R] @ [B, R, D] -> [B, M, D] (Eq. 5)
+    }
+
+    /// <summary>Scores only, with a precomputed label embedding (inference over thousands of labels): the attention and
+    /// Eq. 6/12 without the global-feature scores, module scores or logits the losses need. θ from
+    /// <see cref="ScoringEmbedding"/> ([C, D]) takes the folded path (<see cref="AttendFolded"/>); θ from
+    /// <see cref="LabelEmbedding"/> ([C, D+1]) the official code's concatenations.</summary>
     public Tensor Scores(Tensor features, Tensor theta)
     {
         ArgumentNullException.ThrowIfNull(theta);
+        long d = Config.FeatureDim, width = Config.AppendConstantChannel ? d + 1 : d;
+        if (theta.dim() != 2 || (theta.size(1) != width && theta.size(1) != d))
+            throw new ArgumentException($"LesaModel: θ must be [C, {d}] (ScoringEmbedding) or [C, {width}] (LabelEmbedding), got [{string.Join(", ", theta.shape)}]", nameof(theta));
         using var scope = torch.NewDisposeScope();
-        var (_, _, _, z) = Attend(features);
-        return z.matmul(theta.t()).amax(1).MoveToOuterDisposeScope();                  // [B, M, D+1] @ [D+1, C] -> [B, M, C] -> [B, C]
+        var z = Config.AppendConstantChannel && theta.size(1) == d ? AttendFolded(features) : Attend(features).Z;   // [B, M, D] or [B, M, D+1]
+        return z.matmul(theta.t()).amax(1).MoveToOuterDisposeScope();                  // [B, M, D(+1)] @ [D(+1), C] -> [B, M, C] -> [B, C]
     }
 
     /// <summary>Forward pass with θ = <see cref="LabelEmbedding"/> given: features [B, R, D], θ [C, D(+1)].</summary>

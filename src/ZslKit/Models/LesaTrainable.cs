@@ -43,7 +43,8 @@ public sealed class LesaTrainable(LesaConfig config) : ILesaTrainable
     public Losses.LossBreakdown LossBreakdown(Tensor features, Tensor labels, Tensor seenVectors, int? maxPositives = null) =>
         Losses.LesaObjective.Compute(Model.forward(features, seenVectors), labels, Model.Config, Model, maxPositives).ToBreakdown();
 
-    public Tensor EmbedLabels(Tensor labelVectors) => Model.LabelEmbedding(labelVectors);
+    /// <summary>θ without the constant channel ([C, D]): <see cref="Scores"/> then runs LESA's folded inference path.</summary>
+    public Tensor EmbedLabels(Tensor labelVectors) => Model.ScoringEmbedding(labelVectors);
 
     public Tensor Scores(Tensor features, Tensor embeddedLabels) => Model.Scores(features, embeddedLabels);
 

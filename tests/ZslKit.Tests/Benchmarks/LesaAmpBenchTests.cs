@@ -84,7 +84,7 @@ public sealed class LesaAmpBenchTests
         var json = report.ToJson();
         Assert.Equal("bf16", BenchReport.FromJson(json).Twin?.Amp);
         Assert.Equal("bf16", BenchReport.FromJson(json).Settings["amp"]);
-        var older = json.Replace(",\n    \"amp\": \"bf16\"\n  }", "\n  }");
+        var older = json.Replace("\"amp\": \"bf16\",\n    \"fold\": null", "\"fold\": null");   // the twin's amp line removed
         Assert.NotEqual(json, older);
         Assert.Null(BenchReport.FromJson(older).Twin?.Amp);
     }

@@ -90,6 +90,30 @@ public class LesaParityTests
     }
 
     [Theory, MemberData(nameof(Cases))]
+    public void Folded_inference_scores_equal_the_official_concatenations_and_the_twin(string c)
+    {
+        using var scope = torch.NewDisposeScope();
+        var (model, config) = Build(c);
+        using var _m = model;
+        model.eval();
+        using var noGrad = torch.no_grad();
+        var folded = model.ScoringEmbedding(T($"{c}.vecs"));
+        Assert.Equal(new long[] { T($"{c}.vecs").size(0), config.FeatureDim }, folded.shape);   // no constant channel
+        var scores = model.Scores(T($"{c}.feats"), folded);
+        Close(model.Scores(T($"{c}.feats"), model.LabelEmbedding(T($"{c}.vecs"))), scores, "folded vs concatenated (eval)");
+        if (c != "conv") Close(T($"{c}.scores"), scores, "folded vs twin");
+    }
+
+    [Fact]
+    public void Scores_refuse_a_label_embedding_of_another_width_naming_both_accepted_shapes()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var model = new LesaModel(new LesaConfig { Modules = 2, FeatureDim = 4, AttentionHidden = 3, WordDim = 5, GridHeight = 2, GridWidth = 2 });
+        var ex = Assert.Throws<ArgumentException>(() => model.Scores(torch.zeros(2, 4, 4), torch.zeros(3, 6)));
+        Assert.Contains("θ must be [C, 4] (ScoringEmbedding) or [C, 5] (LabelEmbedding), got [3, 6]", ex.Message);
+    }
+
+    [Theory, MemberData(nameof(Cases))]
     public void Each_loss_matches_the_pytorch_twin_on_its_outputs(string c)
     {
         using var scope = torch.NewDisposeScope();
