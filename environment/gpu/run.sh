@@ -212,12 +212,14 @@ PY
 
 if [ "${ZSL_STANDARD:-1}" = 1 ]; then    # ZSL_STANDARD=0: only the ZSL_EXTRA lines and ZSL_KERNELS below
   bench lesa-step --twin --python "$py" "${stepset[@]}"
-  bench lesa-infer --twin --python "$py" "${infer[@]}"
+  bench lesa-infer --twin --python "$py" "${infer[@]}"                                     # folded scoring (the library's), twin folded too
+  BENCH_TAG=official bench lesa-infer --twin --python "$py" "${infer[@]}" --set fold=off   # the official concatenations on both sides
   bench lesa-epoch "${epoch[@]}"
   BENCH_TAG=trainer bench lesa-epoch "${epoch[@]}" --set prefetch-trainer=2    # the epoch through the Trainer, prefetch 2 vs off
   if [ "$device" = cuda ]; then
     BENCH_TAG=graph bench lesa-step --twin --python "$py" --set graph=on                 # CUDA graph replays vs PyTorch eager
     BENCH_TAG=graph bench lesa-infer --twin --python "$py" "${infer[@]}" --set graph=on
+    BENCH_TAG=graph-official bench lesa-infer --twin --python "$py" "${infer[@]}" --set graph=on --set fold=off
     BENCH_TAG=bf16 bench lesa-infer --twin --python "$py" "${infer[@]}" --set amp=bf16
     BENCH_TAG=graph bench lesa-epoch "${epoch[@]}" --set prefetch-trainer=2 --set graph=on  # Trainer: graph steps vs eager
     bench backbone-forward --twin --python "$py"                                          # VGG-19 conv5_4 vs torchvision
