@@ -226,6 +226,7 @@ if [ "${ZSL_STANDARD:-1}" = 1 ]; then    # ZSL_STANDARD=0: only the ZSL_EXTRA li
     bench image-transform                      # Resize/CenterCrop/Normalize of 64 decoded photos: host threads vs the GPU
     extract_bench
     bench lesa-oi-test --set images=8192       # Open Images-shaped test pass; projection to 125,436 images
+    BENCH_TAG=graph bench lesa-oi-test --set images=8192 --set graph=on   # the same pass with CUDA graph scoring (LesaScorer)
     bench lesa-eval --set images=8192          # NUS-WIDE-shaped full evaluation pass
   fi
 fi

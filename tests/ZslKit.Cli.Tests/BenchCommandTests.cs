@@ -103,6 +103,11 @@ public class BenchCommandTests
         Assert.Contains("note: measured: N = 10 images", r.Out);
         Assert.Contains("note: ESTIMATE, not measured: 125,436 test images", r.Out);
         Assert.Contains("estimatedOpenImagesTestSeconds", r.Out);
+        Assert.Contains("graphReplaysPerPass: 0", r.Out);     // eager scoring: 10 images in batches of 4 -> 3 batches
+        Assert.Contains("eagerBatchesPerPass: 3", r.Out);
+        var g = Run("lesa-oi-test", "--set", "graph=on", "--set", "images=10");
+        Assert.Equal(BenchCommand.BadInput, g.Code);
+        Assert.Contains("lesa-oi-test: graph=on captures a CUDA graph and needs --device cuda (got cpu)", g.Err);
         // linear scoring plus N·log N metrics: 1 s of scoring and 0 s of metrics at N = 1,000 is 125.436 s
         Assert.Equal(125.436, ZslKit.Benchmarks.LesaOpenImagesTestBench.Estimate(1000, 1.0, 0.0), 9);
         Assert.Equal(125.436 * Math.Log(125_436) / Math.Log(1000), ZslKit.Benchmarks.LesaOpenImagesTestBench.Estimate(1000, 0.0, 1.0), 9);

@@ -103,6 +103,7 @@ public static class SelfTest
         Add("cuda-graph-step", () => device.type == DeviceType.CUDA ? CudaGraphStep(device) : null);
         Add("cuda-graph-trainer", () => device.type == DeviceType.CUDA ? CudaGraphTrainer(device) : null);
         Add("cuda-graph-scores", () => device.type == DeviceType.CUDA ? CudaGraphScores(device) : null);
+        Add("cuda-graph-eval", () => device.type == DeviceType.CUDA ? CudaGraphEval(device) : null);
         GC.Collect();
         GC.WaitForPendingFinalizers();
         Add("live-tensors", () => LiveTensors(liveAtStart));
@@ -439,6 +440,53 @@ public static class SelfTest
         }
         return $"{images.Count} images ({string.Join(", ", TransformSizes.Select(s => $"{s.Width}x{s.Height}"))}) -> Resize 48, " +
                "CenterCrop 40, Normalize: device floats equal the host's bit for bit";
+    }
+
+    /// <summary>
+    /// An evaluation pass through <see cref="LesaScorer"/> with scoring graphs (null: CUDA graphs; tests pass the eager-replay
+    /// backend on the CPU) gives the eager pass's scores, |a-b| ≤ 1e-5·(1+|a|): a tiny LESA model over the 60 test images of a
+    /// small synthetic benchmark, batches of 16 (3 replays after the capture, then a last batch of 12 scored eagerly).
+    /// </summary>
+    public static string CudaGraphEval(torch.Device device, IStepGraphBackend? backend = null)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        var preset = new LesaPreset("selftest",
+            MultiLabelBenchmarkConfig.Quick with { TrainImages = 40, TestImages = 60, GridHeight = 3, GridWidth = 3, MaxBlobSize = 2, FeatureDim = 8 },
+            Hidden: 8, Modules: 2, new LesaTrainingOptions { Epochs = 1, BatchSize = 16 }, Seeds: [0]);
+        var config = LesaExperiment.Config(preset, "selftest", "lesa", seed: 0, dataDir: "/nonexistent-zslkit-data") with { Device = device.ToString() };
+        var (bench, _) = LesaExperiment.Benchmark(config);
+        torch.manual_seed(0);
+        using var model = LesaExperiment.CreateModel(config, bench);
+        model.Module.to(device);
+        using var scope = torch.NewDisposeScope();
+        var vectors = LesaBatches.LabelVectors(bench).to(device);                                    // [L, dv]
+        int n = bench.ImageCount(MultiLabelSplit.Test);
+        float[] Pass(IStepGraphBackend? graphs, out LesaScoringCounts counts)
+        {
+            using var scorer = new LesaScorer(model, vectors, 16, bench.RegionCount, bench.FeatureDim, device, graphs);
+            var scores = new float[n * scorer.Labels];
+            for (int start = 0; start < n; start += 16)
+            {
+                int count = Math.Min(16, n - start);
+                var feats = LesaBatches.Regions(bench, MultiLabelSplit.Test, Enumerable.Range(start, count).ToArray());
+                scorer.Score(feats, count, scores.AsSpan(start * scorer.Labels, count * scorer.Labels));
+            }
+            counts = scorer.Counts;
+            return scores;
+        }
+        var eager = Pass(null, out _);
+        var graphed = Pass(backend ?? CudaStepGraphs.Instance, out var counts);
+        if (counts.Replays != 3 || counts.EagerBatches != 1) throw new SelfTestException($"expected 3 replays and 1 eager batch, got {counts}");
+        double worst = 0;
+        for (int i = 0; i < eager.Length; i++)
+        {
+            double d = Math.Abs(eager[i] - graphed[i]) / (1 + Math.Abs(eager[i]));
+            if (d > 1e-5) throw new SelfTestException($"score {i}: eager {eager[i]:R}, graph {graphed[i]:R}");
+            worst = Math.Max(worst, d);
+        }
+        return string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"{n} test images x {eager.Length / n} labels in batches of 16: {counts.Replays} graph replays + {counts.EagerBatches} eager batch equal " +
+            $"the eager pass (max |Δ|/(1+|a|) {worst:g2})");
     }
 
     /// <summary>A CUDA device that does not exist raises <see cref="CudaUnavailableException"/> naming it.</summary>

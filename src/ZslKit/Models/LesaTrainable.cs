@@ -29,9 +29,14 @@ public interface ILesaTrainable : IDisposable
 }
 
 /// <summary>LESA (any M) as an <see cref="ILesaTrainable"/>: loss = <see cref="Losses.LesaObjective"/>.</summary>
-public sealed class LesaTrainable(LesaConfig config) : ILesaTrainable
+public sealed class LesaTrainable : ILesaTrainable
 {
-    public LesaModel Model { get; } = new(config);
+    public LesaTrainable(LesaConfig config) => Model = new LesaModel(config);
+
+    /// <summary>Wraps an existing model (owned from now on: disposed with this).</summary>
+    public LesaTrainable(LesaModel model) => Model = model ?? throw new ArgumentNullException(nameof(model));
+
+    public LesaModel Model { get; }
 
     public string Name => $"LESA (M={Model.Config.Modules})";
 

@@ -19,7 +19,7 @@ public class SelfTestTests
         var report = SelfTest.Run(torch.CPU);
         Assert.True(report.Passed, string.Join("\n", report.Checks.Where(c => c.Status == "failed").Select(c => $"{c.Name}: {c.Detail}")));
         Assert.Equal(0, report.ExitCode);
-        Assert.Equal(["device-moves", "mixed-devices-error", "lesa-step-parity", "training-step-host-reads", "missing-device-error", "peak-memory", "pinned-copy", "image-transform", "cuda-autocast", "cuda-graph-replay", "cuda-graph-step", "cuda-graph-trainer", "cuda-graph-scores", "live-tensors"],
+        Assert.Equal(["device-moves", "mixed-devices-error", "lesa-step-parity", "training-step-host-reads", "missing-device-error", "peak-memory", "pinned-copy", "image-transform", "cuda-autocast", "cuda-graph-replay", "cuda-graph-step", "cuda-graph-trainer", "cuda-graph-scores", "cuda-graph-eval", "live-tensors"],
             report.Checks.Select(c => c.Name));
         Assert.Equal("skipped", report.Checks.Single(c => c.Name == "mixed-devices-error").Status);
         Assert.Equal("skipped", report.Checks.Single(c => c.Name == "cuda-graph-step").Status);

@@ -32,7 +32,8 @@ public sealed record ScheduleConfig(string Kind = "constant", double Factor = 0.
 /// <param name="Bf16Autocast">Mixed precision: forward, loss and evaluation in a bf16 autocast scope on the run's device (meant for CUDA; allowed on CPU for testing; refused with float64).</param>
 /// <param name="CheckpointEvery">Write a resumable checkpoint every this many epochs (0 = only at the end).</param>
 /// <param name="CudaGraph">Replay each full-size training step as one captured CUDA graph (CUDA only; the task must be an
-/// <see cref="Training.IGraphableTask{TBatch}"/>; see Training/GraphSteps.cs).</param>
+/// <see cref="Training.IGraphableTask{TBatch}"/>; see Training/GraphSteps.cs). LESA runs also score full-size evaluation
+/// batches by replaying one captured scoring (Lesa/LesaScorer.cs; not under bf16 autocast).</param>
 public sealed record TrainingConfig(int Epochs = 10, int BatchSize = 32, double ValidationFraction = 0.2,
     string SelectionMetric = "loss", bool Maximize = false, int Patience = 0, double? ClipGradNorm = null,
     bool Bf16Autocast = false, int CheckpointEvery = 1, bool CudaGraph = false);

@@ -306,7 +306,10 @@ public static class LesaExperiment
         {
             var (bench, cache) = Data(c);
             var model = CreateModel(c, bench);
-            var task = new LesaTask(model, bench, cache, c.TrainingOrDefault.BatchSize, c.Device, LesaProtocol.For(c.DatasetOrDefault.Name).Ks);
+            var task = new LesaTask(model, bench, cache, c.TrainingOrDefault.BatchSize, c.Device, LesaProtocol.For(c.DatasetOrDefault.Name).Ks)
+            {
+                ScoringGraphs = c.TrainingOrDefault.CudaGraph ? CudaStepGraphs.Instance : null,   // evaluation passes replay one captured scoring too
+            };
             var opt = Optimizers.Create(c.OptimizerOrDefault, model.Module.parameters());
             return new TrainingSetup<LesaBatch>(task, opt, () => { opt.Dispose(); task.Dispose(); });
         });

@@ -201,21 +201,25 @@ public sealed class LesaTask : IPrefetchableTask<LesaBatch>, IGraphableTask<Lesa
     private Dictionary<string, double> Test() =>
         LesaEvaluation.TestMetrics(_bench, Score(MultiLabelSplit.Test, Enumerable.Range(0, _bench.ImageCount(MultiLabelSplit.Test)).ToArray(), _vectors), _ks);
 
+    /// <summary>Scoring graphs for evaluation passes (LesaScorer): null scores eagerly; LesaExperiment sets CUDA graphs
+    /// with training.cudaGraph.</summary>
+    public IStepGraphBackend? ScoringGraphs { get; init; }
+
+    /// <summary>What the latest evaluation pass's scorer did (null before the first pass).</summary>
+    public LesaScoringCounts? LastScoring { get; private set; }
+
     /// <summary>Scores [n, C] (row-major) of the given images for the label vectors [C, dv], in batches.</summary>
     private float[] Score(MultiLabelSplit split, int[] images, Tensor vectors)
     {
-        int c = (int)vectors.size(0);
-        var result = new float[(long)images.Length * c];
-        using var outer = torch.NewDisposeScope();
-        var embedded = _model.EmbedLabels(vectors);
+        using var scorer = new LesaScorer(_model, vectors, _batchSize, _bench.RegionCount, _bench.FeatureDim, _device, ScoringGraphs);
+        var result = new float[(long)images.Length * scorer.Labels];
         for (int start = 0; start < images.Length; start += _batchSize)
         {
-            using var scope = torch.NewDisposeScope();
             var part = images[start..Math.Min(images.Length, start + _batchSize)];
-            var feats = _cache is null ? LesaBatches.Regions(_bench, split, part) : _cache.Gather(split, part);
-            var x = torch.tensor<float>(feats.AsSpan(), [part.Length, _bench.RegionCount, _bench.FeatureDim]).to(_device);  // [b, R, D]
-            _model.Scores(x, embedded).to(ScalarType.Float32).cpu().ToArray<float>().CopyTo(result, (long)start * c);   // bf16 under autocast
+            var feats = _cache is null ? LesaBatches.Regions(_bench, split, part) : _cache.Gather(split, part);   // [b, R, D]
+            scorer.Score(feats, part.Length, result.AsSpan((int)((long)start * scorer.Labels), part.Length * scorer.Labels));
         }
+        LastScoring = scorer.Counts;
         return result;
     }
 
