@@ -8,8 +8,47 @@ using ZslKit.Torch;
 namespace ZslKit.Models;
 
 /// <summary>One LESA training batch: region features [B, R, D], labels [B, L] (+1/−1/0 as float) and the most positives of
-/// one image, counted on the host (the ranking loss's bound: no host sync).</summary>
-public readonly record struct LesaBatch(Tensor Features, Tensor Labels, int MaxPositives);
+/// one image, counted on the host (the ranking loss's bound: no host sync). With <paramref name="Columns"/> (int64 [K] on the
+/// device) the labels hold only those K seen-label columns, the ones annotated (±1) in some image of the batch; every other
+/// column is 0 in every image (<see cref="AnnotatedColumns"/>).</summary>
+public readonly record struct LesaBatch(Tensor Features, Tensor Labels, int MaxPositives, Tensor? Columns = null)
+{
+    /// <summary>Features, labels and positives bound (batches built with every column have no <see cref="Columns"/>).</summary>
+    public void Deconstruct(out Tensor features, out Tensor labels, out int maxPositives) =>
+        (features, labels, maxPositives) = (Features, Labels, MaxPositives);
+}
+
+/// <summary>The seen-label columns a batch's labels annotate: an exact shortcut for losses that ignore unannotated labels.</summary>
+public static class AnnotatedColumns
+{
+    /// <summary>The columns of a host label matrix [rows, columns] (+1/−1/0) holding a ±1 in some row, ascending.</summary>
+    public static int[] Of(ReadOnlySpan<sbyte> labels, int columns)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(columns, 1);
+        if (labels.Length % columns != 0)
+            throw new ArgumentException($"AnnotatedColumns: {labels.Length} labels are not whole rows of {columns} columns", nameof(labels));
+        var any = new bool[columns];
+        for (int start = 0; start < labels.Length; start += columns)
+        {
+            var row = labels.Slice(start, columns);
+            for (int c = 0; c < columns; c++) if (row[c] != 0) any[c] = true;
+        }
+        var kept = new List<int>();
+        for (int c = 0; c < columns; c++) if (any[c]) kept.Add(c);
+        return [.. kept];
+    }
+
+    /// <summary>The label matrix [rows, kept.Length] of those columns.</summary>
+    public static sbyte[] Select(ReadOnlySpan<sbyte> labels, int columns, int[] kept)
+    {
+        ArgumentNullException.ThrowIfNull(kept);
+        int rows = labels.Length / columns;
+        var result = new sbyte[rows * kept.Length];
+        for (int r = 0; r < rows; r++)
+            for (int k = 0; k < kept.Length; k++) result[r * kept.Length + k] = labels[r * columns + kept[k]];
+        return result;
+    }
+}
 
 /// <summary>Batches and label vectors of an <see cref="IMultiLabelRegions"/> dataset as tensors / arrays.</summary>
 public static class LesaBatches

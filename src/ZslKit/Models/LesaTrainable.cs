@@ -26,6 +26,12 @@ public interface ILesaTrainable : IDisposable
 
     /// <summary>Scores [B, C] of region features [B, R, D] for the labels given to <see cref="EmbedLabels"/>.</summary>
     Tensor Scores(Tensor features, Tensor embeddedLabels);
+
+    /// <summary>True when the loss is built from per-label-column terms, each computed from its own column's label vector, and
+    /// a column unannotated (0) in every image of the batch adds nothing to the loss or its gradients. Then training may
+    /// pass only the batch's annotated columns (<see cref="AnnotatedColumns"/>) and their vectors: the same loss, less work
+    /// when most labels are unannotated (Open Images). False (the default) always passes every column.</summary>
+    bool SeparableLabelColumns => false;
 }
 
 /// <summary>LESA (any M) as an <see cref="ILesaTrainable"/>: loss = <see cref="Losses.LesaObjective"/>.</summary>
@@ -52,6 +58,10 @@ public sealed class LesaTrainable : ILesaTrainable
     public Tensor EmbedLabels(Tensor labelVectors) => Model.ScoringEmbedding(labelVectors);
 
     public Tensor Scores(Tensor features, Tensor embeddedLabels) => Model.Scores(features, embeddedLabels);
+
+    /// <summary>L_rank, L_dist (positives only) and L_rel are per column and L_div does not read labels; with a relevance
+    /// margin > 0 an unannotated entry adds the margin to L_rel's value (not to its gradient), so then it is false.</summary>
+    public bool SeparableLabelColumns => Model.Config.RelevanceMargin == 0;
 
     public void Dispose() => Model.Dispose();
 }

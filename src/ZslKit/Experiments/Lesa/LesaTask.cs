@@ -76,23 +76,47 @@ public sealed class LesaTask : IPrefetchableTask<LesaBatch>, IGraphableTask<Lesa
             HostArray.Of(labels, local.Length, _bench.LabelCount(split)));
     }
 
+    /// <summary>Pass only the batch's annotated label columns (and their vectors) to a model whose loss allows it
+    /// (<see cref="ILesaTrainable.SeparableLabelColumns"/>): the same loss and gradients, computed over K instead of S labels
+    /// when a batch leaves columns unannotated (real Open Images: a few hundred of 7,186 per batch). Default true; it changes
+    /// nothing where every column is annotated in every batch (NUS-WIDE, the synthetic benchmarks).</summary>
+    public bool AnnotatedColumnsOnly { get; init; } = true;
+
     /// <summary>The batch on the task's device; the int8 labels cross to the device first and become float there, and
-    /// their most positives per image are counted here, on the host.</summary>
+    /// their most positives per image are counted here, on the host. With <see cref="AnnotatedColumnsOnly"/> the labels
+    /// keep only the columns annotated in some image of the batch (<see cref="LesaBatch.Columns"/>).</summary>
     public LesaBatch MakeBatch(HostBatch host)
     {
         ArgumentNullException.ThrowIfNull(host);
         var labelArray = (HostArray<sbyte>)host.Arrays[1];
+        int s = (int)labelArray.Shape[1];
+        int maxPositives = Losses.MaxPositives.Of(labelArray.Data, s);
         var x = host.ToDevice(0, _device);                    // [B, R, D]
+        if (AnnotatedColumnsOnly && _model.SeparableLabelColumns)
+        {
+            var kept = AnnotatedColumns.Of(labelArray.Data, s);
+            if (kept.Length < s)
+            {
+                if (kept.Length == 0) kept = [0];             // nothing annotated: one all-zero column keeps the shapes non-empty
+                long rows = labelArray.Shape[0];
+                using var subset = torch.tensor<sbyte>(AnnotatedColumns.Select(labelArray.Data, s, kept).AsSpan(), [rows, kept.Length]);   // [B, K]
+                using var columns = torch.tensor<long>(kept.Select(c => (long)c).ToArray().AsSpan(), [kept.Length]);                 // [K]
+                return new LesaBatch(x, subset.to(_device).to(ScalarType.Float32), maxPositives, columns.to(_device));
+            }
+        }
         using var labels = host.ToDevice(1, _device);         // [B, S] int8
-        return new LesaBatch(x, labels.to(ScalarType.Float32), Losses.MaxPositives.Of(labelArray.Data, (int)labelArray.Shape[1]));
+        return new LesaBatch(x, labels.to(ScalarType.Float32), maxPositives);
     }
 
-    public Tensor Loss(LesaBatch batch) => _model.Loss(batch.Features, batch.Labels, _seenVectors, batch.MaxPositives);
+    /// <summary>The seen-label vectors of the batch's label columns: all [S, dv], or its annotated ones [K, dv].</summary>
+    private Tensor SeenVectors(LesaBatch batch) => batch.Columns is null ? _seenVectors : _seenVectors.index_select(0, batch.Columns);
+
+    public Tensor Loss(LesaBatch batch) => _model.Loss(batch.Features, batch.Labels, SeenVectors(batch), batch.MaxPositives);
 
     /// <summary>The loss with its unweighted terms (LESA: rank, rel, div, dist; the attention baselines: rank, rel; the
     /// global baselines: rank), logged per epoch in metrics.csv as loss_&lt;term&gt;.</summary>
     public Losses.LossBreakdown LossBreakdown(LesaBatch batch) =>
-        _model.LossBreakdown(batch.Features, batch.Labels, _seenVectors, batch.MaxPositives);
+        _model.LossBreakdown(batch.Features, batch.Labels, SeenVectors(batch), batch.MaxPositives);
 
     /// <summary>Static features [B, R, D] and labels [B, S] on the task's device, with the positives bound of the whole fit
     /// split (a bound above an image's positive count leaves the ranking loss unchanged, so every batch can use it).</summary>
@@ -139,6 +163,15 @@ public sealed class LesaTask : IPrefetchableTask<LesaBatch>, IGraphableTask<Lesa
 
         public void CopyFrom(LesaBatch batch)
         {
+            if (batch.Columns is { } columns && batch.Labels.size(0) == _labels.size(0))
+            {
+                // Annotated columns only: the other columns are 0 in every image, so scatter the K columns back into zeros.
+                using var scope = torch.NewDisposeScope();
+                var index = columns.unsqueeze(0).expand(batch.Labels.size(0), columns.size(0));                                   // [B, K]
+                batch = batch with { Labels = torch.zeros(_labels.shape, device: _task._device).scatter(1, index, batch.Labels), Columns = null };   // [B, S]
+                CopyFrom(batch);
+                return;
+            }
             if (!batch.Features.shape.SequenceEqual(_features.shape) || !batch.Labels.shape.SequenceEqual(_labels.shape))
                 throw new ArgumentException($"static LESA batch: features [{string.Join(", ", batch.Features.shape)}] and labels " +
                     $"[{string.Join(", ", batch.Labels.shape)}] do not match the buffers [{string.Join(", ", _features.shape)}] and " +

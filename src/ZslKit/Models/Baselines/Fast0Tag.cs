@@ -28,6 +28,9 @@ public sealed class Fast0Tag : Module, ILesaTrainable
     public Tensor Direction(Tensor features) =>
         _out.forward(_hidden.forward(features.mean(1)).relu());                 // [B, D] -> [B, H] -> [B, dv]
 
+    /// <summary>L_rank, per label column: training may pass only the annotated columns.</summary>
+    public bool SeparableLabelColumns => true;
+
     public Tensor EmbedLabels(Tensor labelVectors) => F.normalize(labelVectors, dim: 1);   // [C, dv]
 
     public Tensor Scores(Tensor features, Tensor embeddedLabels) =>

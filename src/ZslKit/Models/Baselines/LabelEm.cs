@@ -22,6 +22,9 @@ public sealed class LabelEm : Module, ILesaTrainable
     public string Name => "LabelEM";
     public Module Module => this;
 
+    /// <summary>L_rank, per label column: training may pass only the annotated columns.</summary>
+    public bool SeparableLabelColumns => true;
+
     public Tensor EmbedLabels(Tensor labelVectors) =>
         _W.matmul(F.normalize(labelVectors, dim: 1).t());                       // [D, dv] @ [dv, C] -> [D, C]
 

@@ -47,6 +47,9 @@ public sealed class OneAttentionPerCluster : Module, ILesaTrainable
         return torch.zeros_like(dist).scatter(0, nearest, torch.ones([1, dist.size(1)], dist.dtype, dist.device)).MoveToOuterDisposeScope();
     }
 
+    /// <summary>L_rank + λ_rel·L_rel (margin 0), both per label column; a label's cluster comes from its own vector: training may pass only the annotated columns.</summary>
+    public bool SeparableLabelColumns => true;
+
     public Tensor EmbedLabels(Tensor labelVectors) => labelVectors.clone();
 
     public Tensor Scores(Tensor features, Tensor embeddedLabels) => Forward(features, embeddedLabels).Scores;

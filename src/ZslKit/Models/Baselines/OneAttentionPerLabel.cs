@@ -35,6 +35,9 @@ public sealed class OneAttentionPerLabel : Module, ILesaTrainable
     public Module Module => this;
 
     /// <summary>Unit label vectors [C, dv] (attention queries and θ are computed from them in <see cref="Scores"/>).</summary>
+    /// <summary>L_rank + λ_rel·L_rel (margin 0), both per label column: training may pass only the annotated columns.</summary>
+    public bool SeparableLabelColumns => true;
+
     public Tensor EmbedLabels(Tensor labelVectors) => F.normalize(labelVectors, dim: 1);
 
     public Tensor Scores(Tensor features, Tensor embeddedLabels) => Forward(features, embeddedLabels).Scores;
