@@ -11,8 +11,8 @@
 # Environment: OUT (default artifacts/gpu/out), ZSL_TORCH_PYTHON (default python3), ZSL_DEVICE (cuda|cpu; default: cuda
 # when that torch sees a GPU), ZSL_BENCH_REPS (default 5), ZSL_RUN_BUDGET (seconds, default 480: a step that would start
 # later is skipped and reported, so the device call returns with its files), ZSL_TESTS (0: skip the GPU-tagged xunit
-# tests), ZSL_STANDARD (0: skip the standard benches), ZSL_NOTEBOOKS (notebook runs, see below), ZSL_EXTRA (more bench lines), ZSL_KERNELS (1: per-kernel
-# GPU times from Nsight Compute, see the end), ZSL_SHIM (a libzslnative.so built already: no shim build, for dry runs).
+# tests), ZSL_STANDARD (0: skip the standard benches), ZSL_NOTEBOOKS (notebook runs, see below), ZSL_EXTRA (more bench lines),
+# ZSL_FULL_OI (1: the 125,436-image OI test pass), ZSL_KERNELS (1: per-kernel GPU times from Nsight Compute, see the end), ZSL_SHIM (a libzslnative.so built already: no shim build, for dry runs).
 # Needs CMake and a C++17 compiler (nvcc for CUDA torch), no .NET, no network. Exit code: 0 when every step succeeded;
 # 1 otherwise (later steps still run).
 set -uo pipefail
@@ -271,6 +271,16 @@ if [ -n "${ZSL_EXTRA:-}" ]; then
     twin_py=(); for w in "${words[@]}"; do [ "$w" = --twin ] && twin_py=(--python "$py"); done
     BENCH_TAG=extra$i bench "${words[@]}" "${twin_py[@]}"
   done
+fi
+
+# ZSL_FULL_OI=1 (CUDA): the Open Images test pass at full size, 125,436 images x 7,586 labels (reads cycle through 8,192
+# stored images; CUDA graph scoring; metrics over all 125,436 rows), one warm-up + one timed pass: ~2-3 minutes.
+if [ "${ZSL_FULL_OI:-0}" = 1 ] && [ "$device" = cuda ]; then
+  step "bench lesa-oi-test at full size (125,436 images)"
+  if in_budget 200 "full-size lesa-oi-test"; then
+    timeout 300 "$app/zsl" bench lesa-oi-test --device "$device" --reps 1 --warmup 1 --json "$RES/bench-lesa-oi-test-full.json" \
+      --set images=8192 --set test-images=125436 --set graph=on || fail "full-size lesa-oi-test"
+  fi
 fi
 
 # ZSL_KERNELS=1 (CUDA): every kernel of a short lesa-step (2 steps) and lesa-infer (2 batches of 32 over 7,586 labels) run,

@@ -105,6 +105,17 @@ public class BenchCommandTests
         Assert.Contains("estimatedOpenImagesTestSeconds", r.Out);
         Assert.Contains("graphReplaysPerPass: 0", r.Out);     // eager scoring: 10 images in batches of 4 -> 3 batches
         Assert.Contains("eagerBatchesPerPass: 3", r.Out);
+        var cycled = Run("lesa-oi-test", "--reps", "1", "--warmup", "0", "--set", "images=10", "--set", "test-images=23", "--set", "batch=4", "--set", "grid=3",
+            "--set", "dim=8", "--set", "hidden=8", "--set", "modules=3", "--set", "seen=30", "--set", "unseen=24", "--set", "word-dim=6", "--set", "positive-rate=0.2");
+        Assert.True(cycled.Code == 0, cycled.Err);
+        Assert.Contains("OI test pass (23 images cycling through 10 stored x 54 labels", cycled.Out);
+        Assert.Contains("measuredImages: 23", cycled.Out);
+        Assert.Contains("storedImages: 10", cycled.Out);
+        Assert.Contains("eagerBatchesPerPass: 6", cycled.Out);               // 23 images in batches of 4
+        Assert.Contains("(reads cycle through the 10 stored ones, page-cache warm)", cycled.Out);
+        var few = Run("lesa-oi-test", "--set", "images=10", "--set", "test-images=5");
+        Assert.Equal(BenchCommand.BadInput, few.Code);
+        Assert.Contains("setting 'test-images' (5) must be 0 or >= 'images' (10)", few.Err);
         var g = Run("lesa-oi-test", "--set", "graph=on", "--set", "images=10");
         Assert.Equal(BenchCommand.BadInput, g.Code);
         Assert.Contains("lesa-oi-test: graph=on captures a CUDA graph and needs --device cuda (got cpu)", g.Err);

@@ -66,16 +66,30 @@ public static class LesaEvaluation
         ArgumentNullException.ThrowIfNull(scores);
         ArgumentNullException.ThrowIfNull(ks);
         if (ks.Count == 0) throw new ArgumentException("need at least one K", nameof(ks));
-        int n = bench.ImageCount(MultiLabelSplit.Test), l = bench.Semantics.Count, s = bench.SeenCount, u = l - s;
+        int n = bench.ImageCount(MultiLabelSplit.Test), l = bench.Semantics.Count;
         if (scores.LongLength != (long)n * l)
             throw new ArgumentException($"scores hold {scores.LongLength} values; the test split needs [{n}, {l}]", nameof(scores));
-        var labels = LesaBatches.SplitLabels(bench, MultiLabelSplit.Test);
+        return TestMetrics(scores, LesaBatches.SplitLabels(bench, MultiLabelSplit.Test), n, l, bench.SeenCount, ks);
+    }
+
+    /// <summary>The same metrics from explicit test labels [N, L] (+1/−1/0, row-major, the first <paramref name="seen"/>
+    /// columns seen, the rest unseen).</summary>
+    public static Dictionary<string, double> TestMetrics(float[] scores, sbyte[] labels, int n, int l, int seen, IReadOnlyList<int> ks)
+    {
+        ArgumentNullException.ThrowIfNull(scores);
+        ArgumentNullException.ThrowIfNull(labels);
+        ArgumentNullException.ThrowIfNull(ks);
+        if (ks.Count == 0) throw new ArgumentException("need at least one K", nameof(ks));
+        if (seen < 0 || seen >= l) throw new ArgumentOutOfRangeException(nameof(seen), seen, $"seen columns must be in [0, {l})");
+        if (scores.LongLength != (long)n * l || labels.LongLength != (long)n * l)
+            throw new ArgumentException($"scores hold {scores.LongLength} and labels {labels.LongLength} values; [{n}, {l}] needs {(long)n * l}");
+        int s = seen, u = l - s;
         var zsScores = new float[(long)n * u];
         var zsLabels = new sbyte[(long)n * u];
         for (int i = 0; i < n; i++)
         {
-            scores.AsSpan(i * l + s, u).CopyTo(zsScores.AsSpan(i * u, u));    // [N, L] -> unseen columns [N, U]
-            labels.AsSpan(i * l + s, u).CopyTo(zsLabels.AsSpan(i * u, u));
+            scores.AsSpan((int)((long)i * l + s), u).CopyTo(zsScores.AsSpan((int)((long)i * u), u));    // [N, L] -> unseen columns [N, U]
+            labels.AsSpan((int)((long)i * l + s), u).CopyTo(zsLabels.AsSpan((int)((long)i * u), u));
         }
         var options = new MultiLabelOptions([.. ks], MultiLabelProtocol.Nus, Variants: []);
         var result = new Dictionary<string, double>(StringComparer.Ordinal);
