@@ -264,33 +264,28 @@ def make_rep(a):
             theta = torch.cat([theta, theta.new_zeros(theta.shape[0], 1)], 1)  # [C, D+1]
     d, hid = a.dim, a.hidden
 
-    def infer_folded():
+    def score_folded(x):
         # [F,1] @ W1 = F @ W1[:D] + W1[D]; [h,1] @ W2 = h @ W2[:H] + W2[H]; z's constant entry meets theta's 0: dropped
-        with torch.no_grad(), amp():
-            done = 0
-            while done < a.images:
-                n = min(a.batch, a.images - done)
-                x = feats[:n]
-                h = torch.tanh(x @ model.W1[:d] + model.W1[d])                # [B, R, D] @ [D, H] + [H] -> [B, R, H]
-                alpha = (h @ model.W2[:hid] + model.W2[hid]).softmax(1)       # [B, R, H] @ [H, M] + [M] -> [B, R, M]
-                z = alpha.transpose(1, 2) @ x                                 # [B, M, D]
-                (z @ theta.t()).amax(1)                                       # [B, M, C] -> [B, C]
-                done += n
-    if a.fold == "on":
-        return infer_folded, dev
+        h = torch.tanh(x @ model.W1[:d] + model.W1[d])                        # [B, R, D] @ [D, H] + [H] -> [B, R, H]
+        alpha = (h @ model.W2[:hid] + model.W2[hid]).softmax(1)               # [B, R, H] @ [H, M] + [M] -> [B, R, M]
+        return ((alpha.transpose(1, 2) @ x) @ theta.t()).amax(1)              # [B, M, D] @ [D, C] -> [B, M, C] -> [B, C]
+
+    def score_official(x):
+        n = x.shape[0]
+        f = torch.cat([x, x.new_ones(n, a.regions, 1)], -1)                   # [B, R, D+1]
+        h = torch.tanh(f @ model.W1)                                          # [B, R, H]
+        h = torch.cat([h, h.new_ones(n, a.regions, 1)], -1)                   # [B, R, H+1]
+        alpha = (h @ model.W2).softmax(1)                                     # [B, R, M]
+        return ((alpha.transpose(1, 2) @ f) @ theta.t()).amax(1)              # [B, M, D+1] @ [D+1, C] -> [B, M, C] -> [B, C]
+
+    score = score_folded if a.fold == "on" else score_official
 
     def infer():
         with torch.no_grad(), amp():
             done = 0
             while done < a.images:
                 n = min(a.batch, a.images - done)
-                x = feats[:n]
-                f = torch.cat([x, x.new_ones(n, a.regions, 1)], -1)          # [B, R, D+1]
-                h = torch.tanh(f @ model.W1)                                  # [B, R, H]
-                h = torch.cat([h, h.new_ones(n, a.regions, 1)], -1)           # [B, R, H+1]
-                alpha = (h @ model.W2).softmax(1)                             # [B, R, M]
-                z = alpha.transpose(1, 2) @ f                                 # [B, M, D+1]
-                (z @ theta.t()).amax(1)                                       # [B, M, C] -> [B, C]
+                score(feats[:n])
                 done += n
     return infer, dev
 

@@ -75,33 +75,23 @@ public class LesaParityTests
         Close(T($"{c}.global_scores"), o.GlobalScores, "global_scores");
     }
 
+    /// <summary>θ with the constant channel's 0 (the official concatenations) and without it (the folded path).</summary>
     [Theory, MemberData(nameof(Cases))]
-    public void Inference_scores_from_a_precomputed_label_embedding_match_the_forward_pass_and_the_twin(string c)
-    {
-        using var scope = torch.NewDisposeScope();
-        var (model, _) = Build(c);
-        using var _m = model;
-        model.eval();   // BatchNorm with running statistics: the fixture's scores are train-mode, so compare against our forward too
-        using var noGrad = torch.no_grad();
-        var theta = model.LabelEmbedding(T($"{c}.vecs"));
-        var scores = model.Scores(T($"{c}.feats"), theta);
-        Close(model.forward(T($"{c}.feats"), T($"{c}.vecs")).Scores, scores, "scores (eval)");
-        if (c != "conv") Close(T($"{c}.scores"), scores, "scores");   // no BatchNorm: eval and train forward are the same
-    }
-
-    [Theory, MemberData(nameof(Cases))]
-    public void Folded_inference_scores_equal_the_official_concatenations_and_the_twin(string c)
+    public void Inference_scores_from_either_label_embedding_match_the_forward_pass_and_the_twin(string c)
     {
         using var scope = torch.NewDisposeScope();
         var (model, config) = Build(c);
         using var _m = model;
-        model.eval();
+        model.eval();   // BatchNorm with running statistics: the fixture's scores are train-mode, so compare against our forward too
         using var noGrad = torch.no_grad();
         var folded = model.ScoringEmbedding(T($"{c}.vecs"));
         Assert.Equal(new long[] { T($"{c}.vecs").size(0), config.FeatureDim }, folded.shape);   // no constant channel
-        var scores = model.Scores(T($"{c}.feats"), folded);
-        Close(model.Scores(T($"{c}.feats"), model.LabelEmbedding(T($"{c}.vecs"))), scores, "folded vs concatenated (eval)");
-        if (c != "conv") Close(T($"{c}.scores"), scores, "folded vs twin");
+        foreach (var (name, theta) in new[] { ("concatenated", model.LabelEmbedding(T($"{c}.vecs"))), ("folded", folded) })
+        {
+            var scores = model.Scores(T($"{c}.feats"), theta);
+            Close(model.forward(T($"{c}.feats"), T($"{c}.vecs")).Scores, scores, $"{name} scores (eval)");
+            if (c != "conv") Close(T($"{c}.scores"), scores, $"{name} scores");   // no BatchNorm: eval and train forward are the same
+        }
     }
 
     [Fact]

@@ -37,33 +37,35 @@ public sealed class LesaScorerTests
         Assert.Contains("3 graph replays + 1 eager batch equal the eager pass", SelfTest.CudaGraphEval(torch.CUDA));
     }
 
-    [Fact]
-    public void Replays_read_the_static_input_so_each_batch_gets_its_own_scores()
+    /// <summary>Runs <paramref name="body"/> with a batch-4 scorer of the tiny model through the eager-replay backend and a
+    /// function scoring test images into a new array.</summary>
+    private static void WithGraphScorer(Action<LesaScorer, Func<int[], float[]>> body)
     {
         var (model, bench) = Tiny();
         using var _ = model;
         using var vectors = LesaBatches.LabelVectors(bench);
         using var scorer = new LesaScorer(model, vectors, 4, bench.RegionCount, bench.FeatureDim, torch.CPU, EagerReplayStepGraphs.Instance);
-        var a = new float[4 * scorer.Labels];
-        var b = new float[4 * scorer.Labels];
-        scorer.Score(LesaBatches.Regions(bench, ZslKit.Data.Synthetic.MultiLabelSplit.Test, [0, 1, 2, 3]), 4, a);
-        scorer.Score(LesaBatches.Regions(bench, ZslKit.Data.Synthetic.MultiLabelSplit.Test, [4, 5, 6, 7]), 4, b);
-        Assert.NotEqual(a, b);
-        Assert.Equal(new LesaScoringCounts(2, 0, null), scorer.Counts);
+        body(scorer, images =>
+        {
+            var scores = new float[images.Length * scorer.Labels];
+            scorer.Score(LesaBatches.Regions(bench, ZslKit.Data.Synthetic.MultiLabelSplit.Test, images), images.Length, scores);
+            return scores;
+        });
     }
 
     [Fact]
-    public void An_open_autocast_scope_keeps_every_batch_eager_and_says_why()
+    public void Replays_read_the_static_input_so_each_batch_gets_its_own_scores() => WithGraphScorer((scorer, score) =>
     {
-        var (model, bench) = Tiny();
-        using var _ = model;
-        using var vectors = LesaBatches.LabelVectors(bench);
-        using var scorer = new LesaScorer(model, vectors, 4, bench.RegionCount, bench.FeatureDim, torch.CPU, EagerReplayStepGraphs.Instance);
-        var scores = new float[4 * scorer.Labels];
-        using (torch.autocast(DeviceType.CPU, ScalarType.BFloat16))
-            scorer.Score(LesaBatches.Regions(bench, ZslKit.Data.Synthetic.MultiLabelSplit.Test, [0, 1, 2, 3]), 4, scores);
+        Assert.NotEqual(score([0, 1, 2, 3]), score([4, 5, 6, 7]));
+        Assert.Equal(new LesaScoringCounts(2, 0, null), scorer.Counts);
+    });
+
+    [Fact]
+    public void An_open_autocast_scope_keeps_every_batch_eager_and_says_why() => WithGraphScorer((scorer, score) =>
+    {
+        using (torch.autocast(DeviceType.CPU, ScalarType.BFloat16)) score([0, 1, 2, 3]);
         Assert.Equal(new LesaScoringCounts(0, 1, "an autocast scope is open: scoring stays eager"), scorer.Counts);
-    }
+    });
 
     [Fact]
     public void Bad_batch_sizes_and_buffers_name_the_sizes()
