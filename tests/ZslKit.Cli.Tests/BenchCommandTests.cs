@@ -18,7 +18,7 @@ public class BenchCommandTests
     {
         var (code, stdout, _) = Run("list");
         Assert.Equal(0, code);
-        foreach (var name in new[] { "lesa-step", "lesa-infer", "lesa-eval", "lesa-oi-test", "lesa-epoch", "feature-store", "notebook-startup", "backbone-forward", "lesa-stores", "image-transform" })
+        foreach (var name in new[] { "lesa-step", "lesa-infer", "lesa-eval", "lesa-oi-test", "lesa-epoch", "feature-store", "notebook-startup", "backbone-forward", "lesa-stores", "image-transform", "lesa-columns" })
             Assert.Contains(name, stdout);
         Assert.Contains("labels=7586", stdout);
         Assert.Contains("labels=925", stdout);

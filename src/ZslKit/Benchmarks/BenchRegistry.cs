@@ -13,7 +13,7 @@ public static class BenchRegistry
     public static IReadOnlyList<IBenchTarget> Targets { get; } =
     [
         new LesaStepBench(), new LesaInferBench(), new LesaEvalBench(), new LesaOpenImagesTestBench(), new LesaEpochBench(), new FeatureStoreStreamBench(), new NotebookStartupBench(),
-        new BackboneForwardBench(), new LesaStoresBench(), new ImageTransformBench(),
+        new BackboneForwardBench(), new LesaStoresBench(), new ImageTransformBench(), new LesaColumnsBench(),
     ];
 
     public static IBenchTarget Find(string name) =>
