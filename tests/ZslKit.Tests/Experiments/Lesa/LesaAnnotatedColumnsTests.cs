@@ -62,11 +62,17 @@ public sealed class LesaAnnotatedColumnsTests
 
         float[] Grads(Func<Tensor> loss, out double value)
         {
-            foreach (var p in model.Module.parameters()) p.grad?.zero_();
+            foreach (var p in model.Module.parameters()) p.grad = null;
             var l = loss();
             value = l.item<float>();
             l.backward();
-            return model.Module.parameters().Where(p => p.grad is not null).SelectMany(p => p.grad!.ToArray<float>()).ToArray();
+            var values = new List<float>();
+            foreach (var p in model.Module.parameters())
+            {
+                using var g = p.grad;                                        // a new wrapper: disposed here, not left to a finalizer
+                if (g is not null) values.AddRange(g.ToArray<float>());
+            }
+            return [.. values];
         }
         using var vectors = LesaBatches.LabelVectors(bench);
         var gk = Grads(() => task.Loss(subset), out var lossK);
