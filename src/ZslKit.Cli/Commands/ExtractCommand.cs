@@ -84,6 +84,10 @@ internal static class ExtractCommand
                 var console = AnsiConsole.Console;
                 console.MarkupLine(string.Create(CultureInfo.InvariantCulture,
                     $"[green]done[/]: {summary.ImagesStored} images in {summary.ShardsWritten} new shard(s); {summary.ShardsAlreadyDone} shard(s) were already complete"));
+                if (summary.Device is { } where)
+                    console.MarkupLine(string.Create(CultureInfo.InvariantCulture,
+                        $"{summary.Seconds:F1} s ({(summary.ImagesStored + summary.Skipped.Count) / Math.Max(summary.Seconds, 1e-9):F1} images/s, model loading included); " +
+                        $"forward on {where}, transforms on {(summary.Transforms == TransformLocation.Device ? "the device" : "host threads")}"));
                 if (summary.Skipped.Count > 0)
                 {
                     var table = new Table().AddColumn("skipped image").AddColumn("reason");

@@ -42,7 +42,11 @@ public enum TransformLocation
 public sealed record SkippedImage(string Path, string Reason);
 
 /// <summary>What a run did: shards written now, shards already complete, images stored, images skipped.</summary>
-public sealed record ExtractionSummary(int ShardsWritten, int ShardsAlreadyDone, long ImagesStored, IReadOnlyList<SkippedImage> Skipped);
+/// <param name="Device">Where the forward passes ran ("cpu", "cuda:0"; null when every shard was already complete).</param>
+/// <param name="Transforms">Where the image transform ran (null when every shard was already complete).</param>
+/// <param name="Seconds">Wall time of this run, model construction and loading included.</param>
+public sealed record ExtractionSummary(int ShardsWritten, int ShardsAlreadyDone, long ImagesStored, IReadOnlyList<SkippedImage> Skipped,
+    string? Device = null, TransformLocation? Transforms = null, double Seconds = 0);
 
 /// <summary>Progress report: images processed (in this run, including skipped ones) out of those to process.</summary>
 public readonly record struct ExtractionProgress(long Done, long Total, int Shard);
@@ -70,6 +74,7 @@ public static class FeatureExtraction
         if (!Backbones.Names.Contains(options.Model) && model is null)
             throw new ArgumentException($"unknown backbone '{options.Model}'; known: {string.Join(", ", Backbones.Names)}", nameof(options));
 
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var shards = (images.Count + options.ShardSize - 1) / options.ShardSize;
         var ownModel = model is null;
         if (ownModel && options.Weights is null) torch.manual_seed(0);   // the random init of runs without weights is repeatable
@@ -82,7 +87,7 @@ public static class FeatureExtraction
             var todo = Enumerable.Range(0, shards).Where(s => !Directory.Exists(ShardFolder(options.OutFolder, s))).ToList();
             var skipped = new List<SkippedImage>();
             long stored = 0;
-            if (todo.Count == 0) return new ExtractionSummary(0, shards, 0, skipped);
+            if (todo.Count == 0) return new ExtractionSummary(0, shards, 0, skipped, Seconds: clock.Elapsed.TotalSeconds);
             var device = options.Device ?? (torch.cuda.is_available() ? torch.CUDA : torch.CPU);
             if (ownModel)
             {
@@ -104,7 +109,8 @@ public static class FeatureExtraction
                 stored += count;
                 skipped.AddRange(shardSkipped);
             }
-            return new ExtractionSummary(todo.Count, shards - todo.Count, stored, skipped);
+            return new ExtractionSummary(todo.Count, shards - todo.Count, stored, skipped, device.ToString(), ResolveTransforms(options, device),
+                clock.Elapsed.TotalSeconds);
         }
         finally
         {

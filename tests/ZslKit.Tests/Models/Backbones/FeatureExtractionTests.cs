@@ -120,8 +120,12 @@ public sealed class FeatureExtractionTests : IDisposable
         using var net = Model();
         var host = Options(list) with { Transforms = TransformLocation.Host };
         var device = host with { OutFolder = Path.Combine(_dir, "out-device"), Transforms = TransformLocation.Device };
-        FeatureExtraction.Run(host, model: net, cancel: TestContext.Current.CancellationToken);
-        FeatureExtraction.Run(device, model: net, cancel: TestContext.Current.CancellationToken);
+        var onHost = FeatureExtraction.Run(host, model: net, cancel: TestContext.Current.CancellationToken);
+        var onDevice = FeatureExtraction.Run(device, model: net, cancel: TestContext.Current.CancellationToken);
+        Assert.Equal(("cpu", TransformLocation.Host, "cpu", TransformLocation.Device), (onHost.Device, onHost.Transforms, onDevice.Device, onDevice.Transforms));
+        Assert.True(onHost.Seconds > 0 && onDevice.Seconds > 0);
+        var again = FeatureExtraction.Run(host, model: net, cancel: TestContext.Current.CancellationToken);   // every shard complete
+        Assert.Equal((0, 3, (string?)null, (TransformLocation?)null), (again.ShardsWritten, again.ShardsAlreadyDone, again.Device, again.Transforms));
         Assert.Equal(TransformLocation.Host, FeatureExtraction.ResolveTransforms(Options(list), torch.CPU));   // auto on the CPU
         for (var shard = 0; shard < 3; shard++)
         {
