@@ -29,6 +29,9 @@ public sealed class DeviceImageTransform : IDisposable
         _std = torch.tensor<float>(preprocessing.Std, [3, 1, 1], device: device).DetachFromDisposeScope();
     }
 
+    /// <summary>Device memory for one pass's float64 pixels: images of one size are transformed together up to this.</summary>
+    public const long GroupBytes = 512L << 20;
+
     public ImagePreprocessing Preprocessing { get; }
 
     public torch.Device Device { get; }
@@ -37,30 +40,54 @@ public sealed class DeviceImageTransform : IDisposable
     public Tensor Apply(RgbImage image)
     {
         ArgumentNullException.ThrowIfNull(image);
-        int w = image.Width, h = image.Height, crop = Preprocessing.Crop;
-        if (image.Pixels.Length != (long)w * h * 3)
-            throw new ArgumentException($"image: {image.Pixels.Length} bytes for {w}x{h} RGB (needs {(long)w * h * 3})", nameof(image));
-        var (rw, rh) = ImagePreprocessing.ResizedSize(w, h, Preprocessing.Resize);
-        var (x0, nx, padL) = ImagePreprocessing.CropWindow(rw, crop);
-        var (y0, ny, padT) = ImagePreprocessing.CropWindow(rh, crop);
         using var scope = torch.NewDisposeScope();
-        var x = torch.tensor<byte>(image.Pixels, [h, w, 3]).to(Device).permute(2, 0, 1).to(ScalarType.Float64);   // [3, h, w]
-        x = rw == w ? x.narrow(2, x0, nx)
-            : Round(x.matmul(Weights(w, rw, x0, nx).t()));                                                          // [3, h, w] @ [w, nx] -> [3, h, nx]
-        x = rh == h ? x.narrow(1, y0, ny)
-            : Round(Weights(h, rh, y0, ny).matmul(x));                                                              // [ny, h] @ [3, h, nx] -> [3, ny, nx]
-        if (nx < crop || ny < crop) x = F.pad(x, [padL, crop - nx - padL, padT, crop - ny - padT]);               // [3, crop, crop], zeros
-        return x.to(ScalarType.Float32).div(_scale).sub(_mean).div(_std).MoveToOuterDisposeScope();                 // (p / 255 - mean) / std
+        return Group([image]).squeeze(0).MoveToOuterDisposeScope();
     }
 
-    /// <summary>Decoded images → (N, 3, Crop, Crop) float32 on the device.</summary>
+    /// <summary>Decoded images → (N, 3, Crop, Crop) float32 on the device. Images of the same size go through the passes
+    /// together (one upload and one matmul per pass for the group).</summary>
     public Tensor Batch(IReadOnlyList<RgbImage> images)
     {
         ArgumentNullException.ThrowIfNull(images);
         if (images.Count == 0) throw new ArgumentException("Batch: no images", nameof(images));
         using var scope = torch.NewDisposeScope();
-        var items = images.Select(Apply).ToList();
-        return torch.stack(items).MoveToOuterDisposeScope();                                                       // (N, 3, Crop, Crop)
+        var parts = new Tensor[images.Count];
+        foreach (var group in Enumerable.Range(0, images.Count).GroupBy(i => (images[i].Width, images[i].Height)))
+        {
+            // at most GroupBytes of float64 pixels per pass (a group of large photos is split)
+            long perImage = (long)group.Key.Width * group.Key.Height * 3 * sizeof(double);
+            int chunk = (int)Math.Clamp(GroupBytes / perImage, 1, int.MaxValue);
+            foreach (var members in group.Chunk(chunk))
+            {
+                var done = Group(members.Select(i => images[i]).ToArray());                                   // (n, 3, Crop, Crop)
+                for (int j = 0; j < members.Length; j++) parts[members[j]] = done[j];
+            }
+        }
+        return torch.stack(parts).MoveToOuterDisposeScope();                                                   // (N, 3, Crop, Crop)
+    }
+
+    /// <summary>Images of one size → (n, 3, Crop, Crop) float32 on the device, in the caller's dispose scope.</summary>
+    private Tensor Group(RgbImage[] images)
+    {
+        int w = images[0].Width, h = images[0].Height, crop = Preprocessing.Crop, n = images.Length;
+        long bytes = (long)w * h * 3;
+        var pixels = new byte[n * bytes];
+        for (int i = 0; i < n; i++)
+        {
+            if (images[i].Pixels.Length != bytes)
+                throw new ArgumentException($"image: {images[i].Pixels.Length} bytes for {w}x{h} RGB (needs {bytes})", nameof(images));
+            images[i].Pixels.CopyTo(pixels, i * bytes);
+        }
+        var (rw, rh) = ImagePreprocessing.ResizedSize(w, h, Preprocessing.Resize);
+        var (x0, nx, padL) = ImagePreprocessing.CropWindow(rw, crop);
+        var (y0, ny, padT) = ImagePreprocessing.CropWindow(rh, crop);
+        var x = torch.tensor<byte>(pixels, [n, h, w, 3]).to(Device).permute(0, 3, 1, 2).to(ScalarType.Float64);   // [n, 3, h, w]
+        x = rw == w ? x.narrow(3, x0, nx)
+            : Round(x.matmul(Weights(w, rw, x0, nx).t()));                                                    // [n, 3, h, w] @ [w, nx] -> [n, 3, h, nx]
+        x = rh == h ? x.narrow(2, y0, ny)
+            : Round(Weights(h, rh, y0, ny).matmul(x));                                                        // [ny, h] @ [n, 3, h, nx] -> [n, 3, ny, nx]
+        if (nx < crop || ny < crop) x = F.pad(x, [padL, crop - nx - padL, padT, crop - ny - padT]);         // [n, 3, crop, crop], zeros
+        return x.to(ScalarType.Float32).div(_scale).sub(_mean).div(_std);                                      // (p / 255 - mean) / std
     }
 
     /// <summary>Pillow's dense fixed-point weights [count, inSize] (float64) on the device.</summary>

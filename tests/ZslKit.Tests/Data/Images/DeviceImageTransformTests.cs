@@ -70,6 +70,16 @@ public sealed class DeviceImageTransformTests
     }
 
     [Fact]
+    public void A_batch_mixing_sizes_keeps_the_order_and_equals_the_host_image_by_image()
+    {
+        // 50x37 twice (one group), 37x50, 50x37 again: groups of one size run together, the output keeps the input order
+        var images = new[] { Random(50, 37, 1), Random(37, 50, 2), Random(50, 37, 3), Random(50, 37, 4) };
+        var got = OnCpu(Eval, images);
+        int per = 3 * Eval.Crop * Eval.Crop;
+        for (var i = 0; i < images.Length; i++) AssertBitEqual(Eval.Apply(images[i]), got.AsSpan(i * per, per), $"image {i}");
+    }
+
+    [Fact]
     public void The_selftest_check_passes_on_the_cpu_and_reports_the_sizes_it_compared()
     {
         var detail = SelfTest.ImageTransformParity(torch.CPU);
