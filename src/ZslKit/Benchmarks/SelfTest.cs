@@ -409,8 +409,9 @@ public static class SelfTest
     }
 
     /// <summary>Image sizes (width, height) of <see cref="ImageTransformParity"/>: shrinking wide and tall, a large ratio,
-    /// enlarging, a shorter side already at the resize size, and images smaller than the crop (zero padding).</summary>
-    internal static readonly (int Width, int Height)[] TransformSizes = [(97, 61), (53, 130), (400, 90), (31, 37), (48, 70), (20, 44), (12, 9)];
+    /// enlarging, a shorter side already at the resize size, images smaller than the crop (zero padding), and three of one
+    /// size (transformed as one group on a GPU).</summary>
+    internal static readonly (int Width, int Height)[] TransformSizes = [(97, 61), (53, 130), (400, 90), (31, 37), (48, 70), (20, 44), (12, 9), (97, 61), (97, 61)];
 
     /// <summary>
     /// <see cref="DeviceImageTransform"/> on <paramref name="device"/> equals <see cref="ImagePreprocessing.Apply"/> on the

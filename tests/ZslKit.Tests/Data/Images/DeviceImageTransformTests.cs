@@ -69,12 +69,16 @@ public sealed class DeviceImageTransformTests
         for (var i = 0; i < images.Length; i++) AssertBitEqual(preprocessing.Apply(images[i]), got.AsSpan(i * per, per), $"image {i}");
     }
 
-    [Fact]
-    public void A_batch_mixing_sizes_keeps_the_order_and_equals_the_host_image_by_image()
+    [Theory]
+    [InlineData(0L)]                        // one image at a time (the CPU default)
+    [InlineData(DeviceImageTransform.GroupBytes)]   // every 50x37 image in one group (the GPU default)
+    [InlineData(2L * 50 * 37 * 3 * 8)]      // groups of two: the three 50x37 images split 2 + 1
+    public void A_batch_mixing_sizes_keeps_the_order_and_equals_the_host_image_by_image(long groupBytes)
     {
-        // 50x37 twice (one group), 37x50, 50x37 again: groups of one size run together, the output keeps the input order
         var images = new[] { Random(50, 37, 1), Random(37, 50, 2), Random(50, 37, 3), Random(50, 37, 4) };
-        var got = OnCpu(Eval, images);
+        using var transform = new DeviceImageTransform(Eval, torch.CPU) { GroupBytesLimit = groupBytes };
+        using var batch = transform.Batch(images);
+        var got = batch.ToArray<float>();
         int per = 3 * Eval.Crop * Eval.Crop;
         for (var i = 0; i < images.Length; i++) AssertBitEqual(Eval.Apply(images[i]), got.AsSpan(i * per, per), $"image {i}");
     }
@@ -83,7 +87,7 @@ public sealed class DeviceImageTransformTests
     public void The_selftest_check_passes_on_the_cpu_and_reports_the_sizes_it_compared()
     {
         var detail = SelfTest.ImageTransformParity(torch.CPU);
-        Assert.StartsWith("7 images (97x61, 53x130, 400x90, 31x37, 48x70, 20x44, 12x9)", detail);
+        Assert.StartsWith("9 images (97x61, 53x130, 400x90, 31x37, 48x70, 20x44, 12x9, 97x61, 97x61)", detail);
         Assert.EndsWith("bit for bit", detail);
     }
 
