@@ -162,6 +162,11 @@ public sealed class LesaOpenImagesTests : IDisposable
         var nus = LesaEvaluation.TestMetrics(bench, scores);
         var generic = LesaEvaluation.TestMetrics(bench, scores, [3, 5]);
         Assert.Equal((nus.ZslMap, nus.ZslF1At3, nus.GzslP5, nus.GzslR3), (generic["zs/map"], generic["zs/f1@3"], generic["gzs/p@5"], generic["gzs/r@3"]));
+        // from explicit labels (lesa-oi-test's full-size pass): the same numbers; sizes that do not match are refused
+        Assert.Equal(m, LesaEvaluation.TestMetrics(scores, labels, n, l, bench.SeenCount, [10, 20]));
+        Assert.Contains($"labels {n * l - 1} values", Assert.Throws<ArgumentException>(() =>
+            LesaEvaluation.TestMetrics(scores, labels[..^1], n, l, bench.SeenCount, [10, 20])).Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => LesaEvaluation.TestMetrics(scores, labels, n, l, l, [10, 20]));
     }
 
     [Fact]
