@@ -4,26 +4,16 @@
 // Tolerance 1e-5 relative to (1 + |reference|).
 using ZslKit.Models;
 using ZslKit.Models.Baselines;
-using ZslKit.Testing;
 using ZslKit.Torch;
 
 namespace ZslKit.Tests.Models;
 
 public class LesaBaselineParityTests
 {
-    private const double Tol = 1e-5;
     private const int Seen = 7, Dim = 5, WordDim = 4, Hidden = 6, Modules = 3;
+    private static readonly ParityFixture Fixture = new("baselines.safetensors");
 
-    private static readonly Lazy<Dictionary<string, Tensor>> Fixture =
-        new(() =>
-        {
-            var all = torch.load_safetensors(RepoPaths.Fixture("lesa", "baselines.safetensors"));
-            foreach (var t in all.Values) t.DetachFromDisposeScope();   // shared by every test: owned by no scope
-            return all;
-        });
-
-    private static Tensor T(string name) =>
-        Fixture.Value.TryGetValue(name, out var t) ? t : throw new KeyNotFoundException($"baselines.safetensors has no tensor '{name}'");
+    private static Tensor T(string name) => Fixture[name];
 
     public static TheoryData<string> Models => new() { "attention_per_label", "attention_per_cluster", "fast0tag", "labelem", "conse" };
 
@@ -40,21 +30,11 @@ public class LesaBaselineParityTests
             "conse" => new Conse(Dim, seen, top: 3),
             _ => throw new ArgumentException(name),
         };
-        var prefix = $"{name}.w.";
-        var state = Fixture.Value.Where(kv => kv.Key.StartsWith(prefix, StringComparison.Ordinal)).ToDictionary(kv => kv.Key[prefix.Length..], kv => kv.Value);
-        model.Module.load_state_dict(state, strict: true);
+        model.Module.load_state_dict(Fixture.StateDict($"{name}.w."), strict: true);
         return model;
     }
 
-    private static void Close(Tensor expected, Tensor actual, string what)
-    {
-        Assert.Equal(expected.shape, actual.shape);
-        var e = expected.ToArray<float>();
-        var a = actual.detach().ToArray<float>();
-        double worst = 0;
-        for (int i = 0; i < e.Length; i++) worst = Math.Max(worst, Math.Abs(e[i] - a[i]) / (1 + Math.Abs(e[i])));
-        Assert.True(worst <= Tol, $"{what}: max |Δ|/(1+|ref|) = {worst:g3} > {Tol}");
-    }
+    private static void Close(Tensor expected, Tensor actual, string what) => ParityFixture.Close(expected, actual, what);
 
     [Theory, MemberData(nameof(Models))]
     public void Inference_scores_over_seen_and_unseen_labels_match_the_pytorch_reference(string name)
@@ -75,7 +55,7 @@ public class LesaBaselineParityTests
         foreach (var (term, value) in breakdown.Terms) Close(T($"{name}.loss.{term}"), value, $"{name} loss term {term}");
         breakdown.Total.backward();
         var prefix = $"{name}.grad.";
-        var expected = Fixture.Value.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal)).ToList();
+        var expected = Fixture.All.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal)).ToList();
         Assert.Equal(expected.Count, model.Module.named_parameters().Count());
         foreach (var (parameter, tensor) in model.Module.named_parameters())
         {

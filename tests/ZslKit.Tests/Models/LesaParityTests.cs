@@ -4,27 +4,18 @@
 // and conv weight decay options in two cases), BatchNorm running statistics. Tolerance 1e-5.
 using ZslKit.Losses;
 using ZslKit.Models;
-using ZslKit.Testing;
 using ZslKit.Torch;
 
 namespace ZslKit.Tests.Models;
 
 public class LesaParityTests
 {
-    private const double Tol = 1e-5;
-    private static readonly Lazy<Dictionary<string, Tensor>> Fixture =
-        new(() =>
-        {
-            var all = torch.load_safetensors(RepoPaths.Fixture("lesa", "lesa.safetensors"));
-            foreach (var t in all.Values) t.DetachFromDisposeScope();   // shared by every test: owned by no scope
-            return all;
-        });
+    private static readonly ParityFixture Fixture = new("lesa.safetensors");
 
     // name: (B, H, W, D, hidden, M, C, dv, useConv, appendOne), as CASES in gen_lesa.py
     public static TheoryData<string> Cases => new() { "conv", "plain", "paper", "single" };
 
-    private static Tensor T(string name) =>
-        Fixture.Value.TryGetValue(name, out var t) ? t : throw new KeyNotFoundException($"lesa.safetensors has no tensor '{name}'");
+    private static Tensor T(string name) => Fixture[name];
 
     private static (LesaModel Model, LesaConfig Config) Build(string c)
     {
@@ -32,7 +23,7 @@ public class LesaParityTests
         var w1 = T($"{c}.w.W1");
         var w2 = T($"{c}.w.W2");
         var w3 = T($"{c}.w.W3");
-        bool conv = Fixture.Value.ContainsKey($"{c}.w.conv.weight");
+        bool conv = Fixture.All.ContainsKey($"{c}.w.conv.weight");
         bool one = c != "paper";
         long d = feats.size(2);
         long h = c == "plain" ? 2 : 3;                       // grid heights of CASES in gen_lesa.py
@@ -44,22 +35,11 @@ public class LesaParityTests
             ConvWeightDecay = c == "conv" ? 0.05 : 0, RelevanceMargin = c == "plain" ? 0.25 : 0,
         };
         var model = new LesaModel(config);
-        var prefix = $"{c}.w.";
-        var state = Fixture.Value.Where(kv => kv.Key.StartsWith(prefix, StringComparison.Ordinal))
-            .ToDictionary(kv => kv.Key[prefix.Length..], kv => kv.Value);
-        model.load_state_dict(state, strict: true);
+        model.load_state_dict(Fixture.StateDict($"{c}.w."), strict: true);
         return (model, config);
     }
 
-    private static void Close(Tensor expected, Tensor actual, string what)
-    {
-        Assert.Equal(expected.shape, actual.shape);
-        var e = expected.ToArray<float>();
-        var a = actual.detach().ToArray<float>();
-        double worst = 0;
-        for (int i = 0; i < e.Length; i++) worst = Math.Max(worst, Math.Abs(e[i] - a[i]) / (1 + Math.Abs(e[i])));
-        Assert.True(worst <= Tol, $"{what}: max |Δ|/(1+|ref|) = {worst:g3} > {Tol}");
-    }
+    private static void Close(Tensor expected, Tensor actual, string what) => ParityFixture.Close(expected, actual, what);
 
     [Theory, MemberData(nameof(Cases))]
     public void Forward_outputs_match_the_pytorch_twin(string c)
