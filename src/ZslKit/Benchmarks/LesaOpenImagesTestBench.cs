@@ -59,7 +59,7 @@ public sealed class LesaOpenImagesTestBench : IBenchTarget
         using var noGrad = torch.no_grad();
         using var vectors = LesaBatches.LabelVectors(data);                                         // [L, dv]
         using var deviceVectors = vectors.to(dev);
-        var scores = new float[(long)total * labels];
+        float[] scores = [];
         var storeLabels = LesaBatches.SplitLabels(data, MultiLabelSplit.Test);                       // [N, L]
         var testLabels = new sbyte[(long)total * labels];                                          // [T, L]: row i = stored row i mod N
         for (int i = 0; i < total; i++) storeLabels.AsSpan((int)((long)(i % images) * labels), labels).CopyTo(testLabels.AsSpan((int)((long)i * labels), labels));
@@ -72,12 +72,8 @@ public sealed class LesaOpenImagesTestBench : IBenchTarget
             var t0 = SystemBenchClock.Instance.WallSeconds;
             using (var scorer = new LesaScorer(model, deviceVectors, batch, data.RegionCount, data.FeatureDim, dev, graphOn ? CudaStepGraphs.Instance : null))
             {
-                for (int start = 0; start < total; start += batch)
-                {
-                    int n = Math.Min(batch, total - start);
-                    var feats = LesaBatches.Regions(data, MultiLabelSplit.Test, Enumerable.Range(start, n).Select(i => i % images).ToArray());   // [n, R, D]
-                    scorer.Score(feats, n, scores.AsSpan((int)((long)start * labels), n * labels));                  // [n, L] -> host
-                }
+                var items = Enumerable.Range(0, total).Select(i => i % images).ToArray();                  // image i reads stored item i mod N
+                scores = scorer.ScoreAll(items, part => LesaBatches.Regions(data, MultiLabelSplit.Test, part));   // [T, L] on the host
                 counts = scorer.Counts;
             }
             var t1 = SystemBenchClock.Instance.WallSeconds;

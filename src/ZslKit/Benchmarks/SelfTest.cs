@@ -465,13 +465,7 @@ public static class SelfTest
         float[] Pass(IStepGraphBackend? graphs, out LesaScoringCounts counts)
         {
             using var scorer = new LesaScorer(model, vectors, 16, bench.RegionCount, bench.FeatureDim, device, graphs);
-            var scores = new float[n * scorer.Labels];
-            for (int start = 0; start < n; start += 16)
-            {
-                int count = Math.Min(16, n - start);
-                var feats = LesaBatches.Regions(bench, MultiLabelSplit.Test, Enumerable.Range(start, count).ToArray());
-                scorer.Score(feats, count, scores.AsSpan(start * scorer.Labels, count * scorer.Labels));
-            }
+            var scores = scorer.ScoreAll(Enumerable.Range(0, n).ToArray(), part => LesaBatches.Regions(bench, MultiLabelSplit.Test, part));   // [n, L]
             counts = scorer.Counts;
             return scores;
         }

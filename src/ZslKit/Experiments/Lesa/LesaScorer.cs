@@ -83,6 +83,25 @@ public sealed class LesaScorer : IDisposable
         scores.to(ScalarType.Float32).cpu().ToArray<float>().CopyTo(destination);                  // bf16 under autocast
     }
 
+    /// <summary>Scores [items.Count, C] (row-major) of the given items in batches of the scorer's size;
+    /// <paramref name="regions"/> returns the features [b, R, D] of one batch's items.</summary>
+    public float[] ScoreAll(IReadOnlyList<int> items, Func<int[], float[]> regions)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        ArgumentNullException.ThrowIfNull(regions);
+        if ((long)items.Count * _labels > Array.MaxLength)
+            throw new ArgumentException($"LesaScorer: {items.Count} images x {_labels} labels exceed one score array ({Array.MaxLength} values)", nameof(items));
+        var scores = new float[items.Count * _labels];
+        for (int start = 0; start < items.Count; start += _batchSize)
+        {
+            int n = Math.Min(_batchSize, items.Count - start);
+            var batch = new int[n];
+            for (int i = 0; i < n; i++) batch[i] = items[start + i];
+            Score(regions(batch), n, scores.AsSpan(start * _labels, n * _labels));
+        }
+        return scores;
+    }
+
     /// <summary>The captured graph (captured at the first call), or null when scoring stays eager.</summary>
     private IStepGraph? Graph()
     {

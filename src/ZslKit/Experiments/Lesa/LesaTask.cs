@@ -245,13 +245,7 @@ public sealed class LesaTask : IPrefetchableTask<LesaBatch>, IGraphableTask<Lesa
     private float[] Score(MultiLabelSplit split, int[] images, Tensor vectors)
     {
         using var scorer = new LesaScorer(_model, vectors, _batchSize, _bench.RegionCount, _bench.FeatureDim, _device, ScoringGraphs);
-        var result = new float[(long)images.Length * scorer.Labels];
-        for (int start = 0; start < images.Length; start += _batchSize)
-        {
-            var part = images[start..Math.Min(images.Length, start + _batchSize)];
-            var feats = _cache is null ? LesaBatches.Regions(_bench, split, part) : _cache.Gather(split, part);   // [b, R, D]
-            scorer.Score(feats, part.Length, result.AsSpan((int)((long)start * scorer.Labels), part.Length * scorer.Labels));
-        }
+        var result = scorer.ScoreAll(images, part => _cache is null ? LesaBatches.Regions(_bench, split, part) : _cache.Gather(split, part));   // [n, C]
         LastScoring = scorer.Counts;
         return result;
     }
