@@ -75,16 +75,10 @@ public sealed record ImagePreprocessing(int Resize = 256, int Crop = 224)
     {
         ArgumentNullException.ThrowIfNull(image);
         var (rw, rh) = ResizedSize(image.Width, image.Height, Resize);
-        var (x0, nx, padL) = CropWindow(rw, Crop);
-        var (y0, ny, padT) = CropWindow(rh, Crop);
+        var (x0, nx, _) = CropWindow(rw, Crop);
+        var (y0, ny, _) = CropWindow(rh, Crop);
         var window = PilResize.BilinearWindow(image, rw, rh, x0, nx, y0, ny);                 // nx x ny
-        var cropped = window;
-        if (nx < Crop || ny < Crop)
-        {
-            var dst = new byte[Crop * Crop * 3];                                                // zero padding around the window
-            for (var y = 0; y < ny; y++) Array.Copy(window.Pixels, (long)y * nx * 3, dst, ((long)(padT + y) * Crop + padL) * 3, nx * 3);
-            cropped = new RgbImage(Crop, Crop, dst);
-        }
+        var cropped = nx < Crop || ny < Crop ? CenterCrop(window, Crop) : window;             // a smaller window: the same zero padding
         var result = new float[3 * Crop * Crop];
         Normalize(cropped, result);
         return result;
