@@ -68,7 +68,13 @@ public class ConfigJsonTests
     public void A_wrongly_typed_override_is_rejected()
     {
         var e = Assert.Throws<ArgumentException>(() => ConfigJson.ApplyOverrides(new ExperimentConfig(), ["training.epochs=many"]));
-        Assert.Contains("not a valid experiment config", e.Message);
+        Assert.Equal("override 'training.epochs=many': 'training.epochs' takes a number, got 'many' (Parameter 'path')", e.Message);
+        var b = Assert.Throws<ArgumentException>(() => ConfigJson.ApplyOverrides(new ExperimentConfig(), ["training.maximize=1"]));
+        Assert.StartsWith("override 'training.maximize=1': 'training.maximize' takes true or false, got 1", b.Message);
+        // A nullable number accepts null and a number; what the deserializer refuses names the override too.
+        Assert.Equal(5.0, ConfigJson.ApplyOverrides(new ExperimentConfig(), ["training.clipGradNorm=5"]).Training!.ClipGradNorm);
+        var n = Assert.Throws<ArgumentException>(() => ConfigJson.ApplyOverrides(new ExperimentConfig(), ["training.epochs=1", "training.clipGradNorm=x"]));
+        Assert.StartsWith("override 'training.clipGradNorm=x': the value does not fit 'training.clipGradNorm'", n.Message);
     }
 
     [Fact]

@@ -52,7 +52,13 @@ public static class ConfigJson
         {
             var eq = assignment.IndexOf('=');
             if (eq <= 0) throw new ArgumentException($"override '{assignment}' is not key=value", nameof(assignments));
-            Set(root, assignment[..eq].Trim(), ParseValue(assignment[(eq + 1)..].Trim()), assignment);
+            var path = assignment[..eq].Trim();
+            Set(root, path, ParseValue(assignment[(eq + 1)..].Trim()), assignment);
+            try { JsonSerializer.Deserialize<ExperimentConfig>(root.ToJsonString(), Options); }
+            catch (JsonException e)
+            {
+                throw new ArgumentException($"override '{assignment}': the value does not fit '{path}' ({e.Message})", nameof(assignments), e);
+            }
         }
         return Deserialize(root.ToJsonString(), "overrides");
     }
@@ -98,6 +104,9 @@ public static class ConfigJson
                 if (node[key] is JsonObject && !isMap && value is not JsonObject)
                     throw new ArgumentException($"override '{assignment}': '{path}' is a section; set one of its fields " +
                         $"({string.Join(", ", ((JsonObject)node[key]!).Select(p => path + "." + p.Key))})", nameof(path));
+                if (node[key] is JsonValue old && Kind(old) is { } expected && value is not null && Kind(value) != expected)
+                    throw new ArgumentException($"override '{assignment}': '{path}' takes {expected}, got " +
+                        $"{(value.GetValueKind() == JsonValueKind.String ? $"'{value}'" : value.ToJsonString())}", nameof(path));
                 node[key] = value?.DeepClone();
                 return;
             }
@@ -112,6 +121,15 @@ public static class ConfigJson
             node = child;
         }
     }
+
+    /// <summary>"a number" or "true or false" for a value of that kind (null for strings and anything else, which the
+    /// deserializer checks).</summary>
+    private static string? Kind(JsonNode node) => node.GetValueKind() switch
+    {
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "true or false",
+        _ => null,
+    };
 
     private static string? Resolve(JsonObject node, string name)
     {
