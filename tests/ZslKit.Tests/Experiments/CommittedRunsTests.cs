@@ -49,4 +49,25 @@ public class CommittedRunsTests
         // 13 of them have a GPU twin (the same config but the device): Table 2's 12 runs and Fast0Tag's seed 0.
         Assert.Equal(13, runs.Count(r => gpu.Any(g => ConfigJson.Hash(g.Config with { Device = "cpu" }) == ConfigJson.Hash(r.Config))));
     }
+
+    [Fact]
+    public void The_committed_CPU_runs_of_notebooks_04_and_05_in_full_Open_Images_mode_are_the_three_localisation_rows_of_seed_0()
+    {
+        var root = Path.Combine(RepoPaths.Root, "results", "runs", "cpu-2026-11-29");
+        var runs = RunRecord.LoadAll(root, "lesa", "synthetic-openimages-full");
+        Assert.Equal(["attention-per-label", "lesa", "lesa-m1"], runs.Select(r => r.Config.Method).Order());
+        var data = Assert.Single(runs.Select(r => r.Provenance!.DatasetFingerprint).Distinct());
+        foreach (var run in runs)
+        {
+            Assert.Equal(Path.GetFullPath(run.Folder), Path.GetFullPath(RunRecord.FolderFor(root, run.Config)));
+            Assert.True(run.Synthetic);
+            Assert.Equal("cpu", run.Config.Device);
+            Assert.Equal(0, run.Config.Seed);
+            Assert.Equal(10, run.Epochs.Count);
+            Assert.Contains("zs/map", run.Final.Test.Keys);
+        }
+        // Made with the OI label names of ../shared/data, so not the data of the 2026-11-28 runs (stand-in names).
+        var earlier = RunRecord.LoadAll(Path.Combine(RepoPaths.Root, "results", "runs", "h200-2026-11-28"), "lesa", "synthetic-openimages-full");
+        Assert.DoesNotContain(data, earlier.Select(r => r.Provenance!.DatasetFingerprint));
+    }
 }
