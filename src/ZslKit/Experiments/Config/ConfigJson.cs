@@ -48,19 +48,24 @@ public static class ConfigJson
     public static ExperimentConfig ApplyOverrides(ExperimentConfig config, IEnumerable<string> assignments)
     {
         var root = JsonNode.Parse(Serialize(config))!.AsObject();
+        var applied = new List<(string JsonPath, string Path, string Assignment)>();
         foreach (var assignment in assignments)
         {
             var eq = assignment.IndexOf('=');
             if (eq <= 0) throw new ArgumentException($"override '{assignment}' is not key=value", nameof(assignments));
             var path = assignment[..eq].Trim();
-            Set(root, path, ParseValue(assignment[(eq + 1)..].Trim()), assignment);
-            try { JsonSerializer.Deserialize<ExperimentConfig>(root.ToJsonString(), Options); }
-            catch (JsonException e)
-            {
-                throw new ArgumentException($"override '{assignment}': the value does not fit '{path}' ({e.Message})", nameof(assignments), e);
-            }
+            applied.Add((Set(root, path, ParseValue(assignment[(eq + 1)..].Trim()), assignment), path, assignment));
         }
-        return Deserialize(root.ToJsonString(), "overrides");
+        try
+        {
+            return Deserialize(root.ToJsonString(), "overrides");
+        }
+        catch (ArgumentException e) when (e.InnerException is JsonException json &&
+                                          applied.FindLast(a => a.JsonPath == json.Path) is { Assignment: not null } culprit)
+        {
+            // The deserializer names the field it refused ($.a.b); the override that set it is named instead of the whole config.
+            throw new ArgumentException($"override '{culprit.Assignment}': the value does not fit '{culprit.Path}' ({json.Message})", nameof(assignments), json);
+        }
     }
 
     /// <summary>Applies overrides given as a dictionary (notebook parameters): values are formatted invariantly.</summary>
@@ -82,7 +87,9 @@ public static class ConfigJson
         catch (JsonException) { return JsonValue.Create(text); }
     }
 
-    private static void Set(JsonObject root, string path, JsonNode? value, string assignment)
+    /// <summary>Sets the value at a dotted path; returns the JSON path of the field set ("$.training.epochs", the config's own
+    /// spelling of each name).</summary>
+    private static string Set(JsonObject root, string path, JsonNode? value, string assignment)
     {
         var parts = path.Split('.');
         JsonObject node = root;
@@ -108,7 +115,7 @@ public static class ConfigJson
                     throw new ArgumentException($"override '{assignment}': '{path}' takes {expected}, got " +
                         $"{(value.GetValueKind() == JsonValueKind.String ? $"'{value}'" : value.ToJsonString())}", nameof(path));
                 node[key] = value?.DeepClone();
-                return;
+                return $"{node.GetPath()}.{key}";
             }
             if (node[key] is not JsonObject child)
             {
@@ -120,6 +127,7 @@ public static class ConfigJson
             inMap |= isMap;
             node = child;
         }
+        throw new System.Diagnostics.UnreachableException("Split always yields a last part");
     }
 
     /// <summary>"a number" or "true or false" for a value of that kind (null for strings and anything else, which the
