@@ -1,4 +1,4 @@
-// LesaEvalBench.cs - `zsl bench lesa-eval`: one full evaluation pass as LesaEvaluation.Test does it: LESA scores of every
+// LesaEvalBench.cs - `zsl bench lesa-eval`: one full evaluation pass as an eager LesaScorer + LesaEvaluation do it: LESA scores of every
 // test image over all labels (seen + unseen), copied to the host, then the ZS (unseen columns) and GZS (all columns) mAP
 // and P/R/F1@3,5 of the NUS protocol (MultiLabelEvaluator). Synthetic features cycle through a small pool of batches.
 using ZslKit.Metrics;
@@ -71,7 +71,7 @@ public sealed class LesaEvalBench : IBenchTarget
             ["zsMap"] = zsMap, ["gzsMap"] = gzsMap,   // random model and labels: a sanity value near the positive rate
         };
         return new BenchTargetResult([new BenchMeasurement($"eval pass ({images} images x {labels} labels)", images, "images", ours, null)],
-            metrics, ["scores are copied to the host per batch, as LesaEvaluation.ScoreSplit does"]);
+            metrics, ["scores are copied to the host per batch, as LesaScorer does"]);
     }
 
     /// <summary>Columns [seen, seen+unseen) of a row-major [rows, cols] array.</summary>

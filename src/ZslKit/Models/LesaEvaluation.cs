@@ -1,5 +1,6 @@
-// LesaEvaluation.cs - the test protocol of the LESA scripts (Huynh & Elhamifar, CVPR 2020, Sec. 5.1): scores of every
-// test image over all labels, then ZS (unseen columns) and GZS (all columns) mAP and P/R/F1@3,5 under the NUS protocol.
+// LesaEvaluation.cs - the test protocol of the LESA scripts (Huynh & Elhamifar, CVPR 2020, Sec. 5.1): from the scores of
+// every test image over all labels (LesaScorer), ZS (unseen columns) and GZS (all columns) mAP and P/R/F1@K under the NUS
+// protocol (K 3, 5 on NUS-WIDE; 10, 20 on Open Images).
 using ZslKit.Data.Datasets;
 using ZslKit.Data.Synthetic;
 using ZslKit.Metrics;
@@ -11,42 +12,9 @@ namespace ZslKit.Models;
 public sealed record LesaTestResult(double ZslMap, double ZslF1At3, double ZslF1At5, double GzslMap, double GzslF1At3, double GzslF1At5,
     double ZslP3, double ZslR3, double ZslP5, double ZslR5, double GzslP3, double GzslR3, double GzslP5, double GzslR5);
 
-/// <summary>Scores an <see cref="ILesaTrainable"/> on a split and computes the ZS / GZS test metrics.</summary>
+/// <summary>ZS / GZS test metrics of a model's test scores.</summary>
 public static class LesaEvaluation
 {
-    /// <summary>Scores [N, C] (row-major) of every image of a split over the label vectors [C, dv], in batches, in eval mode.</summary>
-    public static float[] ScoreSplit(ILesaTrainable model, IMultiLabelRegions bench, MultiLabelSplit split, Tensor labelVectors, int batchSize,
-        LesaFeatureCache? cache = null)
-    {
-        ArgumentNullException.ThrowIfNull(model);
-        ArgumentNullException.ThrowIfNull(bench);
-        int n = bench.ImageCount(split);
-        int c = (int)labelVectors.size(0);
-        var result = new float[(long)n * c];
-        model.Module.eval();
-        using var noGrad = torch.no_grad();
-        using var outer = torch.NewDisposeScope();
-        var embedded = model.EmbedLabels(labelVectors);
-        for (int start = 0; start < n; start += batchSize)
-        {
-            int count = Math.Min(batchSize, n - start);
-            using var scope = torch.NewDisposeScope();
-            var indices = Enumerable.Range(start, count).ToArray();
-            var feats = cache is null ? LesaBatches.Regions(bench, split, indices) : cache.Gather(split, indices);
-            var x = torch.tensor<float>(feats.AsSpan(), [count, bench.RegionCount, bench.FeatureDim]);
-            model.Scores(x, embedded).ToArray<float>().CopyTo(result, (long)start * c);
-        }
-        return result;
-    }
-
-    /// <summary>ZS (unseen columns) and GZS (all columns) mAP and P/R/F1@3,5 on the test split (NUS protocol).</summary>
-    public static LesaTestResult Test(ILesaTrainable model, IMultiLabelRegions bench, Tensor labelVectors, int batchSize,
-        LesaFeatureCache? cache = null)
-    {
-        ArgumentNullException.ThrowIfNull(bench);
-        return TestMetrics(bench, ScoreSplit(model, bench, MultiLabelSplit.Test, labelVectors, batchSize, cache));
-    }
-
     /// <summary>ZS (unseen columns) and GZS (all columns) metrics of test scores [N, L] (row-major, seen labels first) at
     /// K = 3, 5 (NUS protocol), as a record; <see cref="TestMetrics(IMultiLabelRegions, float[], IReadOnlyList{int})"/> computes them.</summary>
     public static LesaTestResult TestMetrics(IMultiLabelRegions bench, float[] scores)

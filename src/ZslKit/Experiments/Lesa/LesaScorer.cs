@@ -2,6 +2,8 @@
 // Open Images test bench), eagerly or, with a graph backend (training.cudaGraph on CUDA), with every full-size batch
 // copied into a static input and scored by replaying one captured scoring (IStepGraph, as the Trainer's graph steps).
 // Launch overhead is what the graph removes: LESA's eager inference on an H200 is launch-bound (docs/benchmarks.md).
+using ZslKit.Data.Datasets;
+using ZslKit.Data.Synthetic;
 using ZslKit.Experiments.Training;
 using ZslKit.Models;
 using ZslKit.Torch;
@@ -100,6 +102,17 @@ public sealed class LesaScorer : IDisposable
             Score(regions(batch), n, scores.AsSpan(start * _labels, n * _labels));
         }
         return scores;
+    }
+
+    /// <summary>Scores [n, C] (row-major) of images of a benchmark split (all of them when <paramref name="images"/> is null),
+    /// their features read from <paramref name="cache"/> when given, else from the benchmark.</summary>
+    public float[] ScoreSplit(IMultiLabelRegions bench, MultiLabelSplit split, IReadOnlyList<int>? images = null, LesaFeatureCache? cache = null)
+    {
+        ArgumentNullException.ThrowIfNull(bench);
+        if (bench.RegionCount != _regions || bench.FeatureDim != _dim)
+            throw new ArgumentException($"LesaScorer: the benchmark's features are [{bench.RegionCount}, {bench.FeatureDim}], the scorer takes [{_regions}, {_dim}]", nameof(bench));
+        images ??= Enumerable.Range(0, bench.ImageCount(split)).ToArray();
+        return ScoreAll(images, part => cache is null ? LesaBatches.Regions(bench, split, part) : cache.Gather(split, part));
     }
 
     /// <summary>The captured graph (captured at the first call), or null when scoring stays eager.</summary>

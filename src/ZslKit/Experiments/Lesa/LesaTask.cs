@@ -232,7 +232,7 @@ public sealed class LesaTask : IPrefetchableTask<LesaBatch>, IGraphableTask<Lesa
     }
 
     private Dictionary<string, double> Test() =>
-        LesaEvaluation.TestMetrics(_bench, Score(MultiLabelSplit.Test, Enumerable.Range(0, _bench.ImageCount(MultiLabelSplit.Test)).ToArray(), _vectors), _ks);
+        LesaEvaluation.TestMetrics(_bench, Score(MultiLabelSplit.Test, null, _vectors), _ks);
 
     /// <summary>Scoring graphs for evaluation passes (LesaScorer): null scores eagerly; LesaExperiment sets CUDA graphs
     /// with training.cudaGraph.</summary>
@@ -242,10 +242,10 @@ public sealed class LesaTask : IPrefetchableTask<LesaBatch>, IGraphableTask<Lesa
     public LesaScoringCounts? LastScoring { get; private set; }
 
     /// <summary>Scores [n, C] (row-major) of the given images for the label vectors [C, dv], in batches.</summary>
-    private float[] Score(MultiLabelSplit split, int[] images, Tensor vectors)
+    private float[] Score(MultiLabelSplit split, int[]? images, Tensor vectors)
     {
         using var scorer = new LesaScorer(_model, vectors, _batchSize, _bench.RegionCount, _bench.FeatureDim, _device, ScoringGraphs);
-        var result = scorer.ScoreAll(images, part => _cache is null ? LesaBatches.Regions(_bench, split, part) : _cache.Gather(split, part));   // [n, C]
+        var result = scorer.ScoreSplit(_bench, split, images, _cache);                               // [n, C]
         LastScoring = scorer.Counts;
         return result;
     }

@@ -142,7 +142,8 @@ public sealed class LesaExperimentTests : IDisposable
         var (bench, cache) = LesaExperiment.Benchmark(c);
         using var model = LesaExperiment.LoadModel(run);
         using var vectors = LesaBatches.LabelVectors(bench);
-        var test = LesaEvaluation.Test(model, bench, vectors, 16, cache);
+        using var scorer = new LesaScorer(model, vectors, 16, bench.RegionCount, bench.FeatureDim, torch.CPU);
+        var test = LesaEvaluation.TestMetrics(bench, scorer.ScoreSplit(bench, MultiLabelSplit.Test, cache: cache));
         Assert.Equal(run.Final.Test["zs/map"], test.ZslMap, 6);
         Assert.Equal(run.Final.Test["gzs/f1@3"], test.GzslF1At3, 6);
     }

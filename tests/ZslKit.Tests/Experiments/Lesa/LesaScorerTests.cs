@@ -1,7 +1,8 @@
 // LesaScorerTests.cs - evaluation scoring (LesaScorer) with and without scoring graphs: on the CPU through the eager-replay
 // backend (the captured scoring runs again per replay on the static input), on a GPU (when present) through CUDA graphs.
 // Graph passes give the eager pass's scores; full batches replay and the smaller last batch runs eagerly; an open autocast
-// scope keeps scoring eager; LesaTask's evaluation with graphs gives the same test metrics; bad arguments name the sizes.
+// scope keeps scoring eager; scoring a split covers its images in order; LesaTask's evaluation with graphs gives the same
+// test metrics; bad arguments name the sizes.
 using ZslKit.Benchmarks;
 using ZslKit.Experiments.Lesa;
 using ZslKit.Experiments.Training;
@@ -83,6 +84,28 @@ public sealed class LesaScorerTests
             Assert.Contains($"room for {c} scores, 2 images x {c} labels", Assert.Throws<ArgumentException>(() => scorer.Score(new float[2 * per], 2, new float[c])).Message);
         }
         Assert.Equal(live, torch.LiveTensorCount);
+    }
+
+    [Fact]
+    public void Scoring_a_split_covers_every_image_in_order_and_refuses_a_benchmark_of_other_feature_shape()
+    {
+        var (model, bench) = Tiny();
+        using var _ = model;
+        using var vectors = LesaBatches.LabelVectors(bench);
+        using var scorer = new LesaScorer(model, vectors, 16, bench.RegionCount, bench.FeatureDim, torch.CPU);
+        var split = ZslKit.Data.Synthetic.MultiLabelSplit.Test;
+        var all = scorer.ScoreSplit(bench, split);
+        int n = bench.ImageCount(split), c = scorer.Labels;
+        Assert.Equal(n * c, all.Length);
+        var some = scorer.ScoreSplit(bench, split, [n - 1, 2]);                                    // any order, any count
+        for (int j = 0; j < c; j++)                                                                // batch size changes the rounding only
+        {
+            Assert.Equal(all[(n - 1) * c + j], some[j], 1e-5f);
+            Assert.Equal(all[2 * c + j], some[c + j], 1e-5f);
+        }
+        using var other = new LesaScorer(model, vectors, 16, bench.RegionCount + 1, bench.FeatureDim, torch.CPU);
+        Assert.Contains($"features are [{bench.RegionCount}, {bench.FeatureDim}], the scorer takes [{bench.RegionCount + 1}, {bench.FeatureDim}]",
+            Assert.Throws<ArgumentException>(() => other.ScoreSplit(bench, split)).Message);
     }
 
     [Fact]

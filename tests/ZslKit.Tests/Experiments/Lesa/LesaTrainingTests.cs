@@ -50,7 +50,9 @@ public sealed class LesaTrainingTests : IDisposable
         var config = LesaExperiment.Config(preset, "training-test", "lesa", seed: 1, dataDir: "/nonexistent-zslkit-data");
         var model = LesaTable1.Create("lesa", bench, hidden: 32, seed: 1, modules: 4);
         LesaTestResult untrained;
-        using (var vectors = LesaBatches.LabelVectors(bench)) untrained = LesaEvaluation.Test(model, bench, vectors, 32);
+        using (var vectors = LesaBatches.LabelVectors(bench))
+        using (var scorer = new LesaScorer(model, vectors, 32, bench.RegionCount, bench.FeatureDim, torch.CPU))
+            untrained = LesaEvaluation.TestMetrics(bench, scorer.ScoreSplit(bench, MultiLabelSplit.Test));
         // The config's protocol on this benchmark (the config describes the default stand-in vocabulary, the task holds 60 + 15 labels).
         var run = ExperimentRunner.Run(config, new RunOptions(_root), c =>
         {
