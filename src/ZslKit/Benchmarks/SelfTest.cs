@@ -260,12 +260,14 @@ public static class SelfTest
         {
             if (!torch.is_autocast_enabled(DeviceType.CUDA) || torch.is_autocast_enabled(DeviceType.CPU))
                 throw new SelfTestException("inside a CUDA autocast scope: CUDA autocast must be on and CPU autocast off");
-            var product = da.mm(db);
+            var product = da.mm(db);                                                                // [4, 8] @ [8, 5] -> [4, 5]
             if (product.dtype != ScalarType.BFloat16) throw new SelfTestException($"matmul under CUDA autocast is {product.dtype}, expected BFloat16");
-            if (a.mm(b).dtype != ScalarType.Float32) throw new SelfTestException("a CPU matmul under CUDA autocast left float32");
+            if (a.mm(b).dtype != ScalarType.Float32)                                                // [4, 5] on the CPU
+                throw new SelfTestException("a CPU matmul under CUDA autocast left float32");
             got = product.to(ScalarType.Float32).cpu().ToArray<float>();
         }
-        if (da.mm(db).dtype != ScalarType.Float32) throw new SelfTestException("the device matmul is not float32 after the scope");
+        if (da.mm(db).dtype != ScalarType.Float32)                                                  // [4, 5] on the device
+            throw new SelfTestException("the device matmul is not float32 after the scope");
         double worst = 0;
         for (int i = 0; i < got.Length; i++)
         {

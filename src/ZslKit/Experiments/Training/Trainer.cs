@@ -403,7 +403,7 @@ public sealed class Trainer<TBatch>
             for (int i = 0; i < terms.Count; i++)
             {
                 CheckScalar(terms[i].Value, $"loss term '{terms[i].Key}'");
-                using var v = terms[i].Value.detach().to(ScalarType.Float64).reshape([]);
+                using var v = terms[i].Value.detach().to(ScalarType.Float64).reshape([]);       // [] or [1] -> [] (a scalar)
                 if (_steps == 0) _sums.Add(new(terms[i].Key, v.clone().DetachFromDisposeScope()));
                 else _sums[i].Value.add_(v);
             }
