@@ -35,7 +35,21 @@ public sealed class ClaimsPapersSweepTests : IDisposable
         var r = MBeatsOne.Evaluate([Run(10, 0, 0.30), Run(10, 1, 0.32), Run(1, 0, 0.25), Run(1, 1, 0.27)]);
         Assert.Equal(ClaimStatus.Held, r.Status);
         Assert.Contains("0.3100 ± 0.0141 (2 seeds)", r.Detail);
+        Assert.Contains("margin +3.5 SE [synthetic data]", r.Detail);             // 0.05 / sqrt(0.0002/2 + 0.0002/2) = 3.54
+        Assert.DoesNotContain("within seed noise", r.Detail);
         Assert.Contains("[synthetic data]", r.Detail);
+    }
+
+    [Fact]
+    public void A_margin_inside_the_seed_spread_is_flagged_as_seed_noise_without_changing_the_verdict()
+    {
+        var r = MBeatsOne.Evaluate([Run(10, 0, 0.20), Run(10, 1, 0.40), Run(1, 0, 0.25), Run(1, 1, 0.27)]);
+        Assert.Equal(ClaimStatus.Held, r.Status);                                 // 0.30 vs 0.26: the means decide
+        Assert.Contains("margin +0.4 SE (within seed noise: |margin| < 2 SE)", r.Detail);   // 0.04 / sqrt(0.02/2 + 0.0002/2) = 0.40
+        var one = MBeatsOne.Evaluate([Run(10, 0, 0.30), Run(1, 0, 0.25), Run(1, 1, 0.27)]);
+        Assert.Contains("one seed on a side: no seed-noise estimate", one.Detail);
+        var same = MBeatsOne.Evaluate([Run(10, 0, 0.30), Run(10, 1, 0.30), Run(1, 0, 0.25), Run(1, 1, 0.25)]);
+        Assert.Contains("the seeds agree exactly", same.Detail);
     }
 
     [Fact]

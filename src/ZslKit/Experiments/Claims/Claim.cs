@@ -73,8 +73,22 @@ public sealed record MetricComparisonClaim(string Id, string Statement, string M
         double diff = HigherIsBetter ? ma.Mean - mb.Mean : mb.Mean - ma.Mean;
         var synthetic = a.Concat(b).Any(r => r.Synthetic) ? " [synthetic data]" : "";
         var detail = string.Create(CultureInfo.InvariantCulture,
-            $"{Better.Label}: {ma.Format(4)} ({ma.Count} seed{(ma.Count == 1 ? "" : "s")}) vs {Worse.Label}: {mb.Format(4)} ({mb.Count} seed{(mb.Count == 1 ? "" : "s")}); {Metric} margin {diff:+0.0000;-0.0000} (needs > {Margin}){synthetic}");
+            $"{Better.Label}: {ma.Format(4)} ({ma.Count} seed{(ma.Count == 1 ? "" : "s")}) vs {Worse.Label}: {mb.Format(4)} ({mb.Count} seed{(mb.Count == 1 ? "" : "s")}); {Metric} margin {diff:+0.0000;-0.0000} (needs > {Margin}){SeedNoise(ma, mb, diff)}{synthetic}");
         return Result(diff > Margin ? ClaimStatus.Held : ClaimStatus.NotHeld, detail);
+    }
+
+    /// <summary>The margin against the seeds' spread: its ratio to the standard error of the difference of the two means
+    /// (sample standard deviations over seeds), flagged as within seed noise below 2 SE. The verdict does not use it: with
+    /// two or three seeds per side this is a rough guide, not a significance test.</summary>
+    public static string SeedNoise(MetricSummary a, MetricSummary b, double margin)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        if (a.Count < 2 || b.Count < 2) return "; one seed on a side: no seed-noise estimate";
+        double se = Math.Sqrt(a.Std * a.Std / a.Count + b.Std * b.Std / b.Count);
+        if (se == 0) return "; the seeds agree exactly";
+        double z = margin / se;
+        return string.Create(CultureInfo.InvariantCulture, $"; margin {z:+0.0;-0.0} SE{(Math.Abs(z) < 2 ? " (within seed noise: |margin| < 2 SE)" : "")}");
     }
 
     private ClaimResult Result(ClaimStatus status, string detail) => new(Id, Statement, status, detail);
