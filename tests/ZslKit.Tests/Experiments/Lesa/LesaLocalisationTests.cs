@@ -137,9 +137,31 @@ public class LesaLocalisationTests
         Assert.Equal(ClaimStatus.Held, claims[1].Status);
         Assert.Equal("table3-unseen-vs-lesa--m-1", claims[1].Id);
         Assert.Equal(ClaimStatus.NotHeld, claims[2].Status);   // H 24.0 vs 44.4
+        Assert.Contains("one seed on a side: no seed-noise estimate", claims[0].Detail);
         var table = LesaLocalisation.Table([lesa, perLabel], "t");
         Assert.Equal("20.0", table.Cell("LESA (M=10)", "localisation", "mAP unseen"));
         Assert.Equal("24.0", table.Cell("LESA (M=10)", "localisation", "H"));
+    }
+
+    [Fact]
+    public void Table3_claims_over_seed_means_set_the_margin_against_the_seeds_spread()
+    {
+        bool[] seen = [true, false, false, false];
+        int[] boxed = [1, 1, 1, 1];
+        var lesa = LesaLocalisation.Average([Result("L", [0, 0, 0, 0], boxed, seen, 0.3, 0.20), Result("L", [0, 0, 0, 0], boxed, seen, 0.3, 0.30)], "LESA");
+        var close = LesaLocalisation.Average([Result("B", [0, 0, 0, 0], boxed, seen, 0.3, 0.22), Result("B", [0, 0, 0, 0], boxed, seen, 0.3, 0.24)], "close");
+        var far = LesaLocalisation.Average([Result("F", [0, 0, 0, 0], boxed, seen, 0.3, 0.01), Result("F", [0, 0, 0, 0], boxed, seen, 0.3, 0.03)], "far");
+        Assert.Equal(2, lesa.Seeds.Count);
+        Assert.Equal(0.25, lesa.Report.MapUnseen, 12);
+        var claims = LesaLocalisation.Claims(lesa, [close, far]);
+        Assert.Equal(ClaimStatus.Held, claims[0].Status);                                     // 25.0 vs 23.0: the means decide
+        Assert.Contains("within seed noise", claims[0].Detail);                               // 0.02 / sqrt(0.005/2 + 0.0002/2) = 0.39 SE
+        Assert.Contains("margin +0.4 SE", claims[0].Detail);
+        Assert.Equal(ClaimStatus.Held, claims[1].Status);                                     // 25.0 vs 2.0
+        Assert.Contains("margin +4.5 SE", claims[1].Detail);                                  // 0.23 / sqrt(0.005/2 + 0.0002/2) = 4.51
+        Assert.DoesNotContain("within seed noise", claims[1].Detail);
+        var twice = LesaLocalisation.Average([lesa, lesa], "twice");                             // means of means keep every seed
+        Assert.Equal(4, twice.Seeds.Count);
     }
 
     [Fact]
