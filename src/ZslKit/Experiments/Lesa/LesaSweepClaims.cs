@@ -33,7 +33,8 @@ public sealed record DiminishingReturnsClaim(string Id, string Statement, string
         var synthetic = used.Any(r => r.Synthetic) ? " [synthetic data]" : "";
         return Result(held ? ClaimStatus.Held : ClaimStatus.NotHeld, string.Create(CultureInfo.InvariantCulture,
             $"{Metric}: {Low.Label} {means[0].Format(4)}, {Mid.Label} {means[1].Format(4)}, {High.Label} {means[2].Format(4)}; " +
-            $"{Low.Label}→{Mid.Label} {first:+0.0000;-0.0000} (needs > 0), {Mid.Label}→{High.Label} {second:+0.0000;-0.0000} (needs < the first step){synthetic}"));
+            $"{Low.Label}→{Mid.Label} {first:+0.0000;-0.0000} (needs > 0), {Mid.Label}→{High.Label} {second:+0.0000;-0.0000} (needs < the first step); " +
+            $"first step{MetricComparisonClaim.SeedNoise(means[1], means[0], first).TrimStart(';')}{synthetic}"));
     }
 
     private ClaimResult Result(ClaimStatus status, string detail) => new(Id, Statement, status, detail);
@@ -68,7 +69,8 @@ public sealed record LambdaNearBestClaim(string Id, string Statement, string Met
         var synthetic = runs.Where(Family.Matches).Any(r => r.Synthetic) ? " [synthetic data]" : "";
         var each = string.Join(", ", groups.Select(g => $"{Text(g.Value)}: {g.Summary!.Format(4)}"));
         return Result(gap <= Tolerance ? ClaimStatus.Held : ClaimStatus.NotHeld, string.Create(CultureInfo.InvariantCulture,
-            $"{Metric} by {Weight} ({each}); best {Text(best.Value)}, paper value {gap:0.0000} below it (needs <= {Tolerance}){synthetic}"));
+            $"{Metric} by {Weight} ({each}); best {Text(best.Value)}, paper value {gap:0.0000} below it (needs <= {Tolerance})" +
+            $"{(best.Value == PaperValue ? "" : MetricComparisonClaim.SeedNoise(best.Summary, paper, gap))}{synthetic}"));
     }
 
     private static string Text(double v) => v.ToString("R", CultureInfo.InvariantCulture);

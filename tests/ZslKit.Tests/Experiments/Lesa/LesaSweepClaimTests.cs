@@ -52,6 +52,7 @@ public sealed class LesaSweepClaimTests
         Assert.Equal(ClaimStatus.NotHeld, still.Status);
         Assert.Contains("M=1→M=10 +0.1000", still.Detail);
         Assert.Contains("M=10→M=20 +0.1500", still.Detail);
+        Assert.Contains("first step margin +7.1 SE", still.Detail);              // 0.1 / sqrt(0.0002/2 + 0.0002/2): two seeds 0.02 apart per side
         var noGain = Evaluate("fig3-saturates-zs/f1@3", At(LesaSweepAxis.Modules, 1, 0.30, 0.3).Concat(m10).Concat(At(LesaSweepAxis.Modules, 20, 0.1, 0.1)));
         Assert.Equal(ClaimStatus.NotHeld, noGain.Status);
         var none = Evaluate("fig3-saturates-zs/f1@3", m1.Concat(m10));
@@ -66,6 +67,7 @@ public sealed class LesaSweepClaimTests
         var near = Evaluate("fig3-div-near-best-zs/f1@3", paper.Concat(At(LesaSweepAxis.LambdaDiv, 0, 0.209, 0.2)).Concat(At(LesaSweepAxis.LambdaDiv, 0.1, 0.15, 0.2)));
         Assert.Equal(ClaimStatus.Held, near.Status);
         Assert.Contains("best 0, paper value 0.0090 below it (needs <= 0.01)", near.Detail);
+        Assert.Contains("margin +0.6 SE (within seed noise", near.Detail);        // 0.009 / 0.0141
         var far = Evaluate("fig3-div-near-best-zs/f1@3", paper.Concat(At(LesaSweepAxis.LambdaDiv, 0.1, 0.215, 0.2)));
         Assert.Equal(ClaimStatus.NotHeld, far.Status);
         Assert.Contains("0.1: 0.2250 ± 0.0141", far.Detail);
