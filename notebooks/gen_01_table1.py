@@ -90,12 +90,13 @@ else display(table.Compare(release, "NUS-WIDE", provenance, "LESA official relea
 
 Each claim compares means over seeds (strictly greater) on the selected model: LESA (M=10) beats every other row in ZS
 and in GZS on both F1 at the smaller K (F1@3; F1@10 on Open Images) and mAP. Held / not held / not evaluated, with the numbers.
+The evidence sets each margin against the seeds' spread: "within seed noise" below 2 standard errors of the
+difference of the means (one seed: no estimate); such a verdict is no evidence either way.
 """, "claims-md"),
     code("""
 var claims = ClaimReport.Evaluate(LesaClaims.Table1(protocol: LesaNotebook.Protocol), runs);
 Console.WriteLine(ClaimReport.ToMarkdown(claims));
-Console.WriteLine($"held {claims.Count(c => c.Status == ClaimStatus.Held)}, not held {claims.Count(c => c.Status == ClaimStatus.NotHeld)}, " +
-    $"not evaluated {claims.Count(c => c.Status == ClaimStatus.NotEvaluated)} of {claims.Count}");
+Console.WriteLine(ClaimReport.Summary(claims));
 """, "claims"),
 ]
 

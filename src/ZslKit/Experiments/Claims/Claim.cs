@@ -11,7 +11,33 @@ namespace ZslKit.Experiments.Claims;
 public enum ClaimStatus { Held, NotHeld, NotEvaluated }
 
 /// <summary>The verdict on one claim, with the numbers behind it.</summary>
-public sealed record ClaimResult(string Id, string Statement, ClaimStatus Status, string Detail);
+public sealed record ClaimResult(string Id, string Statement, ClaimStatus Status, string Detail)
+{
+    /// <summary>Whether the deciding margin lies within the seeds' spread (<see cref="SeedNoise"/>); null when not estimated.</summary>
+    public bool? WithinSeedNoise { get; init; }
+}
+
+/// <summary>
+/// A margin between two seed means set against the seeds' spread: its ratio to the standard error of the difference of
+/// the means (sample standard deviations over seeds), "within seed noise" below 2 SE. With two or three seeds per side
+/// this is a rough guide, not a significance test; verdicts do not use it.
+/// </summary>
+/// <param name="Text">The note for a claim's evidence, starting with "; ".</param>
+/// <param name="Within">True below 2 SE (or a zero margin between seeds that agree exactly), null with one seed on a side.</param>
+public sealed record SeedNoise(string Text, bool? Within)
+{
+    public static SeedNoise Of(MetricSummary a, MetricSummary b, double margin)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        if (a.Count < 2 || b.Count < 2) return new("; one seed on a side: no seed-noise estimate", null);
+        double se = Math.Sqrt(a.Std * a.Std / a.Count + b.Std * b.Std / b.Count);
+        if (se == 0) return new("; the seeds agree exactly", margin == 0);
+        double z = margin / se;
+        bool within = Math.Abs(z) < 2;
+        return new(string.Create(CultureInfo.InvariantCulture, $"; margin {z:+0.0;-0.0} SE{(within ? " (within seed noise: |margin| < 2 SE)" : "")}"), within);
+    }
+}
 
 /// <summary>Selects runs: an experiment name plus config values at dotted paths ("options.M" = "10").</summary>
 public sealed record RunSelector(string Label, string? Experiment, IReadOnlyDictionary<string, string> Match)
@@ -71,24 +97,11 @@ public sealed record MetricComparisonClaim(string Id, string Statement, string M
         if (!sa.TryGetValue(Metric, out var ma) || !sb.TryGetValue(Metric, out var mb))
             return Result(ClaimStatus.NotEvaluated, $"test metric '{Metric}' missing for {(sa.ContainsKey(Metric) ? Worse.Label : Better.Label)}");
         double diff = HigherIsBetter ? ma.Mean - mb.Mean : mb.Mean - ma.Mean;
+        var noise = SeedNoise.Of(ma, mb, diff);
         var synthetic = a.Concat(b).Any(r => r.Synthetic) ? " [synthetic data]" : "";
         var detail = string.Create(CultureInfo.InvariantCulture,
-            $"{Better.Label}: {ma.Format(4)} ({ma.Count} seed{(ma.Count == 1 ? "" : "s")}) vs {Worse.Label}: {mb.Format(4)} ({mb.Count} seed{(mb.Count == 1 ? "" : "s")}); {Metric} margin {diff:+0.0000;-0.0000} (needs > {Margin}){SeedNoise(ma, mb, diff)}{synthetic}");
-        return Result(diff > Margin ? ClaimStatus.Held : ClaimStatus.NotHeld, detail);
-    }
-
-    /// <summary>The margin against the seeds' spread: its ratio to the standard error of the difference of the two means
-    /// (sample standard deviations over seeds), flagged as within seed noise below 2 SE. The verdict does not use it: with
-    /// two or three seeds per side this is a rough guide, not a significance test.</summary>
-    public static string SeedNoise(MetricSummary a, MetricSummary b, double margin)
-    {
-        ArgumentNullException.ThrowIfNull(a);
-        ArgumentNullException.ThrowIfNull(b);
-        if (a.Count < 2 || b.Count < 2) return "; one seed on a side: no seed-noise estimate";
-        double se = Math.Sqrt(a.Std * a.Std / a.Count + b.Std * b.Std / b.Count);
-        if (se == 0) return "; the seeds agree exactly";
-        double z = margin / se;
-        return string.Create(CultureInfo.InvariantCulture, $"; margin {z:+0.0;-0.0} SE{(Math.Abs(z) < 2 ? " (within seed noise: |margin| < 2 SE)" : "")}");
+            $"{Better.Label}: {ma.Format(4)} ({ma.Count} seed{(ma.Count == 1 ? "" : "s")}) vs {Worse.Label}: {mb.Format(4)} ({mb.Count} seed{(mb.Count == 1 ? "" : "s")}); {Metric} margin {diff:+0.0000;-0.0000} (needs > {Margin}){noise.Text}{synthetic}");
+        return Result(diff > Margin ? ClaimStatus.Held : ClaimStatus.NotHeld, detail) with { WithinSeedNoise = noise.Within };
     }
 
     private ClaimResult Result(ClaimStatus status, string detail) => new(Id, Statement, status, detail);
@@ -99,6 +112,19 @@ public static class ClaimReport
 {
     public static IReadOnlyList<ClaimResult> Evaluate(IEnumerable<IClaim> claims, IReadOnlyList<RunRecord> runs) =>
         claims.Select(c => c.Evaluate(runs)).ToList();
+
+    /// <summary>One line: "held H, not held N, not evaluated E of T", and how many verdicts rest on a margin within seed noise.</summary>
+    public static string Summary(IReadOnlyList<ClaimResult> results)
+    {
+        ArgumentNullException.ThrowIfNull(results);
+        int held = results.Count(r => r.Status == ClaimStatus.Held), notHeld = results.Count(r => r.Status == ClaimStatus.NotHeld);
+        int noisy = results.Count(r => r.Status != ClaimStatus.NotEvaluated && r.WithinSeedNoise == true);
+        int unestimated = results.Count(r => r.Status != ClaimStatus.NotEvaluated && r.WithinSeedNoise is null);
+        var line = $"held {held}, not held {notHeld}, not evaluated {results.Count - held - notHeld} of {results.Count}";
+        if (noisy > 0) line += $"; {noisy} of the {held + notHeld} verdicts rest on a margin within seed noise (< 2 SE)";
+        if (unestimated > 0) line += $"; {unestimated} without a seed-noise estimate";
+        return line;
+    }
 
     public static string ToMarkdown(IReadOnlyList<ClaimResult> results)
     {

@@ -8,7 +8,8 @@ using ZslKit.Experiments.Runs;
 
 namespace ZslKit.Experiments.Lesa;
 
-/// <summary>Holds when every part holds; not evaluated when any part is; not held otherwise. The detail lists each part.</summary>
+/// <summary>Holds when every part holds; not evaluated when any part is; not held otherwise. The detail lists each part;
+/// the verdict counts as within seed noise when a deciding part's margin is (all parts when held, the failing ones when not).</summary>
 public sealed record AllOfClaim(string Id, string Statement, IReadOnlyList<IClaim> Parts) : IClaim
 {
     public ClaimResult Evaluate(IReadOnlyList<RunRecord> runs)
@@ -20,7 +21,10 @@ public sealed record AllOfClaim(string Id, string Statement, IReadOnlyList<IClai
             : results.All(r => r.Status == ClaimStatus.Held) ? ClaimStatus.Held : ClaimStatus.NotHeld;
         string Mark(ClaimStatus s) => s switch { ClaimStatus.Held => "held", ClaimStatus.NotHeld => "NOT held", _ => "not evaluated" };
         var detail = string.Join("; ", results.Select(r => $"{r.Id}: {Mark(r.Status)} ({r.Detail})"));
-        return new ClaimResult(Id, Statement, status, detail);
+        // The deciding parts: all of them when held, the failing ones when not. Within seed noise when one of them is.
+        var deciding = status == ClaimStatus.Held ? results : results.Where(r => r.Status == ClaimStatus.NotHeld).ToList();
+        bool? within = deciding.Any(r => r.WithinSeedNoise == true) ? true : deciding.All(r => r.WithinSeedNoise == false) ? false : null;
+        return new ClaimResult(Id, Statement, status, detail) { WithinSeedNoise = status == ClaimStatus.NotEvaluated ? null : within };
     }
 }
 

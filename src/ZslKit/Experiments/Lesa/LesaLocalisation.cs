@@ -260,7 +260,7 @@ public static class LesaLocalisation
     }
 
     /// <summary>Held when <paramref name="a"/>'s value (a mean over seeds for averaged results) is above <paramref name="b"/>'s;
-    /// the evidence sets the margin against the seeds' spread (<see cref="MetricComparisonClaim.SeedNoise"/>).</summary>
+    /// the evidence sets the margin against the seeds' spread (<see cref="SeedNoise"/>).</summary>
     private static ClaimResult Compare(string id, string statement, LesaLocalisationResult a, LesaLocalisationResult b,
         Func<LocalisationReport, double> value)
     {
@@ -272,9 +272,9 @@ public static class LesaLocalisation
             double std = v.Count > 1 ? Math.Sqrt(v.Sum(x => (x - mean) * (x - mean)) / (v.Count - 1)) : 0;
             return new MetricSummary("localisation mAP", mean, std, v.Count);
         }
-        string detail = string.Create(CultureInfo.InvariantCulture, $"{a.Model} {100 * va:F1} vs {b.Model} {100 * vb:F1} (localisation mAP, %)") +
-            MetricComparisonClaim.SeedNoise(Summary(a, value), Summary(b, value), va - vb);
-        return new ClaimResult(id, statement, va > vb ? ClaimStatus.Held : ClaimStatus.NotHeld, detail);
+        var noise = SeedNoise.Of(Summary(a, value), Summary(b, value), va - vb);
+        string detail = string.Create(CultureInfo.InvariantCulture, $"{a.Model} {100 * va:F1} vs {b.Model} {100 * vb:F1} (localisation mAP, %)") + noise.Text;
+        return new ClaimResult(id, statement, va > vb ? ClaimStatus.Held : ClaimStatus.NotHeld, detail) { WithinSeedNoise = noise.Within };
     }
 
     private static string Slug(string name) =>

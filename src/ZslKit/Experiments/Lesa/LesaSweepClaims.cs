@@ -31,13 +31,17 @@ public sealed record DiminishingReturnsClaim(string Id, string Statement, string
         double first = means[1].Mean - means[0].Mean, second = means[2].Mean - means[1].Mean;
         var held = first > 0 && second < first;
         var synthetic = used.Any(r => r.Synthetic) ? " [synthetic data]" : "";
-        return Result(held ? ClaimStatus.Held : ClaimStatus.NotHeld, string.Create(CultureInfo.InvariantCulture,
+        var noise = SeedNoise.Of(means[1], means[0], first);
+        return Result(held ? ClaimStatus.Held : ClaimStatus.NotHeld, noise.Within, string.Create(CultureInfo.InvariantCulture,
             $"{Metric}: {Low.Label} {means[0].Format(4)}, {Mid.Label} {means[1].Format(4)}, {High.Label} {means[2].Format(4)}; " +
             $"{Low.Label}→{Mid.Label} {first:+0.0000;-0.0000} (needs > 0), {Mid.Label}→{High.Label} {second:+0.0000;-0.0000} (needs < the first step); " +
-            $"first step{MetricComparisonClaim.SeedNoise(means[1], means[0], first).TrimStart(';')}{synthetic}"));
+            $"first step{noise.Text.TrimStart(';')}{synthetic}"));
     }
 
     private ClaimResult Result(ClaimStatus status, string detail) => new(Id, Statement, status, detail);
+
+    private ClaimResult Result(ClaimStatus status, bool? withinSeedNoise, string detail) =>
+        new(Id, Statement, status, detail) { WithinSeedNoise = withinSeedNoise };
 }
 
 /// <summary>
@@ -68,14 +72,18 @@ public sealed record LambdaNearBestClaim(string Id, string Statement, string Met
         double gap = best.Summary!.Mean - paper.Mean;
         var synthetic = runs.Where(Family.Matches).Any(r => r.Synthetic) ? " [synthetic data]" : "";
         var each = string.Join(", ", groups.Select(g => $"{Text(g.Value)}: {g.Summary!.Format(4)}"));
-        return Result(gap <= Tolerance ? ClaimStatus.Held : ClaimStatus.NotHeld, string.Create(CultureInfo.InvariantCulture,
+        var noise = best.Value == PaperValue ? null : SeedNoise.Of(best.Summary, paper, gap);
+        return Result(gap <= Tolerance ? ClaimStatus.Held : ClaimStatus.NotHeld, noise?.Within, string.Create(CultureInfo.InvariantCulture,
             $"{Metric} by {Weight} ({each}); best {Text(best.Value)}, paper value {gap:0.0000} below it (needs <= {Tolerance})" +
-            $"{(best.Value == PaperValue ? "" : MetricComparisonClaim.SeedNoise(best.Summary, paper, gap))}{synthetic}"));
+            $"{noise?.Text}{synthetic}"));
     }
 
     private static string Text(double v) => v.ToString("R", CultureInfo.InvariantCulture);
 
     private ClaimResult Result(ClaimStatus status, string detail) => new(Id, Statement, status, detail);
+
+    private ClaimResult Result(ClaimStatus status, bool? withinSeedNoise, string detail) =>
+        new(Id, Statement, status, detail) { WithinSeedNoise = withinSeedNoise };
 }
 
 public static class LesaSweepClaims

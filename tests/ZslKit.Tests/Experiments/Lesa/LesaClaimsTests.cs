@@ -122,4 +122,27 @@ public sealed class LesaClaimsTests
         Assert.Contains("b: not evaluated", r.Detail);
         Assert.Throws<InvalidOperationException>(() => new AllOfClaim("y", "none", []).Evaluate(runs));
     }
+
+    [Fact]
+    public void All_of_claim_is_within_seed_noise_when_a_deciding_part_is_and_the_summary_counts_it()
+    {
+        var a = new MetricComparisonClaim("a", "a", "zs/map", RunSelector.Where("L", null, ("method", "lesa")), RunSelector.Where("M1", null, ("method", "lesa-m1")));
+        var b = new MetricComparisonClaim("b", "b", "gzs/map", RunSelector.Where("L", null, ("method", "lesa")), RunSelector.Where("M1", null, ("method", "lesa-m1")));
+        // zs/map: LESA 0.30 ± 0.14 vs M=1 0.20 ± 0.014 (within noise); gzs/map: 0.50 vs 0.20, seeds 0.01 apart (beyond it).
+        var runs = new[]
+        {
+            Run(Config("lesa", 0), k => k == "zs/map" ? 0.20 : 0.50), Run(Config("lesa", 1), k => k == "zs/map" ? 0.40 : 0.51),
+            Run(Config("lesa-m1", 0), k => k == "zs/map" ? 0.19 : 0.20), Run(Config("lesa-m1", 1), k => k == "zs/map" ? 0.21 : 0.21),
+        };
+        var both = new AllOfClaim("x", "both", [a, b]).Evaluate(runs);
+        Assert.Equal(ClaimStatus.Held, both.Status);
+        Assert.True(both.WithinSeedNoise);                                                   // part a decides too
+        var onlyB = new AllOfClaim("y", "b only", [b]).Evaluate(runs);
+        Assert.False(onlyB.WithinSeedNoise);
+        var one = new AllOfClaim("z", "one seed", [a]).Evaluate(runs.Where(r => r.Config.Seed == 0).ToList());
+        Assert.Null(one.WithinSeedNoise);
+        Assert.Equal("held 3, not held 0, not evaluated 0 of 3; 1 of the 3 verdicts rest on a margin within seed noise (< 2 SE); " +
+            "1 without a seed-noise estimate", ClaimReport.Summary([both, onlyB, one]));
+        Assert.Equal("held 1, not held 0, not evaluated 0 of 1", ClaimReport.Summary([onlyB]));
+    }
 }
