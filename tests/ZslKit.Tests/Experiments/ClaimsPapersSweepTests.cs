@@ -50,6 +50,21 @@ public sealed class ClaimsPapersSweepTests : IDisposable
         Assert.Contains("one seed on a side: no seed-noise estimate", one.Detail);
         var same = MBeatsOne.Evaluate([Run(10, 0, 0.30), Run(10, 1, 0.30), Run(1, 0, 0.25), Run(1, 1, 0.25)]);
         Assert.Contains("the seeds agree exactly", same.Detail);
+        // A margin that rounds to zero prints as 0, not as "-+0.0000" (a negative value rounding to zero).
+        var tie = MBeatsOne.Evaluate([Run(10, 0, 0.30 - 1e-7), Run(10, 1, 0.32 - 1e-7), Run(1, 0, 0.30), Run(1, 1, 0.32)]);
+        Assert.Contains("zs/map margin 0.0000 (needs > 0); margin 0.0 SE (within seed noise", tie.Detail);
+    }
+
+    [Fact]
+    public void A_side_whose_runs_form_several_configurations_is_not_evaluated_instead_of_averaged()
+    {
+        // A selector that does not pin M matches M=10 and M=1 alike (a runs folder shared by a table and an M sweep).
+        var loose = new MetricComparisonClaim("loose", "any M beats M=1", "zs/map",
+            RunSelector.Where("any M", "ablation-m"), RunSelector.Where("M=1", "ablation-m", ("options.M", "1")));
+        var r = loose.Evaluate([Run(10, 0, 0.30), Run(10, 1, 0.32), Run(1, 0, 0.25), Run(1, 1, 0.27)]);
+        Assert.Equal(ClaimStatus.NotEvaluated, r.Status);
+        Assert.Contains("the runs matching any M form 2 configurations", r.Detail);
+        Assert.Null(r.WithinSeedNoise);
     }
 
     [Fact]

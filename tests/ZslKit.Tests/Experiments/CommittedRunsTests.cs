@@ -1,4 +1,6 @@
+using ZslKit.Experiments.Claims;
 using ZslKit.Experiments.Config;
+using ZslKit.Experiments.Lesa;
 using ZslKit.Experiments.Runs;
 using ZslKit.Testing;
 
@@ -70,4 +72,28 @@ public class CommittedRunsTests
         var earlier = RunRecord.LoadAll(Path.Combine(RepoPaths.Root, "results", "runs", "h200-2026-11-28"), "lesa", "synthetic-openimages-full");
         Assert.DoesNotContain(data, earlier.Select(r => r.Provenance!.DatasetFingerprint));
     }
+
+    [Fact]
+    public void The_committed_runs_give_the_claim_verdicts_docs_lesa_md_reports_with_their_seed_noise()
+    {
+        // docs/lesa.md, "Open Images (synthetic), full preset on the H200": Table 1 2 of 12 held, Table 2 0 of 6 (H200)
+        // and 1 of 6 (CPU, same data); the Table 2 verdicts on L_div in GZS and on L_dist rest on margins within seed noise.
+        IReadOnlyList<ClaimResult> Verdicts(string folder, IReadOnlyList<IClaim> claims)
+        {
+            var runs = RunRecord.LoadAll(Path.Combine(RepoPaths.Root, "results", "runs", folder), "lesa", "synthetic-openimages-full");
+            return ClaimReport.Evaluate(claims, runs.Where(r => r.Config.Options!["M"] == 10).ToList());   // notebook 03's M sweep aside
+        }
+        var table1 = Verdicts("h200-2026-11-28", LesaClaims.Table1(protocol: LesaProtocol.OpenImages));
+        Assert.Equal("held 2, not held 10, not evaluated 0 of 12", ClaimReport.Summary(table1));
+        Assert.Equal(["lesa.t1.conse.gzs", "lesa.t1.conse.zs"], table1.Where(c => c.Status == ClaimStatus.Held).Select(c => c.Id).Order());
+        string[] noisy = ["lesa.t2.dist.gzs", "lesa.t2.dist.zs", "lesa.t2.div.gzs"];
+        var gpu = Verdicts("h200-2026-11-28", LesaClaims.Table2(protocol: LesaProtocol.OpenImages));
+        Assert.Equal("held 0, not held 6, not evaluated 0 of 6; 3 of the 6 verdicts rest on a margin within seed noise (< 2 SE)", ClaimReport.Summary(gpu));
+        Assert.Equal(noisy, gpu.Where(c => c.WithinSeedNoise == true).Select(c => c.Id).Order());
+        var cpu = Verdicts("cpu-2026-11-28", LesaClaims.Table2(protocol: LesaProtocol.OpenImages));
+        Assert.Equal("held 1, not held 5, not evaluated 0 of 6; 3 of the 6 verdicts rest on a margin within seed noise (< 2 SE)", ClaimReport.Summary(cpu));
+        Assert.Equal("lesa.t2.dist.gzs", Assert.Single(cpu, c => c.Status == ClaimStatus.Held).Id);   // the one flip, within noise
+        Assert.Equal(noisy, cpu.Where(c => c.WithinSeedNoise == true).Select(c => c.Id).Order());
+    }
 }
+

@@ -35,7 +35,7 @@ public sealed record SeedNoise(string Text, bool? Within)
         if (se == 0) return new("; the seeds agree exactly", margin == 0);
         double z = margin / se;
         bool within = Math.Abs(z) < 2;
-        return new(string.Create(CultureInfo.InvariantCulture, $"; margin {z:+0.0;-0.0} SE{(within ? " (within seed noise: |margin| < 2 SE)" : "")}"), within);
+        return new(string.Create(CultureInfo.InvariantCulture, $"; margin {z:+0.0;-0.0;0.0} SE{(within ? " (within seed noise: |margin| < 2 SE)" : "")}"), within);
     }
 }
 
@@ -92,6 +92,7 @@ public sealed record MetricComparisonClaim(string Id, string Statement, string M
         var b = runs.Where(Worse.Matches).ToList();
         if (a.Count == 0 || b.Count == 0)
             return Result(ClaimStatus.NotEvaluated, $"no finished runs for {(a.Count == 0 ? Better.Label : Worse.Label)}");
+        if ((ClaimRuns.Mixed(Better.Label, a) ?? ClaimRuns.Mixed(Worse.Label, b)) is { } mixed) return Result(ClaimStatus.NotEvaluated, mixed);
         var sa = SeedAggregate.Summarise(a.Select(r => r.Final.Test));
         var sb = SeedAggregate.Summarise(b.Select(r => r.Final.Test));
         if (!sa.TryGetValue(Metric, out var ma) || !sb.TryGetValue(Metric, out var mb))
@@ -100,11 +101,26 @@ public sealed record MetricComparisonClaim(string Id, string Statement, string M
         var noise = SeedNoise.Of(ma, mb, diff);
         var synthetic = a.Concat(b).Any(r => r.Synthetic) ? " [synthetic data]" : "";
         var detail = string.Create(CultureInfo.InvariantCulture,
-            $"{Better.Label}: {ma.Format(4)} ({ma.Count} seed{(ma.Count == 1 ? "" : "s")}) vs {Worse.Label}: {mb.Format(4)} ({mb.Count} seed{(mb.Count == 1 ? "" : "s")}); {Metric} margin {diff:+0.0000;-0.0000} (needs > {Margin}){noise.Text}{synthetic}");
+            $"{Better.Label}: {ma.Format(4)} ({ma.Count} seed{(ma.Count == 1 ? "" : "s")}) vs {Worse.Label}: {mb.Format(4)} ({mb.Count} seed{(mb.Count == 1 ? "" : "s")}); {Metric} margin {diff:+0.0000;-0.0000;0.0000} (needs > {Margin}){noise.Text}{synthetic}");
         return Result(diff > Margin ? ClaimStatus.Held : ClaimStatus.NotHeld, detail) with { WithinSeedNoise = noise.Within };
     }
 
     private ClaimResult Result(ClaimStatus status, string detail) => new(Id, Statement, status, detail);
+}
+
+/// <summary>Checks on the runs a claim side selected.</summary>
+public static class ClaimRuns
+{
+    /// <summary>Null when the runs are seeds of one configuration; else why a mean over them would mix configurations
+    /// (e.g. a runs folder shared by a table and a sweep, where a selector that does not pin M matches every M).</summary>
+    public static string? Mixed(string label, IReadOnlyList<RunRecord> runs)
+    {
+        ArgumentNullException.ThrowIfNull(runs);
+        var groups = SeedAggregate.Aggregate(runs);
+        return groups.Count <= 1 ? null
+            : $"the runs matching {label} form {groups.Count} configurations (seeds aside: {string.Join(", ", groups.Select(g => g.GroupKey))}); " +
+              "evaluate over the runs of one configuration per side";
+    }
 }
 
 /// <summary>Evaluates a paper's claims and renders the list.</summary>

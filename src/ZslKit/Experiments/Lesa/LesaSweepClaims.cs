@@ -24,6 +24,7 @@ public sealed record DiminishingReturnsClaim(string Id, string Statement, string
             var chosen = runs.Where(side.Matches).ToList();
             used.AddRange(chosen);
             if (chosen.Count == 0) return Result(ClaimStatus.NotEvaluated, $"no finished runs for {side.Label}");
+            if (ClaimRuns.Mixed(side.Label, chosen) is { } mixed) return Result(ClaimStatus.NotEvaluated, mixed);
             if (!SeedAggregate.Summarise(chosen.Select(r => r.Final.Test)).TryGetValue(Metric, out var s))
                 return Result(ClaimStatus.NotEvaluated, $"test metric '{Metric}' missing for {side.Label}");
             means.Add(s);
@@ -34,7 +35,7 @@ public sealed record DiminishingReturnsClaim(string Id, string Statement, string
         var noise = SeedNoise.Of(means[1], means[0], first);
         return Result(held ? ClaimStatus.Held : ClaimStatus.NotHeld, noise.Within, string.Create(CultureInfo.InvariantCulture,
             $"{Metric}: {Low.Label} {means[0].Format(4)}, {Mid.Label} {means[1].Format(4)}, {High.Label} {means[2].Format(4)}; " +
-            $"{Low.Label}→{Mid.Label} {first:+0.0000;-0.0000} (needs > 0), {Mid.Label}→{High.Label} {second:+0.0000;-0.0000} (needs < the first step); " +
+            $"{Low.Label}→{Mid.Label} {first:+0.0000;-0.0000;0.0000} (needs > 0), {Mid.Label}→{High.Label} {second:+0.0000;-0.0000;0.0000} (needs < the first step); " +
             $"first step{noise.Text.TrimStart(';')}{synthetic}"));
     }
 
@@ -56,8 +57,11 @@ public sealed record LambdaNearBestClaim(string Id, string Statement, string Met
     public ClaimResult Evaluate(IReadOnlyList<RunRecord> runs)
     {
         ArgumentNullException.ThrowIfNull(runs);
-        var groups = runs.Where(Family.Matches)
-            .Where(r => r.Config.LossWeights is { } w && w.ContainsKey(Weight))
+        var family = runs.Where(Family.Matches).Where(r => r.Config.LossWeights is { } w && w.ContainsKey(Weight)).ToList();
+        foreach (var value in family.GroupBy(r => r.Config.LossWeights![Weight]))
+            if (ClaimRuns.Mixed($"{Family.Label} at {Weight} = {Text(value.Key)}", value.ToList()) is { } mixed)
+                return Result(ClaimStatus.NotEvaluated, mixed);
+        var groups = family
             .GroupBy(r => r.Config.LossWeights![Weight])
             .Select(g => (Value: g.Key, Summary: SeedAggregate.Summarise(g.Select(r => r.Final.Test)).GetValueOrDefault(Metric)))
             .Where(g => g.Summary is not null)
