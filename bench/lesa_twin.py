@@ -220,6 +220,8 @@ def bench_args(argv):
                     help="bf16: forward + objective (lesa-step) or scoring (lesa-infer) under bfloat16 autocast")
     ap.add_argument("--fold", choices=["off", "on"], default="off",
                     help="lesa-infer: on = constant channels folded into biases (theta without its 0 column, no concatenations)")
+    ap.add_argument("--tf32", choices=["off", "on"], default="off",
+                    help="on = float32 matmuls on TF32 tensor cores: torch.set_float32_matmul_precision('high') (CUDA)")
     ap.add_argument("--warmup", type=int, default=2)
     ap.add_argument("--reps", type=int, default=5)
     return ap.parse_args(argv)
@@ -229,6 +231,8 @@ def make_rep(a):
     """Builds model, data and optimizer on the device; returns a function doing one untimed-by-itself repetition."""
     if a.threads > 0:
         torch.set_num_threads(a.threads)
+    if a.tf32 == "on":
+        torch.set_float32_matmul_precision("high")   # as ours: the same process-wide switch (torch >= 1.12)
     dev = torch.device(a.device)
     if a.target == "backbone-forward":
         import backbone_twin   # bench/backbone_twin.py; imports torchvision, which only this target needs
@@ -305,7 +309,7 @@ def bench_main(argv):
     except Exception as e:  # reported to the C# side as one JSON line
         print(json.dumps(dict(error=f"{type(e).__name__}: {e}")), flush=True)
         return 1
-    info = dict(ready=True, torch=torch.__version__, device=str(dev), threads=torch.get_num_threads(), amp=a.amp, fold=a.fold,
+    info = dict(ready=True, torch=torch.__version__, device=str(dev), threads=torch.get_num_threads(), amp=a.amp, fold=a.fold, tf32=a.tf32,
                 device_name=torch.cuda.get_device_name(dev) if dev.type == "cuda" else None)
     if getattr(a, "output_shape", None) is not None:
         info["output_shape"] = a.output_shape

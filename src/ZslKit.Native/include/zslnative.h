@@ -20,7 +20,7 @@
 #endif
 
 // Bumped whenever a signature or a convention changes; ZslKit.Torch refuses to run against another value.
-#define ZSL_ABI_VERSION 10
+#define ZSL_ABI_VERSION 11
 
 typedef struct zsl_tensor zsl_tensor;
 
@@ -62,6 +62,14 @@ ZSL_API int32_t zsl_cuda_graph_capture_begin(zsl_cuda_graph* g);
 ZSL_API int32_t zsl_cuda_graph_capture_end(zsl_cuda_graph* g);
 ZSL_API int32_t zsl_cuda_graph_replay(zsl_cuda_graph* g);
 ZSL_API void zsl_cuda_graph_free(zsl_cuda_graph* g);
+// Float32 precision switches (ABI 11; precision.cpp), process-wide as in PyTorch. Matmul precision: 0 = "highest"
+// (IEEE float32), 1 = "high" (TF32 for cuBLAS matmuls: torch.backends.cuda.matmul.allow_tf32), 2 = "medium"; get returns
+// -1 on error. cuDNN TF32 (torch.backends.cudnn.allow_tf32): 0/1. A CPU-only libtorch keeps the values without effect; a
+// shim built with ZSL_PRECISION=OFF returns an error from every call.
+ZSL_API int32_t zsl_get_float32_matmul_precision(void);
+ZSL_API int32_t zsl_set_float32_matmul_precision(int32_t precision);
+ZSL_API int32_t zsl_get_allow_tf32_cudnn(void);
+ZSL_API int32_t zsl_set_allow_tf32_cudnn(int32_t allow);
 ZSL_API int32_t zsl_manual_seed(uint64_t seed);
 ZSL_API int32_t zsl_set_num_threads(int32_t n);
 ZSL_API int32_t zsl_get_num_threads(void);

@@ -29,7 +29,7 @@ internal static unsafe partial class NativeMethods
     public const string Lib = "zslnative";
 
     /// <summary>The ABI version this binding was written for (ZSL_ABI_VERSION in zslnative.h).</summary>
-    public const int AbiVersion = 10;
+    public const int AbiVersion = 11;
 
     [LibraryImport(Lib)] public static partial int zsl_abi_version();
     [LibraryImport(Lib)] public static partial IntPtr zsl_last_error();
@@ -43,6 +43,10 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Lib)] public static partial int zsl_cuda_reset_peak_memory_stats(int index);
     [LibraryImport(Lib)] public static partial int zsl_cuda_runtime_version();
     [LibraryImport(Lib)] public static partial int zsl_malloc_tuning(out long mmapThreshold, out long trimThreshold);
+    [LibraryImport(Lib)] public static partial int zsl_get_float32_matmul_precision();
+    [LibraryImport(Lib)] public static partial int zsl_set_float32_matmul_precision(int precision);
+    [LibraryImport(Lib)] public static partial int zsl_get_allow_tf32_cudnn();
+    [LibraryImport(Lib)] public static partial int zsl_set_allow_tf32_cudnn(int allow);
     [LibraryImport(Lib)] public static partial int zsl_manual_seed(ulong seed);
     [LibraryImport(Lib)] public static partial int zsl_set_num_threads(int n);
     [LibraryImport(Lib)] public static partial int zsl_get_num_threads();

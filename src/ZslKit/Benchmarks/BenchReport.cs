@@ -34,7 +34,10 @@ public sealed record BenchEnvironment(string Date, string Commit, string Device,
 /// <param name="Amp">The twin's autocast setting ("off" or "bf16"; null from a twin that does not report it).</param>
 /// <param name="Fold">lesa-infer: "on" when the twin folds the constant channels into biases, "off" for the official
 /// concatenations; null from a twin that does not report it.</param>
-public sealed record TwinInfo(string Python, string Script, string Torch, string Device, string? DeviceName, string? Amp = null, string? Fold = null);
+/// <param name="Tf32">"on" when the twin's float32 matmuls use TF32 (torch.set_float32_matmul_precision("high")), "off"
+/// otherwise; null from a twin that does not report it.</param>
+public sealed record TwinInfo(string Python, string Script, string Torch, string Device, string? DeviceName, string? Amp = null, string? Fold = null,
+    string? Tf32 = null);
 
 /// <summary>Everything one `zsl bench TARGET` invocation measured.</summary>
 public sealed record BenchReport(string Schema, string Target, BenchEnvironment Environment, BenchRepetitions Repetitions,

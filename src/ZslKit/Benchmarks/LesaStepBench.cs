@@ -5,6 +5,8 @@
 // optimiser step outside (as the Trainer does); the twin gets --amp bf16 and does the same with torch.autocast.
 // Setting graph=on (CUDA): the whole step (zero_grad, forward, objective, backward, RMSprop) is captured once as a CUDA
 // graph after 3 warm-up steps on the graph's stream, and each timed step is one replay; the twin stays eager.
+// Setting tf32=on (CUDA): float32 matmuls on TF32 tensor cores (torch.set_float32_matmul_precision("high")) for the whole
+// run, ours and the twin's (--tf32 on).
 using ZslKit.Losses;
 using ZslKit.Models;
 using ZslKit.Torch;
@@ -21,7 +23,7 @@ public sealed class LesaStepBench : IBenchTarget
     public IReadOnlyDictionary<string, string> Defaults { get; } = new Dictionary<string, string>
     {
         ["batch"] = "32", ["grid"] = "14", ["dim"] = "512", ["hidden"] = "512", ["modules"] = "10", ["labels"] = "925",
-        ["word-dim"] = "300", ["positive-rate"] = "0.01", ["steps"] = "5", ["seed"] = "0", ["amp"] = "off", ["graph"] = "off",
+        ["word-dim"] = "300", ["positive-rate"] = "0.01", ["steps"] = "5", ["seed"] = "0", ["amp"] = "off", ["graph"] = "off", ["tf32"] = "off",
     };
 
     /// <summary>The `graph` setting: off, or on (CUDA only; a clear error elsewhere).</summary>
@@ -38,6 +40,25 @@ public sealed class LesaStepBench : IBenchTarget
             throw new ArgumentException($"{target}: graph=on captures a CUDA graph and needs --device cuda (got {dev})");
         return on;
     }
+
+    /// <summary>The `tf32` setting of lesa-step and lesa-infer: off, or on (CUDA only: on the CPU it changes nothing, so
+    /// it is refused rather than measured).</summary>
+    internal static bool Tf32(BenchSettings s, string target, torch.Device dev)
+    {
+        var raw = s.String("tf32");
+        bool on = raw.Trim().ToLowerInvariant() switch
+        {
+            "off" => false,
+            "on" => true,
+            _ => throw new ArgumentException($"{target}: setting 'tf32' must be one of off, on, got '{raw}'"),
+        };
+        if (on && dev.type != DeviceType.CUDA)
+            throw new ArgumentException($"{target}: tf32=on selects TF32 tensor cores for CUDA matmuls and needs --device cuda (got {dev})");
+        return on;
+    }
+
+    /// <summary>The float32 matmul precision "high" (TF32) until disposed when <paramref name="on"/>, else null.</summary>
+    internal static IDisposable? OpenTf32(bool on) => on ? torch.float32_matmul_precision_scope("high") : null;
 
     /// <summary>The values of the `amp` setting of lesa-step and lesa-infer.</summary>
     internal static readonly string[] AmpValues = ["off", "bf16"];
@@ -155,6 +176,8 @@ public sealed class LesaStepBench : IBenchTarget
         bool bf16 = Bf16Autocast(s, Name);
         var dev = context.Device;
         bool graphOn = CudaGraph(s, Name, dev);
+        bool tf32 = Tf32(s, Name, dev);
+        using var precision = OpenTf32(tf32);
         using var outer = torch.NewDisposeScope();
         using var work = new Workload(s, dev, bf16);
         var cfg = work.Config;
@@ -175,12 +198,12 @@ public sealed class LesaStepBench : IBenchTarget
         }
         using var twin = context.Twin?.Start(context.TwinArguments(Name, ("batch", batch), ("regions", cfg.RegionCount), ("dim", cfg.FeatureDim),
             ("hidden", cfg.AttentionHidden), ("modules", cfg.Modules), ("labels", labels), ("word-dim", cfg.WordDim),
-            ("positive-rate", rate), ("steps", steps), ("seed", s.Int("seed", 0)), ("amp", bf16 ? "bf16" : "off")));
+            ("positive-rate", rate), ("steps", steps), ("seed", s.Int("seed", 0)), ("amp", bf16 ? "bf16" : "off"), ("tf32", tf32 ? "on" : "off")));
         var metrics = new Dictionary<string, double>();
         bool peakArmed = context.ResetPeakMemory();
         var (ours, theirs) = BenchHarness.Measure(Rep, context.Repetitions, context.Sync, twin is null ? null : twin.Rep);
         context.RecordPeakMemory(metrics, peakArmed);
-        var measurement = new BenchMeasurement($"train step x{steps}{(graphOn ? " (CUDA graph replays)" : "")}", (double)batch * steps, "images", ours, theirs);
+        var measurement = new BenchMeasurement($"train step x{steps}{(graphOn ? " (CUDA graph replays)" : "")}{(tf32 ? " (TF32)" : "")}", (double)batch * steps, "images", ours, theirs);
         metrics["msPerStep"] = ours.Wall.Median / steps * 1e3;
         return new BenchTargetResult([measurement], metrics, [], twin?.Info);
     }

@@ -99,6 +99,7 @@ public static class SelfTest
         Add("pinned-copy", () => PinnedCopy(device));
         Add("image-transform", () => ImageTransformParity(device));
         Add("cuda-autocast", () => device.type == DeviceType.CUDA ? CudaAutocast(device) : null);
+        Add("cuda-tf32", () => device.type == DeviceType.CUDA ? CudaTf32(device) : null);
         Add("cuda-graph-replay", () => device.type == DeviceType.CUDA ? CudaGraphReplay(device) : null);
         Add("cuda-graph-step", () => device.type == DeviceType.CUDA ? CudaGraphStep(device) : null);
         Add("cuda-graph-trainer", () => device.type == DeviceType.CUDA ? CudaGraphTrainer(device) : null);
@@ -276,6 +277,29 @@ public static class SelfTest
             worst = Math.Max(worst, d);
         }
         return $"bf16 matmul under CUDA autocast, float32 outside; max |Δ|/(1+|a|) {worst:g2} vs the float32 product";
+    }
+
+    /// <summary>
+    /// TF32 matmuls (ABI 11): under torch.set_float32_matmul_precision("high") a [256, 256] @ [256, 256] float32 product on
+    /// the device differs from the "highest" one (it ran on TF32 tensor cores) by at most 1e-2 of the product's largest
+    /// magnitude, and the precision is "highest" again after the scope.
+    /// </summary>
+    public static string CudaTf32(torch.Device device)
+    {
+        using var scope = torch.NewDisposeScope();
+        if (torch.get_float32_matmul_precision() != "highest")
+            throw new SelfTestException($"float32 matmul precision is '{torch.get_float32_matmul_precision()}' before the check, expected 'highest'");
+        var a = (torch.arange(256 * 256, dtype: ScalarType.Float32) * 0.37).sin().reshape(256, 256).to(device);   // [256, 256]
+        var b = (torch.arange(256 * 256, dtype: ScalarType.Float32) * 0.11).cos().reshape(256, 256).to(device);   // [256, 256]
+        var exact = a.mm(b);                                                                        // [256, 256] @ [256, 256] -> [256, 256]
+        Tensor tf32;
+        using (torch.float32_matmul_precision_scope("high")) tf32 = a.mm(b);                       // [256, 256]
+        if (torch.get_float32_matmul_precision() != "highest")
+            throw new SelfTestException("the float32 matmul precision was not restored after the scope");
+        float diff = (tf32 - exact).abs().max().item<float>(), size = exact.abs().max().item<float>();
+        if (diff == 0) throw new SelfTestException("the TF32 product equals the float32 one: the matmul did not use TF32 tensor cores");
+        if (diff > 1e-2f * size) throw new SelfTestException($"max |TF32 - float32| {diff} exceeds 1e-2 x max |product| {size}");
+        return $"TF32 matmul differs from float32 by {diff / size:g2} of max |product| (TF32 rounding); precision restored";
     }
 
     /// <summary>

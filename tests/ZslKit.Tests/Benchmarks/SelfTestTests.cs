@@ -19,13 +19,14 @@ public class SelfTestTests
         var report = SelfTest.Run(torch.CPU);
         Assert.True(report.Passed, string.Join("\n", report.Checks.Where(c => c.Status == "failed").Select(c => $"{c.Name}: {c.Detail}")));
         Assert.Equal(0, report.ExitCode);
-        Assert.Equal(["device-moves", "mixed-devices-error", "lesa-step-parity", "training-step-host-reads", "missing-device-error", "peak-memory", "pinned-copy", "image-transform", "cuda-autocast", "cuda-graph-replay", "cuda-graph-step", "cuda-graph-trainer", "cuda-graph-scores", "cuda-graph-eval", "live-tensors"],
+        Assert.Equal(["device-moves", "mixed-devices-error", "lesa-step-parity", "training-step-host-reads", "missing-device-error", "peak-memory", "pinned-copy", "image-transform", "cuda-autocast", "cuda-tf32", "cuda-graph-replay", "cuda-graph-step", "cuda-graph-trainer", "cuda-graph-scores", "cuda-graph-eval", "live-tensors"],
             report.Checks.Select(c => c.Name));
         Assert.Equal("skipped", report.Checks.Single(c => c.Name == "mixed-devices-error").Status);
         Assert.Equal("skipped", report.Checks.Single(c => c.Name == "cuda-graph-step").Status);
         Assert.Equal("skipped", report.Checks.Single(c => c.Name == "cuda-graph-trainer").Status);
         Assert.Equal("skipped", report.Checks.Single(c => c.Name == "cuda-graph-scores").Status);
         Assert.Equal("skipped", report.Checks.Single(c => c.Name == "cuda-autocast").Status);
+        Assert.Equal("skipped", report.Checks.Single(c => c.Name == "cuda-tf32").Status);
         Assert.Equal("skipped", report.Checks.Single(c => c.Name == "cuda-graph-replay").Status);
         Assert.Equal("passed", report.Checks.Single(c => c.Name == "lesa-step-parity").Status);
         Assert.Equal("passed", report.Checks.Single(c => c.Name == "training-step-host-reads").Status);

@@ -148,11 +148,14 @@ public static class ConfigJson
     }
 
     /// <summary>Canonical JSON (sorted keys, no whitespace): equal configs give equal text.</summary>
-    /// <remarks>training.cudaGraph is left out while false (its default), so configs written before it existed keep their hashes.</remarks>
+    /// <remarks>training.cudaGraph and training.tf32 are left out while false (their default), so configs written before
+    /// they existed keep their hashes.</remarks>
     public static string Canonical(ExperimentConfig config)
     {
         var node = JsonNode.Parse(Serialize(config))!;
-        if (node["training"] is JsonObject t && t["cudaGraph"] is JsonValue v && v.GetValue<bool>() == false) t.Remove("cudaGraph");
+        if (node["training"] is JsonObject t)
+            foreach (var later in new[] { "cudaGraph", "tf32" })
+                if (t[later] is JsonValue v && v.GetValue<bool>() == false) t.Remove(later);
         return Canonical(node);
     }
 

@@ -34,9 +34,12 @@ public sealed record ScheduleConfig(string Kind = "constant", double Factor = 0.
 /// <param name="CudaGraph">Replay each full-size training step as one captured CUDA graph (CUDA only; the task must be an
 /// <see cref="Training.IGraphableTask{TBatch}"/>; see Training/GraphSteps.cs). LESA runs also score full-size evaluation
 /// batches by replaying one captured scoring (Lesa/LesaScorer.cs; not under bf16 autocast).</param>
+/// <param name="Tf32">Float32 matmuls on TF32 tensor cores (torch.set_float32_matmul_precision("high"), i.e.
+/// torch.backends.cuda.matmul.allow_tf32) while the run trains and evaluates; the previous precision is restored after.
+/// Speeds up CUDA matmuls on Ampere and later at TF32's 10-bit mantissa; changes nothing on the CPU.</param>
 public sealed record TrainingConfig(int Epochs = 10, int BatchSize = 32, double ValidationFraction = 0.2,
     string SelectionMetric = "loss", bool Maximize = false, int Patience = 0, double? ClipGradNorm = null,
-    bool Bf16Autocast = false, int CheckpointEvery = 1, bool CudaGraph = false);
+    bool Bf16Autocast = false, int CheckpointEvery = 1, bool CudaGraph = false, bool Tf32 = false);
 
 /// <summary>A complete run description.</summary>
 /// <param name="Paper">Paper key ("lesa", "sgma", "ml2p", "li-wang"): results go under artifacts/runs/&lt;paper&gt;/.</param>

@@ -61,6 +61,7 @@ public static class ExperimentRunner
         {
             s.Task.Model.SetTraining(false);
             using var noGrad = torch.no_grad();
+            using var tf32 = trainer.OpenTf32();           // training.tf32 and
             using var autocast = trainer.OpenAutocast();   // training.bf16Autocast: test metrics under the same precision as validation
             test = s.Task.EvaluateTest();
         }

@@ -3,7 +3,8 @@
 // rate schedules, NaN/Inf stop with the last good parameters kept, and atomic resumable checkpoints. Deterministic on CPU
 // for a fixed seed: batch order comes from TrainRng and torch's generator is reseeded at every epoch start. Optional
 // bf16 autocast (training.bf16Autocast) around forward + loss and validation. Optional CUDA-graph steps
-// (training.cudaGraph): full-size batches replay one captured step (GraphSteps.cs).
+// (training.cudaGraph): full-size batches replay one captured step (GraphSteps.cs). Optional TF32 matmuls (training.tf32)
+// for the whole fit.
 using System.Globalization;
 using ZslKit.Experiments.Checkpoints;
 using ZslKit.Experiments.Config;
@@ -107,6 +108,11 @@ public sealed class Trainer<TBatch>
     /// Code that evaluates the trained task outside <see cref="Fit"/> (test metrics) opens it the same way.</summary>
     public AutocastScope? OpenAutocast() => _t.Bf16Autocast ? torch.autocast(_device.type, torch.bfloat16) : null;
 
+    /// <summary>With training.tf32: the float32 matmul precision "high" (TF32 on CUDA) until disposed, then the previous
+    /// one; else null. <see cref="Fit"/> holds it for the whole fit; code that evaluates the trained task outside Fit
+    /// (test metrics) opens it the same way. The precision is process-wide, as in PyTorch.</summary>
+    public IDisposable? OpenTf32() => _t.Tf32 ? torch.float32_matmul_precision_scope("high") : null;
+
     /// <summary>The key a checkpoint must match to be resumed: the config hash with training.epochs left out
     /// (so a run can be resumed with more epochs).</summary>
     public static string ResumeKey(ExperimentConfig config) =>
@@ -121,6 +127,7 @@ public sealed class Trainer<TBatch>
     /// continues from the newest complete one (or starts afresh when there is none).</summary>
     public TrainResult Fit(string? checkpointFolder = null, bool resume = false, CancellationToken cancellation = default)
     {
+        using var tf32 = OpenTf32();
         var parameters = _task.Model.NamedParameters();
         if (parameters.Count == 0) throw new ArgumentException("the model has no parameters to train", nameof(_task));
         var split = Split;
