@@ -27,35 +27,29 @@ public sealed class LesaStepBench : IBenchTarget
     };
 
     /// <summary>The `graph` setting: off, or on (CUDA only; a clear error elsewhere).</summary>
-    internal static bool CudaGraph(BenchSettings s, string target, torch.Device dev)
+    internal static bool CudaGraph(BenchSettings s, string target, torch.Device dev) =>
+        CudaSwitch(s, target, dev, "graph", "captures a CUDA graph");
+
+    /// <summary>An off/on setting that needs CUDA when on: a bad value names the allowed values, on with another device is
+    /// refused saying what the setting does (<paramref name="does"/>).</summary>
+    private static bool CudaSwitch(BenchSettings s, string target, torch.Device dev, string setting, string does)
     {
-        var raw = s.String("graph");
+        var raw = s.String(setting);
         bool on = raw.Trim().ToLowerInvariant() switch
         {
             "off" => false,
             "on" => true,
-            _ => throw new ArgumentException($"{target}: setting 'graph' must be one of off, on, got '{raw}'"),
+            _ => throw new ArgumentException($"{target}: setting '{setting}' must be one of off, on, got '{raw}'"),
         };
         if (on && dev.type != DeviceType.CUDA)
-            throw new ArgumentException($"{target}: graph=on captures a CUDA graph and needs --device cuda (got {dev})");
+            throw new ArgumentException($"{target}: {setting}=on {does} and needs --device cuda (got {dev})");
         return on;
     }
 
     /// <summary>The `tf32` setting of lesa-step and lesa-infer: off, or on (CUDA only: on the CPU it changes nothing, so
     /// it is refused rather than measured).</summary>
-    internal static bool Tf32(BenchSettings s, string target, torch.Device dev)
-    {
-        var raw = s.String("tf32");
-        bool on = raw.Trim().ToLowerInvariant() switch
-        {
-            "off" => false,
-            "on" => true,
-            _ => throw new ArgumentException($"{target}: setting 'tf32' must be one of off, on, got '{raw}'"),
-        };
-        if (on && dev.type != DeviceType.CUDA)
-            throw new ArgumentException($"{target}: tf32=on selects TF32 tensor cores for CUDA matmuls and needs --device cuda (got {dev})");
-        return on;
-    }
+    internal static bool Tf32(BenchSettings s, string target, torch.Device dev) =>
+        CudaSwitch(s, target, dev, "tf32", "selects TF32 tensor cores for CUDA matmuls");
 
     /// <summary>The float32 matmul precision "high" (TF32) until disposed when <paramref name="on"/>, else null.</summary>
     internal static IDisposable? OpenTf32(bool on) => on ? torch.float32_matmul_precision_scope("high") : null;
