@@ -265,13 +265,8 @@ public static class LesaLocalisation
         Func<LocalisationReport, double> value)
     {
         double va = value(a.Report), vb = value(b.Report);
-        static MetricSummary Summary(LesaLocalisationResult r, Func<LocalisationReport, double> value)
-        {
-            var v = r.Seeds.Count > 0 ? r.Seeds.Select(value).ToList() : [value(r.Report)];
-            double mean = v.Average();
-            double std = v.Count > 1 ? Math.Sqrt(v.Sum(x => (x - mean) * (x - mean)) / (v.Count - 1)) : 0;
-            return new MetricSummary("localisation mAP", mean, std, v.Count);
-        }
+        static MetricSummary Summary(LesaLocalisationResult r, Func<LocalisationReport, double> value) =>
+            MetricSummary.Of("localisation mAP", r.Seeds.Count > 0 ? r.Seeds.Select(value).ToList() : [value(r.Report)]);
         var noise = SeedNoise.Of(Summary(a, value), Summary(b, value), va - vb);
         string detail = string.Create(CultureInfo.InvariantCulture, $"{a.Model} {100 * va:F1} vs {b.Model} {100 * vb:F1} (localisation mAP, %)") + noise.Text;
         return new ClaimResult(id, statement, va > vb ? ClaimStatus.Held : ClaimStatus.NotHeld, detail) { WithinSeedNoise = noise.Within };

@@ -289,13 +289,7 @@ public static class LesaSweeps
 
     private static double Mean(List<double> v) => v.Count == 0 ? double.NaN : v.Average();
 
-    private static double SampleStd(List<double> v)
-    {
-        if (v.Count == 0) return double.NaN;
-        if (v.Count == 1) return 0;
-        var mean = v.Average();
-        return Math.Sqrt(v.Sum(x => (x - mean) * (x - mean)) / (v.Count - 1));
-    }
+    private static double SampleStd(List<double> v) => v.Count == 0 ? double.NaN : MetricSummary.Of("seed values", v).Std;
 
     /// <summary>
     /// Where a λ value is drawn on the x axis: log10 λ, and λ = 0 one decade left of the smallest positive λ of the sweep

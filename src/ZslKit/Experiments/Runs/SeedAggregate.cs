@@ -8,6 +8,16 @@ namespace ZslKit.Experiments.Runs;
 /// <summary>One metric over the seeds of one configuration.</summary>
 public sealed record MetricSummary(string Metric, double Mean, double Std, int Count)
 {
+    /// <summary>Mean and sample standard deviation (n−1 denominator; 0 for one value) of one metric's values over seeds.</summary>
+    public static MetricSummary Of(string metric, IReadOnlyList<double> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        if (values.Count == 0) throw new ArgumentException($"no values of '{metric}' to summarise", nameof(values));
+        double mean = values.Average();
+        double std = values.Count > 1 ? Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1)) : 0;
+        return new MetricSummary(metric, mean, std, values.Count);
+    }
+
     public string Format(int decimals = 2) =>
         Count > 1 ? $"{Mean.ToString("F" + decimals, CultureInfo.InvariantCulture)} ± {Std.ToString("F" + decimals, CultureInfo.InvariantCulture)}"
                   : Mean.ToString("F" + decimals, CultureInfo.InvariantCulture);
@@ -44,12 +54,7 @@ public static class SeedAggregate
             foreach (var (k, v) in s)
                 if (double.IsFinite(v)) (values.TryGetValue(k, out var l) ? l : values[k] = []).Add(v);
         var result = new SortedDictionary<string, MetricSummary>(StringComparer.Ordinal);
-        foreach (var (k, l) in values)
-        {
-            double mean = l.Average();
-            double std = l.Count > 1 ? Math.Sqrt(l.Sum(v => (v - mean) * (v - mean)) / (l.Count - 1)) : 0;
-            result[k] = new MetricSummary(k, mean, std, l.Count);
-        }
+        foreach (var (k, l) in values) result[k] = MetricSummary.Of(k, l);
         return result;
     }
 }
