@@ -194,6 +194,7 @@ string device = "cpu";           // cpu | cuda | cuda:N: where a missing run tra
     code(DATA + """
 int[] seedList = seeds.Length > 0 ? seeds.Split(',').Select(s => int.Parse(s.Trim(), System.Globalization.CultureInfo.InvariantCulture)).ToArray()
     : quick ? [seed] : preset.Seeds.ToArray();
+provenance = provenance with { Seed = seedList[0] };   // the first seed run, not the `seed` parameter (unused with `seeds`)
 Console.WriteLine($"seeds: {string.Join(", ", seedList)}");
 """, "data"),
     markdown("""
