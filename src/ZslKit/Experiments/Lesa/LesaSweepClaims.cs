@@ -33,15 +33,13 @@ public sealed record DiminishingReturnsClaim(string Id, string Statement, string
         var held = first > 0 && second < first;
         var synthetic = used.Any(r => r.Synthetic) ? " [synthetic data]" : "";
         var noise = SeedNoise.Of(means[1], means[0], first);
-        return Result(held ? ClaimStatus.Held : ClaimStatus.NotHeld, noise.Within, string.Create(CultureInfo.InvariantCulture,
+        return Result(held ? ClaimStatus.Held : ClaimStatus.NotHeld, string.Create(CultureInfo.InvariantCulture,
             $"{Metric}: {Low.Label} {means[0].Format(4)}, {Mid.Label} {means[1].Format(4)}, {High.Label} {means[2].Format(4)}; " +
             $"{Low.Label}→{Mid.Label} {first:+0.0000;-0.0000;0.0000} (needs > 0), {Mid.Label}→{High.Label} {second:+0.0000;-0.0000;0.0000} (needs < the first step); " +
-            $"first step{noise.Text.TrimStart(';')}{synthetic}"));
+            $"first step{noise.Text.TrimStart(';')}{synthetic}"), noise.Within);
     }
 
-    private ClaimResult Result(ClaimStatus status, string detail) => new(Id, Statement, status, detail);
-
-    private ClaimResult Result(ClaimStatus status, bool? withinSeedNoise, string detail) =>
+    private ClaimResult Result(ClaimStatus status, string detail, bool? withinSeedNoise = null) =>
         new(Id, Statement, status, detail) { WithinSeedNoise = withinSeedNoise };
 }
 
@@ -57,12 +55,12 @@ public sealed record LambdaNearBestClaim(string Id, string Statement, string Met
     public ClaimResult Evaluate(IReadOnlyList<RunRecord> runs)
     {
         ArgumentNullException.ThrowIfNull(runs);
-        var family = runs.Where(Family.Matches).Where(r => r.Config.LossWeights is { } w && w.ContainsKey(Weight)).ToList();
-        foreach (var value in family.GroupBy(r => r.Config.LossWeights![Weight]))
+        var byValue = runs.Where(Family.Matches).Where(r => r.Config.LossWeights is { } w && w.ContainsKey(Weight))
+            .GroupBy(r => r.Config.LossWeights![Weight]).ToList();
+        foreach (var value in byValue)
             if (ClaimRuns.Mixed($"{Family.Label} at {Weight} = {Text(value.Key)}", value.ToList()) is { } mixed)
                 return Result(ClaimStatus.NotEvaluated, mixed);
-        var groups = family
-            .GroupBy(r => r.Config.LossWeights![Weight])
+        var groups = byValue
             .Select(g => (Value: g.Key, Summary: SeedAggregate.Summarise(g.Select(r => r.Final.Test)).GetValueOrDefault(Metric)))
             .Where(g => g.Summary is not null)
             .OrderBy(g => g.Value)
@@ -77,16 +75,14 @@ public sealed record LambdaNearBestClaim(string Id, string Statement, string Met
         var synthetic = runs.Where(Family.Matches).Any(r => r.Synthetic) ? " [synthetic data]" : "";
         var each = string.Join(", ", groups.Select(g => $"{Text(g.Value)}: {g.Summary!.Format(4)}"));
         var noise = best.Value == PaperValue ? null : SeedNoise.Of(best.Summary, paper, gap);
-        return Result(gap <= Tolerance ? ClaimStatus.Held : ClaimStatus.NotHeld, noise?.Within, string.Create(CultureInfo.InvariantCulture,
+        return Result(gap <= Tolerance ? ClaimStatus.Held : ClaimStatus.NotHeld, string.Create(CultureInfo.InvariantCulture,
             $"{Metric} by {Weight} ({each}); best {Text(best.Value)}, paper value {gap:0.0000} below it (needs <= {Tolerance})" +
-            $"{noise?.Text}{synthetic}"));
+            $"{noise?.Text}{synthetic}"), noise?.Within);
     }
 
     private static string Text(double v) => v.ToString("R", CultureInfo.InvariantCulture);
 
-    private ClaimResult Result(ClaimStatus status, string detail) => new(Id, Statement, status, detail);
-
-    private ClaimResult Result(ClaimStatus status, bool? withinSeedNoise, string detail) =>
+    private ClaimResult Result(ClaimStatus status, string detail, bool? withinSeedNoise = null) =>
         new(Id, Statement, status, detail) { WithinSeedNoise = withinSeedNoise };
 }
 
