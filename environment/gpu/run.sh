@@ -290,7 +290,8 @@ if [ "${ZSL_FULL_OI:-0}" = 1 ] && [ "$device" = cuda ]; then
 fi
 
 # ZSL_KERNELS=1 (CUDA): every kernel of a short lesa-step (2 steps) and lesa-infer (2 batches of 32 over 7,586 labels) run,
-# ours and the twin, with its GPU time, from Nsight Compute (one metric, no replay): ncu-{ours,twin}-{step,infer}.csv.
+# ours and the twin, with its GPU time and DRAM bytes read/written, from Nsight Compute (kernels replayed for the DRAM
+# counters): ncu-{ours,twin}-{step,infer}.csv, summed per file by ncu_summary.py into ncu-summary.jsonl.
 if [ "${ZSL_KERNELS:-0}" = 1 ] && [ "$device" = cuda ]; then
   ncu_bin=$(command -v ncu || ls /usr/local/cuda/bin/ncu /opt/nvidia/nsight-compute/*/ncu 2>/dev/null | head -1)
   if [ -z "$ncu_bin" ]; then
@@ -300,7 +301,7 @@ if [ "${ZSL_KERNELS:-0}" = 1 ] && [ "$device" = cuda ]; then
       local name=$1; shift
       step "kernels: $name"
       in_budget 40 "kernels $name" || return 0
-      timeout 120 "$ncu_bin" --target-processes all --metrics gpu__time_duration.sum --csv --print-units base \
+      timeout 120 "$ncu_bin" --target-processes all --metrics gpu__time_duration.sum,dram__bytes_read.sum,dram__bytes_write.sum --csv --print-units base \
         --log-file "$RES/ncu-$name.csv" "$@" > "$RES/ncu-$name.out" 2>&1 || { tail -5 "$RES/ncu-$name.out"; fail "kernels $name"; }
       echo "$(grep -c gpu__time_duration "$RES/ncu-$name.csv" 2>/dev/null) kernels"
     }
@@ -309,6 +310,7 @@ if [ "${ZSL_KERNELS:-0}" = 1 ] && [ "$device" = cuda ]; then
     ncu_run twin-step "$py" bench/lesa_twin.py run --target lesa-step --device cuda --reps 1 --warmup 0 --steps 2 --labels 925 "${shape[@]}"
     ncu_run ours-infer "$app/zsl" bench lesa-infer --device cuda --reps 1 --warmup 0 --set images=64
     ncu_run twin-infer "$py" bench/lesa_twin.py run --target lesa-infer --device cuda --reps 1 --warmup 0 --images 64 --labels 7586 "${shape[@]}"
+    "$py" environment/gpu/ncu_summary.py "$RES"/ncu-*.csv | tee "$RES/ncu-summary.jsonl" || fail "ncu summary"
   fi
 fi
 

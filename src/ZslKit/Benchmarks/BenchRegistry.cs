@@ -43,7 +43,16 @@ public static class BenchRegistry
         notes.AddRange(result.Notes);
         if (environment.Device.StartsWith("cuda", StringComparison.Ordinal) && result.Twin?.DeviceName is { } gpu && environment.DeviceName.StartsWith("cuda", StringComparison.Ordinal))
             environment = environment with { DeviceName = gpu };
+        var metrics = result.Metrics;
+        if (result.Cost is { } cost && result.Measurements.Count > 0)
+        {
+            // the device's peaks, when it is a known GPU (its name from run.sh / the twin; every CPU has none)
+            var peak = environment.Device.StartsWith("cuda", StringComparison.Ordinal) ? DevicePeak.Find(environment.DeviceName) : null;
+            var (rates, rateNotes) = BenchRoofline.Of(cost, result.Measurements[0], peak);
+            metrics = new Dictionary<string, double>(result.Metrics.Concat(rates));
+            notes.AddRange(rateNotes);
+        }
         return new BenchReport(BenchReport.CurrentSchema, target.Name, environment, options.Repetitions, settings.Values,
-            result.Measurements, result.Metrics, result.Twin, notes);
+            result.Measurements, metrics, result.Twin, notes);
     }
 }

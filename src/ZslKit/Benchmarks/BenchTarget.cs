@@ -53,8 +53,10 @@ public sealed record BenchContext(torch.Device Device, BenchRepetitions Repetiti
 }
 
 /// <summary>The measurements, extra scalar metrics and notes a target produced.</summary>
+/// <param name="Cost">The work of one repetition of the first measurement, when the target counts it: BenchRegistry.Run
+/// adds the achieved rates and their share of the device's peak (<see cref="BenchRoofline"/>).</param>
 public sealed record BenchTargetResult(IReadOnlyList<BenchMeasurement> Measurements, IReadOnlyDictionary<string, double> Metrics,
-    IReadOnlyList<string> Notes, TwinInfo? Twin = null);
+    IReadOnlyList<string> Notes, TwinInfo? Twin = null, BenchCost? Cost = null);
 
 /// <summary>A named benchmark.</summary>
 public interface IBenchTarget

@@ -120,6 +120,25 @@ public sealed class LesaInferBench : IBenchTarget
         metrics["openImagesTestSeconds"] = 125_436 / measurement.Throughput;
         return new BenchTargetResult([measurement], metrics,
             [$"openImagesTestSeconds is an ESTIMATE from N = {images} measured images: 125,436 / {measurement.Throughput:F1} images/s of " +
-             "on-device scoring only (no store reads, host copy or metrics); `zsl bench lesa-oi-test` measures the full pass"], twin?.Info);
+             "on-device scoring only (no store reads, host copy or metrics); `zsl bench lesa-oi-test` measures the full pass"], twin?.Info,
+            Cost(s, cfg, fold, LesaStepBench.Precision(bf16, tf32)));
+    }
+
+    /// <summary>The work of one repetition: every batch's scoring (the last one possibly smaller), θ excluded (computed once).</summary>
+    internal static BenchCost Cost(BenchSettings s, LesaConfig cfg, bool fold, MatmulPrecision precision)
+    {
+        int batch = s.Int("batch"), images = s.Int("images");
+        var shape = new LesaShape(batch, cfg.RegionCount, cfg.FeatureDim, cfg.AttentionHidden, cfg.Modules, s.Int("labels"), cfg.WordDim,
+            AppendConstant: !fold);
+        double flops = 0, kernels = 0;
+        for (int done = 0; done < images; done += batch)
+        {
+            int n = Math.Min(batch, images - done);
+            (flops, kernels) = (flops + shape.InferFlops(n), kernels + shape.InferKernelBytes(n));
+        }
+        // compulsory: the weights and θ once per repetition (they could stay cached across batches), features and scores once
+        return new BenchCost(flops, precision,
+            $"matmul FLOPs of scoring {images} images in batches of {batch} (LesaCost: 2·m·n·k per product{(fold ? ", folded" : ", official concatenations")}; element-wise work left out)",
+            shape.InferCompulsoryBytes(images), kernels);
     }
 }

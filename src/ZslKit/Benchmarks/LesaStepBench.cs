@@ -54,6 +54,10 @@ public sealed class LesaStepBench : IBenchTarget
     /// <summary>The float32 matmul precision "high" (TF32) until disposed when <paramref name="on"/>, else null.</summary>
     internal static IDisposable? OpenTf32(bool on) => on ? torch.float32_matmul_precision_scope("high") : null;
 
+    /// <summary>The precision the matmuls run in: bf16 under autocast, else TF32 when on, else float32.</summary>
+    internal static MatmulPrecision Precision(bool bf16, bool tf32) =>
+        bf16 ? MatmulPrecision.Bf16 : tf32 ? MatmulPrecision.Tf32 : MatmulPrecision.Float32;
+
     /// <summary>The values of the `amp` setting of lesa-step and lesa-infer.</summary>
     internal static readonly string[] AmpValues = ["off", "bf16"];
 
@@ -199,6 +203,9 @@ public sealed class LesaStepBench : IBenchTarget
         context.RecordPeakMemory(metrics, peakArmed);
         var measurement = new BenchMeasurement($"train step x{steps}{(graphOn ? " (CUDA graph replays)" : "")}{(tf32 ? " (TF32)" : "")}", (double)batch * steps, "images", ours, theirs);
         metrics["msPerStep"] = ours.Wall.Median / steps * 1e3;
-        return new BenchTargetResult([measurement], metrics, [], twin?.Info);
+        var shape = new LesaShape(batch, cfg.RegionCount, cfg.FeatureDim, cfg.AttentionHidden, cfg.Modules, labels, cfg.WordDim);
+        var cost = new BenchCost(shape.StepFlops() * steps, Precision(bf16, tf32),
+            $"matmul FLOPs of {steps} training steps (LesaCost: 2·m·n·k per product, forward and backward; element-wise work left out)");
+        return new BenchTargetResult([measurement], metrics, [], twin?.Info, cost);
     }
 }

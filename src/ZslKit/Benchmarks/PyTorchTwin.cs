@@ -142,9 +142,18 @@ public sealed class PyTorchTwin : IDisposable
         var task = _process.StandardOutput.ReadLineAsync();
         if (!task.Wait(_timeout))
             throw new TimeoutException($"PyTorch twin: no answer to '{what}' within {_timeout.TotalSeconds:F0} s. stderr:\n{Stderr()}");
-        return task.Result ?? throw new InvalidOperationException(
-            $"PyTorch twin exited during '{what}' (exit code {(_process.WaitForExit(2000) ? _process.ExitCode : -1)}). stderr:\n{Stderr()}");
+        if (task.Result is { } line) return line;
+        var stderr = Stderr();
+        throw new InvalidOperationException(
+            $"PyTorch twin exited during '{what}' (exit code {(_process.WaitForExit(2000) ? _process.ExitCode : -1)}). stderr:\n{stderr}{MissingTorchHint(stderr)}");
     }
+
+    /// <summary>What to do when the twin's interpreter has no torch (its stderr names the missing module), else "".</summary>
+    internal static string MissingTorchHint(string stderr) =>
+        stderr.Contains("No module named 'torch'", StringComparison.Ordinal)
+            ? "\nhint: this Python has no PyTorch. Install Debian's (bash environment/setup.sh --with-python-torch, or apt-get install python3-torch), " +
+              $"or name an interpreter that has it with --python PATH or ${PythonVariable}."
+            : "";
 
     private string Stderr()
     {

@@ -51,6 +51,30 @@ public class PyTorchTwinTests
         }
     }
 
+    [Fact]
+    public void An_interpreter_without_torch_fails_with_a_hint_naming_the_install_and_the_python_option()
+    {
+        Skip.If(OperatingSystem.IsWindows(), "uses a shell script as a stand-in interpreter");
+        var dir = Directory.CreateTempSubdirectory("zsltwinnotorch").FullName;
+        try
+        {
+            var python = Path.Combine(dir, "python-without-torch");
+            File.WriteAllText(python, "#!/bin/sh\necho \"ModuleNotFoundError: No module named 'torch'\" >&2\nexit 1\n");
+            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(python, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            var script = Path.Combine(dir, "lesa_twin.py");
+            File.WriteAllText(script, "");
+            var e = Assert.Throws<InvalidOperationException>(() => PyTorchTwin.Start(python, script, [], TimeSpan.FromMinutes(1)));
+            Assert.Contains("exited during 'start-up'", e.Message);
+            Assert.Contains("--with-python-torch", e.Message);
+            Assert.Contains("--python PATH or $ZSLKIT_PYTHON", e.Message);
+            Assert.Equal("", PyTorchTwin.MissingTorchHint("RuntimeError: boom"));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     private static bool HasPythonTorch() => File.Exists(Python) && PyTorchTwin.CanImportTorch(Python);
 
     [Fact]
