@@ -26,6 +26,32 @@ public class BenchCommandTests
     }
 
     [Fact]
+    public void Bench_table_prints_saved_reports_as_markdown_and_refuses_a_missing_file_or_stray_arguments()
+    {
+        var json = Path.Combine(Path.GetTempPath(), $"zsl-bench-table-{Guid.NewGuid():N}.json");
+        try
+        {
+            var (code, _, stderr) = Run(["lesa-step", "--reps", "1", "--warmup", "0", "--threads", "1", "--json", json, .. TinyLesa]);
+            Assert.True(code == 0, stderr);
+            var table = Run("table", json, json);
+            Assert.True(table.Code == 0, table.Err);
+            var rows = table.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Equal(4, rows.Length);                                      // header, rule, the same report twice
+            Assert.StartsWith("| lesa-step | train step x2 | batch=4 dim=8 grid=3 hidden=8 labels=12 modules=3 steps=2 word-dim=6 |", rows[2]);
+            var missing = Run("table", json + ".missing");
+            Assert.Equal(BenchCommand.BadInput, missing.Code);
+            Assert.Contains(json + ".missing: no such file", missing.Err);
+            var stray = Run("lesa-step", "extra");
+            Assert.Equal(BenchCommand.BadInput, stray.Code);
+            Assert.Contains("unexpected arguments: extra", stray.Err);
+        }
+        finally
+        {
+            File.Delete(json);
+        }
+    }
+
+    [Fact]
     public void A_tiny_lesa_step_run_prints_a_table_and_writes_json()
     {
         var json = Path.Combine(Path.GetTempPath(), $"zsl-bench-test-{Guid.NewGuid():N}.json");

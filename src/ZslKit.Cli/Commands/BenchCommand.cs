@@ -9,7 +9,8 @@ using ZslKit.Torch;
 namespace ZslKit.Cli.Commands;
 
 /// <summary>
-/// `zsl bench list` prints the targets; `zsl bench TARGET [options]` runs one and prints a table (and --json FILE).
+/// `zsl bench list` prints the targets; `zsl bench TARGET [options]` runs one and prints a table (and --json FILE);
+/// `zsl bench table FILE...` prints saved reports as one Markdown table.
 /// Exit codes: 0 done; 2 bad input (unknown target or setting, bad value, device unavailable); 1 the benchmark failed.
 /// </summary>
 internal static class BenchCommand
@@ -18,7 +19,11 @@ internal static class BenchCommand
 
     public static Command Create()
     {
-        var target = new Argument<string>("target") { Description = "A target name (see `zsl bench list`), or `list`." };
+        var target = new Argument<string>("target") { Description = "A target name (see `zsl bench list`), `list`, or `table` (then the report files)." };
+        var files = new Argument<string[]>("files")
+        {
+            Description = "`zsl bench table`: reports written with --json, as one Markdown table (docs/benchmarks.md).", Arity = ArgumentArity.ZeroOrMore,
+        };
         var device = new Option<string>("--device") { Description = "cpu or cuda[:N].", DefaultValueFactory = _ => "cpu" };
         var reps = new Option<int>("--reps") { Description = "Timed repetitions.", DefaultValueFactory = _ => 5 };
         var warmup = new Option<int>("--warmup") { Description = "Untimed warm-up repetitions.", DefaultValueFactory = _ => 2 };
@@ -30,7 +35,7 @@ internal static class BenchCommand
         var set = new Option<string[]>("--set") { Description = "Override a target setting: --set batch=64 --set labels=1006.", AllowMultipleArgumentsPerToken = true };
         var command = new Command("bench", "Run a named benchmark (zsl bench list) with warm-up, repetitions and an optional PyTorch twin.")
         {
-            target, device, reps, warmup, threads, json, twin, python, twinScript, set,
+            target, files, device, reps, warmup, threads, json, twin, python, twinScript, set,
         };
         command.SetAction(parse =>
         {
@@ -43,6 +48,25 @@ internal static class BenchCommand
             {
                 PrintList(console);
                 return 0;
+            }
+            var extra = parse.GetValue(files) ?? [];
+            if (name == "table")
+            {
+                try
+                {
+                    output.Write(BenchTable.Markdown(BenchTable.Load(extra).Select(r => r.Report)));
+                    return 0;
+                }
+                catch (ArgumentException e)
+                {
+                    error.WriteLine("zsl bench table: " + e.Message.ReplaceLineEndings(" "));
+                    return BadInput;
+                }
+            }
+            if (extra.Length > 0)
+            {
+                error.WriteLine($"zsl bench {name}: unexpected arguments: {string.Join(" ", extra)} (settings go with --set key=value)");
+                return BadInput;
             }
             BenchRunOptions options;
             try
