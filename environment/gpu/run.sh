@@ -3,7 +3,7 @@
 # against that machine's Python torch, unpacks the self-contained `zsl` and test apps made by pack.sh, runs `zsl selftest`,
 # the GPU-tagged xunit tests of ZslKit.Torch.Tests and ZslKit.Tests, and the benchmarks (lesa-step and lesa-infer with
 # the PyTorch twin, lesa-epoch, and on CUDA lesa-oi-test and lesa-eval), and writes $OUT/run.log and $OUT/results.tar
-# (selftest.json, tests-*.{xml,trx,log}, bench-*.json, torch.json, nvidia-smi.txt, shim logs).
+# (selftest.json, tests-*.{xml,trx,log}, bench-*.json, bench-table.md, torch.json, nvidia-smi.txt, shim logs).
 #   environment/gpu/run.sh                      (device tool: carry ["artifacts/gpu/zsl-linux-x64.tar.xz"]; docs/gpu.md)
 #   OUT=/tmp/gpu-out ZSL_TORCH_PYTHON=/usr/bin/python3 environment/gpu/run.sh      (here, CPU)
 #   OUT=/tmp/gpu-out ZSL_TORCH_PYTHON=/usr/bin/python3 ZSL_SHIM=artifacts/native/libzslnative.so ZSL_STANDARD=0 environment/gpu/run.sh
@@ -312,6 +312,11 @@ if [ "${ZSL_KERNELS:-0}" = 1 ] && [ "$device" = cuda ]; then
     ncu_run twin-infer "$py" bench/lesa_twin.py run --target lesa-infer --device cuda --reps 1 --warmup 0 --images 64 --labels 7586 "${shape[@]}"
     "$py" environment/gpu/ncu_summary.py "$RES"/ncu-*.csv | tee "$RES/ncu-summary.jsonl" || fail "ncu summary"
   fi
+fi
+
+# every bench report as Markdown rows for docs/benchmarks.md (device, commit and versions included)
+if ls "$RES"/bench-*.json > /dev/null 2>&1; then
+  "$app/zsl" bench table "$RES"/bench-*.json > "$RES/bench-table.md" 2> "$RES/bench-table.err" || fail "bench table"
 fi
 
 step "done in $(( $(date +%s) - t_start )) s, status $status"

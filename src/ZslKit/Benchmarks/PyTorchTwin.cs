@@ -143,9 +143,13 @@ public sealed class PyTorchTwin : IDisposable
         if (!task.Wait(_timeout))
             throw new TimeoutException($"PyTorch twin: no answer to '{what}' within {_timeout.TotalSeconds:F0} s. stderr:\n{Stderr()}");
         if (task.Result is { } line) return line;
+        // stdout ended: wait for the exit, then (the parameterless overload) for the asynchronous stderr reader to drain,
+        // so that the message holds the interpreter's last words
+        bool exited = _process.WaitForExit(2000);
+        if (exited) _process.WaitForExit();
         var stderr = Stderr();
         throw new InvalidOperationException(
-            $"PyTorch twin exited during '{what}' (exit code {(_process.WaitForExit(2000) ? _process.ExitCode : -1)}). stderr:\n{stderr}{MissingTorchHint(stderr)}");
+            $"PyTorch twin exited during '{what}' (exit code {(exited ? _process.ExitCode : -1)}). stderr:\n{stderr}{MissingTorchHint(stderr)}");
     }
 
     /// <summary>What to do when the twin's interpreter has no torch (its stderr names the missing module), else "".</summary>
