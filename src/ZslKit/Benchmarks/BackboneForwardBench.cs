@@ -103,7 +103,7 @@ public sealed class BackboneForwardBench : IBenchTarget
         }
         var metrics = new Dictionary<string, double>();
         bool peakArmed = context.ResetPeakMemory();
-        var (ours, theirs) = BenchHarness.Measure(Rep, context.Repetitions, context.Sync, twin is null ? null : twin.Rep);
+        var (ours, theirs) = BenchHarness.Measure(Rep, context.Repetitions, context.Sync, twin is null ? null : twin.Rep, progress: context.Log);
         context.RecordPeakMemory(metrics, peakArmed);
         var measurement = new BenchMeasurement($"{modelName} forward to {s.String("layer")} ({tap}) x{batches}", (double)batch * batches, "images", ours, theirs);
         metrics["msPerBatch"] = ours.Wall.Median / batches * 1e3;

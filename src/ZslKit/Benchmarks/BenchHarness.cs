@@ -1,5 +1,7 @@
 // BenchHarness.cs - warm-up + timed repetitions of one benchmark body, optionally alternating with a second runner
 // (the PyTorch twin) so that both are measured side by side under the same machine load.
+using System.Globalization;
+
 namespace ZslKit.Benchmarks;
 
 /// <summary>One timed repetition: wall and CPU seconds (CPU is null where the runner cannot measure it).</summary>
@@ -35,20 +37,31 @@ public static class BenchHarness
     /// the body, once per repetition. When <paramref name="other"/> is given it runs right after each of ours (warm-up
     /// included) and reports its own sample: the two series alternate. <paramref name="setup"/> runs before every body
     /// (warm-up included), outside the timed region (e.g. removing the previous repetition's output).
+    /// <paramref name="progress"/> receives a line after a warm-up or repetition once <see cref="ProgressInterval"/> has
+    /// passed since the start or the previous line (long benchmarks show where they are; short ones stay quiet).
     /// </summary>
     public static (BenchSeries Ours, BenchSeries? Other) Measure(Action body, BenchRepetitions reps, Action? sync = null,
-        Func<BenchSample>? other = null, IBenchClock? clock = null, Action? setup = null)
+        Func<BenchSample>? other = null, IBenchClock? clock = null, Action? setup = null, Action<string>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(body);
         ArgumentNullException.ThrowIfNull(reps);
         reps.Validate();
         clock ??= SystemBenchClock.Instance;
+        double start = clock.WallSeconds, lastReport = start;
+        void Report(string line)
+        {
+            double now = clock.WallSeconds;
+            if (progress is null || now - lastReport < ProgressInterval) return;
+            lastReport = now;
+            progress(string.Create(CultureInfo.InvariantCulture, $"{line} ({now - start:F0} s elapsed)"));
+        }
         for (int i = 0; i < reps.Warmup; i++)
         {
             setup?.Invoke();
             body();
             sync?.Invoke();
             other?.Invoke();
+            Report($"warm-up {i + 1}/{reps.Warmup} done");
         }
         var ours = new List<BenchSample>(reps.Reps);
         var theirs = new List<BenchSample>(reps.Reps);
@@ -61,7 +74,12 @@ public static class BenchHarness
             double w1 = clock.WallSeconds, c1 = clock.CpuSeconds;
             ours.Add(new BenchSample(w1 - w0, c1 - c0));
             if (other is not null) theirs.Add(other());
+            Report(string.Create(CultureInfo.InvariantCulture,
+                $"repetition {i + 1}/{reps.Reps}: {w1 - w0:F3} s{(other is null ? "" : $", other {theirs[^1].WallSeconds:F3} s")}"));
         }
         return (BenchSeries.From(ours), other is null ? null : BenchSeries.From(theirs));
     }
+
+    /// <summary>Seconds between two progress lines of <see cref="Measure"/>.</summary>
+    public const double ProgressInterval = 5;
 }

@@ -29,7 +29,7 @@ public sealed class FeatureStoreStreamBench : IBenchTarget
             foreach (var b in stream.Epoch(epoch++))
                 using (b) checksum += b.Features[0];                                             // touch the batch
         }
-        var (ours, _) = BenchHarness.Measure(Rep, context.Repetitions);
+        var (ours, _) = BenchHarness.Measure(Rep, context.Repetitions, progress: context.Log);
         var m = new BenchMeasurement($"epoch of {items} items, batch {batch}", items, "items", ours, null);
         var metrics = new Dictionary<string, double>
         {

@@ -61,7 +61,7 @@ public sealed class ImageTransformBench : IBenchTarget
             using (onDevice.Batch(images)) context.Sync();                              // (N, 3, Crop, Crop)
             return new BenchSample(clock.WallSeconds - w0, clock.CpuSeconds - c0);
         }
-        var (host, device) = BenchHarness.Measure(Host, context.Repetitions, context.Sync, Device);
+        var (host, device) = BenchHarness.Measure(Host, context.Repetitions, context.Sync, Device, progress: context.Log);
         var source = list.Length > 0 ? $"{batch} images of {Path.GetFileName(list)}" : $"{batch} images of {width}x{height}";
         var shape = $"{source} -> Resize {preprocessing.Resize}, CenterCrop {preprocessing.Crop}";
         var a = new BenchMeasurement($"host transform ({Environment.ProcessorCount} threads), {shape}", batch, "images", host, null);
@@ -74,7 +74,7 @@ public sealed class ImageTransformBench : IBenchTarget
         };
         if (list.Length > 0)
         {
-            var (decode, _) = BenchHarness.Measure(() => Decode(), context.Repetitions);
+            var (decode, _) = BenchHarness.Measure(() => Decode(), context.Repetitions, progress: context.Log);
             metrics["decodeCpuSecondsPerImage"] = (decode.Cpu?.Median ?? double.NaN) / batch;
             return new BenchTargetResult([new BenchMeasurement($"decode ({Environment.ProcessorCount} threads), {source}", batch, "images", decode, null), a, b], metrics,
                 ["decoding measured separately, then repetitions alternate the host and the device transform on the decoded images; " +

@@ -77,7 +77,7 @@ public sealed class LesaColumnsBench : IBenchTarget
             context.Sync();
             return new BenchSample(clock.WallSeconds - w0, clock.CpuSeconds - c0);
         }
-        var (full, part) = BenchHarness.Measure(() => Step(false).Dispose(), context.Repetitions, context.Sync, Annotated);
+        var (full, part) = BenchHarness.Measure(() => Step(false).Dispose(), context.Repetitions, context.Sync, Annotated, progress: context.Log);
         var a = new BenchMeasurement($"{model.Name}: forward + loss + backward over all {labels} columns", batch, "images", full, null);
         var b = new BenchMeasurement($"{model.Name}: the same over the {kept.Length} annotated columns", batch, "images", part!, null);
         var metrics = new Dictionary<string, double>

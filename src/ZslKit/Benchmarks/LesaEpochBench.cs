@@ -82,7 +82,7 @@ public sealed class LesaEpochBench : IBenchTarget
         }
         var metrics = new Dictionary<string, double>();
         bool peakArmed = context.ResetPeakMemory();
-        var (ours, _) = BenchHarness.Measure(Rep, context.Repetitions, context.Sync);
+        var (ours, _) = BenchHarness.Measure(Rep, context.Repetitions, context.Sync, progress: context.Log);
         context.RecordPeakMemory(metrics, peakArmed);
         var m = new BenchMeasurement($"epoch of {images} images", images, "images", ours, null);
         metrics["epochSecondsAt129kImages"] = AnchorImages / m.Throughput;
@@ -125,7 +125,7 @@ public sealed class LesaEpochBench : IBenchTarget
                 context.Sync();
                 return new BenchSample(clock.WallSeconds - w0, clock.CpuSeconds - c0);
             }
-            var (withPrefetch, without) = BenchHarness.Measure(() => on.Fit(), context.Repetitions, context.Sync, Off);
+            var (withPrefetch, without) = BenchHarness.Measure(() => on.Fit(), context.Repetitions, context.Sync, Off, progress: context.Log);
             // The host side alone (feature-store reads + fp16 -> float, labels): the most prefetch can hide per epoch.
             var hostClock = System.Diagnostics.Stopwatch.StartNew();
             foreach (var indices in BatchPrefetcher.Slice([.. Enumerable.Range(0, images)], batch)) task.MakeHostBatch(indices);

@@ -62,7 +62,7 @@ public sealed class LesaEvalBench : IBenchTarget
             scoreTimes.Add(t1 - t0);
             metricTimes.Add(SystemBenchClock.Instance.WallSeconds - t1);
         }
-        var (ours, _) = BenchHarness.Measure(Rep, context.Repetitions);
+        var (ours, _) = BenchHarness.Measure(Rep, context.Repetitions, progress: context.Log);
         int warm = context.Repetitions.Warmup;
         var metrics = new Dictionary<string, double>
         {

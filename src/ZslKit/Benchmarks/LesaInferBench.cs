@@ -112,7 +112,7 @@ public sealed class LesaInferBench : IBenchTarget
             ("images", images), ("seed", s.Int("seed", 0)), ("amp", bf16 ? "bf16" : "off"), ("fold", fold ? "on" : "off"), ("tf32", tf32 ? "on" : "off")));
         var metrics = new Dictionary<string, double>();
         bool peakArmed = context.ResetPeakMemory();
-        var (ours, theirs) = BenchHarness.Measure(Rep, context.Repetitions, context.Sync, twin is null ? null : twin.Rep);
+        var (ours, theirs) = BenchHarness.Measure(Rep, context.Repetitions, context.Sync, twin is null ? null : twin.Rep, progress: context.Log);
         context.RecordPeakMemory(metrics, peakArmed);
         var measurement = new BenchMeasurement($"score {labels} labels{(fold ? "" : " (official concatenations)")}{(graph is not null ? " (CUDA graph replays)" : "")}{(tf32 ? " (TF32)" : "")}",
             images, "images", ours, theirs);

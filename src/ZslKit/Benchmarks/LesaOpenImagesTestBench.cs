@@ -81,7 +81,7 @@ public sealed class LesaOpenImagesTestBench : IBenchTarget
             scoreTimes.Add(t1 - t0);
             metricTimes.Add(SystemBenchClock.Instance.WallSeconds - t1);
         }
-        var (ours, _) = BenchHarness.Measure(Rep, context.Repetitions);
+        var (ours, _) = BenchHarness.Measure(Rep, context.Repetitions, progress: context.Log);
         int warm = context.Repetitions.Warmup;
         double scoring = BenchStats.From(scoreTimes.Skip(warm).ToArray()).Median;
         double metricsTime = BenchStats.From(metricTimes.Skip(warm).ToArray()).Median;

@@ -199,13 +199,13 @@ public sealed class LesaStepBench : IBenchTarget
             ("positive-rate", rate), ("steps", steps), ("seed", s.Int("seed", 0)), ("amp", bf16 ? "bf16" : "off"), ("tf32", tf32 ? "on" : "off")));
         var metrics = new Dictionary<string, double>();
         bool peakArmed = context.ResetPeakMemory();
-        var (ours, theirs) = BenchHarness.Measure(Rep, context.Repetitions, context.Sync, twin is null ? null : twin.Rep);
+        var (ours, theirs) = BenchHarness.Measure(Rep, context.Repetitions, context.Sync, twin is null ? null : twin.Rep, progress: context.Log);
         context.RecordPeakMemory(metrics, peakArmed);
         var measurement = new BenchMeasurement($"train step x{steps}{(graphOn ? " (CUDA graph replays)" : "")}{(tf32 ? " (TF32)" : "")}", (double)batch * steps, "images", ours, theirs);
         metrics["msPerStep"] = ours.Wall.Median / steps * 1e3;
         var shape = new LesaShape(batch, cfg.RegionCount, cfg.FeatureDim, cfg.AttentionHidden, cfg.Modules, labels, cfg.WordDim);
         var cost = new BenchCost(shape.StepFlops() * steps, Precision(bf16, tf32),
-            $"matmul FLOPs of {steps} training steps (LesaCost: 2·m·n·k per product, forward and backward; element-wise work left out)");
+            $"matmul FLOPs of {steps} training step{(steps == 1 ? "" : "s")} (LesaCost: 2·m·n·k per product, forward and backward; element-wise work left out)");
         return new BenchTargetResult([measurement], metrics, [], twin?.Info, cost);
     }
 }

@@ -102,7 +102,7 @@ public sealed class LesaStoresBench : IBenchTarget
             }
             if (nusFolder is not null)
             {
-                var (series, _) = BenchHarness.Measure(() => last = NusWideStoreBuilder.Build(feats, nusFolder, output!), context.Repetitions, setup: Fresh);
+                var (series, _) = BenchHarness.Measure(() => last = NusWideStoreBuilder.Build(feats, nusFolder, output!), context.Repetitions, setup: Fresh, progress: context.Log);
                 var split = last!.Splits.ToDictionary(x => x.Split, x => x.Items);
                 measurements.Add(new BenchMeasurement($"nus-wide build (train {split["train"]} + test {split["test"]} items; {images} Imagelist rows)",
                     items, "images", series, null));
@@ -113,7 +113,7 @@ public sealed class LesaStoresBench : IBenchTarget
             if (oiFolder is not null)
             {
                 var options = new LesaStoreOptions { Splits = ["train"] };
-                var (series, _) = BenchHarness.Measure(() => last = OpenImagesStoreBuilder.Build(feats, oiFolder, output!, options), context.Repetitions, setup: Fresh);
+                var (series, _) = BenchHarness.Measure(() => last = OpenImagesStoreBuilder.Build(feats, oiFolder, output!, options), context.Repetitions, setup: Fresh, progress: context.Log);
                 var train = last!.Splits.Single(x => x.Split == "train").Items;
                 measurements.Add(new BenchMeasurement($"openimages build --split train ({train} items; {csvRows} CSV rows)", items, "images", series, null));
                 metrics["oiTrainItems"] = train;

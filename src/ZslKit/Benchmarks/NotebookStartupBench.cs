@@ -48,7 +48,7 @@ public sealed class NotebookStartupBench : IBenchTarget
                 if (p.ExitCode != 0)
                     throw new InvalidOperationException($"notebook-startup: `zsl notebooks run` exited with {p.ExitCode}: {stderr.Result}{stdout.Result}");
             }
-            var (ours, _) = BenchHarness.Measure(Rep, context.Repetitions);
+            var (ours, _) = BenchHarness.Measure(Rep, context.Repetitions, progress: context.Log);
             return new BenchTargetResult([new BenchMeasurement("cold start + 1 cell", 1, "runs", ours, null)], new Dictionary<string, double>(),
                 ["CPU time is this process's only (the runner runs in child processes)"]);
         }

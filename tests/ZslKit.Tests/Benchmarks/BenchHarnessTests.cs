@@ -38,6 +38,24 @@ public class BenchHarnessTests
     }
 
     [Fact]
+    public void Progress_lines_come_only_after_the_interval_has_passed_and_say_where_the_run_is()
+    {
+        var clock = new FakeClock();
+        var lines = new List<string>();
+        double[] durations = [3, 3, 1, 1, 4, 1];   // warm-ups 3 + 3 s, then repetitions of 1, 1, 4 and 1 s
+        int call = 0;
+        BenchHarness.Measure(() => clock.Advance(durations[call++]), new BenchRepetitions(Warmup: 2, Reps: 4), clock: clock, progress: lines.Add,
+            other: () => new BenchSample(0.5, null));
+        // 6 s: warm-up 2 reported; 7, 8 s: quiet; 12 s: repetition 3 (6 s after the last line); 13 s: quiet
+        Assert.Equal(["warm-up 2/2 done (6 s elapsed)", "repetition 3/4: 4.000 s, other 0.500 s (12 s elapsed)"], lines);
+
+        lines.Clear();
+        call = 0;
+        BenchHarness.Measure(() => clock.Advance(0.1), new BenchRepetitions(Warmup: 1, Reps: 5), clock: clock, progress: lines.Add);
+        Assert.Empty(lines);                         // a short benchmark prints nothing
+    }
+
+    [Fact]
     public void Median_of_an_even_count_is_the_mean_of_the_middle_two()
     {
         var s = BenchStats.From([4.0, 1.0, 3.0, 2.0]);
