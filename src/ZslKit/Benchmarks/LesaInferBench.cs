@@ -136,9 +136,11 @@ public sealed class LesaInferBench : IBenchTarget
             int n = Math.Min(batch, images - done);
             (flops, kernels) = (flops + shape.InferFlops(n), kernels + shape.InferKernelBytes(n));
         }
-        // compulsory: the weights and θ once per repetition (they could stay cached across batches), features and scores once
+        // compulsory: the weights and θ once per repetition (they could stay cached across batches), features and scores once.
+        // The traffic models count float32 bytes: under bf16 autocast they do not apply and are left out.
+        bool float32Bytes = precision != MatmulPrecision.Bf16;
         return new BenchCost(flops, precision,
             $"matmul FLOPs of scoring {images} images in batches of {batch} (LesaCost: 2·m·n·k per product{(fold ? ", folded" : ", official concatenations")}; element-wise work left out)",
-            shape.InferCompulsoryBytes(images), kernels);
+            float32Bytes ? shape.InferCompulsoryBytes(images) : null, float32Bytes ? kernels : null);
     }
 }

@@ -120,6 +120,19 @@ public sealed class LesaCostTests
     }
 
     [Fact]
+    public void Under_bf16_autocast_inference_reports_flops_against_the_bf16_peak_and_no_float32_traffic()
+    {
+        var s = new BenchSettings("lesa-infer", new LesaInferBench().Defaults, TinyInfer);
+        var cfg = LesaStepBench.Config(s);
+        var bf16 = LesaInferBench.Cost(s, cfg, fold: true, MatmulPrecision.Bf16);
+        var fp32 = LesaInferBench.Cost(s, cfg, fold: true, MatmulPrecision.Float32);
+        Assert.Equal(fp32.Flops, bf16.Flops);
+        Assert.Null(bf16.CompulsoryBytes);
+        Assert.Null(bf16.KernelBytes);
+        Assert.NotNull(fp32.KernelBytes);
+    }
+
+    [Fact]
     public void A_cpu_training_step_bench_reports_the_flops_of_all_its_steps()
     {
         var report = BenchRegistry.Run(new BenchRunOptions("lesa-step", torch.CPU, new BenchRepetitions(Warmup: 0, Reps: 1), Threads: 1,
