@@ -73,7 +73,8 @@ public sealed class LesaOpenImagesTestBench : IBenchTarget
             using (var scorer = new LesaScorer(model, deviceVectors, batch, data.RegionCount, data.FeatureDim, dev, graphOn ? CudaStepGraphs.Instance : null))
             {
                 var items = Enumerable.Range(0, total).Select(i => i % images).ToArray();                  // image i reads stored item i mod N
-                scores = scorer.ScoreAll(items, part => LesaBatches.Regions(data, MultiLabelSplit.Test, part));   // [T, L] on the host
+                var progress = new BenchProgress(context.Log, $"{Name}: scored", total, "images");
+                scores = scorer.ScoreAll(items, part => LesaBatches.Regions(data, MultiLabelSplit.Test, part), progress);   // [T, L] on the host
                 counts = scorer.Counts;
             }
             var t1 = SystemBenchClock.Instance.WallSeconds;

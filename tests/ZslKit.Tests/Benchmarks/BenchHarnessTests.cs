@@ -56,6 +56,22 @@ public class BenchHarnessTests
     }
 
     [Fact]
+    public void Progress_inside_a_repetition_reports_counts_and_rates_at_most_every_interval_and_always_at_the_end()
+    {
+        var clock = new FakeClock();
+        var lines = new List<string>();
+        var progress = new BenchProgress(lines.Add, "scored", 4000, "images", intervalSeconds: 10, clock: clock);
+        progress.Start();
+        foreach (var done in new long[] { 1000, 2000, 3000, 4000 })
+        {
+            clock.Advance(6);
+            progress.Report(done);
+        }
+        // 6 s: quiet; 12 s: 2,000 done; 18 s: quiet (6 s after the last line); 24 s: the last item is always reported
+        Assert.Equal(["scored 2,000 of 4,000 images (167 images/s, 12 s)", "scored 4,000 of 4,000 images (167 images/s, 24 s)"], lines);
+    }
+
+    [Fact]
     public void Median_of_an_even_count_is_the_mean_of_the_middle_two()
     {
         var s = BenchStats.From([4.0, 1.0, 3.0, 2.0]);

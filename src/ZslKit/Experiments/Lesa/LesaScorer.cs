@@ -86,8 +86,9 @@ public sealed class LesaScorer : IDisposable
     }
 
     /// <summary>Scores [items.Count, C] (row-major) of the given items in batches of the scorer's size;
-    /// <paramref name="regions"/> returns the features [b, R, D] of one batch's items.</summary>
-    public float[] ScoreAll(IReadOnlyList<int> items, Func<int[], float[]> regions)
+    /// <paramref name="regions"/> returns the features [b, R, D] of one batch's items. <paramref name="progress"/> receives
+    /// the number of items scored so far after each batch.</summary>
+    public float[] ScoreAll(IReadOnlyList<int> items, Func<int[], float[]> regions, IProgress<long>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(items);
         ArgumentNullException.ThrowIfNull(regions);
@@ -100,6 +101,7 @@ public sealed class LesaScorer : IDisposable
             var batch = new int[n];
             for (int i = 0; i < n; i++) batch[i] = items[start + i];
             Score(regions(batch), n, scores.AsSpan(start * _labels, n * _labels));
+            progress?.Report(start + n);
         }
         return scores;
     }
