@@ -15,6 +15,7 @@ Two uses:
         /usr/bin/python3 bench/lesa_twin.py run --target lesa-step --batch 8 --regions 49 --dim 64 --reps 3
     --amp bf16 runs the forward pass + objective (lesa-step) or the scoring (lesa-infer) inside
     torch.autocast(device_type, dtype=torch.bfloat16); backward and the optimiser step stay outside.
+    --graph on (CUDA) times PyTorch's own CUDA graph replays of the step / of one full batch's scoring instead of eager.
 """
 import argparse
 import contextlib
@@ -222,9 +223,29 @@ def bench_args(argv):
                     help="lesa-infer: on = constant channels folded into biases (theta without its 0 column, no concatenations)")
     ap.add_argument("--tf32", choices=["off", "on"], default="off",
                     help="on = float32 matmuls on TF32 tensor cores: torch.set_float32_matmul_precision('high') (CUDA)")
+    ap.add_argument("--graph", choices=["off", "on"], default="off",
+                    help="on (CUDA): torch.cuda.CUDAGraph replays of one step (lesa-step) or one full batch's scoring "
+                         "(lesa-infer), captured after 3 warm-ups on a side stream; PyTorch's own graphs, beside ours")
     ap.add_argument("--warmup", type=int, default=2)
     ap.add_argument("--reps", type=int, default=5)
     return ap.parse_args(argv)
+
+
+def capture(fn, dev):
+    """PyTorch's whole-work capture recipe: 3 eager runs on a side stream, then one captured run (recorded, not
+    executed). Returns the graph; each replay recomputes fn's tensors in place."""
+    if dev.type != "cuda":
+        raise ValueError(f"--graph on needs a CUDA device (got {dev})")
+    side = torch.cuda.Stream(dev)
+    side.wait_stream(torch.cuda.current_stream(dev))
+    with torch.cuda.stream(side):
+        for _ in range(3):
+            fn()
+    torch.cuda.current_stream(dev).wait_stream(side)
+    graph = torch.cuda.CUDAGraph()
+    with torch.cuda.graph(graph):
+        fn()
+    return graph
 
 
 def make_rep(a):
@@ -241,7 +262,9 @@ def make_rep(a):
 
     def amp():
         # torch.autocast(device_type, dtype) exists from torch 1.10 (CPU: bfloat16 only in 1.x)
-        return torch.autocast(dev.type, dtype=torch.bfloat16) if a.amp == "bf16" else contextlib.nullcontext()
+        # under graph capture the autocast weight cache must be off (PyTorch's CUDA graphs notes)
+        return (torch.autocast(dev.type, dtype=torch.bfloat16, cache_enabled=a.graph != "on") if a.amp == "bf16"
+                else contextlib.nullcontext())
     torch.manual_seed(a.seed)
     side = int(round(a.regions ** 0.5))
     model = LesaTwin(a.dim, a.hidden, a.modules, a.word_dim, grid=(side, side)).to(dev)
@@ -252,14 +275,27 @@ def make_rep(a):
         y = torch.where(torch.rand(a.batch, a.labels, device=dev) < a.positive_rate, 1.0, -1.0)
         max_pos = int((y == 1).sum(1).max())   # once, outside the timed loop (no host sync per step, like ours)
 
+        def step():
+            for p in model.parameters():
+                p.grad = None
+            with amp():   # forward + objective only; backward and the step run outside autocast
+                loss = total_loss(model(feats, vecs), y, modules=a.modules, max_pos=max_pos)
+            loss.backward()
+            opt.step()
+
+        if a.graph == "on":
+            # gradients are None when the capture starts, so the captured backward assigns them (no accumulation)
+            # and each replay recomputes them in the graph's memory
+            graph = capture(step, dev)
+
+            def rep():
+                for _ in range(a.steps):
+                    graph.replay()
+            return rep, dev
+
         def rep():
             for _ in range(a.steps):
-                for p in model.parameters():
-                    p.grad = None
-                with amp():   # forward + objective only; backward and the step run outside autocast
-                    loss = total_loss(model(feats, vecs), y, modules=a.modules, max_pos=max_pos)
-                loss.backward()
-                opt.step()
+                step()
         return rep, dev
     model.eval()
     with torch.no_grad():
@@ -283,6 +319,24 @@ def make_rep(a):
         return ((alpha.transpose(1, 2) @ f) @ theta.t()).amax(1)              # [B, M, D+1] @ [D+1, C] -> [B, M, C] -> [B, C]
 
     score = score_folded if a.fold == "on" else score_official
+
+    if a.graph == "on":
+        def full_batch():
+            with torch.no_grad(), amp():
+                score(feats)
+        graph = capture(full_batch, dev)
+
+        def infer_graph():
+            with torch.no_grad(), amp():   # a smaller last batch is scored eagerly, as ours does
+                done = 0
+                while done < a.images:
+                    n = min(a.batch, a.images - done)
+                    if n == a.batch:
+                        graph.replay()
+                    else:
+                        score(feats[:n])
+                    done += n
+        return infer_graph, dev
 
     def infer():
         with torch.no_grad(), amp():
@@ -310,6 +364,7 @@ def bench_main(argv):
         print(json.dumps(dict(error=f"{type(e).__name__}: {e}")), flush=True)
         return 1
     info = dict(ready=True, torch=torch.__version__, device=str(dev), threads=torch.get_num_threads(), amp=a.amp, fold=a.fold, tf32=a.tf32,
+                graph=a.graph,
                 device_name=torch.cuda.get_device_name(dev) if dev.type == "cuda" else None)
     if getattr(a, "output_shape", None) is not None:
         info["output_shape"] = a.output_shape

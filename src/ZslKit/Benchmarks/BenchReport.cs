@@ -36,8 +36,10 @@ public sealed record BenchEnvironment(string Date, string Commit, string Device,
 /// concatenations; null from a twin that does not report it.</param>
 /// <param name="Tf32">"on" when the twin's float32 matmuls use TF32 (torch.set_float32_matmul_precision("high")), "off"
 /// otherwise; null from a twin that does not report it.</param>
+/// <param name="Graph">"on" when the twin timed PyTorch's own CUDA graph replays (setting twin-graph=on), "off" for PyTorch
+/// eager; null from a twin that does not report it.</param>
 public sealed record TwinInfo(string Python, string Script, string Torch, string Device, string? DeviceName, string? Amp = null, string? Fold = null,
-    string? Tf32 = null);
+    string? Tf32 = null, string? Graph = null);
 
 /// <summary>Everything one `zsl bench TARGET` invocation measured.</summary>
 public sealed record BenchReport(string Schema, string Target, BenchEnvironment Environment, BenchRepetitions Repetitions,

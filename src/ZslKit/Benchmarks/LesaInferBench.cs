@@ -8,6 +8,7 @@
 // LesaTrainable.EmbedLabels): θ from ScoringEmbedding, so the constant channels are folded into biases (LesaModel's
 // AttendFolded); fold=off: θ from LabelEmbedding and the official code's concatenations. The twin gets --fold likewise.
 // Setting tf32=on (CUDA): float32 matmuls on TF32 tensor cores for the whole run, ours and the twin's (--tf32 on).
+// Setting twin-graph=on (CUDA): the twin replays PyTorch's own CUDA graph of one full batch's scoring (--graph on).
 using ZslKit.Models;
 using ZslKit.Torch;
 
@@ -23,7 +24,7 @@ public sealed class LesaInferBench : IBenchTarget
     public IReadOnlyDictionary<string, string> Defaults { get; } = new Dictionary<string, string>
     {
         ["batch"] = "32", ["grid"] = "14", ["dim"] = "512", ["hidden"] = "512", ["modules"] = "10", ["labels"] = "7586",
-        ["word-dim"] = "300", ["images"] = "256", ["seed"] = "0", ["amp"] = "off", ["graph"] = "off", ["fold"] = "on", ["tf32"] = "off",
+        ["word-dim"] = "300", ["images"] = "256", ["seed"] = "0", ["amp"] = "off", ["graph"] = "off", ["fold"] = "on", ["tf32"] = "off", ["twin-graph"] = "off",
     };
 
     /// <summary>The 'fold' setting: on (θ without the constant channel, folded scoring) or off (the official concatenations).</summary>
@@ -81,6 +82,7 @@ public sealed class LesaInferBench : IBenchTarget
         bool graphOn = LesaStepBench.CudaGraph(s, Name, dev);
         bool fold = Fold(s, Name);
         bool tf32 = LesaStepBench.Tf32(s, Name, dev);
+        bool twinGraph = LesaStepBench.TwinGraph(s, Name, dev);
         using var precision = LesaStepBench.OpenTf32(tf32);
         using var outer = torch.NewDisposeScope();
         var (model, theta) = Setup(s, cfg, dev, fold);
@@ -109,13 +111,14 @@ public sealed class LesaInferBench : IBenchTarget
         }
         using var twin = context.Twin?.Start(context.TwinArguments(Name, ("batch", batch), ("regions", cfg.RegionCount), ("dim", cfg.FeatureDim),
             ("hidden", cfg.AttentionHidden), ("modules", cfg.Modules), ("labels", labels), ("word-dim", cfg.WordDim),
-            ("images", images), ("seed", s.Int("seed", 0)), ("amp", bf16 ? "bf16" : "off"), ("fold", fold ? "on" : "off"), ("tf32", tf32 ? "on" : "off")));
+            ("images", images), ("seed", s.Int("seed", 0)), ("amp", bf16 ? "bf16" : "off"), ("fold", fold ? "on" : "off"), ("tf32", tf32 ? "on" : "off"),
+            ("graph", twinGraph ? "on" : "off")));
         var metrics = new Dictionary<string, double>();
         bool peakArmed = context.ResetPeakMemory();
         var (ours, theirs) = BenchHarness.Measure(Rep, context.Repetitions, context.Sync, twin is null ? null : twin.Rep, progress: context.Log);
         context.RecordPeakMemory(metrics, peakArmed);
-        var measurement = new BenchMeasurement($"score {labels} labels{(fold ? "" : " (official concatenations)")}{(graph is not null ? " (CUDA graph replays)" : "")}{(tf32 ? " (TF32)" : "")}",
-            images, "images", ours, theirs);
+        var measurement = new BenchMeasurement($"score {labels} labels{(fold ? "" : " (official concatenations)")}{(graph is not null ? " (CUDA graph replays)" : "")}{(tf32 ? " (TF32)" : "")}" +
+            (twin is null ? "" : LesaStepBench.TwinGraphSuffix(twinGraph)), images, "images", ours, theirs);
         // Scale figure: the Open Images full test set (125,436 images) at this rate.
         metrics["openImagesTestSeconds"] = 125_436 / measurement.Throughput;
         return new BenchTargetResult([measurement], metrics,

@@ -6,7 +6,8 @@
 // Setting graph=on (CUDA): the whole step (zero_grad, forward, objective, backward, RMSprop) is captured once as a CUDA
 // graph after 3 warm-up steps on the graph's stream, and each timed step is one replay; the twin stays eager.
 // Setting tf32=on (CUDA): float32 matmuls on TF32 tensor cores (torch.set_float32_matmul_precision("high")) for the whole
-// run, ours and the twin's (--tf32 on).
+// run, ours and the twin's (--tf32 on). Setting twin-graph=on (CUDA): the twin replays PyTorch's own CUDA graph of the
+// step (--graph on) instead of running it eagerly, so graphs can be compared with graphs.
 using ZslKit.Losses;
 using ZslKit.Models;
 using ZslKit.Torch;
@@ -24,6 +25,7 @@ public sealed class LesaStepBench : IBenchTarget
     {
         ["batch"] = "32", ["grid"] = "14", ["dim"] = "512", ["hidden"] = "512", ["modules"] = "10", ["labels"] = "925",
         ["word-dim"] = "300", ["positive-rate"] = "0.01", ["steps"] = "5", ["seed"] = "0", ["amp"] = "off", ["graph"] = "off", ["tf32"] = "off",
+        ["twin-graph"] = "off",
     };
 
     /// <summary>The `graph` setting: off, or on (CUDA only; a clear error elsewhere).</summary>
@@ -45,6 +47,14 @@ public sealed class LesaStepBench : IBenchTarget
             throw new ArgumentException($"{target}: {setting}=on {does} and needs --device cuda (got {dev})");
         return on;
     }
+
+    /// <summary>The `twin-graph` setting of lesa-step and lesa-infer: off, or on (CUDA only): the twin times PyTorch's own
+    /// CUDA graph replays (bench/lesa_twin.py --graph on) instead of PyTorch eager.</summary>
+    internal static bool TwinGraph(BenchSettings s, string target, torch.Device dev) =>
+        CudaSwitch(s, target, dev, "twin-graph", "makes the twin replay a PyTorch CUDA graph");
+
+    /// <summary>The measurement-name suffix for the twin's mode: "" when eager.</summary>
+    internal static string TwinGraphSuffix(bool twinGraph) => twinGraph ? " (twin: PyTorch CUDA graph replays)" : "";
 
     /// <summary>The `tf32` setting of lesa-step and lesa-infer: off, or on (CUDA only: on the CPU it changes nothing, so
     /// it is refused rather than measured).</summary>
@@ -175,6 +185,7 @@ public sealed class LesaStepBench : IBenchTarget
         var dev = context.Device;
         bool graphOn = CudaGraph(s, Name, dev);
         bool tf32 = Tf32(s, Name, dev);
+        bool twinGraph = TwinGraph(s, Name, dev);
         using var precision = OpenTf32(tf32);
         using var outer = torch.NewDisposeScope();
         using var work = new Workload(s, dev, bf16);
@@ -196,12 +207,13 @@ public sealed class LesaStepBench : IBenchTarget
         }
         using var twin = context.Twin?.Start(context.TwinArguments(Name, ("batch", batch), ("regions", cfg.RegionCount), ("dim", cfg.FeatureDim),
             ("hidden", cfg.AttentionHidden), ("modules", cfg.Modules), ("labels", labels), ("word-dim", cfg.WordDim),
-            ("positive-rate", rate), ("steps", steps), ("seed", s.Int("seed", 0)), ("amp", bf16 ? "bf16" : "off"), ("tf32", tf32 ? "on" : "off")));
+            ("positive-rate", rate), ("steps", steps), ("seed", s.Int("seed", 0)), ("amp", bf16 ? "bf16" : "off"), ("tf32", tf32 ? "on" : "off"), ("graph", twinGraph ? "on" : "off")));
         var metrics = new Dictionary<string, double>();
         bool peakArmed = context.ResetPeakMemory();
         var (ours, theirs) = BenchHarness.Measure(Rep, context.Repetitions, context.Sync, twin is null ? null : twin.Rep, progress: context.Log);
         context.RecordPeakMemory(metrics, peakArmed);
-        var measurement = new BenchMeasurement($"train step x{steps}{(graphOn ? " (CUDA graph replays)" : "")}{(tf32 ? " (TF32)" : "")}", (double)batch * steps, "images", ours, theirs);
+        var measurement = new BenchMeasurement($"train step x{steps}{(graphOn ? " (CUDA graph replays)" : "")}{(tf32 ? " (TF32)" : "")}" +
+            (twin is null ? "" : TwinGraphSuffix(twinGraph)), (double)batch * steps, "images", ours, theirs);
         metrics["msPerStep"] = ours.Wall.Median / steps * 1e3;
         var shape = new LesaShape(batch, cfg.RegionCount, cfg.FeatureDim, cfg.AttentionHidden, cfg.Modules, labels, cfg.WordDim);
         var cost = new BenchCost(shape.StepFlops() * steps, Precision(bf16, tf32),

@@ -1,6 +1,6 @@
 // PyTorchTwin.cs - drives bench/lesa_twin.py in its `serve` mode: one Python process set up once, then one repetition
 // per request, so our steps and PyTorch eager steps alternate within one `zsl bench --twin` run.
-//   protocol (one JSON object per line on stdout): first {"ready": true, "torch": ..., "device": ..., "device_name": ..., "amp": ..., "fold": ..., "tf32": ...};
+//   protocol (one JSON object per line on stdout): first {"ready": true, "torch": ..., "device": ..., "device_name": ..., "amp": ..., "fold": ..., "tf32": ..., "graph": ...};
 //   targets that produce a tensor add "output_shape": [...] to it (backbone-forward checks it against ours);
 //   then for every "rep" line on stdin {"wall_s": ..., "cpu_s": ...}; "quit" ends the process. Errors: {"error": "..."}.
 using System.Diagnostics;
@@ -33,7 +33,8 @@ public sealed class PyTorchTwin : IDisposable
             ready.TryGetProperty("device_name", out var dn) ? dn.GetString() : null,
             ready.TryGetProperty("amp", out var amp) ? amp.GetString() : null,
             ready.TryGetProperty("fold", out var fold) ? fold.GetString() : null,
-            ready.TryGetProperty("tf32", out var tf32) ? tf32.GetString() : null);
+            ready.TryGetProperty("tf32", out var tf32) ? tf32.GetString() : null,
+            ready.TryGetProperty("graph", out var graph) ? graph.GetString() : null);
         OutputShape = ready.TryGetProperty("output_shape", out var os) && os.ValueKind == JsonValueKind.Array
             ? os.EnumerateArray().Select(d => d.GetInt64()).ToArray() : null;
     }
