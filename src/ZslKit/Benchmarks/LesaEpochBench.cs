@@ -88,7 +88,20 @@ public sealed class LesaEpochBench : IBenchTarget
         metrics["epochSecondsAt129kImages"] = AnchorImages / m.Throughput;
         metrics["biamAnchorEpochSeconds"] = 550;
         metrics["storeWriteSeconds"] = store.WriteSeconds;
-        return new BenchTargetResult([m], metrics, ["BiAM anchor: ≈ 550 s per NUS-WIDE training epoch of ≈ 129K images (official log; other model, other GPU)"]);
+        return new BenchTargetResult([m], metrics, ["BiAM anchor: ≈ 550 s per NUS-WIDE training epoch of ≈ 129K images (official log; other model, other GPU)"],
+            Cost: EpochCost(images, batch, labels, cfg));
+    }
+
+    /// <summary>The matmul FLOPs of one raw-loop epoch: a training step per batch of the store's batches (the last one
+    /// possibly smaller), as LesaCost counts them (float32: the raw loop has no autocast or TF32 switch).</summary>
+    internal static BenchCost EpochCost(int images, int batch, int labels, LesaConfig cfg)
+    {
+        double flops = 0;
+        for (int done = 0; done < images; done += batch)
+            flops += new LesaShape(Math.Min(batch, images - done), cfg.RegionCount, cfg.FeatureDim, cfg.AttentionHidden, cfg.Modules, labels,
+                cfg.WordDim).StepFlops();
+        return new BenchCost(flops, MatmulPrecision.Float32,
+            $"matmul FLOPs of the epoch's {(images + batch - 1) / batch} training steps (LesaCost: forward and backward; element-wise work and the store reads left out)");
     }
 
     /// <summary>Trainer mode: one epoch = Trainer.Fit of a LesaTask over the store (1 epoch, no validation images), timed with

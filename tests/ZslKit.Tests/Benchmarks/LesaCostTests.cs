@@ -133,6 +133,16 @@ public sealed class LesaCostTests
     }
 
     [Fact]
+    public void A_raw_loop_epoch_reports_the_flops_of_one_step_per_batch_including_the_last_smaller_one()
+    {
+        var report = BenchRegistry.Run(new BenchRunOptions("lesa-epoch", torch.CPU, new BenchRepetitions(Warmup: 0, Reps: 1), Threads: 1,
+            Overrides: ["images=10", "batch=4", "grid=3", "dim=16", "hidden=16", "modules=3", "labels=12", "word-dim=6", "positive-rate=0.3"]));
+        double Step(long b) => new LesaShape(b, 9, 16, 16, 3, 12, 6).StepFlops();
+        Assert.Equal((2 * Step(4) + Step(2)) / 1e9, report.Metrics["gflopPerRep"], 12);
+        Assert.Contains(report.Notes, n => n.StartsWith("FLOPs: matmul FLOPs of the epoch's 3 training steps", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void A_cpu_training_step_bench_reports_the_flops_of_all_its_steps()
     {
         var report = BenchRegistry.Run(new BenchRunOptions("lesa-step", torch.CPU, new BenchRepetitions(Warmup: 0, Reps: 1), Threads: 1,
