@@ -52,6 +52,31 @@ public class BenchCommandTests
     }
 
     [Fact]
+    public void Bench_suite_writes_a_report_per_target_and_the_table_and_refuses_per_target_options()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), $"zsl-bench-suite-{Guid.NewGuid():N}");
+        try
+        {
+            var (code, stdout, stderr) = Run("suite", "--targets", "feature-store", "--reps", "1", "--warmup", "0", "--out", folder);
+            Assert.True(code == 0, stderr);
+            Assert.Contains("| feature-store | epoch of 1024 items, batch 64 | defaults |", stdout);
+            Assert.Contains($"reports: {folder} (1 runs; table.md)", stdout);
+            Assert.True(File.Exists(Path.Combine(folder, "feature-store.json")));
+            Assert.Contains("suite 1/1: feature-store", stderr);
+            var set = Run("suite", "--set", "batch=4");
+            Assert.Equal(BenchCommand.BadInput, set.Code);
+            Assert.Contains("--set: the suite runs every target at its defaults", set.Err);
+            var stray = Run("lesa-step", "--out", folder);
+            Assert.Equal(BenchCommand.BadInput, stray.Code);
+            Assert.Contains("--out and --targets belong to `zsl bench suite`", stray.Err);
+        }
+        finally
+        {
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public void A_tiny_lesa_step_run_prints_a_table_and_writes_json()
     {
         var json = Path.Combine(Path.GetTempPath(), $"zsl-bench-test-{Guid.NewGuid():N}.json");

@@ -10,7 +10,8 @@ namespace ZslKit.Cli.Commands;
 
 /// <summary>
 /// `zsl bench list` prints the targets; `zsl bench TARGET [options]` runs one and prints a table (and --json FILE);
-/// `zsl bench table FILE...` prints saved reports as one Markdown table.
+/// `zsl bench suite [--out DIR] [--targets a,b]` runs the standard set and keeps every report; `zsl bench table FILE...`
+/// prints saved reports as one Markdown table.
 /// Exit codes: 0 done; 2 bad input (unknown target or setting, bad value, device unavailable); 1 the benchmark failed.
 /// </summary>
 internal static class BenchCommand
@@ -19,7 +20,7 @@ internal static class BenchCommand
 
     public static Command Create()
     {
-        var target = new Argument<string>("target") { Description = "A target name (see `zsl bench list`), `list`, or `table` (then the report files)." };
+        var target = new Argument<string>("target") { Description = "A target name (see `zsl bench list`), `list`, `suite` (the standard set), or `table` (then the report files)." };
         var files = new Argument<string[]>("files")
         {
             Description = "`zsl bench table`: reports written with --json, as one Markdown table (docs/benchmarks.md).", Arity = ArgumentArity.ZeroOrMore,
@@ -33,9 +34,11 @@ internal static class BenchCommand
         var python = new Option<string?>("--python") { Description = "Python interpreter for the twin (default: $ZSLKIT_PYTHON, else the first of python3 and /usr/bin/python3 that can import torch)." };
         var twinScript = new Option<string?>("--twin-script") { Description = "Path of lesa_twin.py (default: bench/lesa_twin.py above the working folder or the app)." };
         var set = new Option<string[]>("--set") { Description = "Override a target setting: --set batch=64 --set labels=1006.", AllowMultipleArgumentsPerToken = true };
+        var outDir = new Option<string?>("--out") { Description = "`zsl bench suite`: folder for the reports and table.md (default: artifacts/bench/<UTC date-time>)." };
+        var targets = new Option<string?>("--targets") { Description = "`zsl bench suite`: comma-separated targets instead of the standard set." };
         var command = new Command("bench", "Run a named benchmark (zsl bench list) with warm-up, repetitions and an optional PyTorch twin.")
         {
-            target, files, device, reps, warmup, threads, json, twin, python, twinScript, set,
+            target, files, device, reps, warmup, threads, json, twin, python, twinScript, set, outDir, targets,
         };
         command.SetAction(parse =>
         {
@@ -62,6 +65,13 @@ internal static class BenchCommand
                     error.WriteLine("zsl bench table: " + e.Message.ReplaceLineEndings(" "));
                     return BadInput;
                 }
+            }
+            if (name == "suite")
+                return RunSuite(parse, output, error, extra, device, reps, warmup, threads, json, twin, python, twinScript, set, outDir, targets);
+            if (parse.GetValue(outDir) is not null || parse.GetValue(targets) is not null)
+            {
+                error.WriteLine($"zsl bench {name}: --out and --targets belong to `zsl bench suite`");
+                return BadInput;
             }
             if (extra.Length > 0)
             {
@@ -117,6 +127,44 @@ internal static class BenchCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>`zsl bench suite`: the standard set (or --targets) with the common options; reports and table.md in --out.
+    /// Exit 0 when every run succeeded, 1 when one failed (the others still ran), 2 for bad options.</summary>
+    private static int RunSuite(ParseResult parse, TextWriter output, TextWriter error, string[] extra, Option<string> device, Option<int> reps,
+        Option<int> warmup, Option<int?> threads, Option<string?> json, Option<bool> twin, Option<string?> python, Option<string?> twinScript,
+        Option<string[]> set, Option<string?> outDir, Option<string?> targets)
+    {
+        BenchSuiteResult result;
+        try
+        {
+            if (extra.Length > 0) throw new ArgumentException($"unexpected arguments: {string.Join(" ", extra)}");
+            if (parse.GetValue(json) is not null) throw new ArgumentException("--json: the suite writes one report per run into --out");
+            if (parse.GetValue(set) is { Length: > 0 }) throw new ArgumentException("--set: the suite runs every target at its defaults (run one target for other settings)");
+            if (parse.GetValue(threads) is { } t && t < 1) throw new ArgumentException($"--threads must be >= 1, got {t}");
+            var entries = parse.GetValue(targets) is { } list ? BenchSuite.Parse(list) : BenchSuite.Standard;
+            var dev = torch.device(parse.GetValue(device)!);
+            var repetitions = new BenchRepetitions(parse.GetValue(warmup), parse.GetValue(reps));
+            repetitions.Validate();
+            TwinLauncher? launcher = null;
+            if (parse.GetValue(twin))
+            {
+                var script = parse.GetValue(twinScript) ?? FindTwinScript()
+                    ?? throw new ArgumentException("--twin: bench/lesa_twin.py not found above the working folder or the app; pass --twin-script");
+                launcher = new TwinLauncher(parse.GetValue(python) ?? PyTorchTwin.DefaultPython(), Path.GetFullPath(script), TimeSpan.FromMinutes(10));
+            }
+            var folder = parse.GetValue(outDir) ?? BenchSuite.DefaultFolder(Environment.CurrentDirectory);
+            result = BenchSuite.Run(entries, dev, repetitions, folder, parse.GetValue(threads), launcher, SelfCommandLine(), line => error.WriteLine(line));
+        }
+        catch (Exception e) when (e is ArgumentException or CudaUnavailableException)
+        {
+            error.WriteLine("zsl bench suite: " + e.Message.ReplaceLineEndings(" "));
+            return BadInput;
+        }
+        output.Write(File.ReadAllText(result.Table));
+        output.WriteLine($"reports: {result.Folder} ({result.Reports.Count} runs; table.md)");
+        foreach (var (tag, message) in result.Failures) error.WriteLine($"zsl bench suite: {tag} failed: {message}");
+        return result.Failures.Count == 0 ? 0 : 1;
     }
 
     private static void PrintList(IAnsiConsole console)
