@@ -3,7 +3,6 @@
 // it (where /usr/bin/python3 has torch). GPU-tagged: a TF32 run completes and leaves the matmul precision as it found it.
 // No timing assertions.
 using ZslKit.Benchmarks;
-using ZslKit.Testing;
 using ZslKit.Torch;
 
 namespace ZslKit.Tests.Benchmarks;
@@ -11,17 +10,12 @@ namespace ZslKit.Tests.Benchmarks;
 [Collection("torch-global-state")]
 public sealed class LesaTf32BenchTests
 {
-    private const string Python = "/usr/bin/python3";
-    private static readonly string[] Tiny = ["batch=4", "grid=3", "dim=16", "hidden=16", "modules=3", "labels=12", "word-dim=6"];
+    private const string Python = LesaBenchSwitches.Python;
 
-    private static BenchContext Context(IBenchTarget target, torch.Device device, TwinLauncher? twin, params string[] overrides)
-    {
-        string[] own = target is LesaStepBench ? ["positive-rate=0.3", "steps=2"] : ["images=6"];
-        return new(device, new BenchRepetitions(Warmup: 0, Reps: 1), new BenchSettings(target.Name, target.Defaults, [.. Tiny, .. own, .. overrides]),
-            Threads: 1, Twin: twin, Log: _ => { });
-    }
+    private static BenchContext Context(IBenchTarget target, torch.Device device, TwinLauncher? twin, params string[] overrides) =>
+        LesaBenchSwitches.Context(target, device, twin, overrides);
 
-    private static IBenchTarget Target(string name) => name == "lesa-step" ? new LesaStepBench() : new LesaInferBench();
+    private static IBenchTarget Target(string name) => LesaBenchSwitches.Target(name);
 
     [Theory]
     [InlineData("lesa-step")]
@@ -42,9 +36,9 @@ public sealed class LesaTf32BenchTests
     [Fact]
     public void The_twin_takes_the_tf32_setting_and_reports_it()
     {
-        Skip.IfNot(File.Exists(Python) && PyTorchTwin.CanImportTorch(Python), $"{Python} with torch is not installed");
-        var script = Path.Combine(RepoPaths.Root, "bench", "lesa_twin.py");
-        var twin = new TwinLauncher(Python, script, TimeSpan.FromMinutes(2));
+        Skip.IfNot(LesaBenchSwitches.HasPythonTorch(), $"{Python} with torch is not installed");
+        var script = LesaBenchSwitches.TwinScript;
+        var twin = LesaBenchSwitches.Twin();
         var target = new LesaInferBench();
         Assert.Equal("off", target.Run(Context(target, torch.CPU, twin)).Twin?.Tf32);
         // "on" is refused on our side off CUDA; the twin alone accepts it (set_float32_matmul_precision exists from torch 1.12).

@@ -2,7 +2,6 @@
 // validated and refused off CUDA before any work; the twin reports its mode, refuses --graph on without CUDA, and on a
 // GPU (GPU-tagged) replays PyTorch's own CUDA graph beside ours. No timing assertions.
 using ZslKit.Benchmarks;
-using ZslKit.Testing;
 using ZslKit.Torch;
 
 namespace ZslKit.Tests.Benchmarks;
@@ -10,21 +9,16 @@ namespace ZslKit.Tests.Benchmarks;
 [Collection("torch-global-state")]
 public sealed class LesaTwinGraphBenchTests
 {
-    private const string Python = "/usr/bin/python3";
-    private static readonly string[] Tiny = ["batch=4", "grid=3", "dim=16", "hidden=16", "modules=3", "labels=12", "word-dim=6"];
+    private const string Python = LesaBenchSwitches.Python;
 
-    private static BenchContext Context(IBenchTarget target, torch.Device device, TwinLauncher? twin, params string[] overrides)
-    {
-        string[] own = target is LesaStepBench ? ["positive-rate=0.3", "steps=2"] : ["images=6"];
-        return new(device, new BenchRepetitions(Warmup: 0, Reps: 1), new BenchSettings(target.Name, target.Defaults, [.. Tiny, .. own, .. overrides]),
-            Threads: 1, Twin: twin, Log: _ => { });
-    }
+    private static BenchContext Context(IBenchTarget target, torch.Device device, TwinLauncher? twin, params string[] overrides) =>
+        LesaBenchSwitches.Context(target, device, twin, overrides);
 
-    private static IBenchTarget Target(string name) => name == "lesa-step" ? new LesaStepBench() : new LesaInferBench();
+    private static IBenchTarget Target(string name) => LesaBenchSwitches.Target(name);
 
-    private static TwinLauncher Twin() => new(Python, Path.Combine(RepoPaths.Root, "bench", "lesa_twin.py"), TimeSpan.FromMinutes(2));
+    private static TwinLauncher Twin() => LesaBenchSwitches.Twin();
 
-    private static bool HasPythonTorch() => File.Exists(Python) && PyTorchTwin.CanImportTorch(Python);
+    private static bool HasPythonTorch() => LesaBenchSwitches.HasPythonTorch();
 
     [Theory]
     [InlineData("lesa-step")]
