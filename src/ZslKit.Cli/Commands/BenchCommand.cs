@@ -83,14 +83,8 @@ internal static class BenchCommand
             {
                 BenchRegistry.Find(name);
                 var dev = torch.device(parse.GetValue(device)!);
-                TwinLauncher? launcher = null;
-                if (parse.GetValue(twin))
-                {
-                    var script = parse.GetValue(twinScript) ?? FindTwinScript()
-                        ?? throw new ArgumentException("--twin: bench/lesa_twin.py not found above the working folder or the app; pass --twin-script");
-                    launcher = new TwinLauncher(parse.GetValue(python) ?? PyTorchTwin.DefaultPython(), Path.GetFullPath(script), TimeSpan.FromMinutes(10));
-                }
-                if (parse.GetValue(threads) is { } t && t < 1) throw new ArgumentException($"--threads must be >= 1, got {t}");
+                var launcher = Launcher(parse, twin, python, twinScript);
+                CheckThreads(parse.GetValue(threads));
                 options = new BenchRunOptions(name, dev, new BenchRepetitions(parse.GetValue(warmup), parse.GetValue(reps)), parse.GetValue(threads),
                     parse.GetValue(set) ?? [], launcher, SelfCommandLine());
                 options.Repetitions.Validate();
@@ -141,18 +135,12 @@ internal static class BenchCommand
             if (extra.Length > 0) throw new ArgumentException($"unexpected arguments: {string.Join(" ", extra)}");
             if (parse.GetValue(json) is not null) throw new ArgumentException("--json: the suite writes one report per run into --out");
             if (parse.GetValue(set) is { Length: > 0 }) throw new ArgumentException("--set: the suite runs every target at its defaults (run one target for other settings)");
-            if (parse.GetValue(threads) is { } t && t < 1) throw new ArgumentException($"--threads must be >= 1, got {t}");
+            CheckThreads(parse.GetValue(threads));
             var entries = parse.GetValue(targets) is { } list ? BenchSuite.Parse(list) : BenchSuite.Standard;
             var dev = torch.device(parse.GetValue(device)!);
             var repetitions = new BenchRepetitions(parse.GetValue(warmup), parse.GetValue(reps));
             repetitions.Validate();
-            TwinLauncher? launcher = null;
-            if (parse.GetValue(twin))
-            {
-                var script = parse.GetValue(twinScript) ?? FindTwinScript()
-                    ?? throw new ArgumentException("--twin: bench/lesa_twin.py not found above the working folder or the app; pass --twin-script");
-                launcher = new TwinLauncher(parse.GetValue(python) ?? PyTorchTwin.DefaultPython(), Path.GetFullPath(script), TimeSpan.FromMinutes(10));
-            }
+            var launcher = Launcher(parse, twin, python, twinScript);
             var folder = parse.GetValue(outDir) ?? BenchSuite.DefaultFolder(Environment.CurrentDirectory);
             result = BenchSuite.Run(entries, dev, repetitions, folder, parse.GetValue(threads), launcher, SelfCommandLine(), line => error.WriteLine(line));
         }
@@ -167,6 +155,21 @@ internal static class BenchCommand
         return result.Failures.Count == 0 ? 0 : 1;
     }
 
+    /// <summary>The twin's launcher with --twin (the script from --twin-script or found above the working folder or the app,
+    /// the interpreter from --python or <see cref="PyTorchTwin.DefaultPython"/>), else null.</summary>
+    private static TwinLauncher? Launcher(ParseResult parse, Option<bool> twin, Option<string?> python, Option<string?> twinScript)
+    {
+        if (!parse.GetValue(twin)) return null;
+        var script = parse.GetValue(twinScript) ?? FindTwinScript()
+            ?? throw new ArgumentException("--twin: bench/lesa_twin.py not found above the working folder or the app; pass --twin-script");
+        return new TwinLauncher(parse.GetValue(python) ?? PyTorchTwin.DefaultPython(), Path.GetFullPath(script), TimeSpan.FromMinutes(10));
+    }
+
+    private static void CheckThreads(int? threads)
+    {
+        if (threads is { } t && t < 1) throw new ArgumentException($"--threads must be >= 1, got {t}");
+    }
+
     private static void PrintList(IAnsiConsole console)
     {
         var table = new Table().AddColumn("target").AddColumn("twin").AddColumn("what").AddColumn("settings (--set key=value)");
@@ -178,11 +181,9 @@ internal static class BenchCommand
 
     private static string F(double v, string format = "F3") => v.ToString(format, CultureInfo.InvariantCulture);
 
-    /// <summary>A rate with three significant digits (0.0364, 54.7, 1230).</summary>
-    private static string Rate(double v) => v >= 100 ? F(v, "F0") : v.ToString("G3", CultureInfo.InvariantCulture);
+    private static string Rate(double v) => BenchFormat.Rate(v);
 
-    /// <summary>Seconds in a readable unit (ms below 1 s).</summary>
-    private static string Time(double seconds) => seconds < 1 ? F(seconds * 1e3, "F1") + " ms" : F(seconds, "F3") + " s";
+    private static string Time(double seconds) => BenchFormat.Time(seconds);
 
     private static void Print(IAnsiConsole console, BenchReport r)
     {

@@ -8,6 +8,17 @@ using System.Text.Json;
 
 namespace ZslKit.Benchmarks;
 
+/// <summary>How `zsl bench` writes times and rates, on the console and in Markdown tables.</summary>
+public static class BenchFormat
+{
+    /// <summary>Seconds in a readable unit: ms below 1 s.</summary>
+    public static string Time(double seconds) =>
+        seconds < 1 ? (seconds * 1e3).ToString("F1", CultureInfo.InvariantCulture) + " ms" : seconds.ToString("F3", CultureInfo.InvariantCulture) + " s";
+
+    /// <summary>Three significant digits below 100, whole numbers with thousands separators above (0.0364, 54.7, 1,230).</summary>
+    public static string Rate(double v) => v >= 100 ? v.ToString("N0", CultureInfo.InvariantCulture) : v.ToString("G3", CultureInfo.InvariantCulture);
+}
+
 /// <summary>Reads bench reports and formats them as one Markdown table.</summary>
 public static class BenchTable
 {
@@ -77,13 +88,9 @@ public static class BenchTable
         return metrics.TryGetValue("percentPeakFlops", out var p) ? $"{Rate(t)} ({F(p, "F1")} %)" : Rate(t);
     }
 
-    private static string Series(BenchSeries s) => $"{Time(s.Wall.Median)} ({Time(s.Wall.Min)}–{Time(s.Wall.Max)})";
+    private static string Series(BenchSeries s) => $"{BenchFormat.Time(s.Wall.Median)} ({BenchFormat.Time(s.Wall.Min)}–{BenchFormat.Time(s.Wall.Max)})";
 
-    /// <summary>Seconds in a readable unit: ms below 1 s.</summary>
-    private static string Time(double seconds) => seconds < 1 ? F(seconds * 1e3, "F1") + " ms" : F(seconds, "F3") + " s";
-
-    /// <summary>Three significant digits below 100, whole numbers above.</summary>
-    private static string Rate(double v) => v >= 100 ? v.ToString("N0", CultureInfo.InvariantCulture) : v.ToString("G3", CultureInfo.InvariantCulture);
+    private static string Rate(double v) => BenchFormat.Rate(v);
 
     private static string F(double v, string format) => v.ToString(format, CultureInfo.InvariantCulture);
 

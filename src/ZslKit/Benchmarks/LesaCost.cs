@@ -16,6 +16,13 @@ namespace ZslKit.Benchmarks;
 /// fold=off inference compute them; fold=on inference folds them into biases.</param>
 public sealed record LesaShape(long Batch, long Regions, long Dim, long Hidden, long Modules, long Labels, long WordDim, bool AppendConstant = true)
 {
+    /// <summary>The shape of a LESA configuration's work on <paramref name="batch"/> images over <paramref name="labels"/> labels.</summary>
+    public static LesaShape Of(ZslKit.Models.LesaConfig cfg, long batch, long labels, bool appendConstant = true)
+    {
+        ArgumentNullException.ThrowIfNull(cfg);
+        return new(batch, cfg.RegionCount, cfg.FeatureDim, cfg.AttentionHidden, cfg.Modules, labels, cfg.WordDim, appendConstant);
+    }
+
     private long Dp => AppendConstant ? Dim + 1 : Dim;
     private long Hp => AppendConstant ? Hidden + 1 : Hidden;
 

@@ -98,8 +98,7 @@ public sealed class LesaEpochBench : IBenchTarget
     {
         double flops = 0;
         for (int done = 0; done < images; done += batch)
-            flops += new LesaShape(Math.Min(batch, images - done), cfg.RegionCount, cfg.FeatureDim, cfg.AttentionHidden, cfg.Modules, labels,
-                cfg.WordDim).StepFlops();
+            flops += LesaShape.Of(cfg, Math.Min(batch, images - done), labels).StepFlops();
         return new BenchCost(flops, MatmulPrecision.Float32,
             $"matmul FLOPs of the epoch's {(images + batch - 1) / batch} training steps (LesaCost: forward and backward; element-wise work and the store reads left out)");
     }

@@ -131,8 +131,7 @@ public sealed class LesaInferBench : IBenchTarget
     internal static BenchCost Cost(BenchSettings s, LesaConfig cfg, bool fold, MatmulPrecision precision)
     {
         int batch = s.Int("batch"), images = s.Int("images");
-        var shape = new LesaShape(batch, cfg.RegionCount, cfg.FeatureDim, cfg.AttentionHidden, cfg.Modules, s.Int("labels"), cfg.WordDim,
-            AppendConstant: !fold);
+        var shape = LesaShape.Of(cfg, batch, s.Int("labels"), appendConstant: !fold);
         double flops = 0, kernels = 0;
         for (int done = 0; done < images; done += batch)
         {

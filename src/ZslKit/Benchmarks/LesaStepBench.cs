@@ -215,7 +215,7 @@ public sealed class LesaStepBench : IBenchTarget
         var measurement = new BenchMeasurement($"train step x{steps}{(graphOn ? " (CUDA graph replays)" : "")}{(tf32 ? " (TF32)" : "")}" +
             (twin is null ? "" : TwinGraphSuffix(twinGraph)), (double)batch * steps, "images", ours, theirs);
         metrics["msPerStep"] = ours.Wall.Median / steps * 1e3;
-        var shape = new LesaShape(batch, cfg.RegionCount, cfg.FeatureDim, cfg.AttentionHidden, cfg.Modules, labels, cfg.WordDim);
+        var shape = LesaShape.Of(cfg, batch, labels);
         var cost = new BenchCost(shape.StepFlops() * steps, Precision(bf16, tf32),
             $"matmul FLOPs of {steps} training step{(steps == 1 ? "" : "s")} (LesaCost: 2·m·n·k per product, forward and backward; element-wise work left out)");
         return new BenchTargetResult([measurement], metrics, [], twin?.Info, cost);
