@@ -4,19 +4,13 @@
 // No timing assertions.
 using ZslKit.Benchmarks;
 using ZslKit.Torch;
+using static ZslKit.Tests.Benchmarks.LesaBenchSwitches;
 
 namespace ZslKit.Tests.Benchmarks;
 
 [Collection("torch-global-state")]
 public sealed class LesaTf32BenchTests
 {
-    private const string Python = LesaBenchSwitches.Python;
-
-    private static BenchContext Context(IBenchTarget target, torch.Device device, TwinLauncher? twin, params string[] overrides) =>
-        LesaBenchSwitches.Context(target, device, twin, overrides);
-
-    private static IBenchTarget Target(string name) => LesaBenchSwitches.Target(name);
-
     [Theory]
     [InlineData("lesa-step")]
     [InlineData("lesa-infer")]
@@ -36,9 +30,9 @@ public sealed class LesaTf32BenchTests
     [Fact]
     public void The_twin_takes_the_tf32_setting_and_reports_it()
     {
-        Skip.IfNot(LesaBenchSwitches.HasPythonTorch(), $"{Python} with torch is not installed");
-        var script = LesaBenchSwitches.TwinScript;
-        var twin = LesaBenchSwitches.Twin();
+        Skip.IfNot(HasPythonTorch(), $"{Python} with torch is not installed");
+        var script = TwinScript;
+        var twin = Twin();
         var target = new LesaInferBench();
         Assert.Equal("off", target.Run(Context(target, torch.CPU, twin)).Twin?.Tf32);
         // "on" is refused on our side off CUDA; the twin alone accepts it (set_float32_matmul_precision exists from torch 1.12).

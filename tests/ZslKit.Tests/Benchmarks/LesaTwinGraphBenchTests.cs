@@ -3,23 +3,13 @@
 // GPU (GPU-tagged) replays PyTorch's own CUDA graph beside ours. No timing assertions.
 using ZslKit.Benchmarks;
 using ZslKit.Torch;
+using static ZslKit.Tests.Benchmarks.LesaBenchSwitches;
 
 namespace ZslKit.Tests.Benchmarks;
 
 [Collection("torch-global-state")]
 public sealed class LesaTwinGraphBenchTests
 {
-    private const string Python = LesaBenchSwitches.Python;
-
-    private static BenchContext Context(IBenchTarget target, torch.Device device, TwinLauncher? twin, params string[] overrides) =>
-        LesaBenchSwitches.Context(target, device, twin, overrides);
-
-    private static IBenchTarget Target(string name) => LesaBenchSwitches.Target(name);
-
-    private static TwinLauncher Twin() => LesaBenchSwitches.Twin();
-
-    private static bool HasPythonTorch() => LesaBenchSwitches.HasPythonTorch();
-
     [Theory]
     [InlineData("lesa-step")]
     [InlineData("lesa-infer")]
