@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # run.sh (runs ON THE GPU MACHINE via the device tool; also end to end on a CPU machine for testing): builds the shim
 # against that machine's Python torch, unpacks the self-contained `zsl` and test apps made by pack.sh, runs `zsl selftest`,
-# the GPU-tagged xunit tests of ZslKit.Torch.Tests and ZslKit.Tests, and the benchmarks (lesa-step and lesa-infer with
-# the PyTorch twin, lesa-epoch, and on CUDA lesa-oi-test and lesa-eval), and writes $OUT/run.log and $OUT/results.tar
-# (selftest.json, tests-*.{xml,trx,log}, bench-*.json, bench-table.md, torch.json, nvidia-smi.txt, shim logs).
+# the GPU-tagged xunit tests of ZslKit.Torch.Tests and ZslKit.Tests, the benchmarks (lesa-step and lesa-infer with the
+# PyTorch twin, lesa-epoch, and on CUDA also graph, TF32 and fold=off variants, lesa-oi-test, lesa-eval, backbone-forward,
+# image-transform and `zsl extract` beside torchvision) and notebooks (on CUDA, notebook 01 in full mode by default), and
+# writes $OUT/run.log and $OUT/results.tar (selftest.json, tests-*.{xml,trx,log}, bench-*.json, bench-table.md,
+# extract.txt, extract-zsl-*.log, notebooks/, ncu-*.csv and ncu-summary.jsonl with ZSL_KERNELS=1, torch.json,
+# nvidia-smi.txt, shim logs).
 #   environment/gpu/run.sh                      (device tool: carry ["artifacts/gpu/zsl-linux-x64.tar.xz"]; docs/gpu.md)
 #   OUT=/tmp/gpu-out ZSL_TORCH_PYTHON=/usr/bin/python3 environment/gpu/run.sh      (here, CPU)
 #   OUT=/tmp/gpu-out ZSL_TORCH_PYTHON=/usr/bin/python3 ZSL_SHIM=artifacts/native/libzslnative.so ZSL_STANDARD=0 environment/gpu/run.sh
@@ -308,8 +311,9 @@ if [ "${ZSL_KERNELS:-0}" = 1 ] && [ "$device" = cuda ]; then
     shape=(--batch 32 --regions 196 --dim 512 --hidden 512 --modules 10 --word-dim 300 --seed 0)
     ncu_run ours-step "$app/zsl" bench lesa-step --device cuda --reps 1 --warmup 0 --set steps=2
     ncu_run twin-step "$py" bench/lesa_twin.py run --target lesa-step --device cuda --reps 1 --warmup 0 --steps 2 --labels 925 "${shape[@]}"
-    ncu_run ours-infer "$app/zsl" bench lesa-infer --device cuda --reps 1 --warmup 0 --set images=64
-    ncu_run twin-infer "$py" bench/lesa_twin.py run --target lesa-infer --device cuda --reps 1 --warmup 0 --images 64 --labels 7586 "${shape[@]}"
+    # both sides score the same way: folded (constant channels in biases), ours' default, said explicitly on each side
+    ncu_run ours-infer "$app/zsl" bench lesa-infer --device cuda --reps 1 --warmup 0 --set images=64 --set fold=on
+    ncu_run twin-infer "$py" bench/lesa_twin.py run --target lesa-infer --device cuda --reps 1 --warmup 0 --images 64 --labels 7586 --fold on "${shape[@]}"
     "$py" environment/gpu/ncu_summary.py "$RES"/ncu-*.csv | tee "$RES/ncu-summary.jsonl" || fail "ncu summary"
   fi
 fi

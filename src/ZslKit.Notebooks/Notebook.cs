@@ -1,6 +1,7 @@
 // An .ipynb (nbformat 4.5) held as a JSON tree, so that metadata and tags we do not know survive a run untouched.
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ZslKit.Torch.Serialization;
 
 namespace ZslKit.Notebooks;
 
@@ -26,7 +27,7 @@ public sealed class Notebook
 
     internal JsonArray CellArray => Root["cells"] as JsonArray ?? throw new NotebookFormatException(Path, "no \"cells\" array");
 
-    /// <summary>Reads a notebook; throws <see cref="NotebookFormatException"/> naming the file and byte offset on bad JSON.</summary>
+    /// <summary>Reads a notebook; throws <see cref="NotebookFormatException"/> naming the file, line and column on bad JSON.</summary>
     public static Notebook Load(string path)
     {
         byte[] bytes;
@@ -48,7 +49,7 @@ public sealed class Notebook
         }
         catch (JsonException e)
         {
-            throw new NotebookFormatException(path, $"invalid JSON at byte offset {e.BytePositionInLine} of line {e.LineNumber + 1}: {e.Message}");
+            throw new NotebookFormatException(path, $"invalid JSON at {JsonErrorText.Describe(e)}");
         }
         if (node is not JsonObject root) throw new NotebookFormatException(path, "the top level is not a JSON object");
         var nb = new Notebook(root, path);

@@ -41,6 +41,11 @@ public class BenchCommandTests
             var missing = Run("table", json + ".missing");
             Assert.Equal(BenchCommand.BadInput, missing.Code);
             Assert.Contains(json + ".missing: no such file", missing.Err);
+            File.WriteAllText(json, "{\"schema\": \"zslkit-bench/1\",\n  \"target\": ");
+            var truncated = Run("table", json);
+            Assert.Equal(BenchCommand.BadInput, truncated.Code);
+            Assert.StartsWith($"zsl bench table: {json}: not a zslkit-bench/1 report (line 2, column 13: ", truncated.Err);
+            Assert.DoesNotContain("LineNumber", truncated.Err);
             var stray = Run("lesa-step", "extra");
             Assert.Equal(BenchCommand.BadInput, stray.Code);
             Assert.Contains("unexpected arguments: extra", stray.Err);
@@ -186,10 +191,13 @@ public class BenchCommandTests
         Assert.Contains("unknown setting 'batchsize'", stderr);
         (code, _, stderr) = Run("lesa-step", "--reps", "0");
         Assert.Equal(BenchCommand.BadInput, code);
-        Assert.Contains("--reps", stderr);
+        Assert.Equal("zsl bench: --reps must be >= 1, got 0", stderr.Trim());
         (code, _, stderr) = Run("backbone-forward", "--set", "model=alexnet");
         Assert.Equal(BenchCommand.BadInput, code);
         Assert.Contains("setting 'model' must be one of vgg19, vgg19_bn, resnet101, got 'alexnet'", stderr);
+        (code, _, stderr) = Run("lesa-step", "--device", "tpu");
+        Assert.Equal(BenchCommand.BadInput, code);
+        Assert.Equal("zsl bench: unknown device 'tpu' (expected cpu, cuda or cuda:N)", stderr.Trim());
     }
 
     [Fact]

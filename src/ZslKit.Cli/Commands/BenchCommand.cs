@@ -62,7 +62,7 @@ internal static class BenchCommand
                 }
                 catch (ArgumentException e)
                 {
-                    error.WriteLine("zsl bench table: " + e.Message.ReplaceLineEndings(" "));
+                    error.WriteLine("zsl bench table: " + CliErrors.Message(e));
                     return BadInput;
                 }
             }
@@ -92,7 +92,7 @@ internal static class BenchCommand
             }
             catch (ArgumentException e)
             {
-                error.WriteLine("zsl bench: " + e.Message.ReplaceLineEndings(" "));
+                error.WriteLine("zsl bench: " + CliErrors.Message(e));
                 return BadInput;
             }
             BenchReport report;
@@ -102,12 +102,12 @@ internal static class BenchCommand
             }
             catch (Exception e) when (e is CudaUnavailableException or ArgumentException)
             {
-                error.WriteLine("zsl bench: " + e.Message.ReplaceLineEndings(" "));
+                error.WriteLine("zsl bench: " + CliErrors.Message(e));
                 return BadInput;
             }
             catch (Exception e) when (e is InvalidOperationException or TimeoutException or IOException or TorchException or FileNotFoundException)
             {
-                error.WriteLine($"zsl bench {name}: failed: {e.Message}");
+                error.WriteLine($"zsl bench {name}: failed: {CliErrors.Message(e)}");
                 return 1;
             }
             Print(console, report);
@@ -146,7 +146,7 @@ internal static class BenchCommand
         }
         catch (Exception e) when (e is ArgumentException or CudaUnavailableException)
         {
-            error.WriteLine("zsl bench suite: " + e.Message.ReplaceLineEndings(" "));
+            error.WriteLine("zsl bench suite: " + CliErrors.Message(e));
             return BadInput;
         }
         output.Write(File.ReadAllText(result.Table));

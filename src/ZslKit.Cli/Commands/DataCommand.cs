@@ -38,7 +38,7 @@ internal static class DataCommand
             }
             catch (Exception e) when (e is DataFormatException or IOException)
             {
-                error.WriteLine($"zsl data lesa-w2v: {e.Message}");
+                error.WriteLine($"zsl data lesa-w2v: {CliErrors.Message(e)}");
                 return e is DataFormatException ? 1 : 2;
             }
         });

@@ -100,7 +100,7 @@ internal static class DataLesaStoresCommand
             }
             catch (Exception e) when (e is DataFormatException or IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException)
             {
-                err.WriteLine("zsl data lesa-stores: " + e.Message.ReplaceLineEndings(" "));
+                err.WriteLine("zsl data lesa-stores: " + CliErrors.Message(e));
                 return e is DataFormatException ? 1 : 2;
             }
         });

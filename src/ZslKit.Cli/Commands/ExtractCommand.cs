@@ -100,7 +100,7 @@ internal static class ExtractCommand
             catch (Exception e) when (e is ArgumentException or DataFormatException or IOException or UnauthorizedAccessException
                                            or InvalidOperationException or ZslKit.Torch.Serialization.PthFormatException)
             {
-                err.WriteLine("zsl extract: " + e.Message.ReplaceLineEndings(" "));
+                err.WriteLine("zsl extract: " + CliErrors.Message(e));
                 return BadInput;
             }
         });

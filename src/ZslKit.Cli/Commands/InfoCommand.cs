@@ -25,7 +25,7 @@ internal static class InfoCommand
             }
             catch (Exception e) when (e is DllNotFoundException or TorchException or InvalidOperationException or EntryPointNotFoundException)
             {
-                Console.Error.WriteLine($"libtorch  cannot be loaded: {e.Message}");
+                Console.Error.WriteLine($"libtorch  cannot be loaded: {CliErrors.Message(e)}");
                 return 1;
             }
         });

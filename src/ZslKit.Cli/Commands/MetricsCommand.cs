@@ -107,7 +107,7 @@ internal static class MetricsCommand
         }
         catch (Exception e) when (e is MetricInputException or DataFormatException or IOException or UnauthorizedAccessException)
         {
-            parse.InvocationConfiguration.Error.WriteLine("zsl metrics: " + e.Message.ReplaceLineEndings(" "));
+            parse.InvocationConfiguration.Error.WriteLine("zsl metrics: " + CliErrors.Message(e));
             return BadInput;
         }
     }

@@ -56,7 +56,7 @@ internal static class NotebooksCommand
             }
             catch (ParameterException e)
             {
-                Console.Error.WriteLine($"zsl notebooks: {e.Message}");
+                Console.Error.WriteLine($"zsl notebooks: {CliErrors.Message(e)}");
                 return 2;
             }
             var inputs = parse.GetValue(paths) is { Length: > 0 } given ? given : [ReproduceCommand.FromRepo("notebooks")];
@@ -89,7 +89,7 @@ internal static class NotebooksCommand
         }
         catch (Exception e) when (e is FileNotFoundException or NotebookFormatException or ParameterException)
         {
-            Console.Error.WriteLine($"zsl notebooks: {e.Message}");
+            Console.Error.WriteLine($"zsl notebooks: {CliErrors.Message(e)}");
             return 2;
         }
         if (notebooks.Count == 0)

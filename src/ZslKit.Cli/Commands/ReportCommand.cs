@@ -43,7 +43,7 @@ internal static class ReportCommand
         }
         catch (Exception e) when (e is IOException or InvalidDataException or TimeoutException or InvalidOperationException)
         {
-            Console.Error.WriteLine($"zsl report: {e.Message}");
+            Console.Error.WriteLine($"zsl report: {CliErrors.Message(e)}");
             return 1;
         }
     }

@@ -30,7 +30,7 @@ internal static class ReproduceCommand
             }
             catch (ParameterException e)
             {
-                Console.Error.WriteLine($"zsl reproduce: {e.Message}");
+                Console.Error.WriteLine($"zsl reproduce: {CliErrors.Message(e)}");
                 return 2;
             }
             if (parse.GetValue(quick) && parameters.All(p => p.Key != "quick")) parameters.Insert(0, new("quick", "true"));

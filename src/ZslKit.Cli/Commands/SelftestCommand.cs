@@ -32,7 +32,7 @@ internal static class SelftestCommand
             }
             catch (ArgumentException e)
             {
-                error.WriteLine("zsl selftest: " + e.Message);
+                error.WriteLine("zsl selftest: " + CliErrors.Message(e));
                 return SelfTest.ExitDeviceUnavailable;
             }
             if (SelfTest.Unavailable(dev) is { } why)

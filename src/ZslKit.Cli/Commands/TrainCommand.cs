@@ -81,7 +81,7 @@ internal static class TrainCommand
             }
             catch (Exception e) when (e is ArgumentException or IOException or FormatException)
             {
-                stderr.WriteLine($"zsl train: {Clean(e)}");
+                stderr.WriteLine($"zsl train: {CliErrors.Message(e)}");
                 return 2;
             }
             var runsRoot = parse.GetValue(runs)!;
@@ -98,7 +98,7 @@ internal static class TrainCommand
             if (entry is null)
             {
                 try { MethodRegistry.Get(name); }
-                catch (ArgumentException e) { stderr.WriteLine($"zsl train: {Clean(e)}"); }
+                catch (ArgumentException e) { stderr.WriteLine($"zsl train: {CliErrors.Message(e)}"); }
                 return 2;
             }
             var records = new List<RunRecord>();
@@ -115,7 +115,7 @@ internal static class TrainCommand
                 {
                     // A device that cannot be used, or a setting the trainer refuses (e.g. training.cudaGraph on the CPU):
                     // the run stopped before its first step.
-                    stderr.WriteLine($"zsl train: seed {s}: {Clean(e)}");
+                    stderr.WriteLine($"zsl train: seed {s}: {CliErrors.Message(e)}");
                     return 2;
                 }
                 stdout.WriteLine($"seed {s}: {record.Final.Stop} -> {record.Folder}");
@@ -129,10 +129,6 @@ internal static class TrainCommand
         });
         return command;
     }
-
-    /// <summary>The message without .NET's " (Parameter 'x')" suffix.</summary>
-    private static string Clean(Exception e) =>
-        e is ArgumentException { ParamName: { } p } ? e.Message.Replace($" (Parameter '{p}')", "", StringComparison.Ordinal) : e.Message;
 
     private static List<int> ParseSeeds(string? text, int fallback)
     {

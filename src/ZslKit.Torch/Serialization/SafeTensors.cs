@@ -75,7 +75,7 @@ public static class SafeTensors
         }
         catch (JsonException e)
         {
-            throw new SafeTensorsFormatException(source, 8 + (e.LineNumber == 0 ? e.BytePositionInLine ?? 0 : 0), $"header is not valid JSON: {e.Message}");
+            throw new SafeTensorsFormatException(source, 8 + (e.LineNumber == 0 ? e.BytePositionInLine ?? 0 : 0), $"header is not valid JSON: {JsonErrorText.Describe(e)}");
         }
         using (doc)
         {

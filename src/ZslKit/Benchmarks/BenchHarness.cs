@@ -24,8 +24,8 @@ public sealed record BenchRepetitions(int Warmup = 2, int Reps = 5)
 {
     public void Validate()
     {
-        if (Warmup < 0) throw new ArgumentOutOfRangeException(nameof(Warmup), Warmup, "--warmup must be >= 0");
-        if (Reps < 1) throw new ArgumentOutOfRangeException(nameof(Reps), Reps, "--reps must be >= 1");
+        if (Warmup < 0) throw new ArgumentException($"--warmup must be >= 0, got {Warmup}");
+        if (Reps < 1) throw new ArgumentException($"--reps must be >= 1, got {Reps}");
     }
 }
 

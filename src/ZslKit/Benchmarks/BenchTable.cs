@@ -5,6 +5,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using ZslKit.Torch.Serialization;
 
 namespace ZslKit.Benchmarks;
 
@@ -37,7 +38,7 @@ public static class BenchTable
             }
             catch (JsonException e)
             {
-                throw new ArgumentException($"{path}: not a {BenchReport.CurrentSchema} report ({e.Message})", e);
+                throw new ArgumentException($"{path}: not a {BenchReport.CurrentSchema} report ({JsonErrorText.Describe(e)})", e);
             }
         }
         if (reports.Count == 0) throw new ArgumentException("no report files given (zsl bench table FILE.json ...)");

@@ -4,6 +4,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ZslKit.Torch.Serialization;
 
 namespace ZslKit.Reporting;
 
@@ -48,7 +49,7 @@ public static class ReportSite
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"{path}: invalid JSON at line {e.LineNumber + 1}, byte {e.BytePositionInLine}: {e.Message}", e);
+            throw new InvalidDataException($"{path}: invalid JSON at {JsonErrorText.Describe(e)}", e);
         }
         var body = new StringBuilder();
         body.Append("<p><a href=\"index.html\">← all notebooks</a></p><h1>").Append(WebUtility.HtmlEncode(rel)).Append("</h1>\n");

@@ -122,8 +122,8 @@ public class BenchHarnessTests
     public void Bad_repetition_counts_are_rejected_before_running()
     {
         int calls = 0;
-        Assert.Throws<ArgumentOutOfRangeException>(() => BenchHarness.Measure(() => calls++, new BenchRepetitions(0, 0)));
-        Assert.Throws<ArgumentOutOfRangeException>(() => BenchHarness.Measure(() => calls++, new BenchRepetitions(-1, 3)));
+        Assert.Equal("--reps must be >= 1, got 0", Assert.Throws<ArgumentException>(() => BenchHarness.Measure(() => calls++, new BenchRepetitions(0, 0))).Message);
+        Assert.Equal("--warmup must be >= 0, got -1", Assert.Throws<ArgumentException>(() => BenchHarness.Measure(() => calls++, new BenchRepetitions(-1, 3))).Message);
         Assert.Equal(0, calls);
     }
 

@@ -6,6 +6,7 @@
 using System.Globalization;
 using System.Text.Json;
 using ZslKit.Data.FeatureStore;
+using ZslKit.Torch.Serialization;
 
 namespace ZslKit.Data.Datasets;
 
@@ -57,7 +58,7 @@ public sealed class ExtractionShards
             throw new DataFormatException(runPath, -1, $"not found: {folder} is not a `zsl extract` output folder");
         Dictionary<string, string>? run;
         try { run = JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(runPath)); }
-        catch (JsonException e) { throw new DataFormatException(runPath, -1, $"invalid JSON: {e.Message}", e); }
+        catch (JsonException e) { throw new DataFormatException(runPath, -1, $"invalid JSON at {JsonErrorText.Describe(e)}", e); }
         if (run is null || !run.TryGetValue("model", out var model) || !run.TryGetValue("layer", out var layer))
             throw new DataFormatException(runPath, -1, "no 'model' / 'layer' entries");
 
@@ -144,14 +145,14 @@ public sealed class ExtractionShards
         if (!index.Metadata.TryGetValue("images", out var json))
             throw new DataFormatException(where, -1, "metadata has no 'images' (not written by `zsl extract`?)");
         try { return JsonSerializer.Deserialize<string[]>(json) ?? throw new DataFormatException(where, -1, "metadata 'images' is null"); }
-        catch (JsonException e) { throw new DataFormatException(where, -1, $"metadata 'images' is not a JSON list of paths: {e.Message}", e); }
+        catch (JsonException e) { throw new DataFormatException(where, -1, $"metadata 'images' is not a JSON list of paths: {JsonErrorText.Describe(e)}", e); }
     }
 
     private static List<(string, string)> ReadSkipped(string json, string where)
     {
         string[][]? rows;
         try { rows = JsonSerializer.Deserialize<string[][]>(json); }
-        catch (JsonException e) { throw new DataFormatException(where, -1, $"metadata 'skipped' is not a JSON list of [path, reason]: {e.Message}", e); }
+        catch (JsonException e) { throw new DataFormatException(where, -1, $"metadata 'skipped' is not a JSON list of [path, reason]: {JsonErrorText.Describe(e)}", e); }
         if (rows is null || rows.Any(r => r is null || r.Length != 2))
             throw new DataFormatException(where, -1, "metadata 'skipped' is not a JSON list of [path, reason]");
         return rows.Select(r => (r[0], r[1])).ToList();

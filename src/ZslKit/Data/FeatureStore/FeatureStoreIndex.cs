@@ -2,6 +2,7 @@
 // chunk files with their item counts, byte sizes and CRC-32C checksums. Loading validates it against the files.
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using ZslKit.Torch.Serialization;
 
 namespace ZslKit.Data.FeatureStore;
 
@@ -57,7 +58,7 @@ public sealed record FeatureStoreIndex
         if (length > 64L << 20) throw new DataFormatException(path, 0, $"index of {length} bytes is implausibly large");
         FeatureStoreIndex? index;
         try { index = JsonSerializer.Deserialize<FeatureStoreIndex>(File.ReadAllBytes(path), Json); }
-        catch (JsonException e) { throw new DataFormatException(path, -1, $"invalid JSON (line {e.LineNumber}, byte {e.BytePositionInLine}): {e.Message}", e); }
+        catch (JsonException e) { throw new DataFormatException(path, -1, $"invalid JSON at {JsonErrorText.Describe(e)}", e); }
         if (index is null) throw new DataFormatException(path, 0, "index is null");
         index.Validate(folder, path);
         return index;

@@ -6,6 +6,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using ZslKit.Torch.Serialization;
 
 namespace ZslKit.Experiments.Config;
 
@@ -34,7 +35,7 @@ public static class ConfigJson
         }
         catch (JsonException e)
         {
-            throw new ArgumentException($"{source}: not a valid experiment config ({e.Message})", nameof(json), e);
+            throw new ArgumentException($"{source}: not a valid experiment config ({JsonErrorText.Describe(e)})", nameof(json), e);
         }
     }
 

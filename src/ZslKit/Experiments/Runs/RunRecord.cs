@@ -3,6 +3,7 @@
 using System.Text.Json;
 using ZslKit.Experiments.Config;
 using ZslKit.Experiments.Training;
+using ZslKit.Torch.Serialization;
 
 namespace ZslKit.Experiments.Runs;
 
@@ -61,6 +62,6 @@ public sealed record RunRecord(string Folder, string RunId, ExperimentConfig Con
             return JsonSerializer.Deserialize<T>(File.ReadAllText(path), ConfigJson.Options)
                    ?? throw new InvalidDataException($"{path}: empty JSON");
         }
-        catch (JsonException e) { throw new InvalidDataException($"{path}: not a valid {typeof(T).Name} ({e.Message})", e); }
+        catch (JsonException e) { throw new InvalidDataException($"{path}: not a valid {typeof(T).Name} ({JsonErrorText.Describe(e)})", e); }
     }
 }
