@@ -39,9 +39,13 @@ public sealed class Notebook
         return Parse(bytes, path);
     }
 
-    /// <summary>Parses notebook JSON (UTF-8).</summary>
+    /// <summary>
+    /// Parses notebook JSON (UTF-8) and checks every cell: a JSON object with a known <c>cell_type</c> and a <c>source</c> that
+    /// is a string or an array of strings.
+    /// </summary>
     public static Notebook Parse(ReadOnlySpan<byte> utf8, string? path = null)
     {
+        if (utf8.Trim(" \t\r\n"u8).IsEmpty) throw new NotebookFormatException(path, "the file is empty");
         JsonNode? node;
         try
         {
@@ -55,9 +59,47 @@ public sealed class Notebook
         var nb = new Notebook(root, path);
         var major = root["nbformat"] is JsonValue v && v.TryGetValue<int>(out var n) ? n : 0;
         if (major != 4) throw new NotebookFormatException(path, $"nbformat {major} is not supported (need 4)");
-        _ = nb.CellArray;
+        var cells = nb.CellArray;
+        for (var i = 0; i < cells.Count; i++)
+        {
+            var where = $"cell {i + 1} (cells[{i}])";
+            if (cells[i] is not JsonObject cell) throw new NotebookFormatException(path, $"{where} is {Shown(cells[i])}, not a JSON object");
+            if (CellProblem(cell) is { } problem) throw new NotebookFormatException(path, $"{where}: {problem}");
+        }
         return nb;
     }
+
+    /// <summary>The cell types of nbformat 4.</summary>
+    public static IReadOnlyList<string> CellTypes { get; } = ["code", "markdown", "raw"];
+
+    /// <summary>What makes <paramref name="cell"/> not an nbformat 4 cell, or null when it is one.</summary>
+    private static string? CellProblem(JsonObject cell)
+    {
+        if (!cell.TryGetPropertyValue("cell_type", out var type)) return "no \"cell_type\"";
+        if (Str(type) is not { } t || !CellTypes.Contains(t))
+            return $"\"cell_type\" is {Shown(type)}, not one of {string.Join(", ", CellTypes.Select(x => $"\"{x}\""))}";
+        if (!cell.TryGetPropertyValue("source", out var source)) return "no \"source\"";
+        switch (source)
+        {
+            case JsonValue v when v.TryGetValue<string>(out _):
+                return null;
+            case JsonArray lines:
+                for (var k = 0; k < lines.Count; k++)
+                    if (Str(lines[k]) is null) return $"\"source\"[{k}] is {Shown(lines[k])}, not a string";
+                return null;
+            default:
+                return $"\"source\" is {Shown(source)}, not a string or an array of strings";
+        }
+    }
+
+    /// <summary>A JSON value as a message quotes it: null, 7, "text", an array, an object (long text cut).</summary>
+    private static string Shown(JsonNode? node) => node switch
+    {
+        null => "null",
+        JsonArray => "an array",
+        JsonObject => "an object",
+        _ => node.ToJsonString() is var json && json.Length > 40 ? json[..37] + "..." : node.ToJsonString(),
+    };
 
     /// <summary>A deep copy (so a run never edits the document it was given).</summary>
     public Notebook Clone() => new((JsonObject)Root.DeepClone(), Path);

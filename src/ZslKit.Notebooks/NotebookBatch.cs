@@ -149,10 +149,11 @@ public sealed class NotebookBatch(WorkerCommand worker, NotebookBatchOptions opt
         var text = string.Join("\n", FailureTail(log));
         if (timedOut)
         {
-            var where = lastCell > 0 ? $" while running code cell {lastCell}" : "";
+            var where = lastCell > 0 ? $" while {(options.CheckOnly ? "compiling" : "running")} code cell {lastCell}" : "";
+            // --check writes no notebook; a run names the partial one its worker saved after the last finished cell.
+            var partial = !options.CheckOnly && File.Exists(job.Output) ? $" (partial notebook: {job.Output})" : "";
             return new NotebookJobResult(job, TimeoutExitCode, true, watch.Elapsed,
-                $"{job.Input}: timed out after {options.Timeout.TotalSeconds:0} s{where}; the process was killed (partial notebook: {job.Output})",
-                lastCell);
+                $"{job.Input}: timed out after {options.Timeout.TotalSeconds:0} s{where}; the process was killed{partial}", lastCell);
         }
         return new NotebookJobResult(job, process.ExitCode, false, watch.Elapsed, text, lastCell);
     }

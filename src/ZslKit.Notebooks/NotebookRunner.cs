@@ -115,8 +115,10 @@ public static class NotebookRunner
         catch (CellCompilationException e)
         {
             outputs.AddError("CompilationError", e.Message, e.Errors.Select(x => x.Text));
+            // The failure names the first error's position itself, so its text starts after it; later errors keep theirs.
             var first = e.Errors[0];
-            return new NotebookFailure(cell.Number, cell.Id, first.Line, first.Column, "compile", e.Message);
+            var message = string.Join("\n", [first.Error, .. e.Errors.Skip(1).Select(x => x.Text)]);
+            return new NotebookFailure(cell.Number, cell.Id, first.Line, first.Column, "compile", message);
         }
         finally
         {

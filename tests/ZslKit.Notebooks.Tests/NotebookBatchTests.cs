@@ -50,6 +50,133 @@ public class NotebookBatchTests
         Assert.False(Directory.Exists(Path.Combine(folder, "out")));
     }
 
+    /// <summary>A folder holding <paramref name="name"/>: a notebook of the given cells (JSON array text).</summary>
+    private static string WriteNotebook(string name, string cells)
+    {
+        var folder = Directory.CreateTempSubdirectory("zsl-batch-").FullName;
+        File.WriteAllText(Path.Combine(folder, name), $"{{\"nbformat\": 4, \"nbformat_minor\": 5, \"metadata\": {{}}, \"cells\": {cells}}}");
+        return folder;
+    }
+
+    private const string OneCell = "[{\"cell_type\": \"code\", \"metadata\": {}, \"outputs\": [], \"source\": [\"var x = 1;\"]}]";
+
+    [Fact]
+    public void Cli_exits_2_on_a_null_cell_naming_the_file_and_cell_before_running_anything()
+    {
+        var folder = WriteNotebook("nullcell.ipynb", "[null]");
+        try
+        {
+            var (code, stdout, stderr) = ZslProcess.Run(folder, "notebooks", "run", "nullcell.ipynb", "--check");
+            Assert.Equal(2, code);
+            Assert.Equal($"zsl notebooks: {Path.Combine(folder, "nullcell.ipynb")}: cell 1 (cells[0]) is null, not a JSON object", stderr.Trim());
+            Assert.DoesNotContain("checking", stdout);
+        }
+        finally { Directory.Delete(folder, recursive: true); }
+    }
+
+    [Fact]
+    public void Cli_exits_2_when_out_is_a_file_before_running_anything()
+    {
+        var folder = WriteNotebook("ok.ipynb", OneCell);
+        try
+        {
+            File.WriteAllText(Path.Combine(folder, "FILE"), "keep");
+            var (code, stdout, stderr) = ZslProcess.Run(folder, "notebooks", "run", "ok.ipynb", "--out", "FILE");
+            Assert.Equal(2, code);
+            Assert.Equal("zsl notebooks: --out FILE is a file, not a folder", stderr.Trim());
+            Assert.DoesNotContain("executed notebooks in", stdout);
+            Assert.Equal("keep", File.ReadAllText(Path.Combine(folder, "FILE")));
+        }
+        finally { Directory.Delete(folder, recursive: true); }
+    }
+
+    [Theory]
+    [InlineData("--timeout", "0", "--timeout must be at least 1 (seconds), got 0")]
+    [InlineData("--timeout", "-5", "--timeout must be at least 1 (seconds), got -5")]
+    [InlineData("-j", "0", "--parallel must be at least 1, got 0")]
+    [InlineData("-j", "-3", "--parallel must be at least 1, got -3")]
+    public void Cli_exits_2_for_a_timeout_or_parallelism_below_1_naming_the_option(string option, string value, string message)
+    {
+        var folder = WriteNotebook("ok.ipynb", OneCell);
+        try
+        {
+            var (code, _, stderr) = ZslProcess.Run(folder, "notebooks", "run", "ok.ipynb", "--check", option, value);
+            Assert.Equal(2, code);
+            Assert.Equal($"zsl notebooks: {message}", stderr.Trim());
+        }
+        finally { Directory.Delete(folder, recursive: true); }
+    }
+
+    [Fact]
+    public async Task A_check_that_times_out_names_no_partial_notebook()
+    {
+        var folder = WriteNotebook("ok.ipynb", OneCell);
+        try
+        {
+            var jobs = NotebookBatch.Plan([Path.Combine(folder, "ok.ipynb")], folder, Path.Combine(folder, "out"));
+            var batch = new NotebookBatch(ZslProcess.Worker, new NotebookBatchOptions { CheckOnly = true, Timeout = TimeSpan.FromMilliseconds(1) });
+            var result = Assert.Single(await batch.RunAsync(jobs, cancel: TestContext.Current.CancellationToken));
+            Assert.True(result.TimedOut);
+            Assert.EndsWith("; the process was killed", result.Message);
+            Assert.False(Directory.Exists(Path.Combine(folder, "out")));
+        }
+        finally { Directory.Delete(folder, recursive: true); }
+    }
+
+    [Fact]
+    public void Reproduce_refused_for_an_undeclared_parameter_exits_2_and_keeps_the_previous_executed_notebooks()
+    {
+        var folder = Directory.CreateTempSubdirectory("zsl-reproduce-").FullName;
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(folder, "notebooks"));
+            File.Copy(RepoPaths.Fixture("notebooks", "parameters.ipynb"), Path.Combine(folder, "notebooks", "params.ipynb"));
+            var previous = Path.Combine(folder, "artifacts", "notebooks", "old.ipynb");
+            Directory.CreateDirectory(Path.GetDirectoryName(previous)!);
+            File.WriteAllText(previous, "earlier run");
+            var (code, stdout, stderr) = ZslProcess.Run(folder, "reproduce", "-p", "nosuch=1");
+            Assert.Equal(2, code);
+            Assert.StartsWith($"zsl reproduce: {Path.Combine(folder, "notebooks", "params.ipynb")}: parameter 'nosuch' is not declared", stderr);
+            Assert.Equal("earlier run", File.ReadAllText(previous));
+            Assert.Empty(stdout);
+        }
+        finally { Directory.Delete(folder, recursive: true); }
+    }
+
+    [Fact]
+    public void Reproduce_keeps_the_previous_executed_notebooks_aside_after_a_failed_run_and_deletes_them_after_a_good_one()
+    {
+        var folder = Directory.CreateTempSubdirectory("zsl-reproduce-").FullName;
+        try
+        {
+            var notebooks = Path.Combine(folder, "notebooks");
+            Directory.CreateDirectory(notebooks);
+            File.Copy(RepoPaths.Fixture("notebooks", "compile-error.ipynb"), Path.Combine(notebooks, "bad.ipynb"));
+            var old = Path.Combine(folder, "artifacts", "notebooks", "old.ipynb");
+            Directory.CreateDirectory(Path.GetDirectoryName(old)!);
+            File.WriteAllText(old, "earlier run");
+            var plotly = Path.Combine(folder, "plotly.min.js");
+            File.WriteAllText(plotly, "// stand-in bundle");
+            var env = new Dictionary<string, string> { ["ZSLKIT_PLOTLY_JS"] = plotly };
+
+            var (failed, _, stderr) = ZslProcess.RunWith(env, folder, "reproduce");
+            Assert.Equal(1, failed);
+            var aside = Path.Combine(folder, "artifacts", "notebooks.previous");
+            Assert.Contains($"zsl reproduce: the executed notebooks from before this run are kept in {aside}", stderr);
+            Assert.Equal("earlier run", File.ReadAllText(Path.Combine(aside, "old.ipynb")));
+            Assert.True(File.Exists(Path.Combine(folder, "artifacts", "notebooks", "bad.ipynb")));
+
+            File.Delete(Path.Combine(notebooks, "bad.ipynb"));
+            File.WriteAllText(Path.Combine(notebooks, "ok.ipynb"),
+                $"{{\"nbformat\": 4, \"nbformat_minor\": 5, \"metadata\": {{}}, \"cells\": {OneCell}}}");
+            var (ok, _, err2) = ZslProcess.RunWith(env, folder, "reproduce");
+            Assert.True(ok == 0, err2);
+            Assert.False(Directory.Exists(aside));
+            Assert.Equal(["ok.ipynb"], Directory.GetFiles(Path.Combine(folder, "artifacts", "notebooks")).Select(Path.GetFileName));
+        }
+        finally { Directory.Delete(folder, recursive: true); }
+    }
+
     [Fact]
     public void Discover_finds_notebooks_recursively_in_order_and_rejects_missing_paths()
     {

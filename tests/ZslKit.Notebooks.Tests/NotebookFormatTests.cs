@@ -25,6 +25,28 @@ public class NotebookFormatTests
         Assert.Equal("broken.ipynb: no \"cells\" array", Refuse("{\"nbformat\": 4}").Message);
     }
 
+    [Theory]
+    [InlineData("null", "cell 1 (cells[0]) is null, not a JSON object")]
+    [InlineData("5", "cell 1 (cells[0]) is 5, not a JSON object")]
+    [InlineData("{\"source\": \"x\"}", "cell 1 (cells[0]): no \"cell_type\"")]
+    [InlineData("{\"cell_type\": \"python\", \"source\": \"x\"}",
+        "cell 1 (cells[0]): \"cell_type\" is \"python\", not one of \"code\", \"markdown\", \"raw\"")]
+    [InlineData("{\"cell_type\": \"code\", \"source\": 7}", "cell 1 (cells[0]): \"source\" is 7, not a string or an array of strings")]
+    [InlineData("{\"cell_type\": \"code\", \"source\": [\"a\\n\", null]}", "cell 1 (cells[0]): \"source\"[1] is null, not a string")]
+    [InlineData("{\"cell_type\": \"markdown\"}", "cell 1 (cells[0]): no \"source\"")]
+    public void A_cell_that_is_not_a_typed_cell_with_text_source_is_refused_naming_its_index(string cell, string problem)
+    {
+        Assert.Equal($"broken.ipynb: {problem}", Refuse($"{{\"nbformat\": 4, \"cells\": [{cell}]}}").Message);
+        var second = Refuse($"{{\"nbformat\": 4, \"cells\": [{{\"cell_type\": \"raw\", \"source\": \"\"}}, {cell}]}}").Message;
+        Assert.StartsWith("broken.ipynb: cell 2 (cells[1])", second);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData(" \n\t\r\n")]
+    public void An_empty_or_blank_file_is_refused_as_empty(string text) =>
+        Assert.Equal("broken.ipynb: the file is empty", Refuse(text).Message);
+
     [Fact]
     public void A_file_that_cannot_be_read_is_refused_naming_it()
     {

@@ -79,6 +79,15 @@ public class NotebookRunnerTests
     }
 
     [Fact]
+    public async Task A_compile_error_names_its_position_once()
+    {
+        var run = await FixtureRun.RunAsync("compile-error.ipynb", new NotebookRunOptions { CheckOnly = true });
+        Assert.StartsWith("error CS1525: ", OnlyFailure(run).Message);
+        Assert.Contains("cell 2 (id c02), line 2, column 12: error CS1525: ", run.Result.Summary);
+        Assert.DoesNotContain("(line 2, column 12)", run.Result.Summary);
+    }
+
+    [Fact]
     public async Task Runtime_error_names_the_cell_and_line_and_keeps_earlier_output()
     {
         var run = await FixtureRun.RunAsync("runtime-error.ipynb");

@@ -11,9 +11,15 @@ internal static class ZslProcess
     /// <summary>The worker command the CLI itself uses.</summary>
     public static WorkerCommand Worker => new("dotnet", [Dll, "notebooks", "run", "--worker"]);
 
-    public static (int ExitCode, string Stdout, string Stderr) Run(string workingDirectory, params string[] args)
+    public static (int ExitCode, string Stdout, string Stderr) Run(string workingDirectory, params string[] args) =>
+        RunWith(new Dictionary<string, string>(), workingDirectory, args);
+
+    /// <summary>As <see cref="Run"/>, with <paramref name="environment"/> added to the process's environment.</summary>
+    public static (int ExitCode, string Stdout, string Stderr) RunWith(IReadOnlyDictionary<string, string> environment, string workingDirectory,
+        params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var (name, value) in environment) psi.Environment[name] = value;
         psi.ArgumentList.Add(Dll);
         foreach (var a in args) psi.ArgumentList.Add(a);
         using var p = Process.Start(psi)!;

@@ -7,6 +7,9 @@ namespace ZslKit.Cli.Commands;
 /// <summary>
 /// `zsl notebooks run [paths] [--param k=v]... [--out dir] [--keep-going] [--check] [--timeout s] [--parallel n]`:
 /// runs Polyglot notebooks headless, each in its own process (this same command in --worker mode).
+/// Exit codes: 0 every notebook succeeded; 1 a cell failed or a notebook timed out; 2 bad input (a missing path, a notebook that
+/// is not a valid nbformat 4 document, a bad --param, --timeout or --parallel below 1, an --out that is a file), found before any
+/// notebook runs.
 /// </summary>
 internal static class NotebooksCommand
 {
@@ -57,51 +60,82 @@ internal static class NotebooksCommand
             catch (ParameterException e)
             {
                 Console.Error.WriteLine($"zsl notebooks: {CliErrors.Message(e)}");
-                return 2;
+                return BadInput;
             }
             var inputs = parse.GetValue(paths) is { Length: > 0 } given ? given : [ReproduceCommand.FromRepo("notebooks")];
             if (parse.GetValue(worker))
                 return await RunWorkerAsync(inputs, parse.GetValue(outFile), parameters, parse.GetValue(keepGoing), parse.GetValue(check),
                     parse.GetValue(timings));
+            if (BatchLimitsProblem(parse.GetValue(timeout), parse.GetValue(parallel)) is { } problem)
+            {
+                Console.Error.WriteLine($"zsl notebooks: {problem}");
+                return BadInput;
+            }
             var settings = new NotebookBatchOptions
             {
                 Parameters = parameters,
                 KeepGoing = parse.GetValue(keepGoing),
                 CheckOnly = parse.GetValue(check),
-                Timeout = TimeSpan.FromSeconds(Math.Max(1, parse.GetValue(timeout))),
-                MaxParallel = Math.Max(1, parse.GetValue(parallel)),
+                Timeout = TimeSpan.FromSeconds(parse.GetValue(timeout)),
+                MaxParallel = parse.GetValue(parallel),
             };
-            return await RunBatchAsync(inputs, parse.GetValue(outDir)!, settings, cancel);
+            var outPath = parse.GetValue(outDir)!;
+            if (PlanBatch("notebooks", inputs, outPath, "--out", settings) is not { } jobs) return BadInput;
+            return await RunBatchAsync("notebooks", jobs, outPath, settings, cancel);
         });
         return new Command("notebooks", "Run VS Code Polyglot notebooks headless.") { run };
     }
 
-    /// <summary>Runs every notebook under <paramref name="inputs"/> in its own process; returns 0, 1 (a notebook failed) or 2 (bad input).</summary>
-    internal static async Task<int> RunBatchAsync(IReadOnlyList<string> inputs, string outDir, NotebookBatchOptions settings,
-        CancellationToken cancel)
+    /// <summary>Exit code for bad input (arguments, options, notebooks), found before any notebook runs.</summary>
+    internal const int BadInput = 2;
+
+    /// <summary>Why --timeout or --parallel cannot be used (each must be at least 1), or null when both can.</summary>
+    internal static string? BatchLimitsProblem(int timeoutSeconds, int parallel) =>
+        timeoutSeconds < 1 ? $"--timeout must be at least 1 (seconds), got {timeoutSeconds}"
+        : parallel < 1 ? $"--parallel must be at least 1, got {parallel}"
+        : null;
+
+    /// <summary>
+    /// Finds the notebooks under <paramref name="inputs"/> and checks them before anything runs or is written: each must be a
+    /// valid notebook that takes the parameters, and <paramref name="outDir"/> (unless --check) must be usable as a folder.
+    /// Returns the jobs, or null after printing the problem as "zsl <paramref name="command"/>: ..." (exit <see cref="BadInput"/>).
+    /// </summary>
+    internal static IReadOnlyList<NotebookJob>? PlanBatch(string command, IReadOnlyList<string> inputs, string outDir, string? outOption,
+        NotebookBatchOptions settings)
     {
         IReadOnlyList<string> notebooks;
         try
         {
             notebooks = NotebookBatch.Discover(inputs);
-            // Bad names or values fail here, before any process starts.
+            // Bad cells, names or values fail here, before any process starts.
             foreach (var nb in notebooks) ParameterInjector.Inject(Notebook.Load(nb), settings.Parameters);
         }
         catch (Exception e) when (e is FileNotFoundException or NotebookFormatException or ParameterException)
         {
-            Console.Error.WriteLine($"zsl notebooks: {CliErrors.Message(e)}");
-            return 2;
+            Console.Error.WriteLine($"zsl {command}: {CliErrors.Message(e)}");
+            return null;
         }
         if (notebooks.Count == 0)
         {
-            Console.Error.WriteLine($"zsl notebooks: no .ipynb found in {string.Join(", ", inputs)}");
-            return 2;
+            Console.Error.WriteLine($"zsl {command}: no .ipynb found in {string.Join(", ", inputs)}");
+            return null;
+        }
+        if (!settings.CheckOnly && OutFolder.Problem(outDir, outOption) is { } problem)
+        {
+            Console.Error.WriteLine($"zsl {command}: {problem}");
+            return null;
         }
         var root = inputs.Count == 1 && Directory.Exists(inputs[0]) ? Path.GetFullPath(inputs[0]) : Directory.GetCurrentDirectory();
-        var jobs = NotebookBatch.Plan(notebooks, root, Path.GetFullPath(outDir));
+        return NotebookBatch.Plan(notebooks, root, Path.GetFullPath(outDir));
+    }
+
+    /// <summary>Runs each planned notebook in its own process; returns 0, 1 (a notebook failed) or 2 (a worker found bad input).</summary>
+    internal static async Task<int> RunBatchAsync(string command, IReadOnlyList<NotebookJob> jobs, string outDir, NotebookBatchOptions settings,
+        CancellationToken cancel)
+    {
         var batch = new NotebookBatch(SelfWorker(), settings);
         var verb = settings.CheckOnly ? "checking" : "running";
-        AnsiConsole.MarkupLine($"[grey]zsl notebooks: {verb} {jobs.Count} notebook(s), {settings.MaxParallel} at a time[/]");
+        AnsiConsole.MarkupLine($"[grey]zsl {command}: {verb} {jobs.Count} notebook(s), {settings.MaxParallel} at a time[/]");
 
         IReadOnlyList<NotebookJobResult> results;
         if (AnsiConsole.Profile.Capabilities.Interactive)
@@ -137,12 +171,12 @@ internal static class NotebooksCommand
 
         foreach (var r in results.Where(r => r.ExitCode != 0))
         {
-            Console.Error.WriteLine($"zsl notebooks: {(r.TimedOut ? "TIMEOUT" : "FAILED")} {r.Job.Input} (exit {r.ExitCode})");
+            Console.Error.WriteLine($"zsl {command}: {(r.TimedOut ? "TIMEOUT" : "FAILED")} {r.Job.Input} (exit {r.ExitCode})");
             if (r.Message.Length > 0) Console.Error.WriteLine(r.Message);
             if (!settings.CheckOnly && File.Exists(r.Job.Output)) Console.Error.WriteLine($"  partial executed notebook: {r.Job.Output}");
         }
         var failed = results.Count(r => r.ExitCode != 0);
-        Console.WriteLine($"zsl notebooks: {results.Count - failed} passed, {failed} failed" +
+        Console.WriteLine($"zsl {command}: {results.Count - failed} passed, {failed} failed" +
                           (settings.CheckOnly ? "" : $"; executed notebooks in {Path.GetFullPath(outDir)}"));
         return results.Any(r => r.ExitCode == 2) ? 2 : failed > 0 ? 1 : 0;
     }
@@ -154,7 +188,7 @@ internal static class NotebooksCommand
         if (inputs.Count != 1)
         {
             Console.Error.WriteLine("zsl notebooks: --worker takes exactly one notebook");
-            return 2;
+            return BadInput;
         }
         var input = Path.GetFullPath(inputs[0]);
         var err = Console.Error; // captured before the runner routes the console into cell outputs

@@ -11,11 +11,18 @@ using Microsoft.DotNet.Interactive.Formatting;
 
 namespace ZslKit.Notebooks.Scripting;
 
+/// <summary>One compile error of a cell: cell-relative 1-based line and column, and "error CSxxxx: message".</summary>
+public sealed record CellCompileError(int Line, int Column, string Error)
+{
+    /// <summary>"(line L, column C): error CSxxxx: message", as the notebook's error output shows it.</summary>
+    public string Text => $"(line {Line}, column {Column}): {Error}";
+}
+
 /// <summary>A compile error of a cell, with cell-relative positions.</summary>
-public sealed class CellCompilationException(IReadOnlyList<(int Line, int Column, string Text)> errors)
+public sealed class CellCompilationException(IReadOnlyList<CellCompileError> errors)
     : Exception(string.Join("\n", errors.Select(e => e.Text)))
 {
-    public IReadOnlyList<(int Line, int Column, string Text)> Errors { get; } = errors;
+    public IReadOnlyList<CellCompileError> Errors { get; } = errors;
 }
 
 /// <summary>The value a cell ends with could not be displayed: a formatter threw <see cref="Exception.InnerException"/>.</summary>
@@ -71,8 +78,7 @@ public sealed class ScriptSession
         var errors = script.Compile().Where(d => d.Severity == DiagnosticSeverity.Error).Select(d =>
         {
             var pos = d.Location.GetLineSpan().StartLinePosition;
-            var line = pos.Line + 1;
-            return (line, pos.Character + 1, $"(line {line}, column {pos.Character + 1}): error {d.Id}: {d.GetMessage()}");
+            return new CellCompileError(pos.Line + 1, pos.Character + 1, $"error {d.Id}: {d.GetMessage()}");
         }).ToList();
         if (errors.Count > 0) throw new CellCompilationException(errors);
         _lastCompiled = script;

@@ -22,35 +22,53 @@ public static class ReportSite
 
     /// <summary>
     /// Renders every .ipynb under <paramref name="notebooksDir"/> into <paramref name="outDir"/>; with <paramref name="chromium"/>
-    /// each chart is also written as charts/&lt;page&gt;-&lt;n&gt;.png.
+    /// each chart is also written as charts/&lt;page&gt;-&lt;n&gt;.png. <paramref name="load"/> reads and checks one notebook file
+    /// (default: any JSON object, <see cref="InvalidDataException"/> otherwise). Every notebook is read and rendered before
+    /// anything is written, so a notebook that cannot be read leaves <paramref name="outDir"/> as it was.
     /// </summary>
-    public static IReadOnlyList<ReportPage> Build(string notebooksDir, string outDir, HeadlessChromium? chromium = null)
+    public static IReadOnlyList<ReportPage> Build(string notebooksDir, string outDir, HeadlessChromium? chromium = null,
+        Func<string, JsonObject>? load = null)
     {
         if (!Directory.Exists(notebooksDir)) throw new DirectoryNotFoundException($"no executed notebooks folder at {notebooksDir}");
-        Directory.CreateDirectory(outDir);
-        File.Copy(PlotlyJs.Path, Path.Combine(outDir, "plotly.min.js"), overwrite: true);
-        var pages = new List<ReportPage>();
+        load ??= LoadJson;
+        var rendered = new List<RenderedPage>();
         foreach (var nb in Directory.EnumerateFiles(notebooksDir, "*.ipynb", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
         {
             var rel = Path.GetRelativePath(notebooksDir, nb);
             var page = Path.ChangeExtension(rel, null).Replace(Path.DirectorySeparatorChar, '_') + ".html";
-            pages.Add(RenderNotebook(nb, rel, page, outDir, chromium));
+            rendered.Add(RenderNotebook(load(nb), rel, page));
+        }
+        var plotly = PlotlyJs.Path;
+        Directory.CreateDirectory(outDir);
+        File.Copy(plotly, Path.Combine(outDir, "plotly.min.js"), overwrite: true);
+        var pages = new List<ReportPage>();
+        foreach (var r in rendered)
+        {
+            File.WriteAllText(Path.Combine(outDir, r.Page), r.Html);
+            var pngs = chromium is null ? [] : Screenshots(chromium, r.Charts, r.Page, outDir);
+            pages.Add(new ReportPage(r.Notebook, r.Page, r.FirstError is not null, r.FirstError, r.Charts.Count, pngs));
         }
         File.WriteAllText(Path.Combine(outDir, "index.html"), Index(pages));
         return pages;
     }
 
-    private static ReportPage RenderNotebook(string path, string rel, string page, string outDir, HeadlessChromium? chromium)
+    /// <summary>A notebook's page before it is written: its HTML and the figure JSON of every chart, in order.</summary>
+    private sealed record RenderedPage(string Notebook, string Page, string Html, string? FirstError, List<string> Charts);
+
+    private static JsonObject LoadJson(string path)
     {
-        JsonObject root;
         try
         {
-            root = JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new InvalidDataException($"{path}: not a JSON object");
+            return JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new InvalidDataException($"{path}: not a JSON object");
         }
         catch (JsonException e)
         {
             throw new InvalidDataException($"{path}: invalid JSON at {JsonErrorText.Describe(e)}", e);
         }
+    }
+
+    private static RenderedPage RenderNotebook(JsonObject root, string rel, string page)
+    {
         var body = new StringBuilder();
         body.Append("<p><a href=\"index.html\">← all notebooks</a></p><h1>").Append(WebUtility.HtmlEncode(rel)).Append("</h1>\n");
         string? firstError = null;
@@ -59,7 +77,7 @@ public static class ReportSite
         for (var i = 0; i < cells.Count; i++)
         {
             if (cells[i] is not JsonObject cell) continue;
-            var type = (string?)cell["cell_type"];
+            var type = Str(cell["cell_type"]);
             var source = Text(cell["source"]);
             body.Append("<div class=\"cell\">");
             if (type == "markdown") body.Append(MiniMarkdown.ToHtml(source));
@@ -69,29 +87,27 @@ public static class ReportSite
                 body.Append("<pre class=\"src\"><code>").Append(WebUtility.HtmlEncode(source)).Append("</code></pre>");
                 foreach (var output in (cell["outputs"] as JsonArray ?? []).OfType<JsonObject>())
                 {
-                    if ((string?)output["output_type"] == "error")
-                        firstError ??= $"cell {i + 1}: {(string?)output["ename"]}: {(string?)output["evalue"]}";
+                    if (Str(output["output_type"]) == "error")
+                        firstError ??= $"cell {i + 1}: {Str(output["ename"])}: {Str(output["evalue"])}";
                     body.Append(RenderOutput(output, charts));
                 }
             }
             body.Append("</div>\n");
         }
-        File.WriteAllText(Path.Combine(outDir, page),
-            PlotlyHtml.Page(rel, body.ToString(), head: PageStyle + "<script src=\"plotly.min.js\"></script>"));
-        var pngs = chromium is null ? [] : Screenshots(chromium, charts, page, outDir);
-        return new ReportPage(rel, page, firstError is not null, firstError, charts.Count, pngs);
+        var html = PlotlyHtml.Page(rel, body.ToString(), head: PageStyle + "<script src=\"plotly.min.js\"></script>");
+        return new RenderedPage(rel, page, html, firstError, charts);
     }
 
     private static string RenderOutput(JsonObject output, List<string> charts)
     {
-        switch ((string?)output["output_type"])
+        switch (Str(output["output_type"]))
         {
             case "stream":
-                var name = (string?)output["name"] == "stderr" ? "stderr" : "stdout";
+                var name = Str(output["name"]) == "stderr" ? "stderr" : "stdout";
                 return $"<pre class=\"{name}\">{WebUtility.HtmlEncode(Text(output["text"]))}</pre>";
             case "error":
-                var tb = output["traceback"] is JsonArray a ? string.Join("\n", a.Select(t => (string?)t)) : "";
-                return $"<pre class=\"error\">{WebUtility.HtmlEncode($"{(string?)output["ename"]}: {(string?)output["evalue"]}\n{tb}")}</pre>";
+                var tb = output["traceback"] is JsonArray a ? string.Join("\n", a.Select(Str)) : "";
+                return $"<pre class=\"error\">{WebUtility.HtmlEncode($"{Str(output["ename"])}: {Str(output["evalue"])}\n{tb}")}</pre>";
         }
         if (output["data"] is not JsonObject data) return "";
         if (data[PlotlyFigure.PlotlyMimeType] is JsonObject figure)
@@ -147,9 +163,12 @@ public static class ReportSite
         return PlotlyHtml.Page("ZslKit report", sb.Append("</ul>\n").ToString(), head: PageStyle);
     }
 
+    /// <summary>A string value, else null (a field of another type renders as empty rather than failing the report).</summary>
+    private static string? Str(JsonNode? node) => node is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+
     private static string Text(JsonNode? node) => node switch
     {
-        JsonArray a => string.Concat(a.Select(x => (string?)x)),
+        JsonArray a => string.Concat(a.Select(Str)),
         JsonValue v when v.TryGetValue<string>(out var s) => s,
         null => "",
         _ => node.ToJsonString(),

@@ -65,6 +65,25 @@ public class ReportSiteTests
     }
 
     [Fact]
+    public void A_notebook_that_cannot_be_read_leaves_the_output_folder_as_it_was()
+    {
+        var dir = Directory.CreateTempSubdirectory("zsl-report-").FullName;
+        try
+        {
+            var input = Path.Combine(dir, "in");
+            Directory.CreateDirectory(input);
+            var good = Notebook(Code("1")).ToJsonString();
+            File.WriteAllText(Path.Combine(input, "a.ipynb"), good);
+            File.WriteAllText(Path.Combine(input, "b.ipynb"), good[..40]);   // truncated, after a readable one
+            var output = Path.Combine(dir, "site");
+            var e = Assert.Throws<InvalidDataException>(() => ReportSite.Build(input, output));
+            Assert.StartsWith(Path.Combine(input, "b.ipynb") + ": invalid JSON at line 1, column 41", e.Message);
+            Assert.False(Directory.Exists(output));
+        }
+        finally { Directory.Delete(dir, recursive: true); }
+    }
+
+    [Fact]
     public void Markdown_renders_lists_code_and_escapes_html()
     {
         var html = MiniMarkdown.ToHtml("- a `x<y`\n- **b**\n\n1. one\n\n```\n<tag>\n```\n[l](https://example.org) <script>");
