@@ -42,14 +42,43 @@ public sealed class DataCommandTests : IDisposable
     }
 
     [Fact]
-    public void Lesa_w2v_exits_1_for_a_wrong_pickle_and_2_for_a_missing_one()
+    public void Lesa_w2v_exits_2_for_a_wrong_pickle_and_for_a_missing_one()
     {
         var (code, _, stderr) = Run("lesa-w2v", RepoPaths.Fixture("pickle", "mixed_p5.pkl"), "--data", _data);
-        Assert.Equal(1, code);
+        Assert.Equal(2, code);
         Assert.Contains("expected a pickled pair", stderr);
         var (missing, _, err2) = Run("lesa-w2v", Path.Combine(_data, "nope.pkl"), "--data", _data);
         Assert.Equal(2, missing);
-        Assert.Contains("nope.pkl", err2);
+        Assert.Equal($"zsl data lesa-w2v: no such pickle file: {Path.Combine(_data, "nope.pkl")}", err2.Trim());
+    }
+
+    [Fact]
+    public void Lesa_w2v_says_a_pickle_of_lists_holds_a_list_and_an_empty_pickle_is_empty()
+    {
+        // pickle.dumps(([1.0], [2.0]), protocol=2)
+        byte[] lists = [0x80, 0x02, 0x5d, 0x71, 0x00, 0x47, 0x3f, 0xf0, 0, 0, 0, 0, 0, 0, 0x61, 0x5d, 0x71, 0x01, 0x47, 0x40, 0, 0, 0, 0, 0, 0, 0, 0x61, 0x86, 0x71, 0x02, 0x2e];
+        var pickle = Path.Combine(_data, "lists.pkl");
+        File.WriteAllBytes(pickle, lists);
+        var (code, _, err) = Run("lesa-w2v", pickle, "--data", _data);
+        Assert.Equal(2, code);
+        Assert.Equal($"zsl data lesa-w2v: {pickle}: seen_vecs is a list, not a numpy array", err.Trim());
+        File.WriteAllBytes(pickle, []);
+        var (empty, _, err2) = Run("lesa-w2v", pickle, "--data", _data);
+        Assert.Equal(2, empty);
+        Assert.Equal($"zsl data lesa-w2v: {pickle}: the file is empty", err2.Trim());
+    }
+
+    [Fact]
+    public void Lesa_w2v_names_a_missing_pickle_before_a_missing_label_list_and_the_list_by_its_data_path()
+    {
+        var bare = Path.Combine(_data, "bare");
+        Directory.CreateDirectory(bare);
+        var (code, _, err) = Run("lesa-w2v", Path.Combine(_data, "nope.pkl"), "--data", bare);
+        Assert.Equal(2, code);
+        Assert.Equal($"zsl data lesa-w2v: no such pickle file: {Path.Combine(_data, "nope.pkl")}", err.Trim());
+        var (code2, _, err2) = Run("lesa-w2v", RepoPaths.Fixture("pickle", "w2v_p3.pkl"), "--data", bare);
+        Assert.Equal(2, code2);
+        Assert.StartsWith($"zsl data lesa-w2v: --data {bare}: missing openimages-v4/classes-trainable.txt (", err2);
     }
 
     /// <summary>An extraction of train images a1, a2 (shard 0) and a3 (shard 1; bad.jpg skipped) as `zsl extract` lays it out.</summary>
@@ -109,14 +138,14 @@ public sealed class DataCommandTests : IDisposable
     }
 
     [Fact]
-    public void Lesa_stores_exits_1_for_a_malformed_label_file_and_2_for_bad_arguments()
+    public void Lesa_stores_exits_2_for_a_malformed_label_file_and_for_bad_arguments()
     {
         var feats = WriteExtraction();
         var oi = Path.Combine(_data, "openimages-v4");
         var csv = Path.Combine(oi, "train-annotations-human-imagelabels.csv");
         File.WriteAllText(csv, "ImageID,Source,LabelName,Confidence\na1,verification,/m/s3,yes\n");
         var (code, _, stderr) = Run("lesa-stores", "--dataset", "openimages", "--features", feats, "--data", oi);
-        Assert.Equal(1, code);
+        Assert.Equal(2, code);
         Assert.Contains(csv, stderr);
         Assert.Contains("line 2", stderr);
 
@@ -129,5 +158,97 @@ public sealed class DataCommandTests : IDisposable
         var (partial, _, err3) = Run("lesa-stores", "--dataset", "openimages", "--features", feats, "--data", oi);
         Assert.Equal(2, partial);
         Assert.Contains("shard-00001.partial", err3);
+    }
+
+    private string WriteTrainLabels()
+    {
+        var oi = Path.Combine(_data, "openimages-v4");
+        File.WriteAllText(Path.Combine(oi, "train-annotations-human-imagelabels.csv"),
+            "ImageID,Source,LabelName,Confidence\na1,verification,/m/s3,1\na3,verification,/m/s0,0\n");
+        return oi;
+    }
+
+    /// <summary>Flips one bit of the first feature chunk of shard 0 (its index keeps the old CRC).</summary>
+    private static string FlipABit(string feats)
+    {
+        var chunk = Path.Combine(feats, "shard-00000", "chunk-00000.bin");
+        var bytes = File.ReadAllBytes(chunk);
+        bytes[5] ^= 0x10;
+        File.WriteAllBytes(chunk, bytes);
+        return chunk;
+    }
+
+    [Fact]
+    public void Lesa_stores_refuses_a_feature_chunk_whose_crc_differs_naming_it_and_writes_no_store()
+    {
+        var feats = WriteExtraction();
+        var oi = WriteTrainLabels();
+        var chunk = FlipABit(feats);
+        var (code, _, err) = Run("lesa-stores", "--dataset", "openimages", "--features", feats, "--data", oi);
+        Assert.Equal(2, code);
+        Assert.StartsWith($"zsl data lesa-stores: {chunk}: CRC-32C ", err);
+        Assert.Contains("the file is corrupt", err);
+        Assert.Empty(Directory.GetFileSystemEntries(Path.Combine(oi, "features")));   // no store, no train.partial
+    }
+
+    [Fact]
+    public void Lesa_stores_force_rebuild_that_meets_a_corrupt_chunk_keeps_the_old_store()
+    {
+        var feats = WriteExtraction();
+        var oi = WriteTrainLabels();
+        Assert.Equal(0, Run("lesa-stores", "--dataset", "openimages", "--features", feats, "--data", oi).Code);
+        var train = Path.Combine(oi, "features", "train");
+        var before = File.ReadAllText(Path.Combine(train, "index.json"));
+        FlipABit(feats);
+        var (code, _, err) = Run("lesa-stores", "--dataset", "openimages", "--features", feats, "--data", oi, "--split", "train", "--keep-unlabelled", "--force");
+        Assert.Equal(2, code);
+        Assert.Contains("the file is corrupt", err);
+        Assert.Equal(before, File.ReadAllText(Path.Combine(train, "index.json")));
+        Assert.Equal(["a1", "a3"], File.ReadAllLines(Path.Combine(train, "item-ids.txt")));
+        Assert.Equal([train], Directory.GetFileSystemEntries(Path.Combine(oi, "features")));   // nothing .partial or .replaced
+    }
+
+    [Fact]
+    public void Lesa_stores_exits_2_for_a_folder_that_is_no_extraction_or_holds_no_shards()
+    {
+        var oi = WriteTrainLabels();
+        var empty = Path.Combine(_data, "ex");
+        Directory.CreateDirectory(empty);
+        var (code, _, err) = Run("lesa-stores", "--dataset", "openimages", "--features", empty, "--data", oi);
+        Assert.Equal(2, code);
+        Assert.Contains($"{Path.Combine(empty, "extraction.json")}: not found: {empty} is not a `zsl extract` output folder", err);
+        File.WriteAllText(Path.Combine(empty, "extraction.json"), "{\"model\": \"vgg19\", \"layer\": \"conv5_4\"}");
+        var (code2, _, err2) = Run("lesa-stores", "--dataset", "openimages", "--features", empty, "--data", oi);
+        Assert.Equal(2, code2);
+        Assert.Contains("holds no shard-NNNNN stores", err2);
+    }
+
+    [Theory]
+    [InlineData("openimages", "--match", "file-name", "--match applies to --dataset nus-wide only, not openimages")]
+    [InlineData("openimages", "--min-image-bytes", "4000", "--min-image-bytes applies to --dataset nus-wide only, not openimages")]
+    [InlineData("openimages", "--keep-concept-tag-labels", null, "--keep-concept-tag-labels applies to --dataset nus-wide only, not openimages")]
+    [InlineData("nus-wide", "--test-layout", "top400", "--test-layout applies to --dataset openimages only, not nus-wide")]
+    [InlineData("nus-wide", "--keep-unlabelled", null, "--keep-unlabelled applies to --dataset openimages only, not nus-wide")]
+    public void Lesa_stores_refuses_an_option_of_the_other_dataset(string dataset, string option, string? value, string error)
+    {
+        var feats = WriteExtraction();
+        var oi = WriteTrainLabels();
+        string[] args = ["lesa-stores", "--dataset", dataset, "--features", feats, "--data", oi, option, .. value is null ? Array.Empty<string>() : [value]];
+        var (code, _, err) = Run(args);
+        Assert.Equal(2, code);
+        Assert.Equal("zsl data lesa-stores: " + error, err.Trim());
+        Assert.False(Directory.Exists(Path.Combine(oi, "features")));
+    }
+
+    [Fact]
+    public void Lesa_stores_out_path_that_is_a_file_exits_2_naming_it()
+    {
+        var feats = WriteExtraction();
+        var oi = WriteTrainLabels();
+        var file = Path.Combine(_data, "out.txt");
+        File.WriteAllText(file, "x");
+        var (code, _, err) = Run("lesa-stores", "--dataset", "openimages", "--features", feats, "--data", oi, "--out", file);
+        Assert.Equal(2, code);
+        Assert.Equal($"zsl data lesa-stores: --out {file} is a file, not a folder", err.Trim());
     }
 }

@@ -1,8 +1,9 @@
 // DataLesaStoresCommand.cs - `zsl data lesa-stores`: `zsl extract` shards + a dataset's official label files -> the
 // split feature stores (and item-ids.txt) LESA's real-data path reads (NusWideStoreBuilder, OpenImagesStoreBuilder;
-// docs/data.md "LESA feature stores from `zsl extract`"). Exit codes as `zsl data lesa-w2v`: 0 done, 1 a malformed
-// input file (named with its line), 2 bad arguments, a missing file or folder, an unfinished extraction, or stores that
-// exist from other settings (use --force).
+// docs/data.md "LESA feature stores from `zsl extract`"). Exit codes as `zsl data lesa-w2v`: 0 done, 2 bad input:
+// bad arguments (an option of the other dataset included), a missing file or folder, a malformed input file (named
+// with its line) or corrupt feature chunk, a folder that is not a complete `zsl extract` output, or stores that exist
+// from other settings (use --force).
 using System.CommandLine;
 using System.Globalization;
 using Spectre.Console;
@@ -63,11 +64,13 @@ internal static class DataLesaStoresCommand
                 ?? (parse.GetValue(split) is { } sp ? Bad(sp, "--split", name == "nus-wide" ? ["train", "test"] : ["train", "validation", "test"]) : null)
                 ?? Bad(parse.GetValue(match), "--match", "relative-path", "file-name")
                 ?? Bad(parse.GetValue(testLayout), "--test-layout", "all-candidates", "top400")
-                ?? (parse.GetValue(minBytes) < 0 ? "--min-image-bytes must be >= 0" : null);
+                ?? (parse.GetValue(minBytes) < 0 ? "--min-image-bytes must be >= 0" : null)
+                ?? OtherDatasetOption(parse, name!, [match, keepConceptTags, minBytes], [testLayout, keepUnlabelled])
+                ?? (parse.GetValue(output) is { } o && File.Exists(o) ? $"--out {o} is a file, not a folder" : null);
             if (problem is not null)
             {
                 err.WriteLine("zsl data lesa-stores: " + problem);
-                return 2;
+                return DataCommand.BadInput;
             }
             var folder = parse.GetValue(data);
             if (folder is null)
@@ -75,7 +78,7 @@ internal static class DataLesaStoresCommand
                 if (SharedData.Find() is not { } root)
                 {
                     err.WriteLine($"zsl data lesa-stores: no data folder: pass --data or set ${SharedData.EnvironmentVariable}");
-                    return 2;
+                    return DataCommand.BadInput;
                 }
                 folder = Path.Combine(root, name == "nus-wide" ? "nus-wide" : "openimages-v4");
             }
@@ -101,10 +104,19 @@ internal static class DataLesaStoresCommand
             catch (Exception e) when (e is DataFormatException or IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException)
             {
                 err.WriteLine("zsl data lesa-stores: " + CliErrors.Message(e));
-                return e is DataFormatException ? 1 : 2;
+                return DataCommand.BadInput;
             }
         });
         return command;
+    }
+
+    /// <summary>A problem when an option of the other dataset was given explicitly (it would be ignored), else null.</summary>
+    private static string? OtherDatasetOption(ParseResult parse, string dataset, Option[] nusWide, Option[] openImages)
+    {
+        var (other, otherName) = dataset == "nus-wide" ? (openImages, "openimages") : (nusWide, "nus-wide");
+        return other.FirstOrDefault(o => parse.GetResult(o) is { Implicit: false }) is { } given
+            ? $"{given.Name} applies to --dataset {otherName} only, not {dataset}"
+            : null;
     }
 
     /// <summary>Runs the build under a Spectre progress display (one task per phase) when stdout is a terminal.</summary>

@@ -12,7 +12,8 @@ namespace ZslKit.Cli.Commands;
 /// <summary>
 /// `zsl extract`: one backbone feature map (e.g. VGG-19 conv5_4) for every image of a list into feature-store shards
 /// (FeatureExtraction): batched, GPU when available, progress bar, resumable, corrupt images skipped and listed.
-/// Bad arguments exit with code 2 and a one-line message; skipped images do not fail the run.
+/// Bad arguments or input files exit with code 2 and a one-line message, before the output folder or extraction.json
+/// is written; skipped images do not fail the run.
 /// </summary>
 internal static class ExtractCommand
 {
@@ -54,6 +55,11 @@ internal static class ExtractCommand
             {
                 var list = parse.GetValue(images) ?? throw new ArgumentException("--images is required");
                 var outFolder = parse.GetValue(output) ?? throw new ArgumentException("--out is required");
+                // Every option is checked before the extraction creates the output folder or writes extraction.json.
+                foreach (var (option, value) in new[] { ("--batch", parse.GetValue(batch)), ("--shard-size", parse.GetValue(shard)),
+                             ("--resize", parse.GetValue(resize)), ("--crop", parse.GetValue(crop)), ("--threads", parse.GetValue(threads)) })
+                    if (value < 1) throw new ArgumentException($"{option} {value}: must be at least 1");
+                if (File.Exists(outFolder)) throw new ArgumentException($"--out {outFolder} is a file, not a folder");
                 var dev = parse.GetValue(device) switch
                 {
                     "auto" => null,
@@ -77,9 +83,7 @@ internal static class ExtractCommand
                     },
                 };
                 if (!Backbones.Names.Contains(options.Model)) throw new ArgumentException($"--model '{options.Model}' is not one of {string.Join(", ", Backbones.Names)}");
-                var n = parse.GetValue(threads);
-                if (n < 1) throw new ArgumentException($"--threads {n}: must be at least 1");
-                torch.set_num_threads(n);
+                torch.set_num_threads(parse.GetValue(threads));
                 var summary = RunWithProgress(options);
                 var console = AnsiConsole.Console;
                 console.MarkupLine(string.Create(CultureInfo.InvariantCulture,

@@ -62,7 +62,7 @@ public static class PthReader
         else if (top.Count == 0) selected = top;
         else
             throw new PthFormatException(path, null, null,
-                $"the top-level dict is not a state dict and has no 'state_dict' or 'model' dict entry (keys: {KeyList(top)}); use LoadObject");
+                $"the top-level dict is not a state dict (a mapping of names to tensors) and has no 'state_dict' or 'model' dict entry (keys: {KeyList(top)})");
 
         var result = new OrderedDictionary<string, TensorData>(selected.Count);
         foreach (var (k, v) in selected)
@@ -146,9 +146,11 @@ public static class PthReader
         {
             var start = s.Position;
             var header = new byte[2];
-            if (s.ReadAtLeast(header, 2, throwOnEndOfStream: false) < 2 || header[0] != 0x80 || header[1] is < 2 or > 5)
+            var got = s.ReadAtLeast(header, 2, throwOnEndOfStream: false);
+            if (got == 0) throw new PthFormatException(name, null, null, "the file is empty");
+            if (got < 2 || header[0] != 0x80 || header[1] is < 2 or > 5)
                 throw new PthFormatException(name, null, 0,
-                    $"not a pickle of protocol 2 to 5: the file starts with {Convert.ToHexString(header)}, expected 80 02..05");
+                    $"not a pickle of protocol 2 to 5: the file starts with {Convert.ToHexString(header.AsSpan(0, got))}, expected 80 02..05");
             s.Position = start;
             var root = new PickleReader(s, name, null, null).Load();
             if (s.Position != s.Length)

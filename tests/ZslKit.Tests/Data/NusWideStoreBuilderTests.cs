@@ -288,6 +288,28 @@ public sealed class NusWideStoreBuilderTests : IDisposable
     }
 
     [Fact]
+    public void A_feature_chunk_that_fails_its_crc_is_named_and_leaves_no_new_store_and_a_forced_rebuild_keeps_the_old_ones()
+    {
+        Build();
+        var trainIndex = File.ReadAllText(Path.Combine(Out, "train", "index.json"));
+        var chunk = Path.Combine(Extraction, "shard-00000", "chunk-00000.bin");
+        var bytes = File.ReadAllBytes(chunk);
+        bytes[^1] ^= 0x01;   // one bit of the last item; the index keeps the old CRC
+        File.WriteAllBytes(chunk, bytes);
+
+        var forced = Assert.Throws<DataFormatException>(() => Build(new LesaStoreOptions { Force = true }));
+        Assert.StartsWith($"{chunk}: CRC-32C ", forced.Message);
+        Assert.Equal(trainIndex, File.ReadAllText(Path.Combine(Out, "train", "index.json")));
+        Assert.Equal(TrainRows.Select(r => ImageList[r].Entry), File.ReadAllLines(Path.Combine(Out, "train", "item-ids.txt")));
+        Assert.Equal([Path.Combine(Out, "test"), Path.Combine(Out, "train")], Directory.GetFileSystemEntries(Out).Order(StringComparer.Ordinal));
+
+        var fresh = Path.Combine(_root, "fresh");
+        var e = Assert.Throws<DataFormatException>(() => NusWideStoreBuilder.Build(Extraction, Nus, fresh, new LesaStoreOptions { Splits = ["train"] }));
+        Assert.Contains(chunk, e.Message);
+        Assert.Empty(Directory.GetFileSystemEntries(fresh));   // no train store, no train.partial
+    }
+
+    [Fact]
     public void LESA_trains_one_epoch_on_stores_built_from_the_real_tag_and_concept_lists()
     {
         Skip.If(!Semantics.HasNusWide(RepoPaths.SharedData), "needs the NUS-WIDE tag lists and GloVe files of ../shared/data");

@@ -192,6 +192,19 @@ public class PthErrorTests
     }
 
     [Fact]
+    public void A_dict_that_is_not_a_state_dict_is_refused_in_a_users_words()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"zslkit-notstate-{Guid.NewGuid():N}.pth");
+        File.WriteAllBytes(path, PickleBytes.Zip(new PickleBytes().EmptyDict().Str("epoch").Int(3).SetItem().Stop().ToArray(), []));
+        try
+        {
+            var e = Assert.Throws<PthFormatException>(() => PthReader.Load(path));
+            Assert.Equal($"{path}: the top-level dict is not a state dict (a mapping of names to tensors) and has no 'state_dict' or 'model' dict entry (keys: epoch)", e.Message);
+        }
+        finally { File.Delete(path); }
+    }
+
+    [Fact]
     public void A_whole_module_pickle_is_refused_with_advice()
     {
         var pickle = new PickleBytes().Mark().Str("module").Str("x").Str("src.py").Str("code").Tuple().Raw((byte)'Q').Stop();

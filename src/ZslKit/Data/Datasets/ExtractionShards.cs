@@ -119,7 +119,8 @@ public sealed class ExtractionShards
     /// <summary>
     /// Calls <paramref name="visit"/> for every stored image in extraction order (shard by shard, item by item) with its
     /// position, path and features (fp16 shards are widened to float). <paramref name="wanted"/> (shard, item) can skip
-    /// reading the features of images that will not be used.
+    /// reading the features of images that will not be used. Each chunk file read is checked against its CRC-32C first
+    /// (once, before its first item is visited); a mismatch throws <see cref="DataFormatException"/> naming the file.
     /// </summary>
     public void Read(ExtractedImageVisitor visit, Func<int, long, bool>? wanted = null)
     {
@@ -129,9 +130,16 @@ public sealed class ExtractionShards
             if (Shards[k].Count == 0) continue;
             using var store = FeatureStore.FeatureStore.Open(Shards[k].Folder);
             var images = Images(Shards[k]);
+            var verified = new bool[store.Index.Chunks.Count];
             for (long i = 0; i < store.Count; i++)
             {
                 if (wanted is not null && !wanted(k, i)) continue;
+                var chunk = store.ChunkOf(i);
+                if (!verified[chunk])
+                {
+                    store.VerifyChunk(chunk);
+                    verified[chunk] = true;
+                }
                 store.ReadItem(i, buffer);
                 visit(k, i, images[i], buffer);
             }

@@ -25,6 +25,7 @@ public static class LesaReleaseVectors
     {
         ArgumentNullException.ThrowIfNull(pickle);
         ArgumentNullException.ThrowIfNull(openImagesFolder);
+        if (!File.Exists(pickle)) throw new FileNotFoundException($"no such pickle file: {pickle}", pickle);
         int seenLabels = TextList.Read(Path.Combine(openImagesFolder, "classes-trainable.txt")).Length;
         int unseenLabels = TextList.Read(Path.Combine(openImagesFolder, "unseen_labels.txt")).Length;
         var seenFile = Path.Combine(openImagesFolder, Synthetic.LabelSemantics.OpenImagesSeenVectorsFile);
@@ -79,6 +80,12 @@ public static class LesaReleaseVectors
         PthTuple t => $"tuple of {t.Count}",
         PthDict => "dict",
         TensorData d => $"array ({string.Join(", ", d.Shape)})",
-        _ => v.GetType().Name,
+        List<object?> => "list",
+        string => "str",
+        long or System.Numerics.BigInteger => "int",
+        double => "float",
+        bool => "bool",
+        byte[] => "bytes",
+        _ => "value of another type",
     };
 }

@@ -3,7 +3,8 @@
 // atomically), with item-ids.txt (one dataset id per line, item order) and a copy of the extraction's extraction.json
 // (the image framing) written into the store's temporary folder so they appear together with the store. A split whose
 // store already exists from the same build settings is kept (resume); one from other settings, or without
-// item-ids.txt, stops the build unless Force replaces it. Also holds the option, progress and summary records.
+// item-ids.txt, stops the build unless Force replaces it: the old store is moved aside (<split>.replaced) and deleted
+// once the new one is published, or moved back when the build fails. Also holds the option, progress and summary records.
 using System.Text;
 using System.Text.Json;
 using ZslKit.Data.FeatureStore;
@@ -66,6 +67,7 @@ internal sealed class LesaStoreOutput : IDisposable
     private readonly Dictionary<string, long> _withoutPositive = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _labelCounts;
     private readonly List<string> _replace = [];
+    private readonly List<string> _movedAside = [];   // splits whose old store Start moved to Aside(split) (Force)
 
     public string OutFolder { get; }
     /// <summary>Splits whose stores exist from the same settings (kept).</summary>
@@ -77,6 +79,7 @@ internal sealed class LesaStoreOutput : IDisposable
     public LesaStoreOutput(string outFolder, IReadOnlyList<string> splits, Dictionary<string, int> labelCounts, bool force, string build)
     {
         OutFolder = Path.GetFullPath(outFolder);
+        if (File.Exists(OutFolder)) throw new IOException($"--out {OutFolder} is a file, not a folder");
         _labelCounts = labelCounts;
         var built = new List<string>();
         var pending = new List<string>();
@@ -85,10 +88,10 @@ internal sealed class LesaStoreOutput : IDisposable
             var folder = Folder(split);
             if (Directory.Exists(folder))
             {
-                if (force) _replace.Add(split);   // deleted in Start, once every label file has been read
+                if (force) _replace.Add(split);   // moved aside in Start, once every label file has been read
                 else if (SameBuild(folder, build)) { built.Add(split); continue; }
                 else throw new InvalidOperationException($"{folder} already exists from other settings or another extraction " +
-                    $"(or without {TfRecordImport.ItemIdsFileName}); pass --force (LesaStoreOptions.Force) to replace it");
+                    $"(or without {TfRecordImport.ItemIdsFileName}); pass --force to replace it");
             }
             pending.Add(split);
         }
@@ -100,13 +103,22 @@ internal sealed class LesaStoreOutput : IDisposable
 
     public string Folder(string split) => Path.Combine(OutFolder, split);
 
+    /// <summary>Where Start moves a store that Force replaces; deleted once the new store is published, moved back if the build fails.</summary>
+    private string Aside(string split) => Folder(split) + ".replaced";
+
     /// <summary>Opens the writers of the pending splits (item shape and dtype of the extraction). Each store also gets a
     /// copy of the extraction's extraction.json (its resize and crop tell LesaOpenImagesLocalisation.MappingFor how the
     /// images were framed).</summary>
     public void Start(ExtractionShards extraction, int itemsPerChunk, IReadOnlyDictionary<string, string> metadata)
     {
         Directory.CreateDirectory(OutFolder);
-        foreach (var split in _replace) Directory.Delete(Folder(split), recursive: true);
+        foreach (var split in Pending)
+            if (Directory.Exists(Aside(split))) Directory.Delete(Aside(split), recursive: true);   // left over from an interrupted build
+        foreach (var split in _replace)
+        {
+            Directory.Move(Folder(split), Aside(split));
+            _movedAside.Add(split);
+        }
         foreach (var split in Pending)
         {
             var meta = new Dictionary<string, string>(metadata) { [BuildKey] = Build, ["split"] = split };
@@ -142,6 +154,8 @@ internal sealed class LesaStoreOutput : IDisposable
             ids.Dispose();
             writer.Complete();
         }
+        foreach (var split in _movedAside) Directory.Delete(Aside(split), recursive: true);
+        _movedAside.Clear();
         var result = new List<LesaStoreSplit>();
         foreach (var split in splits)
         {
@@ -165,6 +179,18 @@ internal sealed class LesaStoreOutput : IDisposable
             writer.Dispose();   // deletes the unfinished temporary folder
         }
         _open.Clear();
+        // A build that failed after Start puts back the stores it was replacing (and drops those already replaced).
+        foreach (var split in _movedAside)
+        {
+            try
+            {
+                if (Directory.Exists(Folder(split))) Directory.Delete(Aside(split), recursive: true);
+                else Directory.Move(Aside(split), Folder(split));
+            }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+        }
+        _movedAside.Clear();
     }
 
     /// <summary>The build settings as one canonical JSON string.</summary>

@@ -91,21 +91,28 @@ public sealed unsafe class FeatureStore : IDisposable
         if (_labels is not null) Check(_labels, Index.Labels!.Crc32C);
     }
 
+    /// <summary>Recomputes the CRC-32C of chunk <paramref name="chunk"/> (see <see cref="ChunkOf"/>); a mismatch raises
+    /// <see cref="DataFormatException"/> naming the chunk file.</summary>
+    public void VerifyChunk(int chunk) => Check(_chunks[chunk], Index.Chunks[chunk].Crc32C);
+
+    /// <summary>The position in <c>Index.Chunks</c> of the chunk holding item <paramref name="item"/>.</summary>
+    public int ChunkOf(long item) => Locate(item).Chunk;
+
     private static void Check(Mapping m, string expected)
     {
         uint crc = 0;
         for (long at = 0; at < m.Length; at += 1 << 24)
             crc = Crc32C.Compute(m.Span(at, (int)Math.Min(1 << 24, m.Length - at)), crc);
-        if (crc.ToString("x8") != expected) throw new DataFormatException(m.Path, 0, $"CRC-32C {crc:x8} differs from the index ({expected}): the file is corrupt");
+        if (crc.ToString("x8") != expected) throw new DataFormatException(m.Path, -1, $"CRC-32C {crc:x8} differs from the index ({expected}): the file is corrupt");
     }
 
-    private (Mapping Chunk, long Offset) Locate(long item)
+    private (int Chunk, long Offset) Locate(long item)
     {
         if ((ulong)item >= (ulong)Count) throw new ArgumentOutOfRangeException(nameof(item), $"item {item} outside 0..{Count - 1}");
         var c = Array.BinarySearch(_chunkStart, item);
         if (c < 0) c = ~c - 1;
         while (Index.Chunks[c].Items == 0 || item - _chunkStart[c] >= Index.Chunks[c].Items) c++;   // skip empty chunks
-        return (_chunks[c], (item - _chunkStart[c]) * Index.ItemBytes);
+        return (c, (item - _chunkStart[c]) * Index.ItemBytes);
     }
 
     /// <summary>Copies item <paramref name="item"/> into <paramref name="destination"/> (ItemElements floats).</summary>
@@ -113,7 +120,7 @@ public sealed unsafe class FeatureStore : IDisposable
     {
         if (destination.Length < ItemElements) throw new ArgumentException($"destination holds {destination.Length} floats, an item has {ItemElements}", nameof(destination));
         var (chunk, offset) = Locate(item);
-        var bytes = chunk.Span(offset, (int)Index.ItemBytes);
+        var bytes = _chunks[chunk].Span(offset, (int)Index.ItemBytes);
         if (Index.DType == FeatureDType.Fp32) MemoryMarshal.Cast<byte, float>(bytes).CopyTo(destination);
         else
         {

@@ -10,6 +10,7 @@ using ZslKit.Data;
 using ZslKit.Data.FeatureStore;
 using ZslKit.Data.Images;
 using ZslKit.Torch;
+using ZslKit.Torch.Serialization;
 
 /// <summary>Typed extraction settings (see docs/backbones.md).</summary>
 public sealed record ExtractionOptions(string Model, string Layer, string ImageList, string OutFolder)
@@ -70,9 +71,16 @@ public static class FeatureExtraction
         ArgumentNullException.ThrowIfNull(options);
         if (options.BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(options), $"batch size {options.BatchSize} must be positive");
         if (options.ShardSize < 1) throw new ArgumentOutOfRangeException(nameof(options), $"shard size {options.ShardSize} must be positive");
+        if (options.Preprocessing.Resize < 1 || options.Preprocessing.Crop < 1)
+            throw new ArgumentOutOfRangeException(nameof(options), $"resize {options.Preprocessing.Resize} and crop {options.Preprocessing.Crop} must be positive");
         var images = ReadList(options.ImageList);
+        if (images.Count == 0) throw new ArgumentException($"--images {options.ImageList}: no image paths", nameof(options));
         if (!Backbones.Names.Contains(options.Model) && model is null)
             throw new ArgumentException($"unknown backbone '{options.Model}'; known: {string.Join(", ", Backbones.Names)}", nameof(options));
+        if (File.Exists(options.OutFolder)) throw new IOException($"--out {options.OutFolder} is a file, not a folder");
+        // Settings differing from the folder's run file stop the run before the model is built.
+        var run = RunSettings(options);
+        var recorded = ReadRunFile(options, run);
 
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var shards = (images.Count + options.ShardSize - 1) / options.ShardSize;
@@ -82,18 +90,16 @@ public static class FeatureExtraction
         try
         {
             model.ResolveTap(options.Layer);   // an unknown layer fails before anything is written
-            Directory.CreateDirectory(options.OutFolder);
-            CheckRunFile(options);
             var todo = Enumerable.Range(0, shards).Where(s => !Directory.Exists(ShardFolder(options.OutFolder, s))).ToList();
+            // Weights that will be used, or recorded in a new run file, are loaded (and so checked) before anything is written.
+            if (ownModel && options.Weights is not null && (todo.Count > 0 || !recorded)) model.LoadPth(options.Weights);
+            Directory.CreateDirectory(options.OutFolder);
+            if (!recorded) WriteRunFile(options, run);
             var skipped = new List<SkippedImage>();
             long stored = 0;
             if (todo.Count == 0) return new ExtractionSummary(0, shards, 0, skipped, Seconds: clock.Elapsed.TotalSeconds);
             var device = options.Device ?? (torch.cuda.is_available() ? torch.CUDA : torch.CPU);
-            if (ownModel)
-            {
-                if (options.Weights is not null) model.LoadPth(options.Weights);
-                model.to(device);
-            }
+            if (ownModel) model.to(device);
             model.eval();
             model.SetTrainable(false);
             long total = todo.Sum(s => (long)Math.Min(options.ShardSize, images.Count - s * options.ShardSize)), done = 0;
@@ -232,26 +238,32 @@ public static class FeatureExtraction
         return File.ReadLines(listFile).Select(l => l.Trim()).Where(l => l.Length > 0).Select(l => Path.GetFullPath(l, root)).ToList();
     }
 
-    private static void CheckRunFile(ExtractionOptions o)
+    /// <summary>The settings recorded in the run file, which a resume must repeat.</summary>
+    private static Dictionary<string, string> RunSettings(ExtractionOptions o) => new()
     {
-        var run = new Dictionary<string, string>
-        {
-            ["model"] = o.Model, ["layer"] = o.Layer, ["weights"] = o.Weights is null ? "(random init)" : Path.GetFullPath(o.Weights),
-            ["resize"] = o.Preprocessing.Resize.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["crop"] = o.Preprocessing.Crop.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["shardSize"] = o.ShardSize.ToString(System.Globalization.CultureInfo.InvariantCulture), ["dtype"] = o.DType.ToString(),
-            ["imageList"] = Path.GetFullPath(o.ImageList),
-        };
+        ["model"] = o.Model, ["layer"] = o.Layer, ["weights"] = o.Weights is null ? "(random init)" : Path.GetFullPath(o.Weights),
+        ["resize"] = o.Preprocessing.Resize.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["crop"] = o.Preprocessing.Crop.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["shardSize"] = o.ShardSize.ToString(System.Globalization.CultureInfo.InvariantCulture), ["dtype"] = o.DType.ToString(),
+        ["imageList"] = Path.GetFullPath(o.ImageList),
+    };
+
+    /// <summary>False when the output folder has no run file yet; true when it has one with <paramref name="run"/>'s
+    /// settings; throws when its settings differ or it cannot be read.</summary>
+    private static bool ReadRunFile(ExtractionOptions o, Dictionary<string, string> run)
+    {
         var path = Path.Combine(o.OutFolder, RunFile);
-        if (File.Exists(path))
-        {
-            var old = JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(path))
-                ?? throw new DataFormatException(path, 0, "empty run file");
-            var diff = run.Where(kv => !old.TryGetValue(kv.Key, out var v) || v != kv.Value).Select(kv => $"{kv.Key}: '{(old.TryGetValue(kv.Key, out var v) ? v : "")}' -> '{kv.Value}'").ToList();
-            if (diff.Count > 0)
-                throw new InvalidOperationException($"{o.OutFolder} holds an extraction with other settings ({string.Join("; ", diff)}); use a new --out folder");
-            return;
-        }
-        File.WriteAllText(path, JsonSerializer.Serialize(run, new JsonSerializerOptions { WriteIndented = true }));
+        if (!File.Exists(path)) return false;
+        Dictionary<string, string>? old;
+        try { old = JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(path)); }
+        catch (JsonException e) { throw new DataFormatException(path, -1, $"not a `zsl extract` run file: {JsonErrorText.Describe(e)}", e); }
+        if (old is null) throw new DataFormatException(path, 0, "empty run file");
+        var diff = run.Where(kv => !old.TryGetValue(kv.Key, out var v) || v != kv.Value).Select(kv => $"{kv.Key}: '{(old.TryGetValue(kv.Key, out var v) ? v : "")}' -> '{kv.Value}'").ToList();
+        if (diff.Count > 0)
+            throw new InvalidOperationException($"{o.OutFolder} holds an extraction with other settings ({string.Join("; ", diff)}); use a new --out folder");
+        return true;
     }
+
+    private static void WriteRunFile(ExtractionOptions o, Dictionary<string, string> run) =>
+        File.WriteAllText(Path.Combine(o.OutFolder, RunFile), JsonSerializer.Serialize(run, new JsonSerializerOptions { WriteIndented = true }));
 }
