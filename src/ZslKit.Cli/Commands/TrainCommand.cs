@@ -1,8 +1,12 @@
 // TrainCommand.cs - `zsl train <method>`: resolves a config (method defaults, optional --config file, --set overrides),
 // runs it for each seed into artifacts/runs/<paper>/<experiment>/<run-id>/ and prints the mean ± std over seeds.
 // Progress is a Spectre.Console bar on an interactive terminal and plain periodic lines when output is redirected.
+// Exit codes: 0 done; 1 a seed stopped on a NaN/Inf loss; 2 bad input (one line on stderr; config, method checks, --seeds,
+// --runs and finished run folders are all checked before anything trains or any run folder is made).
 using System.CommandLine;
 using System.Globalization;
+using System.Numerics;
+using System.Text.Json.Nodes;
 using Spectre.Console;
 using ZslKit.Experiments.Config;
 using ZslKit.Experiments.Demo;
@@ -47,8 +51,19 @@ internal static class TrainCommand
         {
             var stdout = parse.InvocationConfiguration.Output;
             var stderr = parse.InvocationConfiguration.Error;
+            int Bad(string message)
+            {
+                stderr.WriteLine($"zsl train: {message}");
+                return 2;
+            }
+            var name = parse.GetValue(method);
             if (parse.GetValue(list))
             {
+                // --list only lists: a method or another option with it is refused rather than ignored.
+                var given = new Option[] { config, preset, set, seeds, runs, force, noResume, dryRun }
+                    .Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
+                if (name is not null) given.Insert(0, $"method '{name}'");
+                if (given.Count > 0) return Bad($"--list takes no method or other options (got {string.Join(", ", given)})");
                 var all = MethodRegistry.All;
                 if (all.Count == 0) stdout.WriteLine("no methods registered yet");
                 foreach (var m in all)
@@ -58,33 +73,32 @@ internal static class TrainCommand
                 }
                 return 0;
             }
-            var name = parse.GetValue(method);
-            if (string.IsNullOrWhiteSpace(name))
-            {
-                stderr.WriteLine("zsl train: name a method (zsl train --list shows them)");
-                return 2;
-            }
+            if (string.IsNullOrWhiteSpace(name)) return Bad("name a method (zsl train --list shows them)");
+            var runsRoot = parse.GetValue(runs)!;
+            MethodEntry entry;
             ExperimentConfig resolved;
-            MethodEntry? entry = MethodRegistry.All.FirstOrDefault(m => string.Equals(m.Name, name, StringComparison.OrdinalIgnoreCase));
             List<int> seedList;
             try
             {
+                entry = MethodRegistry.Get(name);   // unknown method: names the registered ones
                 var path = parse.GetValue(config);
                 var presetName = parse.GetValue(preset);
                 if (path is not null && presetName is not null) throw new ArgumentException("give --config or --preset, not both");
-                if (presetName is not null && entry is null) MethodRegistry.Get(name);   // unknown method: names the registered ones
-                var baseConfig = path is not null ? ConfigJson.Load(path)
-                    : presetName is not null ? entry!.Preset(presetName)
-                    : entry?.Defaults ?? new ExperimentConfig(Method: name);
-                resolved = ConfigJson.ApplyOverrides(baseConfig with { Method = name }, parse.GetValue(set) ?? []).Validate();
+                var baseConfig = path is not null ? LoadConfig(path, entry.Name)
+                    : presetName is not null ? entry.Preset(presetName)
+                    : entry.Defaults;
+                // The method's own checks (options, loss weights, dataset, selection metric) run before any run folder is made.
+                resolved = entry.Validate(ConfigJson.ApplyOverrides(baseConfig with { Method = entry.Name }, parse.GetValue(set) ?? []));
                 seedList = ParseSeeds(parse.GetValue(seeds), resolved.Seed);
+                foreach (var s in seedList) CheckRunsPath(RunRecord.FolderFor(runsRoot, resolved with { Seed = s }));
+                // A finished run that cannot be read back is reported before any seed trains (--force redoes it anyway).
+                if (!parse.GetValue(dryRun) && !parse.GetValue(force))
+                    foreach (var s in seedList) RunRecord.TryLoad(RunRecord.FolderFor(runsRoot, resolved with { Seed = s }));
             }
-            catch (Exception e) when (e is ArgumentException or IOException or FormatException)
+            catch (Exception e) when (e is ArgumentException or IOException or FormatException or UnauthorizedAccessException or InvalidDataException)
             {
-                stderr.WriteLine($"zsl train: {CliErrors.Message(e)}");
-                return 2;
+                return Bad(CliErrors.Message(e));
             }
-            var runsRoot = parse.GetValue(runs)!;
             if (parse.GetValue(dryRun))
             {
                 stdout.WriteLine(ConfigJson.Serialize(resolved));
@@ -94,12 +108,6 @@ internal static class TrainCommand
                     stdout.WriteLine($"seed {s}: hash {ConfigJson.Hash(c)} -> {RunRecord.FolderFor(runsRoot, c)}");
                 }
                 return 0;
-            }
-            if (entry is null)
-            {
-                try { MethodRegistry.Get(name); }
-                catch (ArgumentException e) { stderr.WriteLine($"zsl train: {CliErrors.Message(e)}"); }
-                return 2;
             }
             var records = new List<RunRecord>();
             foreach (var s in seedList)
@@ -130,12 +138,48 @@ internal static class TrainCommand
         return command;
     }
 
+    /// <summary>The --seeds list (the config's seed when the option is not given): at least one, each a config seed (an int),
+    /// none twice.</summary>
     private static List<int> ParseSeeds(string? text, int fallback)
     {
-        if (string.IsNullOrWhiteSpace(text)) return [fallback];
-        return text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(s => int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v
-                : throw new FormatException($"--seeds: '{s}' is not an integer")).ToList();
+        if (text is null) return [fallback];
+        var parts = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (parts.Length == 0) throw new FormatException($"--seeds: no seeds in '{text}' (give e.g. 0,1,2)");
+        var list = new List<int>();
+        foreach (var s in parts)
+        {
+            if (!BigInteger.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var big))
+                throw new FormatException($"--seeds: '{s}' is not an integer");
+            if (big < int.MinValue || big > int.MaxValue)
+                throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"--seeds: '{s}' is not a seed ({int.MinValue} to {int.MaxValue})"));
+            if (list.Contains((int)big)) throw new FormatException($"--seeds: seed {s} is given twice");
+            list.Add((int)big);
+        }
+        return list;
+    }
+
+    /// <summary>Reads the --config file; a file that names another method than the command line is refused.</summary>
+    private static ExperimentConfig LoadConfig(string path, string method)
+    {
+        if (Directory.Exists(path)) throw new ArgumentException($"--config: {path} is a folder, not a config file");
+        if (!File.Exists(path)) throw new ArgumentException($"--config: file not found: {path}");
+        try
+        {
+            var config = ConfigJson.Load(path);
+            // The file is valid JSON now; its "method" is looked at as written (the record fills in a default when absent).
+            if (JsonNode.Parse(File.ReadAllText(path)) is JsonObject o && o["method"] is JsonValue v && v.GetValue<string>() is var named &&
+                !string.Equals(named, method, StringComparison.OrdinalIgnoreCase))
+                throw new ArgumentException($"--config: {path} is a config of method '{named}', not '{method}' (train '{named}', or change the file's method)");
+            return config;
+        }
+        catch (UnauthorizedAccessException) { throw new ArgumentException($"--config: cannot read {path} (permission denied)"); }
+    }
+
+    /// <summary>Refuses a run folder path through an existing file (--runs naming a file, or a file where a folder goes).</summary>
+    private static void CheckRunsPath(string folder)
+    {
+        for (var p = folder; !string.IsNullOrEmpty(p); p = Path.GetDirectoryName(p))
+            if (File.Exists(p)) throw new ArgumentException($"--runs: {p} is a file, not a folder");
     }
 
     /// <summary>Runs <paramref name="run"/> with a Spectre progress bar when the terminal is interactive, plain lines otherwise.</summary>

@@ -74,7 +74,55 @@ public class ConfigJsonTests
         // A nullable number accepts null and a number; what the deserializer refuses names the override too.
         Assert.Equal(5.0, ConfigJson.ApplyOverrides(new ExperimentConfig(), ["training.clipGradNorm=5"]).Training!.ClipGradNorm);
         var n = Assert.Throws<ArgumentException>(() => ConfigJson.ApplyOverrides(new ExperimentConfig(), ["training.epochs=1", "training.clipGradNorm=x"]));
-        Assert.StartsWith("override 'training.clipGradNorm=x': the value does not fit 'training.clipGradNorm'", n.Message);
+        Assert.StartsWith("override 'training.clipGradNorm=x': 'training.clipGradNorm' takes a number or null, got 'x'", n.Message);
+    }
+
+    [Theory]
+    [InlineData("training.epochs=1.5", "'training.epochs' takes an integer, got 1.5")]
+    [InlineData("seed=99999999999", "'seed' takes an integer (-2147483648 to 2147483647), got 99999999999")]
+    [InlineData("seed=null", "'seed' takes an integer, got null")]
+    [InlineData("paper=5", "'paper' takes a string, got 5")]
+    [InlineData("options=5", "'options' takes an object of names and numbers, got 5")]
+    [InlineData("lossWeights.rel=x", "'lossWeights.rel' takes a number, got 'x'")]
+    public void An_override_the_deserializer_refuses_says_what_the_field_takes_without_a_position(string assignment, string why)
+    {
+        var e = Assert.Throws<ArgumentException>(() => ConfigJson.ApplyOverrides(new ExperimentConfig(), [assignment]));
+        Assert.Equal($"override '{assignment}': {why} (Parameter 'assignments')", e.Message);
+    }
+
+    [Fact]
+    public void An_override_of_a_section_with_an_unknown_field_names_the_override_without_a_position()
+    {
+        var e = Assert.Throws<ArgumentException>(() => ConfigJson.ApplyOverrides(new ExperimentConfig(), ["dataset={\"x\": 1}"]));
+        Assert.Equal("override 'dataset={\"x\": 1}': the value does not fit 'dataset' (unknown field 'x' (at $.dataset.x)) (Parameter 'assignments')", e.Message);
+    }
+
+    [Fact]
+    public void A_config_file_value_of_the_wrong_type_names_the_type_the_field_takes()
+    {
+        var e = Assert.Throws<ArgumentException>(() => ConfigJson.Deserialize("{\"training\": {\"maximize\": 1}}", "c.json"));
+        Assert.StartsWith("c.json: not a valid experiment config (line 1, column 28: 'training.maximize' takes true or false (at $.training.maximize))", e.Message);
+    }
+
+    [Fact]
+    public void An_empty_config_file_is_called_empty()
+    {
+        var path = Path.Combine(Path.GetTempPath(), "zslkit-empty-" + Guid.NewGuid().ToString("N")[..8] + ".json");
+        try
+        {
+            File.WriteAllText(path, "  \n");
+            var e = Assert.Throws<ArgumentException>(() => ConfigJson.Load(path));
+            Assert.StartsWith($"{path}: the file is empty, not an experiment config", e.Message);
+        }
+        finally { File.Delete(path); }
+    }
+
+    [Fact]
+    public void A_null_string_field_is_shown_as_null_under_its_json_name()
+    {
+        var c = ConfigJson.ApplyOverrides(new ExperimentConfig(), ["dType=null"]);
+        var e = Assert.Throws<ArgumentException>(() => c.Validate());
+        Assert.StartsWith("config field 'dType': null is not float32 or float64", e.Message);
     }
 
     [Fact]
@@ -93,9 +141,11 @@ public class ConfigJsonTests
     [InlineData("training.validationFraction=1", "training.validationFraction")]
     [InlineData("optimizer.lr=0", "optimizer.lr")]
     [InlineData("schedule.kind=cosine", "schedule.kind")]
-    [InlineData("dtype=int8", "dtype")]
+    [InlineData("dtype=int8", "dType")]
     [InlineData("paper=../x", "paper")]
     [InlineData("device=tpu", "device")]
+    [InlineData("device=cuda:x", "device")]
+    [InlineData("optimizer.name=lbfgs", "optimizer.name")]
     public void Validation_names_the_bad_field(string assignment, string field)
     {
         var c = ConfigJson.ApplyOverrides(new ExperimentConfig(), [assignment]);

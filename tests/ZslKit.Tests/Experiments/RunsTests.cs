@@ -71,6 +71,21 @@ public sealed class RunsTests : IDisposable
     }
 
     [Fact]
+    public void A_finished_run_with_a_damaged_final_json_is_refused_naming_the_file_and_force_redoes_it()
+    {
+        var first = ExperimentRunner.Run(Config(), Options, Setup);
+        var final = Path.Combine(first.Folder, RunRecord.FinalFile);
+        File.WriteAllText(final, "[1, 2");
+        var e = Assert.Throws<InvalidDataException>(() => ExperimentRunner.Run(Config(), Options, Setup));
+        Assert.StartsWith($"{final}: line 1, column 2: a value of the wrong type", e.Message);
+        Assert.EndsWith("; the run folder is damaged: delete it or rerun with --force", e.Message);
+        Assert.DoesNotContain(nameof(FinalMetrics), e.Message);
+        Assert.Equal(1, _setups);
+        var forced = ExperimentRunner.Run(Config(), Options with { Force = true }, Setup);
+        Assert.Equal(first.Final.Test, forced.Final.Test);
+    }
+
+    [Fact]
     public void Outside_a_repository_the_packed_commit_names_the_source_and_its_dirty_flag()
     {
         Assert.Equal(("8ee37f3", (bool?)false), Provenance.WithPackedCommit((null, null), "8ee37f3"));
@@ -160,6 +175,8 @@ public sealed class LinearDemoMethodTests : IDisposable
         // A linear scorer can represent the generating map: test mAP far above the positive rate (about 0.5 here).
         Assert.True(run.Final.Test["map"] > 0.85, $"test mAP {run.Final.Test["map"]}");
         Assert.StartsWith("linear-demo synthetic n=256", run.Provenance!.Dataset);
+        // The selection metrics the demo's config check allows are exactly the validation metrics the trainer records.
+        Assert.Equal(ZslKit.Experiments.Demo.LinearDemoTask.ValidationMetrics.Order(), run.Epochs[0].Validation.Keys.Order());
         var e = Assert.Throws<ArgumentException>(() => MethodRegistry.Get("nope"));
         Assert.Contains("linear-demo", e.Message);
     }

@@ -45,6 +45,17 @@ public class JsonErrorTextTests
         Assert.Equal("line 1, column 14: unknown field 'Z' (at $.Z)", JsonErrorText.Describe(e));
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("  \n ")]
+    public void Empty_input_is_called_empty_instead_of_the_readers_token_wording(string json)
+    {
+        var text = JsonErrorText.Describe(Parse(json));
+        Assert.EndsWith(": the input is empty (no JSON value)", text);
+        Assert.StartsWith("line ", text);
+        Assert.DoesNotContain("JSON tokens", text);
+    }
+
     [Fact]
     public void An_exception_without_a_position_is_its_message_alone()
     {

@@ -35,11 +35,20 @@ public static class ConfigJson
         }
         catch (JsonException e)
         {
-            throw new ArgumentException($"{source}: not a valid experiment config ({JsonErrorText.Describe(e)})", nameof(json), e);
+            var what = JsonErrorText.Describe(e);
+            if (IsWrongType(e) && TypeName(e.Path) is { } takes)
+                what = what.Replace(JsonErrorText.WrongTypeText, $"'{e.Path![2..]}' takes {takes}", StringComparison.Ordinal);
+            throw new ArgumentException($"{source}: not a valid experiment config ({what})", nameof(json), e);
         }
     }
 
-    public static ExperimentConfig Load(string path) => Deserialize(File.ReadAllText(path), path);
+    /// <summary>Reads a config file; an empty file is refused as such.</summary>
+    public static ExperimentConfig Load(string path)
+    {
+        var json = File.ReadAllText(path);
+        if (string.IsNullOrWhiteSpace(json)) throw new ArgumentException($"{path}: the file is empty, not an experiment config", nameof(path));
+        return Deserialize(json, path);
+    }
 
     /// <summary>
     /// Applies overrides "a.b=value" (paths are camelCase or case-insensitive field names; the value is parsed as JSON
@@ -62,11 +71,76 @@ public static class ConfigJson
             return Deserialize(root.ToJsonString(), "overrides");
         }
         catch (ArgumentException e) when (e.InnerException is JsonException json &&
-                                          applied.FindLast(a => a.JsonPath == json.Path) is { Assignment: not null } culprit)
+                                          applied.FindLast(a => Within(json.Path, a.JsonPath)) is { Assignment: not null } culprit)
         {
-            // The deserializer names the field it refused ($.a.b); the override that set it is named instead of the whole config.
-            throw new ArgumentException($"override '{culprit.Assignment}': the value does not fit '{culprit.Path}' ({json.Message})", nameof(assignments), json);
+            // The deserializer names the field it refused ($.a.b); the override that set it (or a section above it) is named
+            // instead of the whole config, without a position: that is in JSON the user never sees.
+            var why = IsWrongType(json) && json.Path == culprit.JsonPath && TypeName(json.Path) is { } takes
+                ? $"'{culprit.Path}' takes {takes}{RangeNote(json.Path, root, culprit.JsonPath)}, got {Shown(root, culprit.JsonPath)}"
+                : $"the value does not fit '{culprit.Path}' ({JsonErrorText.Describe(new JsonException(json.Message, json.Path, null, null))})";
+            throw new ArgumentException($"override '{culprit.Assignment}': {why}", nameof(assignments), json);
         }
+    }
+
+    /// <summary>True when the deserializer's error path is <paramref name="set"/> or lies inside it.</summary>
+    private static bool Within(string? errorPath, string set) =>
+        errorPath is not null && (errorPath == set || errorPath.StartsWith(set + ".", StringComparison.Ordinal) ||
+                                  errorPath.StartsWith(set + "[", StringComparison.Ordinal));
+
+    /// <summary>True for the deserializer's "value of the wrong type" error (as opposed to syntax or unknown fields).</summary>
+    private static bool IsWrongType(JsonException e) => JsonErrorText.Describe(e).Contains(JsonErrorText.WrongTypeText, StringComparison.Ordinal);
+
+    /// <summary>The value at a "$.a.b" path of the override JSON as a message shows it (a string in single quotes, anything
+    /// else as JSON text; null as null).</summary>
+    private static string Shown(JsonObject root, string jsonPath)
+    {
+        JsonNode? node = root;
+        foreach (var part in jsonPath[2..].Split('.')) node = (node as JsonObject)?[part];
+        return node is null ? "null" : node.GetValueKind() == JsonValueKind.String ? $"'{node}'" : node.ToJsonString();
+    }
+
+    /// <summary>" (-2147483648 to 2147483647)" when an integer field got a whole number outside that range, else "".</summary>
+    private static string RangeNote(string jsonPath, JsonObject root, string setPath)
+    {
+        if (FieldType(jsonPath) is not { } t || (Nullable.GetUnderlyingType(t) ?? t) != typeof(int)) return "";
+        return decimal.TryParse(Shown(root, setPath), NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v == decimal.Truncate(v)
+            ? string.Create(CultureInfo.InvariantCulture, $" ({int.MinValue} to {int.MaxValue})") : "";
+    }
+
+    /// <summary>The CLR type of the config field at a "$.a.b" path (map entries: their value type); null when unknown.</summary>
+    private static Type? FieldType(string? jsonPath)
+    {
+        if (jsonPath is null || !jsonPath.StartsWith("$.", StringComparison.Ordinal)) return null;
+        Type t = typeof(ExperimentConfig);
+        foreach (var part in jsonPath[2..].Split('.'))
+        {
+            var inner = Nullable.GetUnderlyingType(t) ?? t;
+            if (inner.IsGenericType && inner.GetGenericTypeDefinition() == typeof(SortedDictionary<,>))
+            {
+                t = inner.GetGenericArguments()[1];
+                continue;
+            }
+            var property = inner.GetProperties().FirstOrDefault(p => p.GetCustomAttributes(typeof(JsonIgnoreAttribute), true).Length == 0 &&
+                                                                      Options.PropertyNamingPolicy!.ConvertName(p.Name) == part);
+            if (property is null) return null;
+            t = property.PropertyType;
+        }
+        return t;
+    }
+
+    /// <summary>What the field at a "$.a.b" path takes, in words ("an integer", "a number or null", ...); null when unknown.</summary>
+    private static string? TypeName(string? jsonPath) => FieldType(jsonPath) is { } t ? Words(t) : null;
+
+    private static string? Words(Type t)
+    {
+        if (Nullable.GetUnderlyingType(t) is { } inner) return Words(inner) is { } w ? w + " or null" : null;
+        if (t == typeof(int)) return "an integer";
+        if (t == typeof(double)) return "a number";
+        if (t == typeof(bool)) return "true or false";
+        if (t == typeof(string)) return "a string";
+        if (t.IsGenericType && t.GetGenericTypeDefinition() == typeof(SortedDictionary<,>)) return "an object of names and numbers";
+        if (t.IsClass) return "an object (a section)";
+        return null;
     }
 
     /// <summary>Applies overrides given as a dictionary (notebook parameters): values are formatted invariantly.</summary>

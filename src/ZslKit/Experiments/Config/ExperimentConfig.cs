@@ -10,9 +10,13 @@ namespace ZslKit.Experiments.Config;
 /// <param name="Size">Number of training examples to generate (synthetic) or to use (real; 0 = all).</param>
 public sealed record DatasetConfig(string Name = "synthetic-linear", bool Synthetic = true, int Size = 512, int Features = 16, int Labels = 8);
 
-/// <summary>The optimiser (torch.optim names: "sgd", "rmsprop", "adam", "adamw") and its hyperparameters.</summary>
+/// <summary>The optimiser (torch.optim names: "sgd", "rmsprop", "rmsprop-tf", "adam", "adamw") and its hyperparameters.</summary>
 public sealed record OptimizerConfig(string Name = "sgd", double Lr = 0.1, double Momentum = 0.0, double WeightDecay = 0.0,
-    double Alpha = 0.99, double Beta1 = 0.9, double Beta2 = 0.999, double Eps = 1e-8);
+    double Alpha = 0.99, double Beta1 = 0.9, double Beta2 = 0.999, double Eps = 1e-8)
+{
+    /// <summary>The optimiser names <see cref="ZslKit.Experiments.Training.Optimizers.Create"/> knows (matched case-insensitively).</summary>
+    public static IReadOnlyList<string> Names { get; } = ["sgd", "rmsprop", "rmsprop-tf", "adam", "adamw"];
+}
 
 /// <summary>How the learning rate changes between epochs.</summary>
 /// <param name="Kind">"constant"; "step" (× Factor every StepEpochs); "moving-average" (× Factor when the mean of the
@@ -89,8 +93,9 @@ public sealed record ExperimentConfig(
         foreach (var (field, value) in new[] { ("paper", c.Paper), ("experiment", c.Experiment) })
             if (value.IndexOfAny(['/', '\\', ':']) >= 0 || value is "." or "..") Fail(field, $"'{value}' is not a folder name");
         if (string.IsNullOrWhiteSpace(c.Method)) Fail("method", "must not be empty");
-        if (c.DType is not ("float32" or "float64")) Fail("dtype", $"'{c.DType}' is not float32 or float64");
-        _ = Torch.torch.device(c.Device); // throws for a malformed device string
+        if (c.DType is not ("float32" or "float64")) Fail("dType", $"{Show(c.DType)} is not float32 or float64");
+        try { _ = Torch.torch.device(c.Device); }
+        catch (ArgumentException) { Fail("device", $"{Show(c.Device)} is not cpu, cuda or cuda:N (N = 0, 1, ...)"); }
         var t = c.Training!;
         if (t.Epochs < 1) Fail("training.epochs", $"{t.Epochs} must be >= 1");
         if (t.BatchSize < 1) Fail("training.batchSize", $"{t.BatchSize} must be >= 1");
@@ -99,9 +104,11 @@ public sealed record ExperimentConfig(
         if (t.ClipGradNorm is <= 0) Fail("training.clipGradNorm", $"{t.ClipGradNorm} must be > 0 (or null for no clipping)");
         if (t.CheckpointEvery < 0) Fail("training.checkpointEvery", $"{t.CheckpointEvery} must be >= 0");
         var o = c.Optimizer!;
+        if (!OptimizerConfig.Names.Contains(o.Name?.ToLowerInvariant()))
+            Fail("optimizer.name", $"{Show(o.Name)} is not {string.Join(", ", OptimizerConfig.Names.SkipLast(1))} or {OptimizerConfig.Names[^1]}");
         if (!(o.Lr > 0)) Fail("optimizer.lr", $"{o.Lr} must be > 0");
         var s = c.Schedule!;
-        if (s.Kind is not ("constant" or "step" or "moving-average" or "lesa")) Fail("schedule.kind", $"'{s.Kind}' is not constant, step, moving-average or lesa");
+        if (s.Kind is not ("constant" or "step" or "moving-average" or "lesa")) Fail("schedule.kind", $"{Show(s.Kind)} is not constant, step, moving-average or lesa");
         if (s.SignalStrength is <= 0 or > 1) Fail("schedule.signalStrength", $"{s.SignalStrength} must be in (0, 1]");
         if (s.Patience < 0) Fail("schedule.patience", $"{s.Patience} must be >= 0");
         if (!(s.Factor > 0)) Fail("schedule.factor", $"{s.Factor} must be > 0");
@@ -109,6 +116,10 @@ public sealed record ExperimentConfig(
         if (s.Window < 1) Fail("schedule.window", $"{s.Window} must be >= 1");
         var d = c.Dataset!;
         if (d.Size < 0) Fail("dataset.size", $"{d.Size} must be >= 0");
+        if (string.IsNullOrWhiteSpace(t.SelectionMetric)) Fail("training.selectionMetric", "must not be empty");
         return c;
     }
+
+    /// <summary>A string field's value as messages show it: quoted, or null (a JSON null the deserializer let through).</summary>
+    private static string Show(string? value) => value is null ? "null" : $"'{value}'";
 }

@@ -25,10 +25,9 @@ public sealed class LinearDemoTask : ITrainingTask<(Tensor X, Tensor Y)>, IDatas
 
     public LinearDemoTask(ExperimentConfig config)
     {
-        var c = config.Validate();
+        var c = LinearDemoMethod.Check(config);
         _dataset = c.DatasetOrDefault;
         (_d, _l, _n, _seed) = (_dataset.Features, _dataset.Labels, Math.Max(_dataset.Size, 8), c.Seed);
-        if (_d < 1 || _l < 3) throw new ArgumentException($"linear-demo needs dataset.features >= 1 and dataset.labels >= 3 (got {_d}, {_l})", nameof(config));
         _nTest = Math.Max(_n / 2, 4);
         var rng = new Random(_seed * 7919 + 17);
         var wStar = LinearDemoData.Gaussian(rng, _d * _l);
@@ -59,6 +58,10 @@ public sealed class LinearDemoTask : ITrainingTask<(Tensor X, Tensor Y)>, IDatas
 
     public IReadOnlyDictionary<string, double> Evaluate(int[] indices) =>
         Metrics(Rows(_x, indices, _d), indices.SelectMany(i => _yLabels.AsSpan(i * _l, _l).ToArray()).ToArray(), indices.Length);
+
+    /// <summary>The keys of <see cref="Evaluate"/>'s metrics plus the trainer's validation "loss": the selection metrics
+    /// a linear-demo config may name.</summary>
+    public static IReadOnlyList<string> ValidationMetrics { get; } = ["map", "f1@3", "loss"];
 
     public IReadOnlyDictionary<string, double> EvaluateTest() =>
         Metrics(Rows(_testX, Enumerable.Range(0, _nTest).ToArray(), _d), _testLabels, _nTest);
@@ -123,9 +126,29 @@ public static class LinearDemoMethod
         Optimizer: new OptimizerConfig("adam", Lr: 0.01),
         Training: new TrainingConfig(Epochs: 10, BatchSize: 32, SelectionMetric: "map", Maximize: true));
 
+    /// <summary>Validates the config and the demo's own fields: dataset.name is the demo's (it generates its own data),
+    /// features >= 1 and labels >= 3, no options or loss weights (it has none), a selection metric it computes.</summary>
+    public static ExperimentConfig Check(ExperimentConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var c = config.Validate();
+        void Fail(string field, string why) => throw new ArgumentException($"config field '{field}': {why}", field);
+        var d = c.DatasetOrDefault;
+        if (d.Name != LinearDemoTask.Name)
+            Fail("dataset.name", $"{(d.Name is null ? "null" : $"'{d.Name}'")} is not {LinearDemoTask.Name} (the demo generates its own data)");
+        if (d.Features < 1) Fail("dataset.features", $"{d.Features} must be >= 1");
+        if (d.Labels < 3) Fail("dataset.labels", $"{d.Labels} must be >= 3 (f1@3 ranks 3 labels)");
+        foreach (var key in c.Options!.Keys) Fail($"options.{key}", $"{LinearDemoTask.Name} takes no options");
+        foreach (var key in c.LossWeights!.Keys) Fail($"lossWeights.{key}", $"{LinearDemoTask.Name} has one loss and no loss weights");
+        var metric = c.TrainingOrDefault.SelectionMetric;
+        if (!LinearDemoTask.ValidationMetrics.Contains(metric))
+            Fail("training.selectionMetric", $"'{metric}' is not one of the validation metrics ({string.Join(", ", LinearDemoTask.ValidationMetrics)})");
+        return c;
+    }
+
     /// <summary>Runs one config into its run folder.</summary>
     public static RunRecord Run(ExperimentConfig config, RunOptions options) =>
-        ExperimentRunner.Run(config, options, c =>
+        ExperimentRunner.Run(Check(config), options, c =>
         {
             var task = new LinearDemoTask(c);
             var opt = Optimizers.Create(c.OptimizerOrDefault, task.Linear.parameters());
@@ -133,5 +156,5 @@ public static class LinearDemoMethod
         });
 
     public static void Register() => MethodRegistry.Register(new MethodEntry(LinearDemoTask.Name,
-        "linear multi-label scorer on generated features (pipeline demo, synthetic data)", Defaults, Run));
+        "linear multi-label scorer on generated features (pipeline demo, synthetic data)", Defaults, Run, Check: Check));
 }

@@ -351,7 +351,7 @@ public static class LesaExperiment
     {
         foreach (var row in LesaTable1.Rows)
             MethodRegistry.Register(new MethodEntry(row, $"LESA Table 1 row '{row}' on the synthetic multi-label benchmark (quick preset)",
-                Config(LesaPresets.Quick, "train", row, 0), Run, TrainPresets(row)));
+                Config(LesaPresets.Quick, "train", row, 0), Run, TrainPresets(row), Check));
     }
 
     /// <summary>The `zsl train --preset` names of a Table 1 row: the notebooks' synthetic presets (NUS-WIDE- and Open

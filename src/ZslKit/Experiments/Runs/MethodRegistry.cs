@@ -9,9 +9,19 @@ namespace ZslKit.Experiments.Runs;
 /// <param name="Run">Runs one config (seed included) and returns its finished run.</param>
 /// <param name="Presets">Named alternatives to <paramref name="Defaults"/> (`zsl train lesa --preset full`), built on demand;
 /// null: none.</param>
+/// <param name="Check">The method's own validation of a config (its options, loss weights, dataset names and validation
+/// metrics), throwing <see cref="ArgumentException"/> naming the first bad field; null: <see cref="ExperimentConfig.Validate"/> only.</param>
 public sealed record MethodEntry(string Name, string Description, ExperimentConfig Defaults, Func<ExperimentConfig, RunOptions, RunRecord> Run,
-    IReadOnlyList<MethodPreset>? Presets = null)
+    IReadOnlyList<MethodPreset>? Presets = null, Func<ExperimentConfig, ExperimentConfig>? Check = null)
 {
+    /// <summary>The config validated as this method runs it (before any run folder is made): <see cref="Check"/>, else the
+    /// method-agnostic <see cref="ExperimentConfig.Validate"/>.</summary>
+    public ExperimentConfig Validate(ExperimentConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return Check is null ? config.Validate() : Check(config);
+    }
+
     /// <summary>The preset's config, or an exception listing the method's presets.</summary>
     public ExperimentConfig Preset(string name)
     {

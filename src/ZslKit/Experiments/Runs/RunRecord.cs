@@ -30,18 +30,31 @@ public sealed record RunRecord(string Folder, string RunId, ExperimentConfig Con
         return Path.Combine(runsRoot, c.Paper, c.Experiment, ConfigJson.Hash(c));
     }
 
-    /// <summary>Reads a finished run (null when the folder has no final.json yet).</summary>
+    /// <summary>Reads a finished run (null when the folder has no final.json yet). A finished run whose files cannot be
+    /// read back (config.json missing, a file that is not what it should be) throws <see cref="InvalidDataException"/>
+    /// naming the file and saying the folder is damaged.</summary>
     public static RunRecord? TryLoad(string folder)
     {
         var finalPath = Path.Combine(folder, FinalFile);
         if (!File.Exists(finalPath)) return null;
-        var config = ConfigJson.Load(Path.Combine(folder, ConfigFile));
-        var final = Read<FinalMetrics>(finalPath);
-        var provPath = Path.Combine(folder, ProvenanceFile);
-        var prov = File.Exists(provPath) ? Read<RunProvenance>(provPath) : null;
-        var metricsPath = Path.Combine(folder, MetricsFile);
-        var epochs = File.Exists(metricsPath) ? MetricsCsv.Read(metricsPath) : [];
-        return new RunRecord(folder, Path.GetFileName(Path.TrimEndingDirectorySeparator(folder)), config, prov, final, epochs);
+        try
+        {
+            var configPath = Path.Combine(folder, ConfigFile);
+            if (!File.Exists(configPath)) throw new InvalidDataException($"{configPath}: missing next to {FinalFile}");
+            var config = ConfigJson.Load(configPath);
+            var final = Read<FinalMetrics>(finalPath);
+            var provPath = Path.Combine(folder, ProvenanceFile);
+            var prov = File.Exists(provPath) ? Read<RunProvenance>(provPath) : null;
+            var metricsPath = Path.Combine(folder, MetricsFile);
+            var epochs = File.Exists(metricsPath) ? MetricsCsv.Read(metricsPath) : [];
+            return new RunRecord(folder, Path.GetFileName(Path.TrimEndingDirectorySeparator(folder)), config, prov, final, epochs);
+        }
+        catch (Exception e) when (e is InvalidDataException or ArgumentException)
+        {
+            var text = e is ArgumentException { ParamName: { } p } && e.Message.EndsWith($" (Parameter '{p}')", StringComparison.Ordinal)
+                ? e.Message[..^$" (Parameter '{p}')".Length] : e.Message;
+            throw new InvalidDataException($"{text.TrimEnd('.')}; the run folder is damaged: delete it or rerun with --force", e);
+        }
     }
 
     /// <summary>Every finished run under runsRoot/paper[/experiment].</summary>
@@ -59,9 +72,11 @@ public sealed record RunRecord(string Folder, string RunId, ExperimentConfig Con
     {
         try
         {
-            return JsonSerializer.Deserialize<T>(File.ReadAllText(path), ConfigJson.Options)
-                   ?? throw new InvalidDataException($"{path}: empty JSON");
+            var json = File.ReadAllText(path);
+            if (string.IsNullOrWhiteSpace(json)) throw new InvalidDataException($"{path}: the file is empty");
+            return JsonSerializer.Deserialize<T>(json, ConfigJson.Options)
+                   ?? throw new InvalidDataException($"{path}: null instead of a JSON object");
         }
-        catch (JsonException e) { throw new InvalidDataException($"{path}: not a valid {typeof(T).Name} ({JsonErrorText.Describe(e)})", e); }
+        catch (JsonException e) { throw new InvalidDataException($"{path}: {JsonErrorText.Describe(e)}", e); }
     }
 }
