@@ -173,6 +173,16 @@ public sealed class TrainCommandTests : IDisposable
     }
 
     [Fact]
+    public void A_minimal_linear_demo_config_file_without_a_dataset_section_is_accepted()
+    {
+        var file = Path.Combine(_dir, "minimal.json");
+        File.WriteAllText(file, "{\"seed\": 3}");
+        var (code, stdout, err) = Run("linear-demo", "--dry-run", "-c", file);
+        Assert.True(code == 0, err);
+        Assert.Equal(3, DryRunConfig(stdout).Seed);
+    }
+
+    [Fact]
     public void An_unknown_selection_metric_exits_2_before_any_run_folder_is_made_and_under_dry_run()
     {
         var runs = Path.Combine(_dir, "runs");

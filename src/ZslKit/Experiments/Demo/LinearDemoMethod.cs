@@ -126,7 +126,7 @@ public static class LinearDemoMethod
         Optimizer: new OptimizerConfig("adam", Lr: 0.01),
         Training: new TrainingConfig(Epochs: 10, BatchSize: 32, SelectionMetric: "map", Maximize: true));
 
-    /// <summary>Validates the config and the demo's own fields: dataset.name is the demo's (it generates its own data),
+    /// <summary>Validates the config and the demo's own fields: dataset.name is the demo's or the default (it generates its own data),
     /// features >= 1 and labels >= 3, no options or loss weights (it has none), a selection metric it computes.</summary>
     public static ExperimentConfig Check(ExperimentConfig config)
     {
@@ -134,7 +134,7 @@ public static class LinearDemoMethod
         var c = config.Validate();
         void Fail(string field, string why) => throw new ArgumentException($"config field '{field}': {why}", field);
         var d = c.DatasetOrDefault;
-        if (d.Name != LinearDemoTask.Name)
+        if (d.Name != LinearDemoTask.Name && d.Name != new DatasetConfig().Name)   // its own name, or none given (the record's default)
             Fail("dataset.name", $"{(d.Name is null ? "null" : $"'{d.Name}'")} is not {LinearDemoTask.Name} (the demo generates its own data)");
         if (d.Features < 1) Fail("dataset.features", $"{d.Features} must be >= 1");
         if (d.Labels < 3) Fail("dataset.labels", $"{d.Labels} must be >= 3 (f1@3 ranks 3 labels)");
