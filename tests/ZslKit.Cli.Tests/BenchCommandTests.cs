@@ -206,6 +206,169 @@ public class BenchCommandTests
         Skip.If(torch.cuda.is_available(), "CUDA is available here");
         var (code, _, stderr) = Run(["lesa-step", "--device", "cuda", "--reps", "1", .. TinyLesa]);
         Assert.Equal(BenchCommand.BadInput, code);
-        Assert.Contains("bench: cuda requested, but CUDA is not available", stderr);
+        Assert.StartsWith("zsl bench: cuda requested, but CUDA is not available (", stderr);
+        (code, _, stderr) = Run(["feature-store", "--device", "cuda", .. TinyStore]);
+        Assert.Equal(BenchCommand.BadInput, code);
+        Assert.StartsWith("zsl bench: cuda requested, but CUDA is not available (", stderr);
+    }
+
+    private static readonly string[] TinyStore = ["--reps", "1", "--warmup", "0", "--set", "items=8", "--set", "grid=2", "--set", "dim=8",
+        "--set", "labels=5", "--set", "batch=4"];
+
+    [Fact]
+    public void A_json_path_that_is_a_folder_lies_under_a_file_or_is_empty_exits_2_before_the_run()
+    {
+        var dir = Directory.CreateTempSubdirectory("zsl-bench-json-");
+        try
+        {
+            var file = Path.Combine(dir.FullName, "file");
+            File.WriteAllText(file, "");
+            foreach (var (json, message) in new[]
+            {
+                (dir.FullName, $"zsl bench: --json: {dir.FullName} is a folder, not a file"),
+                (Path.Combine(file, "x.json"), $"zsl bench: --json: {Path.Combine(file, "x.json")}: {file} is a file, not a folder"),
+                ("", "zsl bench: --json: the path is empty"),
+            })
+            {
+                var (code, stdout, stderr) = Run(["feature-store", .. TinyStore, "--json", json]);
+                Assert.Equal(BenchCommand.BadInput, code);
+                Assert.Equal(message, stderr.Trim());                                     // one line: nothing ran
+                Assert.Equal("", stdout);
+            }
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public void A_report_that_cannot_be_written_after_the_run_exits_1_with_one_line_and_the_results_on_stdout()
+    {
+        Skip.IfNot(OperatingSystem.IsLinux(), "/proc takes no new files on Linux only");
+        var (code, stdout, stderr) = Run(["feature-store", .. TinyStore, "--json", "/proc/zsl-bench-test.json"]);
+        Assert.Equal(1, code);
+        Assert.Contains("epoch of 8 items, batch 4", stdout);
+        var last = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1];
+        Assert.StartsWith("zsl bench feature-store: --json: the report was not written to /proc/zsl-bench-test.json (", last);
+        Assert.DoesNotContain("   at ", stderr);
+    }
+
+    [Fact]
+    public void A_suite_out_path_that_is_a_file_exits_2_naming_out_before_any_run()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"zsl-bench-suite-{Guid.NewGuid():N}");
+        File.WriteAllText(file, "keep");
+        try
+        {
+            var (code, stdout, stderr) = Run("suite", "--targets", "image-transform", "--out", file);
+            Assert.Equal(BenchCommand.BadInput, code);
+            Assert.Equal($"zsl bench suite: --out: {file} is a file, not a folder", stderr.Trim());
+            Assert.Equal("", stdout);
+            Assert.Equal("keep", File.ReadAllText(file));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void A_suite_naming_a_target_twice_exits_2_with_the_prefix_once()
+    {
+        var (code, _, stderr) = Run("suite", "--targets", "feature-store,feature-store");
+        Assert.Equal(BenchCommand.BadInput, code);
+        Assert.Equal("zsl bench suite: --targets: 'feature-store' is named twice", stderr.Trim());
+    }
+
+    [Fact]
+    public void Bench_table_refuses_a_folder_and_reports_with_missing_or_null_fields_naming_the_field()
+    {
+        var dir = Directory.CreateTempSubdirectory("zsl-bench-table-");
+        try
+        {
+            var table = Run("table", dir.FullName);
+            Assert.Equal(BenchCommand.BadInput, table.Code);
+            Assert.Equal($"zsl bench table: {dir.FullName}: is a folder, not a report file", table.Err.Trim());
+            var series = BenchSeries.From([new BenchSample(0.5, 0.5)]);
+            var report = new BenchReport(BenchReport.CurrentSchema, "lesa-step",
+                new BenchEnvironment("2026-11-29T06:34:43Z", "abc1234", "cpu", "cpu: test", 11, "1.13.0", null, "10.0", "Linux", 2, 1, null),
+                new BenchRepetitions(0, 1), new Dictionary<string, string>(), [new BenchMeasurement("step", 1, "images", series, null)],
+                new Dictionary<string, double>(), null, []);
+            foreach (var (change, field) in new (Action<System.Text.Json.Nodes.JsonObject>, string)[]
+            {
+                (j => j.Remove("measurements"), "measurements"),
+                (j => j["environment"] = null, "environment"),
+                (j => j["measurements"] = new System.Text.Json.Nodes.JsonArray((System.Text.Json.Nodes.JsonNode?)null), "measurements[0]"),
+                (j => j["target"] = null, "target"),
+                (j => j["measurements"]![0]!["ours"] = null, "measurements[0].ours"),
+                (j => j["environment"]!.AsObject().Remove("commit"), "environment.commit"),
+            })
+            {
+                var json = System.Text.Json.Nodes.JsonNode.Parse(report.ToJson())!.AsObject();
+                change(json);
+                var path = Path.Combine(dir.FullName, "report.json");
+                File.WriteAllText(path, json.ToJsonString());
+                var (code, stdout, stderr) = Run("table", path);
+                Assert.Equal(BenchCommand.BadInput, code);
+                Assert.Equal($"zsl bench table: {path}: not a zslkit-bench/1 report ('{field}' is missing)", stderr.Trim());
+                Assert.Equal("", stdout);
+            }
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public void A_missing_twin_script_or_python_interpreter_exits_2_before_any_work()
+    {
+        var (code, stdout, stderr) = Run(["lesa-step", .. TinyLesa, "--twin", "--twin-script", "nope.py"]);
+        Assert.Equal(BenchCommand.BadInput, code);
+        Assert.Equal("zsl bench: --twin-script: no such file: nope.py", stderr.Trim());
+        Assert.Equal("", stdout);
+        var script = Path.Combine(Path.GetTempPath(), $"zsl-twin-{Guid.NewGuid():N}.py");
+        File.WriteAllText(script, "");
+        try
+        {
+            (code, stdout, stderr) = Run(["lesa-step", .. TinyLesa, "--twin", "--twin-script", script, "--python", "/nonexistent/python3"]);
+            Assert.Equal(BenchCommand.BadInput, code);
+            Assert.Equal("zsl bench: --python: /nonexistent/python3 is neither an executable file nor a program on PATH", stderr.Trim());
+            Assert.Equal("", stdout);
+        }
+        finally
+        {
+            File.Delete(script);
+        }
+    }
+
+    [Theory]
+    [InlineData("feature-store", "dtype=fp13", "feature-store: setting 'dtype' must be one of fp16, fp32, got 'fp13'")]
+    [InlineData("lesa-epoch", "dtype=fp8", "lesa-epoch: setting 'dtype' must be one of fp16, fp32, got 'fp8'")]
+    [InlineData("lesa-epoch", "prefetch-trainer=some", "lesa-epoch: setting 'prefetch-trainer' must be off or a positive integer, got 'some'")]
+    [InlineData("lesa-oi-test", "dtype=bf16", "lesa-oi-test: setting 'dtype' must be one of fp16, fp32, got 'bf16'")]
+    [InlineData("lesa-oi-test", "graph=yes", "lesa-oi-test: setting 'graph' must be one of off, on, got 'yes'")]
+    [InlineData("lesa-step", "amp=fp8", "lesa-step: setting 'amp' must be one of off, bf16, got 'fp8'")]
+    [InlineData("lesa-step", "tf32=yes", "lesa-step: setting 'tf32' must be one of off, on, got 'yes'")]
+    [InlineData("lesa-step", "twin-graph=eager", "lesa-step: setting 'twin-graph' must be one of off, on, got 'eager'")]
+    [InlineData("lesa-infer", "fold=maybe", "lesa-infer: setting 'fold' must be one of on, off, got 'maybe'")]
+    [InlineData("lesa-stores", "lists=real", "lesa-stores: setting 'lists' must be auto or generated, got 'real'")]
+    [InlineData("lesa-columns", "row=bilinear", "lesa-columns: setting 'row' must be one of conse, labelem, fast0tag, attention-per-label, attention-per-cluster, lesa-m1, lesa, got 'bilinear'")]
+    public void A_bad_one_of_setting_exits_2_naming_the_target_and_setting_before_any_work(string target, string setting, string message)
+    {
+        var (code, stdout, stderr) = Run(target, "--reps", "1", "--warmup", "0", "--set", setting);
+        Assert.Equal(BenchCommand.BadInput, code);
+        Assert.Equal("zsl bench: " + message, stderr.Trim());                          // one line: no progress or "writing" log
+        Assert.Equal("", stdout);
+    }
+
+    [Fact]
+    public void A_positional_argument_after_set_is_refused_with_a_hint()
+    {
+        var (code, _, stderr) = Run("feature-store", "--set", "batch=4", "extra.json");
+        Assert.Equal(BenchCommand.BadInput, code);
+        Assert.Equal("zsl bench: feature-store: --set expects key=value, got 'extra.json' (--set takes one key=value; put other arguments before it)",
+            stderr.Trim());
     }
 }

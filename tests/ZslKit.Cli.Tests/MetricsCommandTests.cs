@@ -131,4 +131,127 @@ public class MetricsCommandTests
         }
         finally { dir.Delete(true); }
     }
+
+    /// <summary>A temporary folder with the tiny files of the tests below: scores.npy [4, 3] float32, labels.npy [4, 3] int8,
+    /// seen.npy [2] int64 (classes 0 and 1).</summary>
+    private sealed class TinyFiles : IDisposable
+    {
+        private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("zslkit-cli-metrics-");
+
+        public TinyFiles()
+        {
+            ZslKit.Data.Formats.Npy.Write<float>(Scores, [0.1f, 0.2f, 0.3f, 0.4f, 0.5f, 0.6f, 0.7f, 0.8f, 0.9f, 0.15f, 0.25f, 0.35f], 4, 3);
+            ZslKit.Data.Formats.Npy.Write<sbyte>(Labels, [1, -1, 0, 1, 1, -1, -1, 1, 1, 0, 1, -1], 4, 3);
+            ZslKit.Data.Formats.Npy.Write<long>(Seen, [0, 1], 2);
+        }
+
+        public string Folder => _dir.FullName;
+        public string Scores => Path.Combine(Folder, "scores.npy");
+        public string Labels => Path.Combine(Folder, "labels.npy");
+        public string Seen => Path.Combine(Folder, "seen.npy");
+        public string File(string name) => Path.Combine(Folder, name);
+
+        public void Dispose() => _dir.Delete(recursive: true);
+    }
+
+    [Fact]
+    public void A_file_that_is_not_npy_is_named_once_with_its_byte_offset_in_both_subcommands()
+    {
+        using var t = new TinyFiles();
+        var garbage = t.File("garbage.npy");
+        File.WriteAllText(garbage, "hello, not an array");
+        var want = $"zsl metrics: {garbage}: at byte 0: not a .npy file (bad magic)";
+        foreach (var args in new[]
+        {
+            new[] { "multilabel", "--scores", garbage, "--labels", t.Labels },
+            ["multilabel", "--scores", t.Scores, "--labels", garbage],
+            ["singlelabel", "--scores", garbage, "--labels", t.Seen, "--seen-classes", t.Seen],
+            ["singlelabel", "--scores", t.Scores, "--labels", garbage, "--seen-classes", t.Seen],
+        })
+        {
+            var (code, _, stderr) = Run(args);
+            Assert.Equal(MetricsCommand.BadInput, code);
+            Assert.Equal(want, stderr.Trim());
+        }
+    }
+
+    [Fact]
+    public void A_class_index_beyond_the_int_range_is_reported_with_its_own_value_and_byte()
+    {
+        using var t = new TinyFiles();
+        var labels = t.File("big.npy");
+        ZslKit.Data.Formats.Npy.Write<long>(labels, [0, 1, 2, 1L << 40], 4);
+        var (code, _, stderr) = Run("singlelabel", "--scores", t.Scores, "--labels", labels, "--seen-classes", t.Seen);
+        Assert.Equal(MetricsCommand.BadInput, code);
+        Assert.Equal($"zsl metrics: {labels} (byte 152): label 1099511627776 at index 3 is outside the 3 classes", stderr.Trim());
+        var seen = t.File("seen-big.npy");
+        ZslKit.Data.Formats.Npy.Write<long>(seen, [0, -5], 2);
+        (code, _, stderr) = Run("singlelabel", "--scores", t.Scores, "--labels", t.Seen, "--seen-classes", seen);
+        Assert.Equal(MetricsCommand.BadInput, code);
+        Assert.Equal($"zsl metrics: {seen} (byte 136): class -5 at index 1 is outside the 3 classes", stderr.Trim());
+    }
+
+    [Fact]
+    public void Singlelabel_non_finite_scores_name_the_byte()
+    {
+        using var t = new TinyFiles();
+        var scores = t.File("nan.npy");
+        ZslKit.Data.Formats.Npy.Write<float>(scores, [0.1f, 0.2f, 0.3f, 0.4f, float.NaN, 0.6f], 2, 3);
+        var labels = t.File("two.npy");
+        ZslKit.Data.Formats.Npy.Write<long>(labels, [0, 2], 2);
+        var (code, _, stderr) = Run("singlelabel", "--scores", scores, "--labels", labels, "--seen-classes", t.Seen);
+        Assert.Equal(MetricsCommand.BadInput, code);
+        Assert.Equal($"zsl metrics: {scores} (byte 144): score NaN at row 1, column 1 is not finite", stderr.Trim());
+    }
+
+    [Fact]
+    public void Bytes_after_the_data_exit_2_with_their_count_and_the_expected_size()
+    {
+        using var t = new TinyFiles();
+        var labels = t.File("trailing.npy");
+        File.WriteAllBytes(labels, [.. File.ReadAllBytes(t.Labels), 0, 0, 0, 0]);
+        var (code, stdout, stderr) = Run("multilabel", "--scores", t.Scores, "--labels", labels, "--k", "1");
+        Assert.Equal(MetricsCommand.BadInput, code);
+        Assert.Equal($"zsl metrics: {labels}: at byte 140: 4 bytes after the data (expected size 140)", stderr.Trim());
+        Assert.Equal("", stdout);
+    }
+
+    [Theory]
+    [InlineData("--k", "1,,2", "zsl metrics: --k: empty item in '1,,2' (give K values separated by single commas: 3,5)")]
+    [InlineData("--k", "3,", "zsl metrics: --k: empty item in '3,' (give K values separated by single commas: 3,5)")]
+    [InlineData("--memory-mb", "99999999999999", "zsl metrics: --memory-mb: '99999999999999' is not a whole number of MB from 1 to 1099511627775")]
+    [InlineData("--memory-mb", "0", "zsl metrics: --memory-mb: '0' is not a whole number of MB from 1 to 1099511627775")]
+    public void Bad_k_lists_and_memory_budgets_exit_2_saying_what_is_allowed(string option, string value, string message)
+    {
+        using var t = new TinyFiles();
+        var (code, _, stderr) = Run("multilabel", "--scores", t.Scores, "--labels", t.Labels, option, value);
+        Assert.Equal(MetricsCommand.BadInput, code);
+        Assert.Equal(message, stderr.Trim());
+    }
+
+    [Fact]
+    public void A_folder_given_as_a_file_exits_2_saying_it_is_a_folder()
+    {
+        using var t = new TinyFiles();
+        var (code, _, stderr) = Run("multilabel", "--scores", t.Folder, "--labels", t.Labels);
+        Assert.Equal(MetricsCommand.BadInput, code);
+        Assert.Equal($"zsl metrics: --scores: {t.Folder} is a folder, not a .npy file", stderr.Trim());
+        (code, _, stderr) = Run("singlelabel", "--scores", t.Scores, "--labels", t.Folder, "--seen-classes", t.Seen);
+        Assert.Equal(MetricsCommand.BadInput, code);
+        Assert.Equal($"zsl metrics: --labels: {t.Folder} is a folder, not a .npy file", stderr.Trim());
+    }
+
+    [Fact]
+    public void The_default_k_beyond_the_label_count_says_to_pass_k()
+    {
+        using var t = new TinyFiles();
+        var (code, _, stderr) = Run("multilabel", "--scores", t.Scores, "--labels", t.Labels);
+        Assert.Equal(MetricsCommand.BadInput, code);
+        Assert.Equal("zsl metrics: --k: K = 5 must be between 1 and the label count 3 (the default --k 3,5 needs at least 5 labels; pass --k)",
+            stderr.Trim());
+        (code, _, stderr) = Run("multilabel", "--scores", t.Scores, "--labels", t.Labels, "--k", "5");
+        Assert.Equal(MetricsCommand.BadInput, code);
+        Assert.Equal("zsl metrics: --k: K = 5 must be between 1 and the label count 3", stderr.Trim());
+        Assert.Equal(0, Run("multilabel", "--scores", t.Scores, "--labels", t.Labels, "--k", "3").Code);
+    }
 }

@@ -40,8 +40,42 @@ public class SelftestCommandTests
         Skip.If(torch.cuda.is_available(), "CUDA is available here");
         var (code, stdout, stderr) = Run("--device", "cuda");
         Assert.Equal(SelfTest.ExitDeviceUnavailable, code);
-        Assert.StartsWith("selftest: cuda requested, but CUDA is not available", stderr);
+        Assert.StartsWith("zsl selftest: cuda requested, but CUDA is not available (", stderr);
         Assert.Equal("", stdout);
+    }
+
+    [Fact]
+    public void A_json_path_that_is_a_folder_or_lies_under_a_file_exits_2_before_any_check()
+    {
+        var dir = Directory.CreateTempSubdirectory("zsl-selftest-json-");
+        try
+        {
+            var file = Path.Combine(dir.FullName, "file");
+            File.WriteAllText(file, "");
+            var (code, stdout, stderr) = Run("--json", dir.FullName);
+            Assert.Equal(SelftestCommand.BadInput, code);
+            Assert.Equal($"zsl selftest: --json: {dir.FullName} is a folder, not a file", stderr.Trim());
+            Assert.Equal("", stdout);
+            (code, stdout, stderr) = Run("--json", Path.Combine(file, "x.json"));
+            Assert.Equal(SelftestCommand.BadInput, code);
+            Assert.Equal($"zsl selftest: --json: {Path.Combine(file, "x.json")}: {file} is a file, not a folder", stderr.Trim());
+            Assert.Equal("", stdout);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public void A_report_that_cannot_be_written_after_the_checks_exits_1_with_one_line_and_the_table_on_stdout()
+    {
+        Skip.IfNot(OperatingSystem.IsLinux(), "/proc takes no new files on Linux only");
+        var (code, stdout, stderr) = Run("--json", "/proc/zsl-selftest-test.json");
+        Assert.Equal(SelfTest.ExitFailed, code);
+        Assert.Contains("selftest: all checks passed", stdout);
+        Assert.StartsWith("zsl selftest: --json: the report was not written to /proc/zsl-selftest-test.json (", stderr);
+        Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 
     [Fact]

@@ -12,7 +12,9 @@ namespace ZslKit.Cli.Commands;
 /// `zsl bench list` prints the targets; `zsl bench TARGET [options]` runs one and prints a table (and --json FILE);
 /// `zsl bench suite [--out DIR] [--targets a,b]` runs the standard set and keeps every report; `zsl bench table FILE...`
 /// prints saved reports as one Markdown table.
-/// Exit codes: 0 done; 2 bad input (unknown target or setting, bad value, device unavailable); 1 the benchmark failed.
+/// Exit codes: 0 done; 2 bad input (unknown target or setting, bad value, unusable --json/--out path, missing twin script or
+/// interpreter, device unavailable), all found before any work; 1 the benchmark failed, or its --json report could not be
+/// written (the results are on stdout).
 /// </summary>
 internal static class BenchCommand
 {
@@ -81,14 +83,16 @@ internal static class BenchCommand
             BenchRunOptions options;
             try
             {
-                BenchRegistry.Find(name);
+                var bench = BenchRegistry.Find(name);
                 var dev = torch.device(parse.GetValue(device)!);
-                var launcher = Launcher(parse, twin, python, twinScript);
+                var overrides = parse.GetValue(set) ?? [];
+                BenchRegistry.Settings(bench, dev, overrides);   // fail on a bad --set key or value before any work
+                var repetitions = new BenchRepetitions(parse.GetValue(warmup), parse.GetValue(reps));
+                repetitions.Validate();
                 CheckThreads(parse.GetValue(threads));
-                options = new BenchRunOptions(name, dev, new BenchRepetitions(parse.GetValue(warmup), parse.GetValue(reps)), parse.GetValue(threads),
-                    parse.GetValue(set) ?? [], launcher, SelfCommandLine());
-                options.Repetitions.Validate();
-                new BenchSettings(name, BenchRegistry.Find(name).Defaults, options.Overrides);   // fail on a bad --set before any work
+                if (parse.GetValue(json) is { } jsonPath) OutputPaths.CheckFile(jsonPath, "--json");
+                var launcher = Launcher(parse, twin, python, twinScript);
+                options = new BenchRunOptions(name, dev, repetitions, parse.GetValue(threads), overrides, launcher, SelfCommandLine());
             }
             catch (ArgumentException e)
             {
@@ -113,9 +117,17 @@ internal static class BenchCommand
             Print(console, report);
             if (parse.GetValue(json) is { } path)
             {
-                var dir = Path.GetDirectoryName(Path.GetFullPath(path));
-                if (dir is not null) Directory.CreateDirectory(dir);
-                File.WriteAllText(path, report.ToJson());
+                try
+                {
+                    var dir = Path.GetDirectoryName(Path.GetFullPath(path));
+                    if (dir is not null) Directory.CreateDirectory(dir);
+                    File.WriteAllText(path, report.ToJson());
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    error.WriteLine($"zsl bench {name}: --json: the report was not written to {path} ({CliErrors.Message(e)})");
+                    return 1;
+                }
                 output.WriteLine($"json: {path}");
             }
             return 0;
@@ -130,6 +142,7 @@ internal static class BenchCommand
         Option<string[]> set, Option<string?> outDir, Option<string?> targets)
     {
         BenchSuiteResult result;
+        string? folder = null;
         try
         {
             if (extra.Length > 0) throw new ArgumentException($"unexpected arguments: {string.Join(" ", extra)}");
@@ -140,14 +153,28 @@ internal static class BenchCommand
             var dev = torch.device(parse.GetValue(device)!);
             var repetitions = new BenchRepetitions(parse.GetValue(warmup), parse.GetValue(reps));
             repetitions.Validate();
+            if (parse.GetValue(outDir) is { } given) OutputPaths.CheckFolder(given, "--out");
             var launcher = Launcher(parse, twin, python, twinScript);
-            var folder = parse.GetValue(outDir) ?? BenchSuite.DefaultFolder(Environment.CurrentDirectory);
+            folder = parse.GetValue(outDir) ?? BenchSuite.DefaultFolder(Environment.CurrentDirectory);
+            try
+            {
+                Directory.CreateDirectory(folder);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new ArgumentException($"--out: cannot create the folder {folder} ({CliErrors.Message(e)})", e);
+            }
             result = BenchSuite.Run(entries, dev, repetitions, folder, parse.GetValue(threads), launcher, SelfCommandLine(), line => error.WriteLine(line));
         }
         catch (Exception e) when (e is ArgumentException or CudaUnavailableException)
         {
             error.WriteLine("zsl bench suite: " + CliErrors.Message(e));
             return BadInput;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            error.WriteLine($"zsl bench suite: writing into {folder} failed ({CliErrors.Message(e)})");
+            return 1;
         }
         output.Write(File.ReadAllText(result.Table));
         output.WriteLine($"reports: {result.Folder} ({result.Reports.Count} runs; table.md)");
@@ -156,13 +183,26 @@ internal static class BenchCommand
     }
 
     /// <summary>The twin's launcher with --twin (the script from --twin-script or found above the working folder or the app,
-    /// the interpreter from --python or <see cref="PyTorchTwin.DefaultPython"/>), else null.</summary>
+    /// the interpreter from --python or <see cref="PyTorchTwin.DefaultPython"/>), else null. Both are checked here, before any
+    /// work: a missing script or interpreter is bad input.</summary>
     private static TwinLauncher? Launcher(ParseResult parse, Option<bool> twin, Option<string?> python, Option<string?> twinScript)
     {
         if (!parse.GetValue(twin)) return null;
-        var script = parse.GetValue(twinScript) ?? FindTwinScript()
+        var script = parse.GetValue(twinScript);
+        if (script is not null)
+        {
+            if (Directory.Exists(script)) throw new ArgumentException($"--twin-script: {script} is a folder, not the script");
+            if (!File.Exists(script)) throw new ArgumentException($"--twin-script: no such file: {script}");
+        }
+        script ??= FindTwinScript()
             ?? throw new ArgumentException("--twin: bench/lesa_twin.py not found above the working folder or the app; pass --twin-script");
-        return new TwinLauncher(parse.GetValue(python) ?? PyTorchTwin.DefaultPython(), Path.GetFullPath(script), TimeSpan.FromMinutes(10));
+        var given = parse.GetValue(python);
+        var interpreter = given ?? PyTorchTwin.DefaultPython();
+        if (PyTorchTwin.FindProgram(interpreter) is null)
+            throw new ArgumentException(given is not null
+                ? $"--python: {given} is neither an executable file nor a program on PATH"
+                : $"--twin: no Python interpreter '{interpreter}' found; pass --python PATH (or set ${PyTorchTwin.PythonVariable})");
+        return new TwinLauncher(interpreter, Path.GetFullPath(script), TimeSpan.FromMinutes(10));
     }
 
     private static void CheckThreads(int? threads)

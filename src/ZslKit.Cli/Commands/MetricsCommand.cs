@@ -47,9 +47,12 @@ internal static class MetricsCommand
             var proto = MultiLabelProtocol.Parse(parse.GetValue(protocol)!);
             if (parse.GetValue(map) is { } variant) proto = proto with { Map = MapVariant.Parse(variant) };
             var kList = ParseKs(parse.GetValue(ks)!);
-            long budget = ParsePositive(parse.GetValue(memory)!, "--memory-mb") << 20;
+            long budget = ParseMegabytes(parse.GetValue(memory)!, "--memory-mb") << 20;
             using var source = new NpyMultiLabelSource(s, y);
             if (parse.GetValue(space) is { } sp) proto.CheckColumns(proto.Space(sp), source.Cols, s);
+            if (parse.GetResult(ks) is not { Implicit: false } && kList.Max() > source.Cols)   // --k not given: say the default is the problem
+                throw new MetricInputException("--k", $"K = {kList.Max()} must be between 1 and the label count {source.Cols} " +
+                    $"(the default --k {parse.GetValue(ks)} needs at least {kList.Max()} labels; pass --k)");
             var report = MultiLabelEvaluator.Evaluate(source, new MultiLabelOptions(kList, proto, MemoryBudgetBytes: budget));
             var values = new List<(string, double?)> { ("map", report.Map) };
             foreach (var (name, v) in report.Variants) values.Add(("map_" + name.Replace('-', '_'), v));
@@ -83,15 +86,20 @@ internal static class MetricsCommand
                 throw new MetricInputException("--gamma", $"'{g}' is not a finite number");
             var sa = ReadNpy(s);
             if (sa.Shape.Length != 2) throw new MetricInputException(s, $"scores must be 2-D [images, classes], got shape ({string.Join(", ", sa.Shape)})");
-            var data = new SingleLabelData(new Matrix<float>(sa.ToFloat32(), (int)sa.Shape[0], (int)sa.Shape[1], s),
-                ReadIndices(y, 1), ReadIndices(c, 1), y, c);
+            int classes = (int)sa.Shape[1];
+            var values = sa.ToFloat32();
+            for (int i = 0; i < values.Length; i++)   // SingleLabelData checks too, but without the byte offset
+                if (!float.IsFinite(values[i]))
+                    throw new MetricInputException(At(sa, s, i), $"score {values[i]} at row {i / classes}, column {i % classes} is not finite");
+            var data = new SingleLabelData(new Matrix<float>(values, (int)sa.Shape[0], classes, s),
+                ReadIndices(y, "label", classes), ReadIndices(c, "class", classes), y, c);
             var r = SingleLabelMetrics.Evaluate(data, gv);
-            var values = new List<(string, double?)> { ("mca", r.Mca), ("acc_unseen", r.AccUnseen), ("acc_seen", r.AccSeen), ("h", r.H) };
-            if (r.AccSeen is not null && r.AccUnseen is not null) values.Add(("ausuc", CalibratedStacking.Ausuc(CalibratedStacking.Curve(data))));
+            var metrics = new List<(string, double?)> { ("mca", r.Mca), ("acc_unseen", r.AccUnseen), ("acc_seen", r.AccSeen), ("h", r.H) };
+            if (r.AccSeen is not null && r.AccUnseen is not null) metrics.Add(("ausuc", CalibratedStacking.Ausuc(CalibratedStacking.Curve(data))));
             var counts = new List<(string, string)> { ("gamma", gv.ToString("R", CultureInfo.InvariantCulture)),
                 ("images", r.Images.ToString(CultureInfo.InvariantCulture)), ("classes", r.Classes.ToString(CultureInfo.InvariantCulture)),
                 ("seen_classes", data.Seen.Length.ToString(CultureInfo.InvariantCulture)) };
-            Print(parse, parse.GetValue(json), values, counts,
+            Print(parse, parse.GetValue(json), metrics, counts,
                 "GBU: mca = ZSL (unseen test images, unseen classes); acc_unseen/acc_seen/h = GZSL (all classes), mean per-class top-1");
         }));
         return command;
@@ -143,6 +151,7 @@ internal static class MetricsCommand
     private static string RequireFile(string? path, string option)
     {
         if (string.IsNullOrWhiteSpace(path)) throw new MetricInputException(option, "is required");
+        if (Directory.Exists(path)) throw new MetricInputException(option, $"{path} is a folder, not a .npy file");
         if (!File.Exists(path)) throw new MetricInputException(option, $"file not found: {path}");
         return path;
     }
@@ -150,27 +159,40 @@ internal static class MetricsCommand
     private static NpyArray ReadNpy(string path)
     {
         try { return Npy.Read(path); }
-        catch (DataFormatException e) { throw new MetricInputException(path, e.Message); }
+        catch (DataFormatException e) { throw MetricInputException.From(e); }
     }
 
-    private static int[] ReadIndices(string path, int dims)
+    /// <summary>"FILE (byte N)": where element <paramref name="index"/> of <paramref name="a"/> lies in its file.</summary>
+    private static string At(NpyArray a, string path, long index) => $"{path} (byte {a.Header.DataOffset + index * a.Header.ElementSize})";
+
+    /// <summary>The 1-D integer array of class indices in <paramref name="path"/>, each in [0, <paramref name="classes"/>);
+    /// a value outside is reported as it is in the file (<paramref name="what"/> names it: label or class) with its byte.</summary>
+    private static int[] ReadIndices(string path, string what, int classes)
     {
         var a = ReadNpy(path);
-        if (a.Shape.Length != dims) throw new MetricInputException(path, $"expected a {dims}-D array of class indices, got shape ({string.Join(", ", a.Shape)})");
+        if (a.Shape.Length != 1) throw new MetricInputException(path, $"expected a 1-D array of class indices, got shape ({string.Join(", ", a.Shape)})");
         if (a.DType is NpyDType.Float16 or NpyDType.Float32 or NpyDType.Float64 or NpyDType.Bool)
             throw new MetricInputException(path, $"class indices must be integers, got {a.DType}");
-        return Array.ConvertAll(a.ToInt64(), v => v is < int.MinValue or > int.MaxValue ? -1 : (int)v);
+        var values = a.ToInt64();
+        for (int i = 0; i < values.Length; i++)
+            if (values[i] < 0 || values[i] >= classes)
+                throw new MetricInputException(At(a, path, i), $"{what} {values[i]} at index {i} is outside the {classes} classes");
+        return Array.ConvertAll(values, v => (int)v);
     }
 
     private static int[] ParseKs(string text)
     {
-        var parts = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        if (parts.Length == 0) throw new MetricInputException("--k", "no K given");
+        var parts = text.Split(',', StringSplitOptions.TrimEntries);
+        if (parts.All(p => p.Length == 0)) throw new MetricInputException("--k", "no K given");
+        if (parts.Any(p => p.Length == 0)) throw new MetricInputException("--k", $"empty item in '{text}' (give K values separated by single commas: 3,5)");
         return [.. parts.Select(p => int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out var k) && k > 0 ? k
             : throw new MetricInputException("--k", $"'{p}' is not a positive integer"))];
     }
 
-    private static long ParsePositive(string text, string option) =>
-        long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v > 0 && v < (1L << 40)
-            ? v : throw new MetricInputException(option, $"'{text}' is not a positive integer");
+    /// <summary>Largest --memory-mb: the budget in bytes (MB x 2^20) stays far below long.MaxValue.</summary>
+    private const long MaxMegabytes = (1L << 40) - 1;
+
+    private static long ParseMegabytes(string text, string option) =>
+        long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v > 0 && v <= MaxMegabytes
+            ? v : throw new MetricInputException(option, $"'{text}' is not a whole number of MB from 1 to {MaxMegabytes}");
 }

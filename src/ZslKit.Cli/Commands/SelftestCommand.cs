@@ -8,11 +8,14 @@ using ZslKit.Torch;
 namespace ZslKit.Cli.Commands;
 
 /// <summary>
-/// `zsl selftest [--device cuda] [--json FILE]`. Exit codes: 0 every check passed or was skipped; 1 a check failed;
-/// 2 the device is unavailable (message "selftest: cuda requested, but CUDA is not available (...)") or bad input.
+/// `zsl selftest [--device cuda] [--json FILE]`. Exit codes: 0 every check passed or was skipped; 1 a check failed, or the
+/// --json report could not be written (the table is on stdout); 2 the device is unavailable (message "zsl selftest: cuda
+/// requested, but CUDA is not available (...)") or bad input (a malformed --device, an unusable --json path), before any check.
 /// </summary>
 internal static class SelftestCommand
 {
+    public const int BadInput = SelfTest.ExitDeviceUnavailable;
+
     public static Command Create()
     {
         var device = new Option<string>("--device") { Description = "cpu or cuda[:N].", DefaultValueFactory = _ => "cpu" };
@@ -33,12 +36,21 @@ internal static class SelftestCommand
             catch (ArgumentException e)
             {
                 error.WriteLine("zsl selftest: " + CliErrors.Message(e));
-                return SelfTest.ExitDeviceUnavailable;
+                return BadInput;
             }
             if (SelfTest.Unavailable(dev) is { } why)
             {
-                error.WriteLine(why);
+                error.WriteLine("zsl selftest: " + why);
                 return SelfTest.ExitDeviceUnavailable;
+            }
+            try
+            {
+                if (parse.GetValue(json) is { } jsonPath) OutputPaths.CheckFile(jsonPath, "--json");
+            }
+            catch (ArgumentException e)
+            {
+                error.WriteLine("zsl selftest: " + CliErrors.Message(e));
+                return BadInput;
             }
             var report = SelfTest.Run(dev);
             var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors });
@@ -51,9 +63,17 @@ internal static class SelftestCommand
             console.WriteLine(report.Passed ? "selftest: all checks passed" : "selftest: FAILED");
             if (parse.GetValue(json) is { } path)
             {
-                var dir = Path.GetDirectoryName(Path.GetFullPath(path));
-                if (dir is not null) Directory.CreateDirectory(dir);
-                File.WriteAllText(path, report.ToJson());
+                try
+                {
+                    var dir = Path.GetDirectoryName(Path.GetFullPath(path));
+                    if (dir is not null) Directory.CreateDirectory(dir);
+                    File.WriteAllText(path, report.ToJson());
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    error.WriteLine($"zsl selftest: --json: the report was not written to {path} ({CliErrors.Message(e)})");
+                    return SelfTest.ExitFailed;
+                }
             }
             return report.ExitCode;
         });

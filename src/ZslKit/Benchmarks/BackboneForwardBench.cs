@@ -65,6 +65,8 @@ public sealed class BackboneForwardBench : IBenchTarget
                 $"backbone-forward: output shapes differ: ours [{string.Join(", ", ours)}], twin [{string.Join(", ", theirs)}]; the two sides do not run the same network");
     }
 
+    public void Validate(BenchSettings settings, torch.Device device) => ModelName(settings);
+
     public BenchTargetResult Run(BenchContext context)
     {
         ArgumentNullException.ThrowIfNull(context);

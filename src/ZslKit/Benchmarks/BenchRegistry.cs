@@ -20,15 +20,25 @@ public static class BenchRegistry
         Targets.FirstOrDefault(t => t.Name == name)
         ?? throw new ArgumentException($"unknown benchmark '{name}' (known: {string.Join(", ", Targets.Select(t => t.Name))}; `zsl bench list`)");
 
+    /// <summary>The settings of <paramref name="target"/> (its defaults with <paramref name="overrides"/>), checked by the
+    /// target for <paramref name="device"/> (<see cref="IBenchTarget.Validate"/>): a bad key or value fails here, before any work.</summary>
+    public static BenchSettings Settings(IBenchTarget target, torch.Device device, IEnumerable<string>? overrides = null)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        var settings = new BenchSettings(target.Name, target.Defaults, overrides);
+        target.Validate(settings, device);
+        return settings;
+    }
+
     /// <summary>Runs one target and wraps its result with the environment, settings and repetitions.</summary>
     public static BenchReport Run(BenchRunOptions options, Action<string>? log = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var target = Find(options.Target);
         options.Repetitions.Validate();
-        var settings = new BenchSettings(target.Name, target.Defaults, options.Overrides);
+        var settings = Settings(target, options.Device, options.Overrides);
         var unavailable = SelfTest.Unavailable(options.Device);
-        if (unavailable is not null) throw new CudaUnavailableException(unavailable.Replace("selftest:", "bench:", StringComparison.Ordinal));
+        if (unavailable is not null) throw new CudaUnavailableException(unavailable);
         if (options.Threads is { } t) torch.set_num_threads(t);
         var notes = new List<string>();
         var twin = options.Twin;

@@ -58,12 +58,61 @@ public sealed record BenchReport(string Schema, string Target, BenchEnvironment 
 
     public string ToJson() => JsonSerializer.Serialize(this, Options);
 
-    /// <summary>Reads a report written by <see cref="ToJson"/>; rejects another schema with a message naming it.</summary>
+    /// <summary>Reads a report written by <see cref="ToJson"/>; rejects another schema with a message naming it, and a
+    /// required field that is missing or null with a message naming the field ("'measurements[0].ours' is missing").</summary>
     public static BenchReport FromJson(string json)
     {
         var report = JsonSerializer.Deserialize<BenchReport>(json, Options) ?? throw new JsonException("bench report: the JSON is null");
         if (report.Schema != CurrentSchema)
             throw new JsonException($"bench report: schema '{report.Schema}' is not '{CurrentSchema}'");
+        if (Required(report).FirstOrDefault(f => f.Value is null).Field is { } missing)
+            throw new JsonException($"'{missing}' is missing");
         return report;
+    }
+
+    /// <summary>The fields a report cannot do without, by their JSON names, with their values (null: missing). A field's
+    /// parts are listed only when it is there.</summary>
+    private static IEnumerable<(string Field, object? Value)> Required(BenchReport r)
+    {
+        yield return ("target", r.Target);
+        yield return ("environment", r.Environment);
+        if (r.Environment is { } e)
+        {
+            yield return ("environment.date", e.Date);
+            yield return ("environment.commit", e.Commit);
+            yield return ("environment.device", e.Device);
+            yield return ("environment.deviceName", e.DeviceName);
+            yield return ("environment.libTorch", e.LibTorch);
+            yield return ("environment.dotNet", e.DotNet);
+            yield return ("environment.os", e.Os);
+        }
+        yield return ("repetitions", r.Repetitions);
+        yield return ("settings", r.Settings);
+        yield return ("measurements", r.Measurements);
+        for (int i = 0; i < (r.Measurements?.Count ?? 0); i++)
+        {
+            var m = r.Measurements![i];
+            var at = $"measurements[{i}]";
+            yield return (at, m);
+            if (m is null) continue;
+            yield return (at + ".name", m.Name);
+            yield return (at + ".itemUnit", m.ItemUnit);
+            foreach (var (side, series) in new[] { ("ours", m.Ours), ("pyTorch", m.PyTorch) })
+            {
+                if (side == "ours") yield return (at + ".ours", series);
+                if (series is null) continue;
+                yield return ($"{at}.{side}.wall", series.Wall);
+                yield return ($"{at}.{side}.wallSamples", series.WallSamples);
+            }
+        }
+        yield return ("metrics", r.Metrics);
+        yield return ("notes", r.Notes);
+        if (r.Twin is { } t)
+        {
+            yield return ("twin.python", t.Python);
+            yield return ("twin.script", t.Script);
+            yield return ("twin.torch", t.Torch);
+            yield return ("twin.device", t.Device);
+        }
     }
 }

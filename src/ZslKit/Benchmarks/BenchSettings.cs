@@ -16,7 +16,8 @@ public sealed class BenchSettings
         foreach (var entry in overrides ?? [])
         {
             int eq = entry.IndexOf('=');
-            if (eq <= 0) throw new ArgumentException($"{target}: --set expects key=value, got '{entry}'");
+            if (eq <= 0)   // --set takes every following token without a dash: a positional argument after it lands here
+                throw new ArgumentException($"{target}: --set expects key=value, got '{entry}' (--set takes one key=value; put other arguments before it)");
             var key = entry[..eq].Trim();
             if (!_values.ContainsKey(key))
                 throw new ArgumentException($"{target}: unknown setting '{key}' (known: {string.Join(", ", _values.Keys)})");
@@ -47,6 +48,18 @@ public sealed class BenchSettings
         if (!double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) || !double.IsFinite(v))
             throw new ArgumentException($"{_target}: setting '{key}' must be a number, got '{raw}'");
         return v;
+    }
+
+    /// <summary>The value of <paramref name="key"/> when it is one of <paramref name="allowed"/> (ignoring case when
+    /// <paramref name="ignoreCase"/>; the allowed spelling is returned), else an error naming the target, the setting and the
+    /// allowed values.</summary>
+    public string OneOf(string key, IReadOnlyList<string> allowed, bool ignoreCase = true)
+    {
+        ArgumentNullException.ThrowIfNull(allowed);
+        var raw = String(key);
+        var comparison = ignoreCase ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+        return allowed.FirstOrDefault(a => string.Equals(a, raw, comparison))
+            ?? throw new ArgumentException($"{_target}: setting '{key}' must be one of {string.Join(", ", allowed)}, got '{raw}'");
     }
 
     public bool Bool(string key)

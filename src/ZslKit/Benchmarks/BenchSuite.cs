@@ -29,12 +29,15 @@ public static class BenchSuite
         new("notebook-startup", [], "notebook-startup"),
     ];
 
-    /// <summary>The entries of the comma-separated target names (each at its defaults); an unknown name fails naming it.</summary>
+    /// <summary>The entries of the comma-separated target names (each at its defaults); an unknown name, or one named twice
+    /// (its report would overwrite the first), fails naming it.</summary>
     public static IReadOnlyList<BenchSuiteEntry> Parse(string targets)
     {
         ArgumentNullException.ThrowIfNull(targets);
         var names = targets.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (names.Length == 0) throw new ArgumentException("--targets: no target named");
+        var twice = names.GroupBy(n => n, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        if (twice is not null) throw new ArgumentException($"--targets: '{twice.Key}' is named twice");
         return names.Select(n => new BenchSuiteEntry(BenchRegistry.Find(n).Name, [], n)).ToList();
     }
 
@@ -50,9 +53,9 @@ public static class BenchSuite
         ArgumentNullException.ThrowIfNull(entries);
         ArgumentNullException.ThrowIfNull(device);
         ArgumentNullException.ThrowIfNull(folder);
-        if (entries.Count == 0) throw new ArgumentException("bench suite: no entries", nameof(entries));
+        if (entries.Count == 0) throw new ArgumentException("no entries", nameof(entries));
         var duplicate = entries.GroupBy(e => e.Tag, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
-        if (duplicate is not null) throw new ArgumentException($"bench suite: tag '{duplicate.Key}' is used twice", nameof(entries));
+        if (duplicate is not null) throw new ArgumentException($"tag '{duplicate.Key}' is used twice", nameof(entries));
         log ??= _ => { };
         Directory.CreateDirectory(folder);
         var reports = new List<(string Path, BenchReport Report)>();

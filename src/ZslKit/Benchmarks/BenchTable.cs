@@ -23,14 +23,15 @@ public static class BenchFormat
 /// <summary>Reads bench reports and formats them as one Markdown table.</summary>
 public static class BenchTable
 {
-    /// <summary>Reads each file as a zslkit-bench/1 report. A missing or unreadable file fails with an ArgumentException
-    /// that names it.</summary>
+    /// <summary>Reads each file as a zslkit-bench/1 report. A missing or unreadable file, a folder, or a file that is not a
+    /// complete report fails with an ArgumentException that names it.</summary>
     public static IReadOnlyList<(string Path, BenchReport Report)> Load(IEnumerable<string> paths)
     {
         ArgumentNullException.ThrowIfNull(paths);
         var reports = new List<(string, BenchReport)>();
         foreach (var path in paths)
         {
+            if (Directory.Exists(path)) throw new ArgumentException($"{path}: is a folder, not a report file");
             if (!File.Exists(path)) throw new ArgumentException($"{path}: no such file");
             try
             {
@@ -39,6 +40,10 @@ public static class BenchTable
             catch (JsonException e)
             {
                 throw new ArgumentException($"{path}: not a {BenchReport.CurrentSchema} report ({JsonErrorText.Describe(e)})", e);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new ArgumentException($"{path}: cannot be read ({e.Message})", e);
             }
         }
         if (reports.Count == 0) throw new ArgumentException("no report files given (zsl bench table FILE.json ...)");

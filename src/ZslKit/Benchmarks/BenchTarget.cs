@@ -70,5 +70,10 @@ public interface IBenchTarget
     /// <summary>Whether --twin runs a PyTorch twin for it.</summary>
     bool HasTwin { get; }
 
+    /// <summary>Checks the settings that take one of a few values (dtype, amp, on/off switches, a model name...) and their
+    /// fit with <paramref name="device"/>, raising an ArgumentException naming the target and the setting. `zsl bench` calls
+    /// it before any work; <see cref="Run"/> checks them again.</summary>
+    void Validate(BenchSettings settings, torch.Device device) { }
+
     BenchTargetResult Run(BenchContext context);
 }

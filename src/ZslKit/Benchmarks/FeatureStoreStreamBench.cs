@@ -14,13 +14,16 @@ public sealed class FeatureStoreStreamBench : IBenchTarget
         ["items"] = "1024", ["grid"] = "14", ["dim"] = "512", ["labels"] = "925", ["dtype"] = "fp16", ["batch"] = "64", ["prefetch"] = "4", ["seed"] = "0",
     };
 
+    public void Validate(BenchSettings settings, ZslKit.Torch.torch.Device device) => SyntheticFeatureStore.ParseDType(settings);
+
     public BenchTargetResult Run(BenchContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         var s = context.Settings;
         int items = s.Int("items"), grid = s.Int("grid"), dim = s.Int("dim"), batch = s.Int("batch");
+        var dtype = SyntheticFeatureStore.ParseDType(s);
         context.Log($"feature-store: writing {items} items of [{grid * grid}, {dim}] {s.String("dtype")} to a temporary folder");
-        using var store = new SyntheticFeatureStore(items, grid * grid, dim, s.Int("labels"), SyntheticFeatureStore.ParseDType(s.String("dtype")), 0.01, s.Int("seed", 0));
+        using var store = new SyntheticFeatureStore(items, grid * grid, dim, s.Int("labels"), dtype, 0.01, s.Int("seed", 0));
         var stream = store.Store.Batches(batch, seed: s.Int("seed", 0), prefetch: s.Int("prefetch"));
         int epoch = 0;
         double checksum = 0;

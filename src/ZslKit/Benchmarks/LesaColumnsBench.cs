@@ -22,13 +22,26 @@ public sealed class LesaColumnsBench : IBenchTarget
         ["word-dim"] = "300", ["annotated"] = "10", ["positive-rate"] = "0.3", ["seed"] = "0",
     };
 
+    /// <summary>The 'row' setting, one of the Table 1 rows (<see cref="LesaTable1.Rows"/>).</summary>
+    private string Row(BenchSettings s)
+    {
+        var row = s.String("row");
+        if (!LesaTable1.Rows.Contains(row))
+            throw new ArgumentException($"{Name}: setting 'row' must be one of {string.Join(", ", LesaTable1.Rows)}, got '{row}'");
+        return row;
+    }
+
+    public void Validate(BenchSettings settings, torch.Device device)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        Row(settings);
+    }
+
     public BenchTargetResult Run(BenchContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         var s = context.Settings;
-        var row = s.String("row");
-        if (!LesaTable1.Rows.Contains(row))
-            throw new ArgumentException($"{Name}: setting 'row' must be one of {string.Join(", ", LesaTable1.Rows)}, got '{row}'");
+        var row = Row(s);
         int batch = s.Int("batch"), labels = s.Int("labels"), annotated = s.Int("annotated"), seed = s.Int("seed", 0);
         if (annotated > labels) throw new ArgumentException($"{Name}: setting 'annotated' ({annotated}) must be <= 'labels' ({labels})");
         double positiveRate = s.Double("positive-rate");

@@ -42,6 +42,28 @@ public sealed class LesaEpochBench : IBenchTarget
     /// <summary>Unseen labels of the trainer mode's dataset (NUS-WIDE's 81; the store gets labels + 81 columns).</summary>
     private const int TrainerUnseen = 81;
 
+    /// <summary>The mode of the settings: the Trainer's prefetch depth (null: the raw loop, prefetch-trainer=off) and whether
+    /// graph=on; checks dtype too, so a bad value fails before any work.</summary>
+    private (int? TrainerDepth, bool Graph) Mode(BenchSettings s, torch.Device dev)
+    {
+        SyntheticFeatureStore.ParseDType(s);
+        // A test backend (eager replay) is allowed on any device; CUDA graphs need CUDA.
+        bool graph = LesaStepBench.CudaGraph(s, Name, _graphBackend is null ? dev : torch.CUDA);
+        var mode = s.String("prefetch-trainer");
+        int? depth = string.Equals(mode, "off", StringComparison.OrdinalIgnoreCase) ? null
+            : int.TryParse(mode.Replace("_", ""), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n >= 1 ? n
+            : throw new ArgumentException($"{Name}: setting 'prefetch-trainer' must be off or a positive integer, got '{mode}'");
+        if (graph && depth is null)
+            throw new ArgumentException($"{Name}: graph=on times Trainer epochs with training.cudaGraph; add --set prefetch-trainer=N (trainer mode)");
+        return (depth, graph);
+    }
+
+    public void Validate(BenchSettings settings, torch.Device device)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        Mode(settings, device);
+    }
+
     public BenchTargetResult Run(BenchContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -49,15 +71,10 @@ public sealed class LesaEpochBench : IBenchTarget
         int images = s.Int("images"), batch = s.Int("batch"), labels = s.Int("labels");
         var cfg = LesaStepBench.Config(s);
         var dev = context.Device;
-        var trainerMode = s.String("prefetch-trainer");
-        // A test backend (eager replay) is allowed on any device; CUDA graphs need CUDA.
-        bool graph = LesaStepBench.CudaGraph(s, Name, _graphBackend is null ? dev : torch.CUDA);
-        bool trainer = !string.Equals(trainerMode, "off", StringComparison.OrdinalIgnoreCase);
-        if (graph && !trainer)
-            throw new ArgumentException($"{Name}: graph=on times Trainer epochs with training.cudaGraph; add --set prefetch-trainer=N (trainer mode)");
-        if (trainer) return RunTrainer(context, s.Int("prefetch-trainer"), graph ? _graphBackend ?? CudaStepGraphs.Instance : null);
+        var (trainerDepth, graph) = Mode(s, dev);
+        if (trainerDepth is { } depth) return RunTrainer(context, depth, graph ? _graphBackend ?? CudaStepGraphs.Instance : null);
         context.Log($"lesa-epoch: writing {images} items of [{cfg.RegionCount}, {cfg.FeatureDim}] {s.String("dtype")} to a temporary folder");
-        using var store = new SyntheticFeatureStore(images, cfg.RegionCount, cfg.FeatureDim, labels, SyntheticFeatureStore.ParseDType(s.String("dtype")),
+        using var store = new SyntheticFeatureStore(images, cfg.RegionCount, cfg.FeatureDim, labels, SyntheticFeatureStore.ParseDType(s),
             s.Double("positive-rate"), s.Int("seed", 0));
         var stream = store.Store.Batches(batch, seed: s.Int("seed", 0), prefetch: s.Int("prefetch"));
         using var outer = torch.NewDisposeScope();
@@ -114,7 +131,7 @@ public sealed class LesaEpochBench : IBenchTarget
         var dev = context.Device;
         context.Log($"lesa-epoch (trainer, {(graphs is null ? $"prefetch {depth} vs off" : $"prefetch {depth}, graph steps vs eager")}): writing {images} items of [{grid * grid}, {s.Int("dim")}] {s.String("dtype")}");
         using var store = new SyntheticFeatureStore(images, grid * grid, s.Int("dim"), labels + TrainerUnseen,
-            SyntheticFeatureStore.ParseDType(s.String("dtype")), s.Double("positive-rate"), seed);
+            SyntheticFeatureStore.ParseDType(s), s.Double("positive-rate"), seed);
         var semantics = ZslKit.Data.Synthetic.LabelSemantics.StandIn((ulong)seed, seen: labels, unseen: TrainerUnseen, dim: s.Int("word-dim"), clusters: 8);
         // The one store serves as train and test split (the Trainer never reads the test split); it stays owned by `store`.
         var data = new FeatureStoreRegions(store.Store, store.Store, semantics, [.. Enumerable.Range(0, labels)],

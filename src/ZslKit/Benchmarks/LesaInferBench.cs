@@ -71,6 +71,15 @@ public sealed class LesaInferBench : IBenchTarget
         return Score(model, feats, theta, bf16, dev).to(ScalarType.Float32).cpu().data<float>();
     }
 
+    public void Validate(BenchSettings settings, torch.Device device)
+    {
+        LesaStepBench.Bf16Autocast(settings, Name);
+        LesaStepBench.CudaGraph(settings, Name, device);
+        Fold(settings, Name);
+        LesaStepBench.Tf32(settings, Name, device);
+        LesaStepBench.TwinGraph(settings, Name, device);
+    }
+
     public BenchTargetResult Run(BenchContext context)
     {
         ArgumentNullException.ThrowIfNull(context);

@@ -34,6 +34,13 @@ public sealed class LesaOpenImagesTestBench : IBenchTarget
         ["word-dim"] = "300", ["images"] = "256", ["dtype"] = "fp16", ["positive-rate"] = "0.001", ["seed"] = "0", ["graph"] = "off", ["test-images"] = "0",
     };
 
+    public void Validate(BenchSettings settings, torch.Device device)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        SyntheticFeatureStore.ParseDType(settings);
+        LesaStepBench.CudaGraph(settings, Name, device);
+    }
+
     public BenchTargetResult Run(BenchContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -47,7 +54,7 @@ public sealed class LesaOpenImagesTestBench : IBenchTarget
         var cfg = LesaStepBench.Config(st);
         var dev = context.Device;
         bool graphOn = LesaStepBench.CudaGraph(st, Name, dev);
-        using var store = new SyntheticFeatureStore(images, cfg.RegionCount, cfg.FeatureDim, labels, SyntheticFeatureStore.ParseDType(st.String("dtype")),
+        using var store = new SyntheticFeatureStore(images, cfg.RegionCount, cfg.FeatureDim, labels, SyntheticFeatureStore.ParseDType(st),
             st.Double("positive-rate"), seed);
         var semantics = ZslKit.Data.Synthetic.LabelSemantics.StandIn((ulong)seed, seen, unseen, cfg.WordDim, clusters: 64);
         // train and test are the same N items (only the test split is read here); validation: none

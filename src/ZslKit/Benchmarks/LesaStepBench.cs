@@ -175,6 +175,14 @@ public sealed class LesaStepBench : IBenchTarget
         return losses;
     }
 
+    public void Validate(BenchSettings settings, torch.Device device)
+    {
+        Bf16Autocast(settings, Name);
+        CudaGraph(settings, Name, device);
+        Tf32(settings, Name, device);
+        TwinGraph(settings, Name, device);
+    }
+
     public BenchTargetResult Run(BenchContext context)
     {
         ArgumentNullException.ThrowIfNull(context);

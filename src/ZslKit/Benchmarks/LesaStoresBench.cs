@@ -44,20 +44,33 @@ public sealed class LesaStoresBench : IBenchTarget
         ["dataset"] = "both", ["items"] = "2048", ["shard"] = "1024", ["images"] = "269648", ["csv-rows"] = "4000000", ["seed"] = "0", ["lists"] = "auto",
     };
 
+    /// <summary>Which datasets the 'dataset' setting builds; checks 'lists' too.</summary>
+    private (bool Nus, bool Oi) Builds(BenchSettings s)
+    {
+        var dataset = s.String("dataset");
+        bool nus = dataset is "nus-wide" or "both", oi = dataset is "openimages" or "both";
+        if (!nus && !oi) throw new ArgumentException($"{Name}: setting 'dataset' must be nus-wide, openimages or both, got '{dataset}'");
+        if (s.String("lists") is not ("auto" or "generated"))
+            throw new ArgumentException($"{Name}: setting 'lists' must be auto or generated, got '{s.String("lists")}'");
+        return (nus, oi);
+    }
+
+    public void Validate(BenchSettings settings, ZslKit.Torch.torch.Device device)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        Builds(settings);
+    }
+
     public BenchTargetResult Run(BenchContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         var s = context.Settings;
-        var dataset = s.String("dataset");
-        bool nus = dataset is "nus-wide" or "both", oi = dataset is "openimages" or "both";
-        if (!nus && !oi) throw new ArgumentException($"{Name}: setting 'dataset' must be nus-wide, openimages or both, got '{dataset}'");
+        var (nus, oi) = Builds(s);
         int items = s.Int("items"), shard = s.Int("shard"), images = s.Int("images"), csvRows = s.Int("csv-rows"), seed = s.Int("seed", 0);
         if (nus && items > images)
             throw new ArgumentException($"{Name}: setting 'items' ({items}) must be <= 'images' ({images}): every extracted image is an Imagelist.txt row");
         if (oi && (long)items * RowsPerImage > csvRows)
             throw new ArgumentException($"{Name}: setting 'csv-rows' ({csvRows}) must be >= {RowsPerImage} x 'items' ({(long)items * RowsPerImage}): every extracted image has {RowsPerImage} CSV rows");
-        if (s.String("lists") is not ("auto" or "generated"))
-            throw new ArgumentException($"{Name}: setting 'lists' must be auto or generated, got '{s.String("lists")}'");
         var root = Path.Combine(Path.GetTempPath(), $"zsl-bench-lesa-stores-{Environment.ProcessId}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(root);
         try

@@ -56,6 +56,27 @@ public sealed class PyTorchTwin : IDisposable
         return "python3";
     }
 
+    /// <summary>The file <paramref name="program"/> names when it can be started: a path (with a folder part) to an executable
+    /// file, or a name found as one on PATH; null otherwise.</summary>
+    public static string? FindProgram(string program)
+    {
+        ArgumentNullException.ThrowIfNull(program);
+        if (program.Length == 0) return null;
+        if (program.Contains(Path.DirectorySeparatorChar) || program.Contains(Path.AltDirectorySeparatorChar))
+            return IsExecutable(program) ? Path.GetFullPath(program) : null;
+        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+            foreach (var name in OperatingSystem.IsWindows() ? new[] { program, program + ".exe" } : [program])
+            {
+                var candidate = Path.Combine(dir, name);
+                if (IsExecutable(candidate)) return candidate;
+            }
+        return null;
+    }
+
+    private static bool IsExecutable(string path) =>
+        File.Exists(path) && (OperatingSystem.IsWindows()
+            || (File.GetUnixFileMode(path) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0);
+
     /// <summary>True when <paramref name="python"/> runs and can <c>import torch</c> (within a minute).</summary>
     public static bool CanImportTorch(string python)
     {

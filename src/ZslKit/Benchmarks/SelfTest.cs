@@ -50,18 +50,18 @@ public static class SelfTest
     ];
 
     /// <summary>
-    /// The message for a device that cannot be used, or null when it can: "selftest: cuda requested, but CUDA is not
-    /// available (...)" / "... only N CUDA device(s) are present".
+    /// The message for a device that cannot be used, or null when it can: "cuda requested, but CUDA is not available (...)"
+    /// / "... only N CUDA device(s) are present" (the caller puts its command in front).
     /// </summary>
     public static string? Unavailable(torch.Device device)
     {
         ArgumentNullException.ThrowIfNull(device);
         if (device.type != DeviceType.CUDA) return null;
         if (!torch.cuda.is_available())
-            return $"selftest: {device} requested, but CUDA is not available (torch.cuda.is_available() is false: libtorch " +
+            return $"{device} requested, but CUDA is not available (torch.cuda.is_available() is false: libtorch " +
                    $"{torch.LibTorchVersion} has no CUDA support or no GPU/driver is present)";
         int count = torch.cuda.device_count();
-        return device.index >= count ? $"selftest: {device} requested, but only {count} CUDA device(s) are present" : null;
+        return device.index >= count ? $"{device} requested, but only {count} CUDA device(s) are present" : null;
     }
 
     /// <summary>Runs every check on <paramref name="device"/>; a check that throws is reported as failed, never propagated.</summary>

@@ -44,12 +44,12 @@ public sealed class SyntheticFeatureStore : IDisposable
         }
     }
 
-    public static FeatureDType ParseDType(string value) => value.ToLowerInvariant() switch
+    /// <summary>The 'dtype' setting: fp16 or fp32 (any case); anything else raises an error naming the target and the setting.</summary>
+    public static FeatureDType ParseDType(BenchSettings settings)
     {
-        "fp16" => FeatureDType.Fp16,
-        "fp32" => FeatureDType.Fp32,
-        _ => throw new ArgumentException($"dtype must be fp16 or fp32, got '{value}'"),
-    };
+        ArgumentNullException.ThrowIfNull(settings);
+        return settings.OneOf("dtype", ["fp16", "fp32"]) == "fp16" ? FeatureDType.Fp16 : FeatureDType.Fp32;
+    }
 
     private void TryDelete()
     {

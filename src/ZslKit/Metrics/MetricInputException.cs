@@ -8,4 +8,11 @@ public sealed class MetricInputException : ArgumentException
 
     /// <summary>The file path or argument name of the bad input.</summary>
     public string Input { get; }
+
+    /// <summary>The metric error of a malformed file: "FILE: at byte N: what", the file named once.</summary>
+    public static MetricInputException From(ZslKit.Data.DataFormatException e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        return new MetricInputException(e.File, e.Offset >= 0 ? $"at byte {e.Offset}: {e.Detail}" : e.Detail);
+    }
 }

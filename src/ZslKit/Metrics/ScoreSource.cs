@@ -105,9 +105,10 @@ public sealed class NpyMultiLabelSource : IMultiLabelSource
 
     internal static NpyHeader ReadHeader(string path, string argument)
     {
+        if (Directory.Exists(path)) throw new MetricInputException(argument, $"{path} is a folder, not a .npy file");
         if (!File.Exists(path)) throw new MetricInputException(argument, $"file not found: {path}");
         try { return Npy.ReadHeader(path); }
-        catch (DataFormatException e) { throw new MetricInputException(path, e.Message); }
+        catch (DataFormatException e) { throw MetricInputException.From(e); }
     }
 
     public int Rows { get; }

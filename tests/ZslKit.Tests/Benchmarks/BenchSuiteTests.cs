@@ -52,6 +52,7 @@ public sealed class BenchSuiteTests : IDisposable
         Assert.Contains("unknown benchmark 'nope'", Assert.Throws<ArgumentException>(() => BenchSuite.Parse("lesa-step, nope")).Message);
         Assert.Equal(["lesa-step", "lesa-eval"], BenchSuite.Parse(" lesa-step ,lesa-eval").Select(e => e.Target));
         Assert.Throws<ArgumentException>(() => BenchSuite.Parse(" , "));
+        Assert.Equal("--targets: 'lesa-step' is named twice", Assert.Throws<ArgumentException>(() => BenchSuite.Parse("lesa-step,lesa-eval,lesa-step")).Message);
         var twice = Assert.Throws<ArgumentException>(() => BenchSuite.Run([new("lesa-step", [], "a"), new("lesa-infer", [], "a")], torch.CPU,
             new BenchRepetitions(0, 1), Path.Combine(_dir, "never")));
         Assert.Contains("tag 'a' is used twice", twice.Message);

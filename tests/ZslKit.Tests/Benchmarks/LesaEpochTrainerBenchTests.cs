@@ -39,7 +39,7 @@ public sealed class LesaEpochTrainerBenchTests
         Assert.Equal("off", new LesaEpochBench().Defaults["prefetch-trainer"]);
         Assert.Equal(["epoch of 20 images"], new LesaEpochBench().Run(Context()).Measurements.Select(m => m.Name));
         var e = Assert.Throws<ArgumentException>(() => new LesaEpochBench().Run(Context("prefetch-trainer=0")));
-        Assert.Contains("setting 'prefetch-trainer' must be a positive integer, got '0'", e.Message);
+        Assert.Contains("setting 'prefetch-trainer' must be off or a positive integer, got '0'", e.Message);
     }
 
     [Fact]

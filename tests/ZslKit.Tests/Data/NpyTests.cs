@@ -105,6 +105,33 @@ public class NpyTests
     }
 
     [Fact]
+    public void Bytes_after_the_data_are_refused_with_their_count_and_the_expected_size()
+    {
+        var bytes = File.ReadAllBytes(RepoPaths.Fixture("npy", "f32_2x3.npy"));
+        var e = Assert.Throws<DataFormatException>(() => Npy.Read(new MemoryStream([.. bytes, 1, 2, 3, 4]), "long.npy"));
+        Assert.Equal($"long.npy: at byte {bytes.Length}: 4 bytes after the data (expected size {bytes.Length})", e.Message);
+        Assert.Equal(bytes.Length, e.Offset);
+        var dir = Directory.CreateTempSubdirectory("npy-");
+        try
+        {
+            var path = Path.Combine(dir.FullName, "long.npy");
+            File.WriteAllBytes(path, [.. bytes, 0]);
+            Assert.Contains("1 bytes after the data", Assert.Throws<DataFormatException>(() => Npy.ReadHeader(path)).Message);
+            Assert.Throws<DataFormatException>(() => Npy.OpenMapped(path));
+        }
+        finally { dir.Delete(true); }
+    }
+
+    [Fact]
+    public void Int64_values_beyond_double_precision_read_back_exactly()
+    {
+        using var ms = new MemoryStream();
+        Npy.Write<long>(ms, [long.MaxValue, long.MinValue + 1, (1L << 53) + 1], 3);
+        ms.Position = 0;
+        Assert.Equal([long.MaxValue, long.MinValue + 1, (1L << 53) + 1], Npy.Read(ms, "big.npy").ToInt64());
+    }
+
+    [Fact]
     public void Random_mutations_of_valid_files_only_raise_data_format_errors()
     {
         var rng = new Random(1234);

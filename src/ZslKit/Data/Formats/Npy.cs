@@ -34,11 +34,12 @@ public sealed class NpyArray
     public float[] ToFloat32() { var r = new float[Header.Count]; Npy.Convert(DType, Data, r); return r; }
     public double[] ToFloat64() { var r = new double[Header.Count]; Npy.Convert(DType, Data, r); return r; }
 
-    /// <summary>Elements as int64; only for integer and bool arrays.</summary>
+    /// <summary>Elements as int64 (exact, also beyond float precision); only for integer and bool arrays.</summary>
     public long[] ToInt64()
     {
         if (DType is NpyDType.Float16 or NpyDType.Float32 or NpyDType.Float64)
             throw new InvalidOperationException($"array of {DType} cannot be read as integers");
+        if (DType == NpyDType.Int64) return MemoryMarshal.Cast<byte, long>(Data).ToArray();   // Data is little-endian, as the host
         var d = new double[Header.Count];
         Npy.Convert(DType, Data, d);
         return Array.ConvertAll(d, x => (long)x);
@@ -48,7 +49,8 @@ public sealed class NpyArray
 /// <summary>
 /// NumPy .npy (format versions 1.0–3.0) and .npz reader/writer. C order only; bool, (u)int8/16, int32/64, float16/32/64;
 /// little- or big-endian on read, little-endian on write. Every malformed input raises <see cref="DataFormatException"/>
-/// naming the file and byte offset; sizes are validated against the file length before anything is allocated.
+/// naming the file and byte offset; sizes are validated against the file length before anything is allocated, and a file
+/// longer than its header announces is refused like a shorter one.
 /// </summary>
 public static partial class Npy
 {
@@ -95,7 +97,8 @@ public static partial class Npy
         return ReadHeader(stream, path, stream.Length);
     }
 
-    /// <summary>Parses the header at the stream position; <paramref name="length"/> (or -1) bounds the data size.</summary>
+    /// <summary>Parses the header at the stream position; <paramref name="length"/> is the file's size (or -1 when unknown),
+    /// where the data must end exactly.</summary>
     public static NpyHeader ReadHeader(Stream stream, string name, long length)
     {
         Span<byte> pre = stackalloc byte[10];
@@ -129,6 +132,9 @@ public static partial class Npy
         if (length >= 0 && header.DataOffset + header.DataBytes > length)
             throw new DataFormatException(name, header.DataOffset,
                 $"truncated data: shape ({string.Join(", ", header.Shape)}) of {header.DType} needs {header.DataBytes} bytes, file has {length - header.DataOffset}");
+        if (length >= 0 && header.DataOffset + header.DataBytes < length)   // numpy writes nothing after the data: a damaged or mislabelled file
+            throw new DataFormatException(name, header.DataOffset + header.DataBytes,
+                $"{length - header.DataOffset - header.DataBytes} bytes after the data (expected size {header.DataOffset + header.DataBytes})");
         return header;
     }
 
