@@ -225,8 +225,8 @@ public class BenchCommandTests
             File.WriteAllText(file, "");
             foreach (var (json, message) in new[]
             {
-                (dir.FullName, $"zsl bench: --json: {dir.FullName} is a folder, not a file"),
-                (Path.Combine(file, "x.json"), $"zsl bench: --json: {Path.Combine(file, "x.json")}: {file} is a file, not a folder"),
+                (dir.FullName, $"zsl bench: --json {dir.FullName} is a folder, not a file"),
+                (Path.Combine(file, "x.json"), $"zsl bench: --json {Path.Combine(file, "x.json")}: {file} is a file, not a folder"),
                 ("", "zsl bench: --json: the path is empty"),
             })
             {
@@ -263,7 +263,7 @@ public class BenchCommandTests
         {
             var (code, stdout, stderr) = Run("suite", "--targets", "image-transform", "--out", file);
             Assert.Equal(BenchCommand.BadInput, code);
-            Assert.Equal($"zsl bench suite: --out: {file} is a file, not a folder", stderr.Trim());
+            Assert.Equal($"zsl bench suite: --out {file} is a file, not a folder", stderr.Trim());
             Assert.Equal("", stdout);
             Assert.Equal("keep", File.ReadAllText(file));
         }

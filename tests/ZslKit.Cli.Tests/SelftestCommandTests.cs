@@ -54,11 +54,11 @@ public class SelftestCommandTests
             File.WriteAllText(file, "");
             var (code, stdout, stderr) = Run("--json", dir.FullName);
             Assert.Equal(SelftestCommand.BadInput, code);
-            Assert.Equal($"zsl selftest: --json: {dir.FullName} is a folder, not a file", stderr.Trim());
+            Assert.Equal($"zsl selftest: --json {dir.FullName} is a folder, not a file", stderr.Trim());
             Assert.Equal("", stdout);
             (code, stdout, stderr) = Run("--json", Path.Combine(file, "x.json"));
             Assert.Equal(SelftestCommand.BadInput, code);
-            Assert.Equal($"zsl selftest: --json: {Path.Combine(file, "x.json")}: {file} is a file, not a folder", stderr.Trim());
+            Assert.Equal($"zsl selftest: --json {Path.Combine(file, "x.json")}: {file} is a file, not a folder", stderr.Trim());
             Assert.Equal("", stdout);
         }
         finally

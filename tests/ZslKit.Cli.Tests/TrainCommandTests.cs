@@ -210,8 +210,8 @@ public sealed class TrainCommandTests : IDisposable
     {
         var file = Path.Combine(_dir, "runs.txt");
         File.WriteAllText(file, "not a folder");
-        AssertBadInput(Run("linear-demo", "--runs", file, "-s", "training.epochs=1"), $"--runs: {file} is a file, not a folder");
-        AssertBadInput(Run("linear-demo", "--runs", Path.Combine(file, "sub"), "--dry-run"), $"--runs: {file} is a file, not a folder");
+        AssertBadInput(Run("linear-demo", "--runs", file, "-s", "training.epochs=1"), $"--runs {file} is a file, not a folder");
+        AssertBadInput(Run("linear-demo", "--runs", Path.Combine(file, "sub"), "--dry-run"), $"--runs {Path.Combine(file, "sub")}: {file} is a file, not a folder");
         Assert.Equal("not a folder", File.ReadAllText(file));
     }
 

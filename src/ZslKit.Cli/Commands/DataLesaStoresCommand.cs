@@ -66,7 +66,7 @@ internal static class DataLesaStoresCommand
                 ?? Bad(parse.GetValue(testLayout), "--test-layout", "all-candidates", "top400")
                 ?? (parse.GetValue(minBytes) < 0 ? "--min-image-bytes must be >= 0" : null)
                 ?? OtherDatasetOption(parse, name!, [match, keepConceptTags, minBytes], [testLayout, keepUnlabelled])
-                ?? (parse.GetValue(output) is { } o && File.Exists(o) ? $"--out {o} is a file, not a folder" : null);
+                ?? (parse.GetValue(output) is { } o ? OutputPaths.FolderProblem(o, "--out") : null);
             if (problem is not null)
             {
                 err.WriteLine("zsl data lesa-stores: " + problem);

@@ -59,7 +59,7 @@ internal static class ExtractCommand
                 foreach (var (option, value) in new[] { ("--batch", parse.GetValue(batch)), ("--shard-size", parse.GetValue(shard)),
                              ("--resize", parse.GetValue(resize)), ("--crop", parse.GetValue(crop)), ("--threads", parse.GetValue(threads)) })
                     if (value < 1) throw new ArgumentException($"{option} {value}: must be at least 1");
-                if (File.Exists(outFolder)) throw new ArgumentException($"--out {outFolder} is a file, not a folder");
+                OutputPaths.CheckFolder(outFolder, "--out");
                 var dev = parse.GetValue(device) switch
                 {
                     "auto" => null,

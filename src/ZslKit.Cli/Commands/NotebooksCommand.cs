@@ -120,7 +120,7 @@ internal static class NotebooksCommand
             Console.Error.WriteLine($"zsl {command}: no .ipynb found in {string.Join(", ", inputs)}");
             return null;
         }
-        if (!settings.CheckOnly && OutFolder.Problem(outDir, outOption) is { } problem)
+        if (!settings.CheckOnly && OutputPaths.FolderProblem(outDir, outOption) is { } problem)
         {
             Console.Error.WriteLine($"zsl {command}: {problem}");
             return null;

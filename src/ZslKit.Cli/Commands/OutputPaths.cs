@@ -1,51 +1,66 @@
-// OutputPaths.cs - checks of an output path given on the command line, made before any work so that a bad path fails
-// with one line naming the option instead of after minutes of measuring.
+// OutputPaths.cs - checks of an output path given on the command line, made before any work or any deletion, so that a
+// bad path fails with one line naming the option ("--out PATH is a file, not a folder") instead of after minutes of work.
 namespace ZslKit.Cli.Commands;
 
 internal static class OutputPaths
 {
     /// <summary>
-    /// Checks that <paramref name="path"/> (the value of <paramref name="option"/>) can be written as a file: not empty, not
-    /// an existing folder, and its nearest existing ancestor is a folder (so the missing folders can be created). Throws an
-    /// ArgumentException naming the option otherwise.
+    /// Why <paramref name="path"/> cannot be written as a file (empty, an existing folder, or a file in place of a folder
+    /// above it), or null when it can; the missing folders above it can then be created. <paramref name="option"/> names
+    /// where the path came from ("--json").
     /// </summary>
+    public static string? FileProblem(string path, string? option = null)
+    {
+        if (Full(path, option, out var full) is { } bad) return bad;
+        if (Directory.Exists(full) || Path.EndsInDirectorySeparator(path)) return $"{Named(path, option)} is a folder, not a file";
+        return AncestorProblem(full, path, option);
+    }
+
+    /// <summary>Why <paramref name="path"/> cannot be used as an output folder (empty, an existing file, or a file in place
+    /// of a folder above it), or null when it can.</summary>
+    public static string? FolderProblem(string path, string? option = null)
+    {
+        if (Full(path, option, out var full) is { } bad) return bad;
+        if (File.Exists(full)) return $"{Named(path, option)} is a file, not a folder";
+        return AncestorProblem(full, path, option);
+    }
+
+    /// <summary><see cref="FileProblem"/> as an ArgumentException.</summary>
     public static void CheckFile(string path, string option)
     {
-        var full = Full(path, option);
-        if (Directory.Exists(full) || Path.EndsInDirectorySeparator(path))
-            throw new ArgumentException($"{option}: {path} is a folder, not a file");
-        CheckAncestors(full, path, option);
+        if (FileProblem(path, option) is { } problem) throw new ArgumentException(problem);
     }
 
-    /// <summary>Checks that <paramref name="path"/> (the value of <paramref name="option"/>) can be used as an output folder:
-    /// not empty, not an existing file, and its nearest existing ancestor is a folder. Throws an ArgumentException naming the
-    /// option otherwise.</summary>
+    /// <summary><see cref="FolderProblem"/> as an ArgumentException.</summary>
     public static void CheckFolder(string path, string option)
     {
-        var full = Full(path, option);
-        if (File.Exists(full)) throw new ArgumentException($"{option}: {path} is a file, not a folder");
-        CheckAncestors(full, path, option);
+        if (FolderProblem(path, option) is { } problem) throw new ArgumentException(problem);
     }
 
-    private static string Full(string path, string option)
+    private static string Named(string path, string? option) => option is null ? path : $"{option} {path}";
+
+    private static string? Full(string path, string? option, out string full)
     {
-        if (string.IsNullOrWhiteSpace(path)) throw new ArgumentException($"{option}: the path is empty");
+        full = "";
+        if (string.IsNullOrWhiteSpace(path)) return $"{option ?? "the output path"}: the path is empty";
         try
         {
-            return Path.GetFullPath(path);
+            full = Path.GetFullPath(path);
+            return null;
         }
         catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
         {
-            throw new ArgumentException($"{option}: '{path}' is not a usable path ({CliErrors.Message(e)})", e);
+            return $"{Named($"'{path}'", option)} is not a usable path ({CliErrors.Message(e)})";
         }
     }
 
-    private static void CheckAncestors(string full, string path, string option)
+    private static string? AncestorProblem(string full, string path, string? option)
     {
         for (var dir = Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(full)); dir is not null; dir = Path.GetDirectoryName(dir))
         {
-            if (Directory.Exists(dir)) return;
-            if (File.Exists(dir)) throw new ArgumentException($"{option}: {path}: {dir} is a file, not a folder");
+            if (Directory.Exists(dir)) return null;
+            if (File.Exists(dir)) return $"{Named(path, option)}: {dir} is a file, not a folder";
         }
+        return null;
     }
 }

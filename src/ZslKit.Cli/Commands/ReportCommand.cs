@@ -53,7 +53,7 @@ internal static class ReportCommand
                 : $"zsl {command}: no executed notebooks folder at {input}");
             return BadInput;
         }
-        if (OutFolder.Problem(output, command == "report" ? "--out" : null) is { } problem)
+        if (OutputPaths.FolderProblem(output, command == "report" ? "--out" : null) is { } problem)
         {
             stderr.WriteLine($"zsl {command}: {problem}");
             return BadInput;

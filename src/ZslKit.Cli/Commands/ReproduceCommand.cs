@@ -54,7 +54,7 @@ internal static class ReproduceCommand
             var outDir = FromRepo("artifacts", "notebooks");
             var previous = outDir + ".previous";
             var reportDir = FromRepo("artifacts", "report");
-            if ((OutFolder.Problem(previous) ?? OutFolder.Problem(reportDir)) is { } problem)
+            if ((OutputPaths.FolderProblem(previous) ?? OutputPaths.FolderProblem(reportDir)) is { } problem)
             {
                 Console.Error.WriteLine($"zsl reproduce: {problem}");
                 return NotebooksCommand.BadInput;

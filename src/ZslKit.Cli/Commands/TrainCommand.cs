@@ -90,7 +90,8 @@ internal static class TrainCommand
                 // The method's own checks (options, loss weights, dataset, selection metric) run before any run folder is made.
                 resolved = entry.Validate(ConfigJson.ApplyOverrides(baseConfig with { Method = entry.Name }, parse.GetValue(set) ?? []));
                 seedList = ParseSeeds(parse.GetValue(seeds), resolved.Seed);
-                foreach (var s in seedList) CheckRunsPath(RunRecord.FolderFor(runsRoot, resolved with { Seed = s }));
+                OutputPaths.CheckFolder(runsRoot, "--runs");
+                foreach (var s in seedList) OutputPaths.CheckFolder(RunRecord.FolderFor(runsRoot, resolved with { Seed = s }), "run folder");
                 // A finished run that cannot be read back is reported before any seed trains (--force redoes it anyway).
                 if (!parse.GetValue(dryRun) && !parse.GetValue(force))
                     foreach (var s in seedList) RunRecord.TryLoad(RunRecord.FolderFor(runsRoot, resolved with { Seed = s }));
@@ -175,12 +176,6 @@ internal static class TrainCommand
         catch (UnauthorizedAccessException) { throw new ArgumentException($"--config: cannot read {path} (permission denied)"); }
     }
 
-    /// <summary>Refuses a run folder path through an existing file (--runs naming a file, or a file where a folder goes).</summary>
-    private static void CheckRunsPath(string folder)
-    {
-        for (var p = folder; !string.IsNullOrEmpty(p); p = Path.GetDirectoryName(p))
-            if (File.Exists(p)) throw new ArgumentException($"--runs: {p} is a file, not a folder");
-    }
 
     /// <summary>Runs <paramref name="run"/> with a Spectre progress bar when the terminal is interactive, plain lines otherwise.</summary>
     private static RunRecord WithProgress(TextWriter output, Func<ITrainingProgress, RunRecord> run)
