@@ -117,15 +117,9 @@ internal static class BenchCommand
             Print(console, report);
             if (parse.GetValue(json) is { } path)
             {
-                try
+                if (OutputPaths.Write(path, report.ToJson()) is { } notWritten)
                 {
-                    var dir = Path.GetDirectoryName(Path.GetFullPath(path));
-                    if (dir is not null) Directory.CreateDirectory(dir);
-                    File.WriteAllText(path, report.ToJson());
-                }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-                {
-                    error.WriteLine($"zsl bench {name}: --json: the report was not written to {path} ({CliErrors.Message(e)})");
+                    error.WriteLine($"zsl bench {name}: --json: the report was not written to {path} ({notWritten})");
                     return 1;
                 }
                 output.WriteLine($"json: {path}");

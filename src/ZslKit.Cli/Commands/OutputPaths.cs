@@ -37,6 +37,23 @@ internal static class OutputPaths
         if (FolderProblem(path, option) is { } problem) throw new ArgumentException(problem);
     }
 
+    /// <summary>Writes <paramref name="text"/> to <paramref name="path"/>, creating the folders above it; returns why it
+    /// could not (one line), or null when it was written.</summary>
+    public static string? Write(string path, string text)
+    {
+        try
+        {
+            var dir = Path.GetDirectoryName(Path.GetFullPath(path));
+            if (dir is not null) Directory.CreateDirectory(dir);
+            File.WriteAllText(path, text);
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return CliErrors.Message(e);
+        }
+    }
+
     private static string Named(string path, string? option) => option is null ? path : $"{option} {path}";
 
     private static string? Full(string path, string? option, out string full)

@@ -63,15 +63,9 @@ internal static class SelftestCommand
             console.WriteLine(report.Passed ? "selftest: all checks passed" : "selftest: FAILED");
             if (parse.GetValue(json) is { } path)
             {
-                try
+                if (OutputPaths.Write(path, report.ToJson()) is { } notWritten)
                 {
-                    var dir = Path.GetDirectoryName(Path.GetFullPath(path));
-                    if (dir is not null) Directory.CreateDirectory(dir);
-                    File.WriteAllText(path, report.ToJson());
-                }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-                {
-                    error.WriteLine($"zsl selftest: --json: the report was not written to {path} ({CliErrors.Message(e)})");
+                    error.WriteLine($"zsl selftest: --json: the report was not written to {path} ({notWritten})");
                     return SelfTest.ExitFailed;
                 }
             }
