@@ -121,8 +121,8 @@ public sealed class PaperComparison(string paper, Provenance provenance)
 {
     private readonly List<ComparisonRow> _rows = [];
 
-    public string Paper { get; } = paper;
-    public Provenance Provenance { get; } = provenance;
+    public string Paper { get; } = paper ?? throw new ArgumentNullException(nameof(paper));
+    public Provenance Provenance { get; } = provenance ?? throw new ArgumentNullException(nameof(provenance));
     public IReadOnlyList<ComparisonRow> Rows => _rows;
 
     /// <summary>True only for real data: a Δ against the paper means nothing on synthetic data.</summary>
@@ -131,9 +131,15 @@ public sealed class PaperComparison(string paper, Provenance provenance)
     /// <summary>Adds a row; <paramref name="reported"/> is the paper's number as printed (e.g. "71.3"), null when absent.</summary>
     public PaperComparison Add(string method, string task, string metric, string? reported, double? ours)
     {
+        ArgumentNullException.ThrowIfNull(method);
+        ArgumentNullException.ThrowIfNull(task);
+        ArgumentNullException.ThrowIfNull(metric);
         if (reported is not null && !double.TryParse(reported, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
             throw new ArgumentException($"reported value '{reported}' for ({method}, {task}, {metric}) is not a number", nameof(reported));
-        _rows.Add(new ComparisonRow(method, task, metric, reported, ours));
+        var row = new ComparisonRow(method, task, metric, reported, ours);
+        if (row.Decimals > TableText.MaxDecimals)   // its precision is the precision shown
+            throw new ArgumentException($"reported value '{reported}' for ({method}, {task}, {metric}) has {row.Decimals} decimals; at most {TableText.MaxDecimals} can be shown", nameof(reported));
+        _rows.Add(row);
         return this;
     }
 

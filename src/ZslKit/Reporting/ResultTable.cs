@@ -8,10 +8,12 @@ namespace ZslKit.Reporting;
 /// <summary>One measured number.</summary>
 public sealed record ResultRow(string Method, string Task, string Metric, double Value);
 
-/// <summary>Results of several methods on several tasks and metrics.</summary>
+/// <summary>Results of several methods on several tasks and metrics, shown with <c>decimals</c> (0 to 15) decimals unless
+/// <see cref="Decimals"/> sets a metric's.</summary>
 [TypeFormatterSource(typeof(ReportingFormatterSource), PreferredMimeTypes = ["text/html"])]
 public sealed class ResultTable(string? caption = null, int decimals = 1)
 {
+    private readonly int _decimals = TableText.CheckDecimals("ResultTable", nameof(decimals), decimals);
     private readonly List<ResultRow> _rows = [];
     private readonly Dictionary<string, int> _metricDecimals = [];
 
@@ -21,16 +23,20 @@ public sealed class ResultTable(string? caption = null, int decimals = 1)
     /// <summary>Adds a value; a second value for the same (method, task, metric) is an error.</summary>
     public ResultTable Add(string method, string task, string metric, double value)
     {
+        ArgumentNullException.ThrowIfNull(method);
+        ArgumentNullException.ThrowIfNull(task);
+        ArgumentNullException.ThrowIfNull(metric);
         if (_rows.Any(r => r.Method == method && r.Task == task && r.Metric == metric))
             throw new ArgumentException($"result table already has a value for ({method}, {task}, {metric})", nameof(metric));
         _rows.Add(new ResultRow(method, task, metric, value));
         return this;
     }
 
-    /// <summary>Shows <paramref name="metric"/> with <paramref name="places"/> decimals (default: the table's).</summary>
+    /// <summary>Shows <paramref name="metric"/> with <paramref name="places"/> (0 to 15) decimals (default: the table's).</summary>
     public ResultTable Decimals(string metric, int places)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(places);
+        ArgumentNullException.ThrowIfNull(metric);
+        TableText.CheckDecimals("ResultTable.Decimals", nameof(places), places);
         _metricDecimals[metric] = places;
         return this;
     }
@@ -38,7 +44,7 @@ public sealed class ResultTable(string? caption = null, int decimals = 1)
     /// <summary>The formatted value of a cell, or "–" when absent.</summary>
     public string Cell(string method, string task, string metric) =>
         _rows.FirstOrDefault(r => r.Method == method && r.Task == task && r.Metric == metric) is { } row
-            ? TableText.Fixed(row.Value, _metricDecimals.GetValueOrDefault(metric, decimals))
+            ? TableText.Fixed(row.Value, _metricDecimals.GetValueOrDefault(metric, _decimals))
             : TableText.Missing;
 
     private IReadOnlyList<string> Methods => _rows.Select(r => r.Method).Distinct().ToList();

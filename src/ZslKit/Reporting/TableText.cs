@@ -8,6 +8,14 @@ internal static class TableText
 {
     public const string Missing = "–";
 
+    /// <summary>Most decimals a value can be shown with (Math.Round's limit).</summary>
+    public const int MaxDecimals = 15;
+
+    /// <summary><paramref name="value"/> when it is a number of decimals that can be shown (0 to 15).</summary>
+    public static int CheckDecimals(string method, string what, int value) =>
+        value is >= 0 and <= MaxDecimals ? value
+            : throw new ArgumentOutOfRangeException(what, value, $"{method}: {what} must be between 0 and {MaxDecimals}");
+
     public static string Fixed(double value, int decimals) =>
         double.IsFinite(value)
             ? Math.Round(value, decimals, MidpointRounding.AwayFromZero).ToString("F" + decimals, CultureInfo.InvariantCulture)

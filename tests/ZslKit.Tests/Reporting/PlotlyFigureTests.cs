@@ -84,6 +84,93 @@ public class PlotlyFigureTests
     }
 
     [Fact]
+    public void Layout_calls_refuse_a_subplot_outside_the_grid_like_traces_do()
+    {
+        var fig = new PlotlyFigure();
+        var axes = Assert.Throws<ArgumentOutOfRangeException>(() => fig.Axes("x", "y", at: new Subplot(3, 3)));
+        Assert.Equal("at", axes.ParamName);
+        Assert.Contains("Axes: subplot (3, 3) is outside the 1x1 grid", axes.Message);
+        var annotate = Assert.Throws<ArgumentOutOfRangeException>(() => fig.Annotate("a", 1, 1, at: new Subplot(0, 0)));
+        Assert.Contains("Annotate: subplot (0, 0) is outside the 1x1 grid", annotate.Message);
+        var image = Assert.Throws<ArgumentOutOfRangeException>(() => fig.Image(new byte[2, 2, 3], at: new Subplot(1, 2)));
+        Assert.Contains("Image: subplot (1, 2)", image.Message);
+        Assert.Contains("Heatmap: subplot (2, 1)", Assert.Throws<ArgumentOutOfRangeException>(() => fig.Heatmap(new double[1, 1], at: new Subplot(2, 1))).Message);
+        Assert.Equal(0, fig.TraceCount);
+        Assert.Null(fig.ToJson()["layout"]!["xaxis9"]);
+    }
+
+    [Fact]
+    public void Grid_names_the_argument_that_is_below_one()
+    {
+        var columns = Assert.Throws<ArgumentOutOfRangeException>(() => new PlotlyFigure().Grid(2, 0));
+        Assert.Equal("columns", columns.ParamName);
+        Assert.Contains("columns must be at least 1, got a 2x0 grid", columns.Message);
+        Assert.Equal("rows", Assert.Throws<ArgumentOutOfRangeException>(() => new PlotlyFigure().Grid(0, 2)).ParamName);
+    }
+
+    [Fact]
+    public void Attention_overlay_refuses_an_empty_map_non_positive_image_sizes_and_opacity_outside_0_to_1()
+    {
+        var fig = new PlotlyFigure();
+        var empty = Assert.Throws<ArgumentException>(() => fig.AttentionOverlay(new double[0, 0], 224, 224));
+        Assert.Equal("attention", empty.ParamName);
+        Assert.Contains("at least one row and one column, got [0, 0]", empty.Message);
+        Assert.Equal("imageWidth", Assert.Throws<ArgumentOutOfRangeException>(() => fig.AttentionOverlay(new double[2, 2], 0, 224)).ParamName);
+        var height = Assert.Throws<ArgumentOutOfRangeException>(() => fig.AttentionOverlay(new double[2, 2], 224, -5));
+        Assert.Contains("AttentionOverlay: imageHeight must be > 0", height.Message);
+        var opacity = Assert.Throws<ArgumentOutOfRangeException>(() => fig.AttentionOverlay(new double[2, 2], 224, 224, opacity: 5));
+        Assert.Contains("opacity must be in [0, 1]", opacity.Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => fig.AttentionOverlay(new double[2, 2], 224, 224, opacity: double.NaN));
+        Assert.Equal(0, fig.TraceCount);
+    }
+
+    [Fact]
+    public void Figure_sizes_and_marker_sizes_must_be_positive()
+    {
+        var width = Assert.Throws<ArgumentOutOfRangeException>(() => new PlotlyFigure(width: -1));
+        Assert.Equal("width", width.ParamName);
+        Assert.Contains("PlotlyFigure: width must be > 0 pixels", width.Message);
+        Assert.Equal("height", Assert.Throws<ArgumentOutOfRangeException>(() => new PlotlyFigure(height: 0)).ParamName);
+        var marker = Assert.Throws<ArgumentOutOfRangeException>(() => new PlotlyFigure().Scatter("s", [1], [1], markerSize: double.NaN));
+        Assert.Contains("Scatter: markerSize must be a finite number > 0", marker.Message);
+    }
+
+    [Fact]
+    public void Non_finite_annotation_coordinates_are_refused_at_the_call_while_nan_data_stays_a_gap()
+    {
+        var fig = new PlotlyFigure();
+        var x = Assert.Throws<ArgumentOutOfRangeException>(() => fig.Annotate("a", double.NaN, 1));
+        Assert.Equal("x", x.ParamName);
+        Assert.Contains("Annotate: x must be a finite number", x.Message);
+        Assert.Equal("y", Assert.Throws<ArgumentOutOfRangeException>(() => fig.Annotate("a", 1, double.PositiveInfinity)).ParamName);
+        // NaN in data is a gap (JSON null), as before
+        var json = JsonNode.Parse(fig.Line("l", [0, 1, 2], [1, double.NaN, 3]).AttentionOverlay(new double[,] { { double.NaN } }, 16, 16).ToJsonString())!;
+        Assert.Null(json["data"]![0]!["y"]![1]);
+        Assert.Null(json["data"]![1]!["z"]![0]![0]);
+    }
+
+    [Fact]
+    public void Null_data_is_refused_at_the_call_by_argument_name()
+    {
+        var fig = new PlotlyFigure();
+        Assert.Equal("x", Assert.Throws<ArgumentNullException>(() => fig.Line("l", null!, [1.0])).ParamName);
+        Assert.Equal("y", Assert.Throws<ArgumentNullException>(() => fig.Scatter("s", [1.0], null!)).ParamName);
+        Assert.Equal("z", Assert.Throws<ArgumentNullException>(() => fig.Heatmap(null!)).ParamName);
+        Assert.Equal("attention", Assert.Throws<ArgumentNullException>(() => fig.AttentionOverlay(null!, 224, 224)).ParamName);
+        Assert.Equal("rgb", Assert.Throws<ArgumentNullException>(() => fig.Image(null!)).ParamName);
+        Assert.Equal("values", Assert.Throws<ArgumentNullException>(() => fig.Bar("b", ["a"], null!)).ParamName);
+        Assert.Equal("text", Assert.Throws<ArgumentNullException>(() => fig.Annotate(null!, 1, 1)).ParamName);
+        Assert.Equal(0, fig.TraceCount);
+    }
+
+    [Fact]
+    public void Bar_mode_must_be_one_plotly_knows()
+    {
+        var e = Assert.Throws<ArgumentException>(() => new PlotlyFigure().BarMode("grouped"));
+        Assert.Contains("\"group\", \"stack\", \"overlay\" or \"relative\", got \"grouped\"", e.Message);
+    }
+
+    [Fact]
     public void Html_inlines_plotly_once_per_process_and_escapes_script_closers()
     {
         Skip.IfNot(PlotlyJs.IsAvailable, "plotly.js-dist-min is not installed (run environment/setup.sh)");

@@ -40,6 +40,36 @@ public class TableTests
     }
 
     [Fact]
+    public void Result_table_refuses_decimals_it_cannot_show_when_built_not_when_rendered()
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => new ResultTable(decimals: -1));
+        Assert.Equal("decimals", e.ParamName);
+        Assert.Contains("ResultTable: decimals must be between 0 and 15", e.Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ResultTable(decimals: 16));
+        var places = Assert.Throws<ArgumentOutOfRangeException>(() => new ResultTable().Decimals("H", 16));
+        Assert.Equal("places", places.ParamName);
+        Assert.Equal("0.123456789012346", new ResultTable(decimals: 15).Add("A", "T", "m", 0.1234567890123456).Cell("A", "T", "m"));
+    }
+
+    [Fact]
+    public void Result_table_refuses_a_null_method_task_or_metric_at_add()
+    {
+        var t = new ResultTable();
+        Assert.Equal("method", Assert.Throws<ArgumentNullException>(() => t.Add(null!, "T", "m", 1)).ParamName);
+        Assert.Equal("task", Assert.Throws<ArgumentNullException>(() => t.Add("A", null!, "m", 1)).ParamName);
+        Assert.Equal("metric", Assert.Throws<ArgumentNullException>(() => t.Add("A", "T", null!, 1)).ParamName);
+        Assert.Empty(t.Rows);
+        Assert.Equal("method", Assert.Throws<ArgumentNullException>(() => new PaperComparison("P", Real).Add(null!, "T", "m", "1.0", 1)).ParamName);
+    }
+
+    [Fact]
+    public void Comparison_refuses_a_reported_value_with_more_decimals_than_can_be_shown()
+    {
+        var e = Assert.Throws<ArgumentException>(() => new PaperComparison("P", Real).Add("M", "T", "m", "1.12345678901234567", 1));
+        Assert.Contains("has 17 decimals; at most 15 can be shown", e.Message);
+    }
+
+    [Fact]
     public void Comparison_on_real_data_shows_delta_at_the_papers_precision()
     {
         var c = new PaperComparison("LESA", Real).Add("LESA", "ZSL", "mAP", "19.4", 18.72).Add("LESA", "GZSL", "F1@3", "9.25", 9.3);

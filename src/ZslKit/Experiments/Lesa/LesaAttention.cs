@@ -19,10 +19,32 @@ public sealed record LabelAttentionPeaks(int Images, int Labels, float[] Scores,
 
 /// <summary>
 /// LESA's module usage over a set of images: <c>Counts[m, j]</c> = images where module m gives the maximum score of label
-/// <c>Labels[j]</c> (ties go to the lowest module index, as torch.argmax).
+/// <c>Labels[j]</c> (ties go to the lowest module index, as torch.argmax). The constructor checks the shapes: one label and
+/// one name per column of <c>Counts</c>, every count in [0, Images].
 /// </summary>
 public sealed record ModuleUsage(int[,] Counts, IReadOnlyList<int> Labels, IReadOnlyList<string> LabelNames, int Images)
 {
+    public int[,] Counts { get; init; } = Check(Counts, Labels, LabelNames, Images);
+
+    /// <summary><paramref name="counts"/> when the four parts of a usage agree; else an ArgumentException naming the part.</summary>
+    internal static int[,] Check(int[,] counts, IReadOnlyList<int> labels, IReadOnlyList<string> labelNames, int images)
+    {
+        ArgumentNullException.ThrowIfNull(counts, nameof(Counts));
+        ArgumentNullException.ThrowIfNull(labels, nameof(Labels));
+        ArgumentNullException.ThrowIfNull(labelNames, nameof(LabelNames));
+        if (images < 0) throw new ArgumentOutOfRangeException(nameof(Images), images, "ModuleUsage: Images must be >= 0");
+        int modules = counts.GetLength(0), columns = counts.GetLength(1);
+        if (labels.Count != columns)
+            throw new ArgumentException($"ModuleUsage: {labels.Count} Labels for the {columns} columns of Counts [{modules}, {columns}]", nameof(Labels));
+        if (labelNames.Count != columns)
+            throw new ArgumentException($"ModuleUsage: {labelNames.Count} LabelNames for the {columns} columns of Counts [{modules}, {columns}]", nameof(LabelNames));
+        for (int m = 0; m < modules; m++)
+            for (int j = 0; j < columns; j++)
+                if (counts[m, j] < 0 || counts[m, j] > images)
+                    throw new ArgumentException($"ModuleUsage: Counts must be in [0, Images = {images}] (found {counts[m, j]} at [{m}, {j}])", nameof(Counts));
+        return counts;
+    }
+
     public int Modules => Counts.GetLength(0);
 
     /// <summary>Fraction of the images in which each module is selected, per label: [M, labels], columns sum to 1.</summary>

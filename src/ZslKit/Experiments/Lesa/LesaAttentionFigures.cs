@@ -33,6 +33,7 @@ public static class LesaAttentionFigures
     public static PlotlyFigure UsageHeatmap(ModuleUsage usage, string title)
     {
         ArgumentNullException.ThrowIfNull(usage);
+        ModuleUsage.Check(usage.Counts, usage.Labels, usage.LabelNames, usage.Images);   // a `with` copy skips the constructor's check
         var modules = Enumerable.Range(1, usage.Modules).Select(m => $"m{m}").ToList();
         return new PlotlyFigure(title, width: Math.Max(720, 12 * usage.Labels.Count + 160), height: 480)
             .Heatmap(usage.Fractions(), usage.LabelNames, modules)
@@ -179,6 +180,15 @@ public static class LesaAttentionFigures
     public static PlotlyFigure Overlays(string title, params IReadOnlyList<AttentionExample>[] rows)
     {
         ArgumentNullException.ThrowIfNull(rows);
+        if (rows.Length == 0)
+            throw new ArgumentException("Overlays: rows must hold at least one list of examples (e.g. seen, unseen from Examples), got none", nameof(rows));
+        for (int r = 0; r < rows.Length; r++)
+        {
+            if (rows[r] is null) throw new ArgumentException($"Overlays: rows[{r}] is null", nameof(rows));
+            for (int c = 0; c < rows[r].Count; c++)
+                if (rows[r][c] is not { Map: { } map } || map.GetLength(0) == 0 || map.GetLength(1) == 0)
+                    throw new ArgumentException($"Overlays: rows[{r}][{c}] must be an example with a non-empty attention map", nameof(rows));
+        }
         int columns = Math.Max(1, rows.Max(r => r.Count));
         var fig = new PlotlyFigure(title, width: Math.Max(720, 260 * columns), height: 120 + 300 * Math.Max(1, rows.Length)).Grid(Math.Max(1, rows.Length), columns);
         for (int r = 0; r < rows.Length; r++)
@@ -204,7 +214,8 @@ public static class LesaAttentionFigures
     public static byte[,,] Render(int rows, int cols, IReadOnlyList<Box> boxes)
     {
         ArgumentNullException.ThrowIfNull(boxes);
-        if (rows < 1 || cols < 1) throw new ArgumentOutOfRangeException(nameof(rows), $"grid {rows}x{cols} must be positive");
+        if (rows < 1 || cols < 1)
+            throw new ArgumentOutOfRangeException(rows < 1 ? nameof(rows) : nameof(cols), $"Render: grid {rows}x{cols} must have at least one row and one column");
         int height = rows * CellPixels, width = cols * CellPixels;
         var outlines = boxes.Select(b =>
         {

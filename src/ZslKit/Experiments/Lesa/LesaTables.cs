@@ -120,6 +120,11 @@ public sealed class LesaTable(string title, LesaModelView view, IReadOnlyList<Le
     public PlotlyFigure ToBarChart(string? title = null, IReadOnlyList<LesaColumn>? columns = null)
     {
         var cols = columns ?? Columns;
+        foreach (var c in cols)
+        {
+            if (c is null) throw new ArgumentException("ToBarChart: columns holds null", nameof(columns));
+            LesaTables.CheckColumn("ToBarChart", c.Setting, c.Metric, nameof(columns));
+        }
         var cats = cols.Select(c => $"{c.Setting} {c.Metric}").ToList();
         var fig = new PlotlyFigure(title ?? Title + (View == LesaModelView.Final ? " (final model)" : " (selected model)"), width: 900);
         foreach (var r in Rows.Where(r => r.Test is not null))
@@ -249,12 +254,27 @@ public static class LesaTables
     public static IReadOnlyList<LesaColumn> Table2Columns { get; } =
         (from s in new[] { "ZS", "GZS" } from m in new[] { "F1@3", "F1@5", "mAP" } select Column(s, m)).ToList();
 
-    /// <summary>The column of a setting and metric ("ZS", "F1@3" → key "zs/f1@3").</summary>
+    /// <summary>The column of a setting and metric ("ZS", "F1@3" → key "zs/f1@3"). The setting is "ZS" or "GZS", the metric
+    /// "mAP" or P/R/F1 at a K of the protocols ("P@3", "R@5", "F1@10", "F1@20"; case is ignored).</summary>
     public static LesaColumn Column(string setting, string metric)
     {
         ArgumentNullException.ThrowIfNull(setting);
         ArgumentNullException.ThrowIfNull(metric);
+        CheckColumn("LesaTables.Column", setting, metric);
         return new(setting, metric, $"{setting.ToLowerInvariant()}/{metric.ToLowerInvariant()}");
+    }
+
+    /// <summary>Refuses a setting other than ZS/GZS or a metric that no LESA run records (its cells would all be missing).</summary>
+    internal static void CheckColumn(string method, string setting, string metric, string? paramName = null)
+    {
+        string[] settings = ["ZS", "GZS"];
+        if (!settings.Contains(setting, StringComparer.OrdinalIgnoreCase))
+            throw new ArgumentException($"{method}: setting '{setting}' is not a LESA setting; known: {string.Join(", ", settings)}", paramName ?? nameof(setting));
+        var ks = LesaProtocol.NusWide.Ks.Concat(LesaProtocol.OpenImages.Ks).Distinct().ToList();
+        var metrics = ks.SelectMany(k => new[] { $"P@{k}", $"R@{k}", $"F1@{k}" }).Prepend("mAP");
+        if (!metrics.Contains(metric, StringComparer.OrdinalIgnoreCase))
+            throw new ArgumentException($"{method}: metric '{metric}' is not a LESA test metric; known: mAP and P@K, R@K, F1@K for K = " +
+                $"{string.Join(", ", LesaProtocol.NusWide.Ks)} (NUS-WIDE) or {string.Join(", ", LesaProtocol.OpenImages.Ks)} (Open Images)", paramName ?? nameof(metric));
     }
 
     /// <summary>The test-metric key of a column for a model view ("zs/f1@3" or "final/zs/f1@3").</summary>

@@ -138,6 +138,49 @@ public class LesaAttentionTests
     }
 
     [Fact]
+    public void Module_usage_needs_one_label_and_one_name_per_column_and_counts_within_the_images()
+    {
+        var labels = Assert.Throws<ArgumentException>(() => new ModuleUsage(new int[2, 2], [0, 1, 2], ["a", "b", "c"], 5));
+        Assert.Equal("Labels", labels.ParamName);
+        Assert.Contains("ModuleUsage: 3 Labels for the 2 columns of Counts [2, 2]", labels.Message);
+        var names = Assert.Throws<ArgumentException>(() => new ModuleUsage(new int[2, 3], [0, 1, 2], ["a"], 5));
+        Assert.Equal("LabelNames", names.ParamName);
+        Assert.Contains("1 LabelNames for the 3 columns", names.Message);
+        var fewer = Assert.Throws<ArgumentException>(() => new ModuleUsage(new int[2, 3], [0, 1], ["a", "b"], 5));
+        Assert.Contains("2 Labels for the 3 columns", fewer.Message);
+        var count = Assert.Throws<ArgumentException>(() => new ModuleUsage(new[,] { { 1, 6 } }, [0, 1], ["a", "b"], 5));
+        Assert.Contains("Counts must be in [0, Images = 5] (found 6 at [0, 1])", count.Message);
+        Assert.Equal("Images", Assert.Throws<ArgumentOutOfRangeException>(() => new ModuleUsage(new int[1, 0], [], [], -1)).ParamName);
+        Assert.Equal("Counts", Assert.Throws<ArgumentNullException>(() => new ModuleUsage(null!, [], [], 0)).ParamName);
+        // a `with` copy skips the constructor: the heatmap checks again rather than read past the counts
+        var usage = new ModuleUsage(new[,] { { 1, 0 }, { 0, 1 } }, [0, 1], ["a", "b"], 1);
+        var e = Assert.Throws<ArgumentException>(() => LesaAttentionFigures.UsageHeatmap(usage with { LabelNames = ["a", "b", "c"] }, "t"));
+        Assert.Contains("3 LabelNames for the 2 columns", e.Message);
+        Assert.Equal(1, LesaAttentionFigures.UsageHeatmap(usage, "t").TraceCount);
+    }
+
+    [Fact]
+    public void Overlays_without_rows_or_with_an_empty_example_say_so()
+    {
+        var none = Assert.Throws<ArgumentException>(() => LesaAttentionFigures.Overlays("t"));
+        Assert.Equal("rows", none.ParamName);
+        Assert.Contains("Overlays: rows must hold at least one list of examples", none.Message);
+        var example = new AttentionExample(0, 0, "a", true, [], new double[0, 0], false);
+        Assert.Contains("rows[0][0] must be an example with a non-empty attention map",
+            Assert.Throws<ArgumentException>(() => LesaAttentionFigures.Overlays("t", [example])).Message);
+        Assert.Contains("rows[1] is null", Assert.Throws<ArgumentException>(() => LesaAttentionFigures.Overlays("t", [], null!)).Message);
+        var ok = example with { Map = new double[2, 2] };
+        Assert.Equal(2, LesaAttentionFigures.Overlays("t", [ok]).TraceCount);
+    }
+
+    [Fact]
+    public void Render_names_the_grid_argument_that_is_below_one()
+    {
+        Assert.Equal("cols", Assert.Throws<ArgumentOutOfRangeException>(() => LesaAttentionFigures.Render(2, 0, Array.Empty<ZslKit.Metrics.Box>())).ParamName);
+        Assert.Equal("rows", Assert.Throws<ArgumentOutOfRangeException>(() => LesaAttentionFigures.Render(0, 2, Array.Empty<ZslKit.Metrics.Box>())).ParamName);
+    }
+
+    [Fact]
     public void Models_without_per_label_attention_are_refused_by_name()
     {
         using var scope = torch.NewDisposeScope();

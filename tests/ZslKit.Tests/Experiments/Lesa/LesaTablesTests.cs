@@ -116,6 +116,28 @@ public sealed class LesaTablesTests : IDisposable
     }
 
     [Fact]
+    public void Column_refuses_a_setting_or_metric_no_LESA_run_records_naming_the_known_ones()
+    {
+        var metric = Assert.Throws<ArgumentException>(() => Col("ZS", "F1@7"));
+        Assert.Equal("metric", metric.ParamName);
+        Assert.Contains("metric 'F1@7' is not a LESA test metric; known: mAP and P@K, R@K, F1@K for K = 3, 5 (NUS-WIDE) or 10, 20 (Open Images)", metric.Message);
+        var setting = Assert.Throws<ArgumentException>(() => Col("XS", "mAP"));
+        Assert.Equal("setting", setting.ParamName);
+        Assert.Contains("setting 'XS' is not a LESA setting; known: ZS, GZS", setting.Message);
+        Assert.Equal("gzs/f1@20", Col("GZS", "F1@20").Key);
+        Assert.Equal("zs/map", Col("zs", "MAP").Key);   // case is ignored, as the key is lower case
+    }
+
+    [Fact]
+    public void Bar_chart_refuses_a_hand_made_column_no_run_records_instead_of_drawing_empty_bars()
+    {
+        var t = LesaTables.Table1([Run(Config("lesa", 0), 0.2)]);
+        var e = Assert.Throws<ArgumentException>(() => t.ToBarChart(columns: [new LesaColumn("ZS", "F1@7", "zs/f1@7")]));
+        Assert.Equal("columns", e.ParamName);
+        Assert.Contains("ToBarChart: metric 'F1@7'", e.Message);
+    }
+
+    [Fact]
     public void Compare_puts_transcribed_numbers_next_to_ours_and_leaves_the_rest_not_transcribed()
     {
         Directory.CreateDirectory(Path.Combine(_dir, "lesa"));
