@@ -53,6 +53,8 @@ internal static class MetricsCommand
             if (parse.GetResult(ks) is not { Implicit: false } && kList.Max() > source.Cols)   // --k not given: say the default is the problem
                 throw new MetricInputException("--k", $"K = {kList.Max()} must be between 1 and the label count {source.Cols} " +
                     $"(the default --k {parse.GetValue(ks)} needs at least {kList.Max()} labels; pass --k)");
+            foreach (var k in kList)   // the library says "options.Ks"; here the K values come from --k
+                if (k > source.Cols) throw new MetricInputException("--k", $"K = {k} must be between 1 and the label count {source.Cols}");
             var report = MultiLabelEvaluator.Evaluate(source, new MultiLabelOptions(kList, proto, MemoryBudgetBytes: budget));
             var values = new List<(string, double?)> { ("map", report.Map) };
             foreach (var (name, v) in report.Variants) values.Add(("map_" + name.Replace('-', '_'), v));

@@ -13,16 +13,19 @@ public static class AveragePrecision
     /// AP of <paramref name="scores"/> against <paramref name="labels"/> (1 positive, -1 negative, 0 unannotated: dropped).
     /// A column without positives has AP 0. <paramref name="keys"/> and <paramref name="isPositive"/> are scratch buffers of
     /// at least scores.Length elements (callers reuse them across labels). <paramref name="include"/>, when not empty,
-    /// keeps only entries i with include[i] (an image filter). Inputs are assumed validated (finite, labels in {-1,0,1}).
+    /// keeps only entries i with include[i] (an image filter). Throws <see cref="MetricInputException"/> for mismatched lengths,
+    /// a non-finite score or a label outside {-1, 0, 1} (checked while gathering, so the cost is one compare per entry).
     /// </summary>
     public static LabelAp Compute(ReadOnlySpan<float> scores, ReadOnlySpan<sbyte> labels, Span<float> keys, Span<bool> isPositive,
         ReadOnlySpan<bool> include = default)
     {
+        CheckLengths(scores.Length, labels.Length, keys.Length, isPositive.Length, "isPositive", include.Length, includeRequired: false);
         int m = 0, positives = 0;
         bool filter = !include.IsEmpty;
         for (int i = 0; i < scores.Length; i++)
         {
             sbyte y = labels[i];
+            CheckEntry(scores[i], y, i);
             if (y == 0 || (filter && !include[i])) continue;
             keys[m] = -scores[i]; // ascending sort of -score = descending score
             bool pos = y > 0;
@@ -39,16 +42,19 @@ public static class AveragePrecision
 
     /// <summary>
     /// AP over all images and over the images with include[i], from one sort: the included entries, in sorted order, are
-    /// the sorted order of the subset. <paramref name="flags"/> is scratch like <paramref name="keys"/>.
+    /// the sorted order of the subset. <paramref name="flags"/> is scratch like <paramref name="keys"/>; <paramref name="include"/>
+    /// has one entry per score. Inputs are checked as in <see cref="Compute"/>.
     /// </summary>
     public static (LabelAp All, LabelAp Included) ComputeBoth(ReadOnlySpan<float> scores, ReadOnlySpan<sbyte> labels, Span<float> keys,
         Span<byte> flags, ReadOnlySpan<bool> include)
     {
+        CheckLengths(scores.Length, labels.Length, keys.Length, flags.Length, "flags", include.Length, includeRequired: true);
         const byte Positive = 1, Included = 2;
         int m = 0, mIn = 0, positives = 0, positivesIn = 0;
         for (int i = 0; i < scores.Length; i++)
         {
             sbyte y = labels[i];
+            CheckEntry(scores[i], y, i);
             if (y == 0) continue;
             keys[m] = -scores[i];
             byte f = (byte)((y > 0 ? Positive : 0) | (include[i] ? Included : 0));
@@ -67,7 +73,7 @@ public static class AveragePrecision
             float key = k[g];
             long groupTp = 0, groupTpIn = 0;
             int j = g;
-            for (; j < m && k[j] == key; j++)
+            for (; j < m && (j == g || k[j] == key); j++)   // j == g: the group always holds its first entry
             {
                 byte f = fl[j];
                 if ((f & Positive) != 0) groupTp++;
@@ -97,12 +103,29 @@ public static class AveragePrecision
             float key = keys[i];
             long groupTp = 0;
             int j = i;
-            for (; j < keys.Length && keys[j] == key; j++) if (isPositive[j]) groupTp++;
+            for (; j < keys.Length && (j == i || keys[j] == key); j++) if (isPositive[j]) groupTp++;   // j == i: never stalls
             seen += j - i;
             tp += groupTp;
             if (groupTp > 0) ap += (double)groupTp / denominator * ((double)tp / seen);
             i = j;
         }
         return ap;
+    }
+
+    /// <summary>Labels as long as scores, scratch buffers at least as long, an image filter empty (when optional) or as long.</summary>
+    private static void CheckLengths(int scores, int labels, int keys, int scratch, string scratchName, int include, bool includeRequired)
+    {
+        if (labels != scores) throw new MetricInputException("labels", $"{labels} labels for {scores} scores");
+        if (keys < scores) throw new MetricInputException("keys", $"scratch buffer of {keys} elements, needs at least {scores} (one per score)");
+        if (scratch < scores) throw new MetricInputException(scratchName, $"scratch buffer of {scratch} elements, needs at least {scores} (one per score)");
+        if (include != scores && (includeRequired || include != 0))
+            throw new MetricInputException("include", $"{include} entries for {scores} scores" + (includeRequired ? "" : " (pass none to keep every entry)"));
+    }
+
+    /// <summary>A finite score and a label in {-1, 0, 1} (a NaN score would make the tie groups meaningless).</summary>
+    private static void CheckEntry(float score, sbyte label, int i)
+    {
+        if (!float.IsFinite(score)) throw new MetricInputException("scores", $"score {score} at index {i} is not finite");
+        if (label is < -1 or > 1) throw new MetricInputException("labels", $"label {label} at index {i} is not one of -1, 0, 1");
     }
 }

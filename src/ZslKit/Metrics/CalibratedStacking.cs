@@ -11,15 +11,26 @@ public static class CalibratedStacking
     /// <summary>A_U, A_S and H at every γ of <paramref name="gammas"/> (the data must hold seen and unseen test images).</summary>
     public static GammaPoint[] Sweep(SingleLabelData data, IReadOnlyList<float> gammas)
     {
+        ArgumentNullException.ThrowIfNull(data);
+        CheckGammas(gammas);
+        // A_U and A_S are null for every γ alike when a side has no test images: say so before the parallel loop
+        if (!data.Labels.Any(y => data.IsSeen[y]) || !data.Labels.Any(y => !data.IsSeen[y]))
+            throw new MetricInputException("labels", "a γ sweep needs test images of both seen and unseen classes");
         var points = new GammaPoint[gammas.Count];
         Parallel.For(0, gammas.Count, i =>
         {
             var r = SingleLabelMetrics.Evaluate(data, gammas[i]);
-            if (r.AccUnseen is null || r.AccSeen is null)
-                throw new MetricInputException("labels", "a γ sweep needs test images of both seen and unseen classes");
-            points[i] = new GammaPoint(gammas[i], r.AccUnseen.Value, r.AccSeen.Value, r.H!.Value);
+            points[i] = new GammaPoint(gammas[i], r.AccUnseen!.Value, r.AccSeen!.Value, r.H!.Value);
         });
         return points;
+    }
+
+    /// <summary>A γ list (not null) of finite values, checked before any work (errors name the index).</summary>
+    private static void CheckGammas(IReadOnlyList<float> gammas)
+    {
+        ArgumentNullException.ThrowIfNull(gammas);
+        for (int i = 0; i < gammas.Count; i++)
+            if (!float.IsFinite(gammas[i])) throw new MetricInputException(nameof(gammas), $"γ {gammas[i]} at index {i} is not a finite number");
     }
 
     /// <summary>Relative distance (to the largest |score|) below which two switch points are merged.</summary>
@@ -39,6 +50,8 @@ public static class CalibratedStacking
     /// </summary>
     public static float[] CriticalGammas(SingleLabelData data)
     {
+        ArgumentNullException.ThrowIfNull(data);
+        if (data.Seen.Length == 0) throw new MetricInputException("seen-classes", "no seen classes: γ has no seen scores to lower");
         var s = data.Scores;
         var d = new float[s.Rows];
         for (int i = 0; i < s.Rows; i++)
@@ -61,6 +74,7 @@ public static class CalibratedStacking
     /// </summary>
     public static GammaPoint[] Curve(SingleLabelData data)
     {
+        ArgumentNullException.ThrowIfNull(data);
         var s = data.Scores;
         int n = s.Rows;
         var count = new int[s.Cols];
@@ -105,6 +119,7 @@ public static class CalibratedStacking
     /// </summary>
     public static double Ausuc(IReadOnlyList<GammaPoint> curve)
     {
+        ArgumentNullException.ThrowIfNull(curve);
         var pts = curve.OrderByDescending(p => p.Gamma).ToList();
         double area = 0;
         for (int i = 1; i < pts.Count; i++) area += (pts[i].AccSeen - pts[i - 1].AccSeen) * (pts[i].AccUnseen + pts[i - 1].AccUnseen) / 2;
@@ -114,6 +129,8 @@ public static class CalibratedStacking
     /// <summary>The γ of <paramref name="gammas"/> with the highest H on <paramref name="validation"/> (first on ties).</summary>
     public static float SelectGamma(SingleLabelData validation, IReadOnlyList<float> gammas)
     {
+        ArgumentNullException.ThrowIfNull(validation);
+        ArgumentNullException.ThrowIfNull(gammas);
         if (gammas.Count == 0) throw new MetricInputException("gammas", "empty γ grid");
         var points = Sweep(validation, gammas);
         int best = 0;
@@ -125,6 +142,8 @@ public static class CalibratedStacking
     public static float[] Grid(float from, float to, int count)
     {
         if (count < 2) throw new MetricInputException("count", "a γ grid needs at least 2 points");
+        SingleLabelMetrics.CheckGamma(from, nameof(from));
+        SingleLabelMetrics.CheckGamma(to, nameof(to));
         return [.. Enumerable.Range(0, count).Select(i => from + (to - from) * i / (count - 1))];
     }
 }

@@ -4,7 +4,7 @@ namespace ZslKit.Metrics;
 /// <summary>A dense row-major [Rows, Cols] matrix over <see cref="Data"/>; element (i, j) is Data[i * Cols + j].</summary>
 public readonly record struct Matrix<T>
 {
-    public Matrix(T[] data, int rows, int cols, string name = "matrix")
+    public Matrix(T[] data, int rows, int cols, string name = Matrix.DefaultName)
     {
         ArgumentNullException.ThrowIfNull(data);
         if (rows < 0 || cols < 0) throw new MetricInputException(name, $"negative shape [{rows}, {cols}]");
@@ -27,11 +27,22 @@ public readonly record struct Matrix<T>
     /// <summary>Row <paramref name="row"/> as a span of length Cols.</summary>
     public ReadOnlySpan<T> Row(int row) => Data.AsSpan(row * Cols, Cols);
 
+    /// <summary>This matrix, or a copy called <paramref name="fallback"/> when it has the default name (errors then say
+    /// "scores" or "labels" instead of "matrix"); a default(Matrix) without data is an <see cref="ArgumentNullException"/>.</summary>
+    internal Matrix<T> NamedOr(string fallback)
+    {
+        if (Data is null) throw new ArgumentNullException(fallback, $"{fallback} is a default Matrix without data");
+        return Name is null or Matrix.DefaultName ? new Matrix<T>(Data, Rows, Cols, fallback) : this;
+    }
+
     public override string ToString() => $"{Name} [{Rows}, {Cols}]";
 }
 
 /// <summary>Builds <see cref="Matrix{T}"/> views.</summary>
 public static class Matrix
 {
-    public static Matrix<T> Create<T>(T[] data, int rows, int cols, string name = "matrix") => new(data, rows, cols, name);
+    /// <summary>The name of a matrix created without one; the metrics report it as "scores" or "labels" instead.</summary>
+    public const string DefaultName = "matrix";
+
+    public static Matrix<T> Create<T>(T[] data, int rows, int cols, string name = DefaultName) => new(data, rows, cols, name);
 }

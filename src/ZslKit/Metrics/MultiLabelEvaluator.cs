@@ -30,7 +30,8 @@ public static class MultiLabelEvaluator
 {
     private const long RowBlockBytes = 64L << 20;
 
-    /// <summary>Evaluates in-memory scores [N, L] and labels [N, L] (1 positive, -1 negative, 0 unannotated).</summary>
+    /// <summary>Evaluates in-memory scores [N, L] and labels [N, L] (1 positive, -1 negative, 0 unannotated); unnamed
+    /// matrices are called "scores" and "labels" in errors. Null options: <see cref="MultiLabelOptions.Default"/> (K = 3, 5).</summary>
     public static MultiLabelReport Evaluate(Matrix<float> scores, Matrix<sbyte> labels, MultiLabelOptions? options = null)
     {
         using var source = new ArrayMultiLabelSource(scores, labels);
@@ -47,8 +48,14 @@ public static class MultiLabelEvaluator
     /// <summary>Evaluates any source: one pass over rows for P/R/F1@K, then one pass per chunk of label columns for AP.</summary>
     public static MultiLabelReport Evaluate(IMultiLabelSource source, MultiLabelOptions options)
     {
+        ArgumentNullException.ThrowIfNull(source);
+        CheckOptions(options);
         int n = source.Rows, l = source.Cols;
         if (l == 0) throw new MetricInputException("scores", "no label columns");
+        if (ReferenceEquals(options, MultiLabelOptions.Default) && options.Ks.Max() > l)   // no options given: say the default is the problem
+            throw new MetricInputException("options.Ks", $"K = {options.Ks.Max()} must be between 1 and the label count {l} (the default " +
+                $"MultiLabelOptions K = {string.Join(", ", options.Ks)} needs at least {options.Ks.Max()} labels; pass options with smaller Ks)");
+        TopKCounter.CheckKs(options.Ks, l, "options.Ks");
         var variants = new List<MapVariant> { options.Protocol.Map };
         foreach (var v in options.Variants ?? MapVariant.Known) if (!variants.Contains(v)) variants.Add(v);
         bool needFiltered = variants.Any(v => v.DropImagesWithoutPositives);
@@ -124,6 +131,20 @@ public static class MultiLabelEvaluator
         foreach (var v in variants) values[v.Name] = v.Reduce(perLabel, perLabelFiltered);
         return new MultiLabelReport(options.Protocol.Name, n, l, values[options.Protocol.Map.Name], values, counter.Results(),
             perLabel, perLabelFiltered, passes);
+    }
+
+    /// <summary>Options without nulls: Ks, Protocol (and its Map) and every listed variant; a valid degree of parallelism.</summary>
+    private static void CheckOptions(MultiLabelOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(options.Ks, "options.Ks");
+        ArgumentNullException.ThrowIfNull(options.Protocol, "options.Protocol");
+        ArgumentNullException.ThrowIfNull(options.Protocol.Map, "options.Protocol.Map");
+        if (options.Variants is { } variants)
+            for (int i = 0; i < variants.Count; i++)
+                if (variants[i] is null) throw new ArgumentNullException("options.Variants", $"MultiLabelOptions.Variants[{i}] is null");
+        if (options.MaxDegreeOfParallelism is 0 or < -1)
+            throw new ArgumentOutOfRangeException("options.MaxDegreeOfParallelism", options.MaxDegreeOfParallelism, "must be -1 (no limit) or at least 1");
     }
 
     private static void CountTopK(float[] scores, sbyte[] labels, int rows, int l, int start, TopKCounter total, bool[] hasPositive,

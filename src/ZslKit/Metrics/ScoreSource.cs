@@ -44,8 +44,12 @@ public sealed class ArrayMultiLabelSource : IMultiLabelSource
     private readonly Matrix<float> _scores;
     private readonly Matrix<sbyte> _labels;
 
+    /// <param name="scores">Scores [N, L]; unnamed (<see cref="Matrix.DefaultName"/>) it is called "scores" in errors.</param>
+    /// <param name="labels">Labels [N, L]; unnamed it is called "labels" in errors.</param>
     public ArrayMultiLabelSource(Matrix<float> scores, Matrix<sbyte> labels)
     {
+        scores = scores.NamedOr("scores");
+        labels = labels.NamedOr("labels");
         if (scores.Rows != labels.Rows || scores.Cols != labels.Cols)
             throw new MetricInputException(labels.Name, $"shape [{labels.Rows}, {labels.Cols}] does not match {scores.Name} shape [{scores.Rows}, {scores.Cols}]");
         _scores = scores;
@@ -87,10 +91,12 @@ public sealed class NpyMultiLabelSource : IMultiLabelSource
 
     public NpyMultiLabelSource(string scoresPath, string labelsPath)
     {
+        ArgumentNullException.ThrowIfNull(scoresPath);
+        ArgumentNullException.ThrowIfNull(labelsPath);
         _scoresPath = scoresPath;
         _labelsPath = labelsPath;
-        _sh = ReadHeader(scoresPath, "--scores");
-        _lh = ReadHeader(labelsPath, "--labels");
+        _sh = ReadHeader(scoresPath, nameof(scoresPath));
+        _lh = ReadHeader(labelsPath, nameof(labelsPath));
         if (_sh.Shape.Length != 2) throw new MetricInputException(scoresPath, $"scores must be 2-D [images, labels], got shape ({string.Join(", ", _sh.Shape)})");
         if (!_sh.Shape.SequenceEqual(_lh.Shape))
             throw new MetricInputException(labelsPath, $"shape ({string.Join(", ", _lh.Shape)}) does not match scores shape ({string.Join(", ", _sh.Shape)}) of {scoresPath}");

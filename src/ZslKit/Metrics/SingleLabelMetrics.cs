@@ -13,9 +13,12 @@ public sealed record SingleLabelReport(double? Mca, double? AccUnseen, double? A
 /// <summary>Single-label inputs checked once: scores [N, C] over all classes, labels [N] class indices, the seen classes.</summary>
 public sealed class SingleLabelData
 {
+    /// <param name="scores">Scores [N, C]; unnamed (<see cref="Matrix.DefaultName"/>) it is called "scores" in errors.</param>
     public SingleLabelData(Matrix<float> scores, int[] labels, IReadOnlyCollection<int> seenClasses, string labelsName = "labels", string seenName = "seen-classes")
     {
+        scores = scores.NamedOr("scores");
         ArgumentNullException.ThrowIfNull(labels);
+        ArgumentNullException.ThrowIfNull(seenClasses);
         if (labels.Length != scores.Rows)
             throw new MetricInputException(labelsName, $"has {labels.Length} labels but {scores.Name} has {scores.Rows} rows");
         if (scores.Cols == 0) throw new MetricInputException(scores.Name, "no class columns");
@@ -52,6 +55,8 @@ public static class SingleLabelMetrics
     /// <summary>ZSL MCA and GZSL A_U, A_S, H with seen scores lowered by <paramref name="gamma"/>.</summary>
     public static SingleLabelReport Evaluate(SingleLabelData data, float gamma = 0)
     {
+        ArgumentNullException.ThrowIfNull(data);
+        CheckGamma(gamma, nameof(gamma));
         double? mca = MeanClassAccuracy(data, data.Unseen, unseenImages: true, 0);
         double? au = MeanClassAccuracy(data, null, unseenImages: true, gamma);
         double? aS = MeanClassAccuracy(data, null, unseenImages: false, gamma);
@@ -69,6 +74,9 @@ public static class SingleLabelMetrics
     /// </summary>
     public static double? MeanClassAccuracy(SingleLabelData data, int[]? candidates, bool unseenImages, float gamma)
     {
+        ArgumentNullException.ThrowIfNull(data);
+        CheckGamma(gamma, nameof(gamma));
+        if (candidates is not null) CheckCandidates(candidates, data.Scores.Cols);
         var s = data.Scores;
         var correct = new long[s.Cols];
         var total = new long[s.Cols];
@@ -86,18 +94,39 @@ public static class SingleLabelMetrics
         return classes > 0 ? sum / classes : null;
     }
 
-    /// <summary>Index of the largest (score - γ·seen) among candidates (all columns if null); first index wins ties.</summary>
+    /// <summary>Index of the largest (score - γ·seen) among candidates (all columns if null); first index wins ties; -1
+    /// when <paramref name="candidates"/> is empty. <paramref name="isSeen"/> has one entry per column of the row.</summary>
     public static int ArgMax(ReadOnlySpan<float> row, int[]? candidates, bool[] isSeen, float gamma)
     {
+        ArgumentNullException.ThrowIfNull(isSeen);
+        if (isSeen.Length != row.Length)
+            throw new MetricInputException(nameof(isSeen), $"{isSeen.Length} entries for a row of {row.Length} columns");
+        CheckGamma(gamma, nameof(gamma));
         int best = -1;
         float bestValue = float.NegativeInfinity;
         int count = candidates?.Length ?? row.Length;
         for (int q = 0; q < count; q++)
         {
             int c = candidates is null ? q : candidates[q];
+            if ((uint)c >= (uint)row.Length)
+                throw new MetricInputException(nameof(candidates), $"class {c} at index {q} is outside the {row.Length} classes");
             float v = isSeen[c] ? row[c] - gamma : row[c];
             if (best < 0 || v > bestValue) { best = c; bestValue = v; }
         }
         return best;
+    }
+
+    /// <summary>Calibrated stacking's γ must be a finite number (NaN would silently turn every seen score into NaN).</summary>
+    internal static void CheckGamma(float gamma, string input)
+    {
+        if (!float.IsFinite(gamma)) throw new MetricInputException(input, $"γ = {gamma} is not a finite number");
+    }
+
+    /// <summary>Candidate classes inside [0, <paramref name="classes"/>).</summary>
+    private static void CheckCandidates(int[] candidates, int classes)
+    {
+        for (int q = 0; q < candidates.Length; q++)
+            if ((uint)candidates[q] >= (uint)classes)
+                throw new MetricInputException("candidates", $"class {candidates[q]} at index {q} is outside the {classes} classes");
     }
 }

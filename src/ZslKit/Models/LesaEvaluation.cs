@@ -32,8 +32,7 @@ public static class LesaEvaluation
     {
         ArgumentNullException.ThrowIfNull(bench);
         ArgumentNullException.ThrowIfNull(scores);
-        ArgumentNullException.ThrowIfNull(ks);
-        if (ks.Count == 0) throw new ArgumentException("need at least one K", nameof(ks));
+        CheckKs(ks, bench.Semantics.Count - bench.SeenCount, nameof(ks));
         int n = bench.ImageCount(MultiLabelSplit.Test), l = bench.Semantics.Count;
         if (scores.LongLength != (long)n * l)
             throw new ArgumentException($"scores hold {scores.LongLength} values; the test split needs [{n}, {l}]", nameof(scores));
@@ -41,14 +40,16 @@ public static class LesaEvaluation
     }
 
     /// <summary>The same metrics from explicit test labels [N, L] (+1/−1/0, row-major, the first <paramref name="seen"/>
-    /// columns seen, the rest unseen).</summary>
+    /// columns seen, the rest unseen). Errors name "scores" and "labels" and the column in the full [N, L] label space.</summary>
     public static Dictionary<string, double> TestMetrics(float[] scores, sbyte[] labels, int n, int l, int seen, IReadOnlyList<int> ks)
     {
         ArgumentNullException.ThrowIfNull(scores);
         ArgumentNullException.ThrowIfNull(labels);
-        ArgumentNullException.ThrowIfNull(ks);
-        if (ks.Count == 0) throw new ArgumentException("need at least one K", nameof(ks));
-        if (seen < 0 || seen >= l) throw new ArgumentOutOfRangeException(nameof(seen), seen, $"seen columns must be in [0, {l})");
+        if (n < 0) throw new ArgumentOutOfRangeException(nameof(n), n, "the image count n must be >= 0");
+        if (l < 1) throw new ArgumentOutOfRangeException(nameof(l), l, "the label count l must be >= 1 (seen columns, then unseen)");
+        if (seen < 0 || seen >= l)
+            throw new ArgumentOutOfRangeException(nameof(seen), seen, $"the seen column count must be in [0, {l}): at least one of the l = {l} columns must be unseen");
+        CheckKs(ks, l - seen, nameof(ks));
         if (scores.LongLength != (long)n * l || labels.LongLength != (long)n * l)
             throw new ArgumentException($"scores hold {scores.LongLength} and labels {labels.LongLength} values; [{n}, {l}] needs {(long)n * l}");
         int s = seen, u = l - s;
@@ -71,8 +72,24 @@ public static class LesaEvaluation
                 result[$"{setting}/f1@{ks[i]}"] = r.TopK[i].F1;
             }
         }
-        Add("zs", MultiLabelEvaluator.Evaluate(Matrix.Create(zsScores, n, u), Matrix.Create(zsLabels, n, u), options));
-        Add("gzs", MultiLabelEvaluator.Evaluate(Matrix.Create(scores, n, l), Matrix.Create(labels, n, l), options));
+        // GZS first: it checks every score and label with positions in the caller's [N, L] columns; the ZS slice is then valid
+        var gzs = MultiLabelEvaluator.Evaluate(Matrix.Create(scores, n, l, "scores"), Matrix.Create(labels, n, l, "labels"), options);
+        Add("zs", MultiLabelEvaluator.Evaluate(Matrix.Create(zsScores, n, u, "scores (unseen columns)"), Matrix.Create(zsLabels, n, u, "labels (unseen columns)"), options));
+        Add("gzs", gzs);
         return result;
+    }
+
+    /// <summary>
+    /// K values for the test metrics: at least one, each between 1 and the unseen label count (the ZS metrics rank the
+    /// unseen columns only; GZS ranks all of them, so this bound covers both). LesaTask checks its K with this at construction.
+    /// </summary>
+    internal static void CheckKs(IReadOnlyList<int> ks, int unseen, string paramName)
+    {
+        ArgumentNullException.ThrowIfNull(ks, paramName);
+        if (ks.Count == 0) throw new ArgumentException("need at least one K", paramName);
+        foreach (var k in ks)
+            if (k < 1 || k > unseen)
+                throw new ArgumentOutOfRangeException(paramName, k,
+                    $"K = {k} must be between 1 and the unseen label count {unseen} (the ZS test metrics rank the {unseen} unseen labels)");
     }
 }

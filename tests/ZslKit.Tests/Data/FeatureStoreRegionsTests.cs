@@ -71,6 +71,7 @@ public sealed class FeatureStoreRegionsTests : IDisposable
         Assert.Equal((3, 3, 2, 9), (data.GridHeight, data.GridWidth, data.FeatureDim, data.RegionCount));
         Assert.Equal((14, 6, 10), (data.ImageCount(MultiLabelSplit.Train), data.ImageCount(MultiLabelSplit.Validation), data.ImageCount(MultiLabelSplit.Test)));
         Assert.Equal((4, 6), (data.LabelCount(MultiLabelSplit.Train), data.LabelCount(MultiLabelSplit.Test)));
+        Assert.Equal("split", Assert.Throws<ArgumentOutOfRangeException>(() => data.LabelCount((MultiLabelSplit)9)).ParamName);
 
         var feats = new float[2 * 18];
         data.GetRegionBatch(MultiLabelSplit.Train, [0, 13], feats);

@@ -45,6 +45,38 @@ public class AveragePrecisionTests
         Assert.Equal(1.0, r.Ap, 12);
         Assert.Equal(2, r.Annotated);
     }
+
+    [Fact]
+    public void A_non_finite_score_is_refused_instead_of_hanging_the_tie_grouping()
+    {
+        var e = Assert.Throws<MetricInputException>(() => Ap([float.NaN, 2, 3], [1, -1, 1]));
+        Assert.Equal("scores: score NaN at index 0 is not finite", e.Message);
+        e = Assert.Throws<MetricInputException>(() =>
+            AveragePrecision.ComputeBoth([1, float.NaN, 3], [1, -1, 1], new float[3], new byte[3], [true, true, true]));
+        Assert.Equal("scores: score NaN at index 1 is not finite", e.Message);
+        Assert.Contains("at index 2 is not finite", Assert.Throws<MetricInputException>(() => Ap([1, 2, float.PositiveInfinity], [1, -1, 1])).Message);
+    }
+
+    [Fact]
+    public void Short_labels_small_scratch_buffers_and_bad_labels_are_refused_with_their_sizes()
+    {
+        float[] s = [0.9f, 0.8f, 0.1f];
+        Assert.Equal("labels: 2 labels for 3 scores",
+            Assert.Throws<MetricInputException>(() => AveragePrecision.Compute(s, [1, -1], new float[3], new bool[3])).Message);
+        Assert.Equal("keys: scratch buffer of 2 elements, needs at least 3 (one per score)",
+            Assert.Throws<MetricInputException>(() => AveragePrecision.Compute(s, [1, -1, 1], new float[2], new bool[3])).Message);
+        Assert.Equal("isPositive: scratch buffer of 1 elements, needs at least 3 (one per score)",
+            Assert.Throws<MetricInputException>(() => AveragePrecision.Compute(s, [1, -1, 1], new float[3], new bool[1])).Message);
+        Assert.StartsWith("include: 2 entries for 3 scores",
+            Assert.Throws<MetricInputException>(() => AveragePrecision.Compute(s, [1, -1, 1], new float[3], new bool[3], [true, false])).Message);
+        Assert.Equal("flags: scratch buffer of 2 elements, needs at least 3 (one per score)",
+            Assert.Throws<MetricInputException>(() => AveragePrecision.ComputeBoth(s, [1, -1, 1], new float[3], new byte[2], [true, true, true])).Message);
+        Assert.Equal("include: 0 entries for 3 scores",
+            Assert.Throws<MetricInputException>(() => AveragePrecision.ComputeBoth(s, [1, -1, 1], new float[3], new byte[3], [])).Message);
+        Assert.Equal("labels: label 2 at index 1 is not one of -1, 0, 1",
+            Assert.Throws<MetricInputException>(() => Ap(s, [1, 2, 1])).Message);
+        Assert.Equal(new LabelAp(0, 0, 0), AveragePrecision.Compute([], [], [], []));   // empty column: still AP 0
+    }
 }
 
 public class AveragePrecisionBothTests

@@ -151,7 +151,48 @@ public class MultiLabelEvaluatorTests
     public void K_larger_than_the_label_count_is_rejected()
     {
         var e = Assert.Throws<MetricInputException>(() => Ml.Eval(Ml.M([0.1f, 0.2f]), Ml.M<sbyte>([1, -1]), [3]));
-        Assert.Contains("K = 3", e.Message);
+        Assert.Equal("options.Ks: K = 3 must be between 1 and the label count 2", e.Message);
+    }
+
+    [Fact]
+    public void The_default_options_on_fewer_than_five_labels_are_named_as_the_problem()
+    {
+        var s = Matrix.Create(new float[] { 0.1f, 0.2f, 0.3f }, 1, 3);
+        var y = Matrix.Create(new sbyte[] { 1, -1, 1 }, 1, 3);
+        var e = Assert.Throws<MetricInputException>(() => MultiLabelEvaluator.Evaluate(s, y));
+        Assert.Equal("options.Ks: K = 5 must be between 1 and the label count 3 (the default MultiLabelOptions K = 3, 5 needs at least 5 labels; " +
+            "pass options with smaller Ks)", e.Message);
+        Assert.DoesNotContain("--k", e.Message);
+    }
+
+    [Fact]
+    public void Unnamed_matrices_are_called_scores_and_labels_in_errors()
+    {
+        var e = Assert.Throws<MetricInputException>(() =>
+            MultiLabelEvaluator.Evaluate(Matrix.Create(new float[6], 2, 3), Matrix.Create(new sbyte[6], 3, 2)));
+        Assert.Equal("labels: shape [3, 2] does not match scores shape [2, 3]", e.Message);
+        e = Assert.Throws<MetricInputException>(() =>
+            Ml.Eval(Matrix.Create(new[] { 0f, float.NaN }, 1, 2), Matrix.Create(new sbyte[] { 1, -1 }, 1, 2)));
+        Assert.Equal("scores: score NaN at row 0, column 1 is not finite", e.Message);
+        Assert.Equal("scores", Assert.Throws<ArgumentNullException>(() => Ml.Eval(default, Ml.M<sbyte>([1]))).ParamName);
+    }
+
+    [Fact]
+    public void Null_options_and_null_option_members_are_refused_naming_them()
+    {
+        using var source = new ArrayMultiLabelSource(Ml.M([0.1f, 0.2f]), Ml.M<sbyte>([1, -1]));
+        var ok = new MultiLabelOptions([1], MultiLabelProtocol.Nus);
+        Assert.Equal("options", Assert.Throws<ArgumentNullException>(() => MultiLabelEvaluator.Evaluate(source, null!)).ParamName);
+        Assert.Equal("source", Assert.Throws<ArgumentNullException>(() => MultiLabelEvaluator.Evaluate(null!, ok)).ParamName);
+        Assert.Equal("options.Ks", Assert.Throws<ArgumentNullException>(() => MultiLabelEvaluator.Evaluate(source, ok with { Ks = null! })).ParamName);
+        Assert.Equal("options.Protocol", Assert.Throws<ArgumentNullException>(() => MultiLabelEvaluator.Evaluate(source, ok with { Protocol = null! })).ParamName);
+        var e = Assert.Throws<ArgumentNullException>(() => MultiLabelEvaluator.Evaluate(source, ok with { Variants = [MapVariant.All, null!] }));
+        Assert.Equal("options.Variants", e.ParamName);
+        Assert.Contains("MultiLabelOptions.Variants[1] is null", e.Message);
+        Assert.Equal("options.MaxDegreeOfParallelism",
+            Assert.Throws<ArgumentOutOfRangeException>(() => MultiLabelEvaluator.Evaluate(source, ok with { MaxDegreeOfParallelism = 0 })).ParamName);
+        Assert.Equal("scoresPath", Assert.Throws<ArgumentNullException>(() => MultiLabelEvaluator.Evaluate(null!, "y.npy", ok)).ParamName);
+        Assert.Equal(2, MultiLabelEvaluator.Evaluate(source, ok).Labels);
     }
 
     [Fact]

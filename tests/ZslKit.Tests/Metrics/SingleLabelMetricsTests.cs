@@ -92,4 +92,56 @@ public class SingleLabelMetricsTests
         Assert.Contains("seen-classes", Assert.Throws<MetricInputException>(() => new SingleLabelData(s, [0, 1], [0, 1])).Message);
         Assert.Throws<MetricInputException>(() => new SingleLabelData(Ml.M([0f, float.NaN]), [0], [0]));
     }
+
+    [Fact]
+    public void A_non_finite_gamma_is_refused_instead_of_giving_zero_accuracy()
+    {
+        Assert.Equal("gamma: γ = NaN is not a finite number",
+            Assert.Throws<MetricInputException>(() => SingleLabelMetrics.Evaluate(Fixture, float.NaN)).Message);
+        Assert.Throws<MetricInputException>(() => SingleLabelMetrics.Evaluate(Fixture, float.PositiveInfinity));
+        Assert.Equal("from: γ = NaN is not a finite number",
+            Assert.Throws<MetricInputException>(() => CalibratedStacking.Grid(float.NaN, 1, 5)).Message);
+        Assert.StartsWith("to: γ = ", Assert.Throws<MetricInputException>(() => CalibratedStacking.Grid(0, float.NegativeInfinity, 5)).Message);
+        Assert.Equal("gammas: γ NaN at index 1 is not a finite number",
+            Assert.Throws<MetricInputException>(() => CalibratedStacking.SelectGamma(Fixture, [0f, float.NaN])).Message);
+        Assert.Throws<MetricInputException>(() => CalibratedStacking.Sweep(Fixture, [float.NaN]));
+        Assert.Throws<MetricInputException>(() => SingleLabelMetrics.MeanClassAccuracy(Fixture, null, unseenImages: true, float.NaN));
+    }
+
+    [Fact]
+    public void Null_arguments_are_refused_naming_the_argument()
+    {
+        var s = Ml.M([0f, 1f], [1f, 0f]);
+        Assert.Equal("seenClasses", Assert.Throws<ArgumentNullException>(() => new SingleLabelData(s, [0, 1], null!)).ParamName);
+        Assert.Equal("data", Assert.Throws<ArgumentNullException>(() => SingleLabelMetrics.Evaluate(null!)).ParamName);
+        Assert.Equal("gammas", Assert.Throws<ArgumentNullException>(() => CalibratedStacking.Sweep(Fixture, null!)).ParamName);
+        Assert.Equal("gammas", Assert.Throws<ArgumentNullException>(() => CalibratedStacking.SelectGamma(Fixture, null!)).ParamName);
+        Assert.Equal("data", Assert.Throws<ArgumentNullException>(() => CalibratedStacking.Curve(null!)).ParamName);
+        Assert.Equal("curve", Assert.Throws<ArgumentNullException>(() => CalibratedStacking.Ausuc(null!)).ParamName);
+        Assert.Equal("isSeen", Assert.Throws<ArgumentNullException>(() => SingleLabelMetrics.ArgMax([1f], null, null!, 0)).ParamName);
+        Assert.Equal("scores", Assert.Throws<ArgumentNullException>(() => new SingleLabelData(default, [], [])).ParamName);
+    }
+
+    [Fact]
+    public void An_out_of_range_candidate_or_a_short_seen_mask_is_refused_with_its_position()
+    {
+        Assert.Equal("candidates: class 3 at index 1 is outside the 3 classes",
+            Assert.Throws<MetricInputException>(() => SingleLabelMetrics.ArgMax([1f, 2f, 3f], [0, 3], [true, false, false], 0)).Message);
+        Assert.Equal("isSeen: 2 entries for a row of 3 columns",
+            Assert.Throws<MetricInputException>(() => SingleLabelMetrics.ArgMax([1f, 2f, 3f], null, [true, false], 0)).Message);
+        Assert.Throws<MetricInputException>(() => SingleLabelMetrics.MeanClassAccuracy(Fixture, [-1], unseenImages: true, 0));
+        Assert.Equal(-1, SingleLabelMetrics.ArgMax([1f], [], [false], 0));
+    }
+
+    [Fact]
+    public void A_sweep_without_seen_test_images_is_one_metric_error_and_unnamed_scores_are_called_scores()
+    {
+        var d = new SingleLabelData(Ml.M([0f, 1f, 2f]), [1], [0]);                 // one unseen-class test image only
+        Assert.Equal("labels: a γ sweep needs test images of both seen and unseen classes",
+            Assert.Throws<MetricInputException>(() => CalibratedStacking.Sweep(d, [0f, 1f])).Message);
+        var e = Assert.Throws<MetricInputException>(() => new SingleLabelData(Matrix.Create(new[] { 0f, float.NaN }, 1, 2), [0], [0]));
+        Assert.Equal("scores: score NaN at row 0, column 1 is not finite", e.Message);
+        Assert.Equal("seen-classes: no seen classes: γ has no seen scores to lower",
+            Assert.Throws<MetricInputException>(() => CalibratedStacking.CriticalGammas(new SingleLabelData(Ml.M([0f, 1f]), [1], []))).Message);
+    }
 }

@@ -207,7 +207,12 @@ public sealed class FeatureStoreRegions : IMultiLabelRegions, IDisposable
         _ => throw new ArgumentOutOfRangeException(nameof(split)),
     };
 
-    public int LabelCount(MultiLabelSplit split) => split == MultiLabelSplit.Test ? Semantics.Count : SeenCount;
+    public int LabelCount(MultiLabelSplit split) => split switch
+    {
+        MultiLabelSplit.Train or MultiLabelSplit.Validation => SeenCount,
+        MultiLabelSplit.Test => Semantics.Count,
+        _ => throw new ArgumentOutOfRangeException(nameof(split), split, "unknown split (Train, Validation or Test)"),
+    };
 
     public void GetRegionBatch(MultiLabelSplit split, ReadOnlySpan<int> indices, Span<float> dest)
     {

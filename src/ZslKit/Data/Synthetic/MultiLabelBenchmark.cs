@@ -88,7 +88,12 @@ public sealed class MultiLabelBenchmark : IMultiLabelRegions
     };
 
     /// <summary>Length of a label vector: the seen labels for Train/Validation, all labels (seen then unseen) for Test.</summary>
-    public int LabelCount(MultiLabelSplit split) => split == MultiLabelSplit.Test ? Semantics.Count : Semantics.SeenCount;
+    public int LabelCount(MultiLabelSplit split) => split switch
+    {
+        MultiLabelSplit.Train or MultiLabelSplit.Validation => Semantics.SeenCount,
+        MultiLabelSplit.Test => Semantics.Count,
+        _ => throw new ArgumentOutOfRangeException(nameof(split), split, "unknown split (Train, Validation or Test)"),
+    };
 
     /// <summary>Ground truth of image <paramref name="index"/>: the labels planted in it and their boxes.</summary>
     public IReadOnlyList<PlantedLabel> PlantedLabels(MultiLabelSplit split, int index) => Meta(split, index).Planted;

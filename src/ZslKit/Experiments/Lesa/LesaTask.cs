@@ -32,9 +32,9 @@ public sealed class LesaTask : IPrefetchableTask<LesaBatch>, IGraphableTask<Lesa
         IReadOnlyList<int>? ks = null)
     {
         _ks = ks ?? LesaProtocol.NusWide.Ks;
-        if (_ks.Count == 0 || _ks.Any(k => k < 1)) throw new ArgumentException($"K values [{string.Join(", ", _ks)}] must be >= 1", nameof(ks));
         _model = model ?? throw new ArgumentNullException(nameof(model));
         _bench = bench ?? throw new ArgumentNullException(nameof(bench));
+        LesaEvaluation.CheckKs(_ks, bench.UnseenCount, nameof(ks));   // the test metrics rank the unseen labels: fail now, not after training
         _cache = cache;
         if (cache is not null && !ReferenceEquals(cache.Benchmark, bench)) throw new ArgumentException("the feature cache holds another benchmark's features", nameof(cache));
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);

@@ -313,4 +313,14 @@ public class MultiLabelBenchmarkTests
         for (int j = 0; j < 300; j++) Assert.Equal(raw[j] / norm, sem.Row(925)[j], 1e-6);
         Assert.NotEqual(MultiLabelBenchmark.Create(Small, null).Fingerprint, b.Fingerprint);
     }
+
+    [Fact]
+    public void Label_count_of_an_undefined_split_value_is_refused()
+    {
+        var b = Build();
+        Assert.Equal((60, 60, 75), (b.LabelCount(MultiLabelSplit.Train), b.LabelCount(MultiLabelSplit.Validation), b.LabelCount(MultiLabelSplit.Test)));
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => b.LabelCount((MultiLabelSplit)9));
+        Assert.Equal("split", e.ParamName);
+        Assert.Contains("unknown split (Train, Validation or Test)", e.Message);
+    }
 }

@@ -97,4 +97,16 @@ public sealed class LesaTrainingTests : IDisposable
         model.Loss(batch.Features, batch.Labels, seen, maxPositives: null);
         Assert.Equal(before + 1, torch.HostReads);
     }
+
+    [Fact]
+    public void K_values_above_the_unseen_label_count_are_refused_when_the_task_is_built_not_after_training()
+    {
+        var bench = SmallBenchmark();                                            // 60 seen + 15 unseen labels
+        using var model = LesaTable1.Create("lesa", bench, hidden: 8, seed: 1, modules: 2);
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => new LesaTask(model, bench, cache: null, batchSize: 8, ks: [3, 1000]));
+        Assert.Equal("ks", e.ParamName);
+        Assert.StartsWith("K = 1000 must be between 1 and the unseen label count 15", e.Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new LesaTask(model, bench, cache: null, batchSize: 8, ks: [0]));
+        Assert.Throws<ArgumentException>(() => new LesaTask(model, bench, cache: null, batchSize: 8, ks: []));
+    }
 }
