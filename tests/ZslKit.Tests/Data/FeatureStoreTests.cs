@@ -263,6 +263,40 @@ public sealed class FeatureStoreTests : IDisposable
     }
 
     [Fact]
+    public void The_writer_refuses_label_values_other_than_plus_one_minus_one_and_zero_before_writing()
+    {
+        var folder = Path.Combine(_root, "l");
+        using (var w = new FeatureStoreWriter(folder, new FeatureStoreOptions([2], LabelCount: 3)))
+        {
+            w.Append([1, 2], [1, 0, -1]);
+            var e = Assert.Throws<ArgumentException>(() => w.Append([3, 4], [1, 2, -1]));
+            Assert.Contains("labels must hold +1, -1 or 0 (found 2 at [1])", e.Message);
+            Assert.Equal("labels", e.ParamName);
+            Assert.Contains("found -128 at [0]", Assert.Throws<ArgumentException>(() => w.Append([3, 4], [sbyte.MinValue, 0, 0])).Message);
+            Assert.Equal(1, w.Count);
+            w.Complete();
+        }
+        using var store = FeatureStore.Open(folder, verifyChecksums: true);                      // the refused items left no trace
+        Assert.Equal(1, store.Count);
+        Assert.Equal(new sbyte[] { 1, 0, -1 }, store.Labels(0).ToArray());
+    }
+
+    [Fact]
+    public void The_writer_refuses_null_options_a_null_item_shape_and_an_undefined_dtype()
+    {
+        var folder = Path.Combine(_root, "o");
+        Assert.Equal("options", Assert.Throws<ArgumentNullException>(() => new FeatureStoreWriter(folder, null!)).ParamName);
+        Assert.Equal("folder", Assert.Throws<ArgumentNullException>(() => new FeatureStoreWriter(null!, new FeatureStoreOptions([2]))).ParamName);
+        var e = Assert.Throws<ArgumentException>(() => new FeatureStoreWriter(folder, new FeatureStoreOptions(null!)));
+        Assert.Contains("options.ItemShape is null", e.Message);
+        e = Assert.Throws<ArgumentException>(() => new FeatureStoreWriter(folder, new FeatureStoreOptions([2], (FeatureDType)5)));
+        Assert.Contains("options.DType must be Fp32 or Fp16, got 5", e.Message);
+        e = Assert.Throws<ArgumentException>(() => new FeatureStoreWriter(folder, new FeatureStoreOptions([2]) { Metadata = null! }));
+        Assert.Contains("options.Metadata is null", e.Message);
+        Assert.False(Directory.Exists(folder + ".partial"));                                    // refused before any file
+    }
+
+    [Fact]
     public void An_index_with_a_null_labels_file_a_numeric_dtype_or_a_null_chunk_is_refused_naming_the_field()
     {
         var folder = Write("n", FeatureDType.Fp32, 4, [3], 2, perChunk: 4);
