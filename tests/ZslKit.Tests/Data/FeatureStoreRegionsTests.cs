@@ -65,6 +65,18 @@ public sealed class FeatureStoreRegionsTests : IDisposable
     }
 
     [Fact]
+    public void Reading_after_dispose_throws_ObjectDisposedException_not_wrapped_in_an_AggregateException()
+    {
+        var data = Tiny(trainItems: 20);
+        data.Dispose();
+        var e = Assert.Throws<ObjectDisposedException>(() => data.GetRegionBatch(MultiLabelSplit.Train, [0, 1, 2, 3], new float[4 * 18]));
+        Assert.Contains("FeatureStoreRegions.GetRegionBatch", e.Message);
+        Assert.Contains(Path.Combine(_root, "train"), e.Message);
+        e = Assert.Throws<ObjectDisposedException>(() => data.GetLabelBatch(MultiLabelSplit.Test, [0], new sbyte[6]));
+        Assert.Contains("FeatureStoreRegions.GetLabelBatch", e.Message);
+    }
+
+    [Fact]
     public void Splits_read_the_right_items_and_map_label_columns()
     {
         using var data = Tiny(trainItems: 20);

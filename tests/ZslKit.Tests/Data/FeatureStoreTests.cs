@@ -189,4 +189,133 @@ public sealed class FeatureStoreTests : IDisposable
         File.WriteAllText(indexPath, "{ not json");
         Assert.Throws<DataFormatException>(() => FeatureStore.Open(folder));
     }
+
+    [Fact]
+    public void Reading_a_disposed_store_throws_ObjectDisposedException_naming_the_store()
+    {
+        var folder = Write("z", FeatureDType.Fp16, 5, [3], 2, perChunk: 2);
+        var store = FeatureStore.Open(folder);
+        var stream = store.Batches(2);
+        store.Dispose();
+        store.Dispose();                                                                        // a second Dispose does nothing
+        var buffer = new float[3];
+        var e = Assert.Throws<ObjectDisposedException>(() => store.ReadItem(0, buffer));
+        Assert.Contains("FeatureStore.ReadItem", e.Message);
+        Assert.Contains(folder, e.Message);
+        Assert.Contains("Labels", Assert.Throws<ObjectDisposedException>(() => store.Labels(0).ToArray()).Message);
+        Assert.Throws<ObjectDisposedException>(() => store.ReadBatch([0, 1], new float[6], new sbyte[4]));
+        Assert.Throws<ObjectDisposedException>(() => store.Verify());
+        Assert.Contains("VerifyChunk", Assert.Throws<ObjectDisposedException>(() => store.VerifyChunk(0)).Message);
+        Assert.Throws<ObjectDisposedException>(() => store.Batches(2));
+        Assert.Throws<ObjectDisposedException>(() => stream.Epoch(0, TestContext.Current.CancellationToken));
+        Assert.Throws<ObjectDisposedException>(() => stream.ToList());
+        Assert.Equal(5, store.Count);                                                           // the index stays readable
+    }
+
+    [Fact]
+    public void Disposing_while_batches_are_read_on_another_thread_ends_the_enumeration_without_a_crash()
+    {
+        var folder = Write("p", FeatureDType.Fp16, 400, [64], 1, perChunk: 16);
+        for (var round = 0; round < 20; round++)
+        {
+            var store = FeatureStore.Open(folder);
+            var batches = 0;
+            var e = Assert.Throws<ObjectDisposedException>(() =>
+            {
+                foreach (var batch in store.Batches(1, seed: round, prefetch: 1))
+                {
+                    using (batch) if (++batches == 3) store.Dispose();                          // the producer is reading now
+                }
+            });
+            Assert.Contains("FeatureStore.ReadBatch", e.Message);
+            Assert.InRange(batches, 3, 5);                                                      // what was already read, then the error
+            store.Dispose();
+        }
+    }
+
+    [Fact]
+    public void Out_of_range_items_and_chunks_say_the_range()
+    {
+        var folder = Write("r", FeatureDType.Fp32, 10, [2], 1, perChunk: 4);
+        using var store = FeatureStore.Open(folder);
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => store.Labels(99).ToArray());
+        Assert.Contains("FeatureStore.Labels: item 99 is outside [0, 10)", e.Message);
+        Assert.Contains("item 10 is outside [0, 10)", Assert.Throws<ArgumentOutOfRangeException>(() => store.ReadItem(10, new float[2])).Message);
+        Assert.Contains("FeatureStore.ChunkOf: item -1", Assert.Throws<ArgumentOutOfRangeException>(() => store.ChunkOf(-1)).Message);
+        var untouched = new float[4];
+        Assert.Contains("FeatureStore.ReadBatch: item 12", Assert.Throws<ArgumentOutOfRangeException>(() => store.ReadBatch([1, 12], untouched)).Message);
+        Assert.Equal(new float[4], untouched);                                                  // checked before any copy
+        foreach (var chunk in new[] { 3, -1, 7 })
+        {
+            e = Assert.Throws<ArgumentOutOfRangeException>(() => store.VerifyChunk(chunk));
+            Assert.Contains($"FeatureStore.VerifyChunk: chunk {chunk} is outside [0, 3)", e.Message);
+            Assert.Equal("chunk", e.ParamName);
+        }
+        store.VerifyChunk(2);
+    }
+
+    [Fact]
+    public void Open_without_a_folder_names_the_folder_argument()
+    {
+        Assert.Equal("folder", Assert.Throws<ArgumentNullException>(() => FeatureStore.Open(null!)).ParamName);
+        Assert.Equal("folder", Assert.Throws<ArgumentException>(() => FeatureStore.Open(" ")).ParamName);
+        Assert.Equal("folder", Assert.Throws<ArgumentNullException>(() => FeatureStoreIndex.Load(null!)).ParamName);
+    }
+
+    [Fact]
+    public void The_writer_refuses_label_values_other_than_plus_one_minus_one_and_zero_before_writing()
+    {
+        var folder = Path.Combine(_root, "l");
+        using (var w = new FeatureStoreWriter(folder, new FeatureStoreOptions([2], LabelCount: 3)))
+        {
+            w.Append([1, 2], [1, 0, -1]);
+            var e = Assert.Throws<ArgumentException>(() => w.Append([3, 4], [1, 2, -1]));
+            Assert.Contains("labels must hold +1, -1 or 0 (found 2 at [1])", e.Message);
+            Assert.Equal("labels", e.ParamName);
+            Assert.Contains("found -128 at [0]", Assert.Throws<ArgumentException>(() => w.Append([3, 4], [sbyte.MinValue, 0, 0])).Message);
+            Assert.Equal(1, w.Count);
+            w.Complete();
+        }
+        using var store = FeatureStore.Open(folder, verifyChecksums: true);                      // the refused items left no trace
+        Assert.Equal(1, store.Count);
+        Assert.Equal(new sbyte[] { 1, 0, -1 }, store.Labels(0).ToArray());
+    }
+
+    [Fact]
+    public void The_writer_refuses_null_options_a_null_item_shape_and_an_undefined_dtype()
+    {
+        var folder = Path.Combine(_root, "o");
+        Assert.Equal("options", Assert.Throws<ArgumentNullException>(() => new FeatureStoreWriter(folder, null!)).ParamName);
+        Assert.Equal("folder", Assert.Throws<ArgumentNullException>(() => new FeatureStoreWriter(null!, new FeatureStoreOptions([2]))).ParamName);
+        var e = Assert.Throws<ArgumentException>(() => new FeatureStoreWriter(folder, new FeatureStoreOptions(null!)));
+        Assert.Contains("options.ItemShape is null", e.Message);
+        e = Assert.Throws<ArgumentException>(() => new FeatureStoreWriter(folder, new FeatureStoreOptions([2], (FeatureDType)5)));
+        Assert.Contains("options.DType must be Fp32 or Fp16, got 5", e.Message);
+        e = Assert.Throws<ArgumentException>(() => new FeatureStoreWriter(folder, new FeatureStoreOptions([2]) { Metadata = null! }));
+        Assert.Contains("options.Metadata is null", e.Message);
+        Assert.False(Directory.Exists(folder + ".partial"));                                    // refused before any file
+    }
+
+    [Fact]
+    public void An_index_with_a_null_labels_file_a_numeric_dtype_or_a_null_chunk_is_refused_naming_the_field()
+    {
+        var folder = Write("n", FeatureDType.Fp32, 4, [3], 2, perChunk: 4);
+        var indexPath = Path.Combine(folder, "index.json");
+        var good = File.ReadAllText(indexPath);
+        void Expect(Action<JsonObject> edit, string message)
+        {
+            var node = JsonNode.Parse(good)!.AsObject();
+            edit(node);
+            File.WriteAllText(indexPath, node.ToJsonString());
+            var e = Assert.Throws<DataFormatException>(() => FeatureStore.Open(folder));
+            Assert.Contains(message, e.Message);
+            Assert.Contains("index.json", e.Message);
+        }
+        Expect(n => n["labels"]!["file"] = null, "labels.file is missing");
+        Expect(n => n["dtype"] = 7, "dtype 7 is not \"fp32\" or \"fp16\"");
+        Expect(n => n["chunks"]![0] = null, "chunks holds a null entry");
+        Expect(n => n["metadata"] = null, "metadata is null");
+        File.WriteAllText(indexPath, good);
+        using var store = FeatureStore.Open(folder, verifyChecksums: true);
+    }
 }

@@ -64,6 +64,24 @@ public sealed class TfRecordImportTests : IDisposable
     }
 
     [Fact]
+    public void A_record_with_a_label_value_other_than_plus_one_minus_one_or_zero_is_named_and_leaves_no_store()
+    {
+        var path = WriteRecords("two.tfrecord", 3, i =>
+        {
+            var ex = Nus(i);
+            if (i == 1) ex.Features["label_81"] = TfFeature.OfInt64s(2, 0);
+            return ex;
+        });
+        var folder = Path.Combine(_root, "store");
+        var e = Assert.Throws<DataFormatException>(() => TfRecordImport.ToFeatureStore([path], folder,
+            new TfRecordImportOptions([2, 3], "feature", ["label_1k", "label_81"], [4, 2])));
+        Assert.Contains("two.tfrecord, record 1", e.Message);
+        Assert.Contains("label value 2 in 'label_81' is not +1, -1 or 0", e.Message);
+        Assert.False(Directory.Exists(folder));
+        Assert.False(Directory.Exists(folder + ".partial"));
+    }
+
+    [Fact]
     public void The_id_feature_becomes_an_item_ids_file_in_item_order_and_a_record_without_one_is_named()
     {
         TfExample WithId(int i, string id)

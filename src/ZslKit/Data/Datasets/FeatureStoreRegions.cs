@@ -221,6 +221,7 @@ public sealed class FeatureStoreRegions : IMultiLabelRegions, IDisposable
         var (store, offset) = Source(split);
         var items = new long[indices.Length];
         for (int b = 0; b < indices.Length; b++) items[b] = Item(split, indices[b], offset);   // index errors before any copy
+        store.ThrowIfDisposed("FeatureStoreRegions.GetRegionBatch");                         // not wrapped by Parallel.For
         if (items.Length < 2 || Environment.ProcessorCount < 2)
         {
             for (int b = 0; b < items.Length; b++) store.ReadItem(items[b], dest.Slice(b * ImageLength, ImageLength));
@@ -254,11 +255,7 @@ public sealed class FeatureStoreRegions : IMultiLabelRegions, IDisposable
             _ => _trainColumns,
         };
         for (int b = 0; b < indices.Length; b++)
-        {
-            var row = store.Labels(Item(split, indices[b], offset));
-            var d = dest.Slice(b * count, count);
-            for (int c = 0; c < count; c++) d[c] = row[columns[c]];
-        }
+            store.CopyLabels(Item(split, indices[b], offset), columns, dest.Slice(b * count, count), "FeatureStoreRegions.GetLabelBatch");
     }
 
     private (FeatureStore.FeatureStore Store, int Offset) Source(MultiLabelSplit split) => split switch

@@ -68,7 +68,15 @@ public sealed class FeatureBatchStream : IEnumerable<FeatureBatch>
     }
 
     /// <summary>Batches of epoch <paramref name="epoch"/>.</summary>
+    /// <remarks>Dispose the store only after the enumeration ends: the producer's next read then raises
+    /// <see cref="ObjectDisposedException"/>, which ends the enumeration.</remarks>
     public IEnumerable<FeatureBatch> Epoch(int epoch, CancellationToken cancel = default)
+    {
+        _store.ThrowIfDisposed("FeatureBatchStream.Epoch");
+        return Batches(epoch, cancel);
+    }
+
+    private IEnumerable<FeatureBatch> Batches(int epoch, CancellationToken cancel)
     {
         var order = Order(epoch);
         var channel = Channel.CreateBounded<FeatureBatch>(new BoundedChannelOptions(_prefetch) { SingleReader = true, SingleWriter = true });

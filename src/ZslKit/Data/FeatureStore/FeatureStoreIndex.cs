@@ -52,6 +52,7 @@ public sealed record FeatureStoreIndex
     /// <summary>Reads and validates folder/index.json against the chunk and label files present.</summary>
     public static FeatureStoreIndex Load(string folder)
     {
+        ArgumentNullException.ThrowIfNull(folder);
         var path = Path.Combine(folder, FileName);
         if (!File.Exists(path)) throw new DataFormatException(path, -1, "feature store index not found (was the writer finalised?)");
         var length = new FileInfo(path).Length;
@@ -68,6 +69,7 @@ public sealed record FeatureStoreIndex
     {
         DataFormatException Bad(string m) => new(path, -1, m);
         if (Version != CurrentVersion) throw Bad($"unsupported index version {Version} (this reader knows {CurrentVersion})");
+        if (!Enum.IsDefined(DType)) throw Bad($"dtype {(int)DType} is not \"fp32\" or \"fp16\"");   // the enum converter also takes numbers
         if (ItemShape is null || ItemShape.Length == 0 || ItemShape.Any(d => d <= 0)) throw Bad("itemShape must be non-empty with positive dims");
         if (ItemShape.Aggregate(1L, (a, d) => a * d) > Array.MaxLength) throw Bad($"itemShape [{string.Join(",", ItemShape)}] is too large for one item");
         if (ItemCount < 0 || LabelCount < 0) throw Bad("negative itemCount or labelCount");
@@ -75,6 +77,7 @@ public sealed record FeatureStoreIndex
         long total = 0;
         foreach (var c in Chunks)
         {
+            if (c is null) throw Bad("chunks holds a null entry");
             if (c.File is null || c.File.Contains('/') || c.File.Contains('\\') || c.File.Contains("..")) throw Bad($"bad chunk file name '{c.File}'");
             if (c.Items < 0 || c.Bytes != c.Items * ItemBytes) throw Bad($"chunk {c.File}: {c.Bytes} bytes for {c.Items} items of {ItemBytes} bytes");
             var file = new FileInfo(Path.Combine(folder, c.File));
@@ -82,11 +85,13 @@ public sealed record FeatureStoreIndex
             if (file.Length != c.Bytes) throw new DataFormatException(file.FullName, Math.Min(file.Length, c.Bytes), $"chunk is {file.Length} bytes, index says {c.Bytes}");
             total += c.Items;
         }
+        if (Metadata is null) throw Bad("metadata is null (leave it out for none)");
         if (total != ItemCount) throw Bad($"chunks hold {total} items, itemCount says {ItemCount}");
         if (LabelCount > 0)
         {
             if (Labels is null) throw Bad("labelCount > 0 but no labels file");
-            if (Labels.File.Contains('/') || Labels.File.Contains('\\')) throw Bad($"bad labels file name '{Labels.File}'");
+            if (Labels.File is null) throw Bad("labels.file is missing");
+            if (Labels.File.Contains('/') || Labels.File.Contains('\\') || Labels.File.Contains("..")) throw Bad($"bad labels file name '{Labels.File}'");
             if (Labels.Bytes != ItemCount * LabelCount) throw Bad($"labels: {Labels.Bytes} bytes for {ItemCount} x {LabelCount}");
             var file = new FileInfo(Path.Combine(folder, Labels.File));
             if (!file.Exists || file.Length != Labels.Bytes)

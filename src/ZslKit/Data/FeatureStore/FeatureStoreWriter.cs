@@ -41,8 +41,15 @@ public sealed class FeatureStoreWriter : IDisposable
     /// <summary>Starts a store at <paramref name="folder"/>, which must not exist yet.</summary>
     public FeatureStoreWriter(string folder, FeatureStoreOptions options)
     {
+        ArgumentNullException.ThrowIfNull(folder);
+        ArgumentNullException.ThrowIfNull(options);
+        if (string.IsNullOrWhiteSpace(folder)) throw new ArgumentException("FeatureStoreWriter: folder is empty; give the new store's folder", nameof(folder));
+        if (options.ItemShape is null) throw new ArgumentException("FeatureStoreWriter: options.ItemShape is null; give the shape of one item, e.g. [196, 512]", nameof(options));
         if (options.ItemShape.Length == 0 || options.ItemShape.Any(d => d <= 0))
             throw new ArgumentException($"item shape [{string.Join(",", options.ItemShape)}] must have positive dims", nameof(options));
+        if (!Enum.IsDefined(options.DType))
+            throw new ArgumentException($"FeatureStoreWriter: options.DType must be Fp32 or Fp16, got {(int)options.DType}", nameof(options));
+        if (options.Metadata is null) throw new ArgumentException("FeatureStoreWriter: options.Metadata is null (leave it unset for none)", nameof(options));
         if (options.ItemsPerChunk <= 0) throw new ArgumentException("ItemsPerChunk must be positive", nameof(options));
         if (options.LabelCount < 0) throw new ArgumentException("LabelCount must be >= 0", nameof(options));
         _folder = Path.GetFullPath(folder);
@@ -56,12 +63,16 @@ public sealed class FeatureStoreWriter : IDisposable
         _labels = new FileStream(Path.Combine(_partial, "labels.i8"), FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
     }
 
-    /// <summary>Appends one item (row-major, <c>ItemShape</c> elements) and its labels (<c>LabelCount</c> values, +1/-1/0).</summary>
+    /// <summary>Appends one item (row-major, <c>ItemShape</c> elements) and its labels (<c>LabelCount</c> values, +1/-1/0;
+    /// any other value is refused).</summary>
     public void Append(ReadOnlySpan<float> item, ReadOnlySpan<sbyte> labels = default)
     {
         ObjectDisposedException.ThrowIf(_completed, this);
         if (item.Length != _itemElements) throw new ArgumentException($"item has {item.Length} values, shape [{string.Join(",", _options.ItemShape)}] needs {_itemElements}", nameof(item));
         if (labels.Length != _options.LabelCount) throw new ArgumentException($"{labels.Length} labels, the store has {_options.LabelCount}", nameof(labels));
+        for (var k = 0; k < labels.Length; k++)   // the format's label values (docs/data.md), checked before anything is written
+            if (labels[k] is < -1 or > 1)
+                throw new ArgumentException($"FeatureStoreWriter.Append: labels must hold +1, -1 or 0 (found {labels[k]} at [{k}])", nameof(labels));
         if (_chunk is null || _chunkItems == _options.ItemsPerChunk) StartChunk();
         ReadOnlySpan<byte> bytes;
         if (_options.DType == FeatureDType.Fp32) bytes = MemoryMarshal.AsBytes(item);   // little-endian machines only (x64/arm64)

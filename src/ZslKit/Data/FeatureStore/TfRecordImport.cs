@@ -52,7 +52,7 @@ public static class TfRecordImport
                         throw new DataFormatException(source, -1, $"'{options.LabelKeys[k]}' holds {values.Length} labels, expected {options.LabelCounts[k]}");
                     foreach (var v in values)
                     {
-                        if (v is < sbyte.MinValue or > sbyte.MaxValue) throw new DataFormatException(source, -1, $"label value {v} in '{options.LabelKeys[k]}' does not fit int8");
+                        if (v is < -1 or > 1) throw new DataFormatException(source, -1, $"label value {v} in '{options.LabelKeys[k]}' is not +1, -1 or 0 (the feature store's label values)");
                         labels[at++] = (sbyte)v;
                     }
                 }

@@ -34,6 +34,11 @@ public sealed class MultiLabelBenchmark : IMultiLabelRegions
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(semantics);
         config.Validate();
+        // Training images draw seen labels only, so an image cannot hold more distinct labels than there are seen labels.
+        if (config.MinLabelsPerImage > semantics.SeenCount)
+            throw new ArgumentException($"MultiLabelBenchmarkConfig.MinLabelsPerImage = {config.MinLabelsPerImage}: exceeds the {semantics.SeenCount} seen labels of the semantics (training images hold seen labels only)", nameof(config));
+        if (config.MaxLabelsPerImage > semantics.SeenCount)
+            throw new ArgumentException($"MultiLabelBenchmarkConfig.MaxLabelsPerImage = {config.MaxLabelsPerImage}: exceeds the {semantics.SeenCount} seen labels of the semantics (training images hold seen labels only)", nameof(config));
         Config = config;
         Semantics = semantics;
         _signatures = BuildSignatures(config, semantics);
@@ -75,9 +80,9 @@ public sealed class MultiLabelBenchmark : IMultiLabelRegions
     public int SeenCount => Semantics.SeenCount;
     public int UnseenCount => Semantics.UnseenCount;
     /// <summary>Whether label <paramref name="label"/> is abstract (spread over the image rather than planted in a blob).</summary>
-    public bool IsAbstract(int label) => _abstract[label];
+    public bool IsAbstract(int label) => _abstract[CheckLabel(label)];
     /// <summary>The hidden visual signature of a label (length D); exposed for tests and diagnostics, not for models.</summary>
-    public ReadOnlySpan<float> Signature(int label) => _signatures.AsSpan(label * FeatureDim, FeatureDim);
+    public ReadOnlySpan<float> Signature(int label) => _signatures.AsSpan(CheckLabel(label) * FeatureDim, FeatureDim);
 
     public int ImageCount(MultiLabelSplit split) => split switch
     {
@@ -170,6 +175,8 @@ public sealed class MultiLabelBenchmark : IMultiLabelRegions
     /// <summary>Region features of several images as a new [indices.Count, RegionCount, FeatureDim] array, images generated in parallel.</summary>
     public float[] GetRegionBatch(MultiLabelSplit split, IReadOnlyList<int> indices)
     {
+        ArgumentNullException.ThrowIfNull(indices);
+        for (int b = 0; b < indices.Count; b++) Resolve(split, indices[b], nameof(indices));   // index errors here, not wrapped by Parallel.For
         var dest = new float[checked(indices.Count * ImageLength)];
         Parallel.For(0, indices.Count, b => GetRegions(split, indices[b], dest.AsSpan(b * ImageLength, ImageLength)));
         return dest;
@@ -308,11 +315,18 @@ public sealed class MultiLabelBenchmark : IMultiLabelRegions
 
     // ---------------------------------------------------------------- helpers
 
-    private (int Pool, int Index) Resolve(MultiLabelSplit split, int index)
+    private int CheckLabel(int label, [System.Runtime.CompilerServices.CallerMemberName] string member = "")
+    {
+        if ((uint)label >= (uint)Semantics.Count)
+            throw new ArgumentOutOfRangeException(nameof(label), label, $"MultiLabelBenchmark.{member}: label {label} is outside [0, {Semantics.Count}) (seen then unseen labels)");
+        return label;
+    }
+
+    private (int Pool, int Index) Resolve(MultiLabelSplit split, int index, string argument = "index")
     {
         int count = ImageCount(split);
         if ((uint)index >= (uint)count)
-            throw new ArgumentOutOfRangeException(nameof(index), index, $"the {split} split has {count} images");
+            throw new ArgumentOutOfRangeException(argument, index, $"image {index} is outside [0, {count}) (the {split} split's images)");
         return split switch
         {
             MultiLabelSplit.Train => (TrainPool, index),

@@ -274,6 +274,32 @@ public class MultiLabelBenchmarkTests
     }
 
     [Fact]
+    public void More_labels_per_image_than_seen_labels_are_rejected_naming_the_knob_and_the_label_count()
+    {
+        var three = LabelSemantics.StandIn(5, seen: 3, unseen: 2, dim: 8, clusters: 2);
+        var e = Assert.Throws<ArgumentException>(() => new MultiLabelBenchmark(Small with { MinLabelsPerImage = 10, MaxLabelsPerImage = 10 }, three));
+        Assert.Contains("MinLabelsPerImage = 10: exceeds the 3 seen labels", e.Message);
+        e = Assert.Throws<ArgumentException>(() => new MultiLabelBenchmark(Small with { MinLabelsPerImage = 2, MaxLabelsPerImage = 5 }, three));
+        Assert.Contains("MaxLabelsPerImage = 5: exceeds the 3 seen labels", e.Message);
+        Assert.Equal("config", e.ParamName);
+    }
+
+    [Fact]
+    public void Out_of_range_labels_and_images_say_the_range_and_a_bad_batch_index_is_not_wrapped()
+    {
+        var b = Build();
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => b.IsAbstract(99));
+        Assert.Contains("MultiLabelBenchmark.IsAbstract: label 99 is outside [0, 75)", e.Message);
+        e = Assert.Throws<ArgumentOutOfRangeException>(() => b.Signature(-1).ToArray());
+        Assert.Contains("MultiLabelBenchmark.Signature: label -1 is outside [0, 75)", e.Message);
+        Assert.Equal(b.FeatureDim, b.Signature(74).Length);
+        e = Assert.Throws<ArgumentOutOfRangeException>(() => b.GetRegionBatch(MultiLabelSplit.Train, new[] { 0, -1, 2 }));
+        Assert.Contains("image -1 is outside [0, 108)", e.Message);
+        Assert.Equal("indices", e.ParamName);
+        Assert.Equal("indices", Assert.Throws<ArgumentNullException>(() => b.GetRegionBatch(MultiLabelSplit.Test, (IReadOnlyList<int>)null!)).ParamName);
+    }
+
+    [Fact]
     public void Presets_have_the_documented_sizes()
     {
         var q = MultiLabelBenchmarkConfig.Quick;
