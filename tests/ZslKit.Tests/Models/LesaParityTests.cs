@@ -242,4 +242,21 @@ public class LesaParityTests
         Assert.Contains("θ must be [C, 5] (LabelEmbedding), got [3, 4]", ex.Message);
         Assert.Throws<ArgumentNullException>(() => model.forward_embedded(x, null!));
     }
+
+    [Fact]
+    public void Objective_validates_its_config_and_refuses_one_of_another_module_count()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var model = Small();
+        var output = model.forward(torch.ones(2, 4, 4), torch.ones(3, 5));
+        var labels = torch.tensor<float>([1f, -1f, 0f, -1f, 1f, 1f], [2, 3]);
+        var ex = Assert.Throws<ArgumentException>(() => LesaObjective.Compute(output, labels, model.Config with { LambdaRel = -5 }));
+        Assert.Contains("LesaConfig.LambdaRel = -5: must be finite and >= 0", ex.Message);
+        ex = Assert.Throws<ArgumentException>(() => LesaObjective.Compute(output, labels, model.Config with { Modules = 1 }));
+        Assert.Contains("config.Modules = 1 does not match the output's module scores [2, 2, 3]", ex.Message);
+        Assert.NotNull(LesaObjective.Compute(output, labels, model.Config).Dist);
+        // Without a positives bound the objective reads it from the labels, and checks their values in that read.
+        ex = Assert.Throws<ArgumentException>(() => LesaObjective.Compute(output, labels * 2, model.Config));
+        Assert.Contains("RankingLoss: labels must hold -1, 0 or 1 (found 2 at [0, 0])", ex.Message);
+    }
 }

@@ -69,7 +69,7 @@ public sealed class Conse : Module, ILesaTrainable
     /// <summary>L_rank of the seen-label logits; <paramref name="seenVectors"/> is not used (the classifier's rows are the
     /// seen labels given to the constructor).</summary>
     public Tensor Loss(Tensor features, Tensor labels, Tensor seenVectors, int? maxPositives = null) =>
-        RankingLoss.Compute(SeenLogits(features, "Conse.Loss"), labels, maxPositives: maxPositives);
+        RankingLoss.ForModel(SeenLogits(features, "Conse.Loss"), labels, maxPositives: maxPositives);
 
     public LossBreakdown LossBreakdown(Tensor features, Tensor labels, Tensor seenVectors, int? maxPositives = null) =>
         Losses.LossBreakdown.Single("rank", Loss(features, labels, seenVectors, maxPositives));

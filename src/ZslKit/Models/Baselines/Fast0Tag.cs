@@ -60,7 +60,7 @@ public sealed class Fast0Tag : Module, ILesaTrainable
         const string method = "Fast0Tag.Loss";
         using var scope = torch.NewDisposeScope();
         var scores = Scores(features, Embed(seenVectors, method, nameof(seenVectors), "seen vectors"), method);   // [B, S]
-        return RankingLoss.Compute(scores, labels, maxPositives: maxPositives).MoveToOuterDisposeScope();
+        return RankingLoss.ForModel(scores, labels, maxPositives: maxPositives).MoveToOuterDisposeScope();
     }
 
     public LossBreakdown LossBreakdown(Tensor features, Tensor labels, Tensor seenVectors, int? maxPositives = null) =>

@@ -55,7 +55,7 @@ public sealed class LabelEm : Module, ILesaTrainable
         const string method = "LabelEm.Loss";
         using var scope = torch.NewDisposeScope();
         var scores = Scores(features, Embed(seenVectors, method, nameof(seenVectors), "seen vectors"), method);   // [B, S]
-        return RankingLoss.Compute(scores, labels, maxPositives: maxPositives).MoveToOuterDisposeScope();
+        return RankingLoss.ForModel(scores, labels, maxPositives: maxPositives).MoveToOuterDisposeScope();
     }
 
     public LossBreakdown LossBreakdown(Tensor features, Tensor labels, Tensor seenVectors, int? maxPositives = null) =>

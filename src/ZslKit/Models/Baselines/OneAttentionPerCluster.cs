@@ -87,8 +87,8 @@ public sealed class OneAttentionPerCluster : Module, ILesaTrainable
     {
         using var scope = torch.NewDisposeScope();
         var o = Forward(features, seenVectors, "OneAttentionPerCluster.Loss");
-        var rank = RankingLoss.Compute(o.Scores, labels, maxPositives: maxPositives);
-        var rel = AttentionRelevanceLoss.Compute(o.Scores, o.GlobalScores, labels);
+        var rank = RankingLoss.ForModel(o.Scores, labels, maxPositives: maxPositives);
+        var rel = AttentionRelevanceLoss.ForModel(o.Scores, o.GlobalScores, labels);
         var loss = rank + rel * _trunk.Config.LambdaRel;
         scope.MoveToOuter(loss); scope.MoveToOuter(rank); scope.MoveToOuter(rel);
         return new LossBreakdown(loss, [new("rank", rank), new("rel", rel)]);

@@ -104,8 +104,8 @@ public sealed class OneAttentionPerLabel : Module, ILesaTrainable
         const string method = "OneAttentionPerLabel.Loss";
         using var scope = torch.NewDisposeScope();
         var (s, g) = Forward(features, Embed(seenVectors, method, nameof(seenVectors), "seen vectors"), method);
-        var rank = RankingLoss.Compute(s, labels, maxPositives: maxPositives);
-        var rel = AttentionRelevanceLoss.Compute(s, g, labels);
+        var rank = RankingLoss.ForModel(s, labels, maxPositives: maxPositives);
+        var rel = AttentionRelevanceLoss.ForModel(s, g, labels);
         var loss = rank + rel * _lambdaRel;
         scope.MoveToOuter(loss); scope.MoveToOuter(rank); scope.MoveToOuter(rel);
         return new LossBreakdown(loss, [new("rank", rank), new("rel", rel)]);
