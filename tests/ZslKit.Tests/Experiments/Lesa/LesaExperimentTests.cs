@@ -96,6 +96,17 @@ public sealed class LesaExperimentTests : IDisposable
     }
 
     [Fact]
+    public void A_lesa_task_names_its_device_argument_when_it_is_not_a_device()
+    {
+        var c = LesaExperiment.Config(Tiny, "t", "fast0tag", 0, dataDir: NoData);
+        var (bench, cache) = LesaExperiment.Benchmark(c);
+        using var model = LesaExperiment.CreateModel(c, bench);
+        var ex = Assert.Throws<ArgumentException>(() => new LesaTask(model, bench, cache, 4, device: "gpu"));
+        Assert.Contains("LesaTask: device 'gpu' is not cpu, cuda or cuda:N", ex.Message);
+        Assert.Equal("device", ex.ParamName);
+    }
+
+    [Fact]
     public void Overrides_and_loss_weights_reach_the_model()
     {
         var c = ConfigJson.ApplyOverrides(LesaExperiment.Config(Tiny, "t", "lesa", 0, dataDir: NoData), ["options.M=3", "lossWeights.rel=0.5", "lossWeights.dist=0"]);
