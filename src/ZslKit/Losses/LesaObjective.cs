@@ -25,14 +25,23 @@ public static class LesaObjective
 {
     /// <summary>output of <see cref="LesaModel.forward"/>, labels [B, C] (+1/−1/0 as float). <paramref name="model"/> is
     /// needed only for <see cref="LesaConfig.ConvWeightDecay"/> &gt; 0 with a conv (its penalty is added to the total).
-    /// <paramref name="maxPositives"/>: see <see cref="RankingLoss.Compute"/> (null: one host sync reads it).</summary>
+    /// <paramref name="maxPositives"/>: see <see cref="RankingLoss.Compute"/> (null: one host sync reads it, and the label values
+    /// are checked in that read). With a bound nothing is read back, on the CPU either (a training step makes no host read):
+    /// the bound and the label values are the caller's promise (LesaTask counts the bound with <see cref="MaxPositives.Of"/>,
+    /// which checks the values). The config is validated (λ finite and ≥ 0, ...) and must have the output's module count M
+    /// (its attention terms depend on it).</summary>
     public static LesaLossTerms Compute(LesaOutput output, Tensor labels, LesaConfig config, LesaModel? model = null, int? maxPositives = null)
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(config);
+        config.Validate();
+        ArgumentNullException.ThrowIfNull(output.ModuleScores, "output.ModuleScores");
+        if (output.ModuleScores.dim() != 3 || output.ModuleScores.size(1) != config.Modules)
+            throw new ArgumentException($"LesaObjective: config.Modules = {config.Modules} does not match the output's module scores " +
+                $"[{string.Join(", ", output.ModuleScores.shape)}] ([B, M, C]): pass the config of the model that produced the output", nameof(config));
         using var scope = torch.NewDisposeScope();
-        var rank = RankingLoss.Compute(output.Scores, labels, config.RankPresentColumnsOnly, config.RankNormalization, maxPositives);
-        var rel = AttentionRelevanceLoss.Compute(output.Scores, output.GlobalScores, labels, config.RelevanceMargin);
+        var rank = RankingLoss.ForModel(output.Scores, labels, config.RankPresentColumnsOnly, config.RankNormalization, maxPositives);
+        var rel = AttentionRelevanceLoss.ForModel(output.Scores, output.GlobalScores, labels, config.RelevanceMargin);
         var total = rank + rel * config.LambdaRel;
         if (config.UseConv && config.ConvWeightDecay > 0)
         {
@@ -43,7 +52,7 @@ public static class LesaObjective
         Tensor? dist = null, div = null;
         if (config.Modules > 1)
         {
-            dist = AttentionDistributionLoss.Compute(output.ModuleScores, labels);
+            dist = AttentionDistributionLoss.ForModel(output.ModuleScores, labels);
             div = AttentionDiversityLoss.Compute(config.DiversityInput == DiversityInput.Logits ? output.Logits : output.Attention);
             total = total + dist * config.LambdaDist + div * config.LambdaDiv;
         }

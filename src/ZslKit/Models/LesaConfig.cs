@@ -21,7 +21,6 @@ public enum DiversityInput
     Attention,
 }
 
-/// <summary>Hyper-parameters of <see cref="LesaModel"/> and its training objective.</summary>
 /// <summary>How W1, W2, W3 (and the conv weight) are drawn.</summary>
 public enum LesaInit
 {
@@ -32,6 +31,7 @@ public enum LesaInit
     VarianceScaling,
 }
 
+/// <summary>Hyper-parameters of <see cref="LesaModel"/> and its training objective.</summary>
 public sealed record LesaConfig
 {
     /// <summary>M, the number of shared attention modules (10 in the paper; 1 gives the "LESA (M=1)" row).</summary>
@@ -81,6 +81,10 @@ public sealed record LesaConfig
 
     public int RegionCount => GridHeight * GridWidth;
 
+    /// <summary>The largest <see cref="Modules"/>, widths (<see cref="FeatureDim"/>, <see cref="AttentionHidden"/>,
+    /// <see cref="WordDim"/>) and grid sides <see cref="Validate"/> accepts.</summary>
+    public const int MaxModules = 1024, MaxWidth = 65536, MaxGridSide = 1024;
+
     /// <summary>The official NUS-WIDE configuration (M = 10, D = 512, 14x14, GloVe 300).</summary>
     public static LesaConfig Official { get; } = new();
 
@@ -91,16 +95,22 @@ public sealed record LesaConfig
         {
             if (!ok) throw new ArgumentException($"LesaConfig.{name} = {value}: {rule}", name);
         }
-        Check(Modules is >= 1 and <= 1024, nameof(Modules), Modules, "must be in [1, 1024]");
-        Check(FeatureDim is >= 1 and <= 65536, nameof(FeatureDim), FeatureDim, "must be in [1, 65536]");
-        Check(AttentionHidden is >= 1 and <= 65536, nameof(AttentionHidden), AttentionHidden, "must be in [1, 65536]");
-        Check(WordDim is >= 1 and <= 65536, nameof(WordDim), WordDim, "must be in [1, 65536]");
-        Check(GridHeight is >= 1 and <= 1024, nameof(GridHeight), GridHeight, "must be in [1, 1024]");
-        Check(GridWidth is >= 1 and <= 1024, nameof(GridWidth), GridWidth, "must be in [1, 1024]");
+        Check(Modules is >= 1 and <= MaxModules, nameof(Modules), Modules, "must be in [1, 1024]");
+        Check(FeatureDim is >= 1 and <= MaxWidth, nameof(FeatureDim), FeatureDim, "must be in [1, 65536]");
+        Check(AttentionHidden is >= 1 and <= MaxWidth, nameof(AttentionHidden), AttentionHidden, "must be in [1, 65536]");
+        Check(WordDim is >= 1 and <= MaxWidth, nameof(WordDim), WordDim, "must be in [1, 65536]");
+        Check(GridHeight is >= 1 and <= MaxGridSide, nameof(GridHeight), GridHeight, "must be in [1, 1024]");
+        Check(GridWidth is >= 1 and <= MaxGridSide, nameof(GridWidth), GridWidth, "must be in [1, 1024]");
+        // An undefined enum value would silently act as one of the defined ones.
+        Check(Enum.IsDefined(RankNormalization), nameof(RankNormalization), RankNormalization, "must be ViolatingPairs or AllPairs");
+        Check(Enum.IsDefined(DiversityInput), nameof(DiversityInput), DiversityInput, "must be Logits or Attention");
+        Check(Enum.IsDefined(Init), nameof(Init), Init, "must be ScaledNormal or VarianceScaling");
         Check(LambdaDist >= 0 && double.IsFinite(LambdaDist), nameof(LambdaDist), LambdaDist, "must be finite and >= 0");
         Check(LambdaDiv >= 0 && double.IsFinite(LambdaDiv), nameof(LambdaDiv), LambdaDiv, "must be finite and >= 0");
         Check(LambdaRel >= 0 && double.IsFinite(LambdaRel), nameof(LambdaRel), LambdaRel, "must be finite and >= 0");
         Check(RelevanceMargin >= 0 && double.IsFinite(RelevanceMargin), nameof(RelevanceMargin), RelevanceMargin, "must be finite and >= 0");
         Check(ConvWeightDecay >= 0 && double.IsFinite(ConvWeightDecay), nameof(ConvWeightDecay), ConvWeightDecay, "must be finite and >= 0");
+        Check(BatchNormEps > 0 && double.IsFinite(BatchNormEps), nameof(BatchNormEps), BatchNormEps, "must be finite and > 0");
+        Check(BatchNormMomentum is >= 0 and <= 1, nameof(BatchNormMomentum), BatchNormMomentum, "must be in [0, 1]");
     }
 }

@@ -87,12 +87,13 @@ public sealed class LesaModel : Module
 
     public LesaConfig Config { get; }
 
-    /// <summary>θ_c = W3·normalise(v_c), with a 0 appended for the constant channel: [C, dv] → [C, D(+1)].</summary>
-    public Tensor LabelEmbedding(Tensor labelVectors)
+    /// <summary>θ_c = W3·normalise(v_c), with a 0 appended for the constant channel: [C, dv] → [C, D(+1)]. The vectors
+    /// must have the model's dtype (or autocast's lower precision inside an autocast scope) and be on its device.</summary>
+    public Tensor LabelEmbedding(Tensor labelVectors) => Embed(labelVectors, "LesaModel.LabelEmbedding");
+
+    private Tensor Embed(Tensor labelVectors, string method)
     {
-        ArgumentNullException.ThrowIfNull(labelVectors);
-        if (labelVectors.dim() != 2 || labelVectors.size(1) != Config.WordDim)
-            throw new ArgumentException($"LesaModel: label vectors must be [C, {Config.WordDim}], got [{string.Join(", ", labelVectors.shape)}]", nameof(labelVectors));
+        ModelChecks.Vectors(method, labelVectors, nameof(labelVectors), "label vectors", Config.WordDim, _W3);
         using var scope = torch.NewDisposeScope();
         var v = Config.NormalizeLabelVectors ? F.normalize(labelVectors, dim: 1) : labelVectors;
         var theta = v.matmul(_W3.t());                                   // [C, dv] @ [dv, D] -> [C, D]
@@ -105,17 +106,18 @@ public sealed class LesaModel : Module
     /// <see cref="Scores"/> takes the folded path (inference; the same scores as with <see cref="LabelEmbedding"/>).</summary>
     public Tensor ScoringEmbedding(Tensor labelVectors)
     {
-        if (!Config.AppendConstantChannel) return LabelEmbedding(labelVectors);
+        if (!Config.AppendConstantChannel) return Embed(labelVectors, "LesaModel.ScoringEmbedding");
         using var scope = torch.NewDisposeScope();
-        return LabelEmbedding(labelVectors).narrow(1, 0, Config.FeatureDim).contiguous().MoveToOuterDisposeScope();   // [C, D+1] -> [C, D]
+        return Embed(labelVectors, "LesaModel.ScoringEmbedding").narrow(1, 0, Config.FeatureDim).contiguous().MoveToOuterDisposeScope();   // [C, D+1] -> [C, D]
     }
 
-    /// <summary>The full forward pass over all labels in one batched product (no per-label loop).</summary>
+    /// <summary>The full forward pass over all labels in one batched product (no per-label loop): features [B, R, D],
+    /// label vectors [C, dv], both of the model's dtype (or autocast's lower precision inside an autocast scope) and on its device.</summary>
     public LesaOutput forward(Tensor features, Tensor labelVectors)
     {
         using var scope = torch.NewDisposeScope();
-        var theta = LabelEmbedding(labelVectors);
-        var output = forward_embedded(features, theta);
+        var theta = Embed(labelVectors, "LesaModel.forward");
+        var output = ForwardEmbedded(features, theta, "LesaModel.forward");
         scope.MoveToOuter(output.Scores); scope.MoveToOuter(output.ModuleScores); scope.MoveToOuter(output.Logits);
         scope.MoveToOuter(output.Attention); scope.MoveToOuter(output.GlobalScores);
         return output;
@@ -123,12 +125,10 @@ public sealed class LesaModel : Module
 
     /// <summary>The region features the attention reads, [B, R, D]: the input, or with <see cref="LesaConfig.UseConv"/> the
     /// 2x2 conv → BN → ReLU of it (TF 'SAME' padding at the bottom/right).</summary>
-    private Tensor Regions(Tensor features)
+    private Tensor Regions(Tensor features, string method)
     {
-        ArgumentNullException.ThrowIfNull(features);
         var c = Config;
-        if (features.dim() != 3 || features.size(1) != c.RegionCount || features.size(2) != c.FeatureDim)
-            throw new ArgumentException($"LesaModel: features must be [B, {c.RegionCount}, {c.FeatureDim}], got [{string.Join(", ", features.shape)}]", nameof(features));
+        ModelChecks.Features(method, features, c.RegionCount, c.FeatureDim, _W1);
         if (_conv is null || _bn is null) return features;
         long b = features.size(0), r = c.RegionCount, d = c.FeatureDim;
         var x = features.reshape(b, c.GridHeight, c.GridWidth, d).permute(0, 3, 1, 2);   // [B, R, D] -> [B, D, H, W]
@@ -139,9 +139,9 @@ public sealed class LesaModel : Module
 
     /// <summary>Eq. 3-5 on features [B, R, D]: the region features the scores use (conv and constant channel applied)
     /// f [B, R, D(+1)], the attention logits [B, R, M], the attention α [B, R, M] and the attended features z [B, M, D(+1)].</summary>
-    private (Tensor F, Tensor Logits, Tensor Alpha, Tensor Z) Attend(Tensor features)
+    private (Tensor F, Tensor Logits, Tensor Alpha, Tensor Z) Attend(Tensor features, string method)
     {
-        var f = Regions(features);                                                      // [B, R, D]
+        var f = Regions(features, method);                                              // [B, R, D]
         long b = f.size(0), r = f.size(1);
         if (Config.AppendConstantChannel)
             f = torch.cat([f, torch.ones([b, r, 1], f.dtype, f.device)], 2);            // [B, R, D+1]
@@ -158,9 +158,9 @@ public sealed class LesaModel : Module
     /// W2[H], and z's constant entry (Σ_r α = 1) dropped, as θ's entry for it is 0. The same z[:, :, :D] as
     /// <see cref="Attend"/> without the concatenations, and every product's inner size is D or H (aligned) instead of D+1
     /// or H+1. Requires <see cref="LesaConfig.AppendConstantChannel"/>. Features [B, R, D] → z [B, M, D].</summary>
-    private Tensor AttendFolded(Tensor features)
+    private Tensor AttendFolded(Tensor features, string method)
     {
-        var f = Regions(features);                                                      // [B, R, D]
+        var f = Regions(features, method);                                              // [B, R, D]
         long d = Config.FeatureDim, h = Config.AttentionHidden;
         var a = f.matmul(_W1.narrow(0, 0, d)).add(_W1.narrow(0, d, 1)).tanh();          // [B, R, D] @ [D, H] + [1, H] -> [B, R, H] (Eq. 3)
         var logits = a.matmul(_W2.narrow(0, 0, h)).add(_W2.narrow(0, h, 1));            // [B, R, H] @ [H, M] + [1, M] -> [B, R, M]
@@ -174,21 +174,22 @@ public sealed class LesaModel : Module
     /// <see cref="LabelEmbedding"/> ([C, D+1]) the official code's concatenations.</summary>
     public Tensor Scores(Tensor features, Tensor theta)
     {
-        ArgumentNullException.ThrowIfNull(theta);
-        long d = Config.FeatureDim, width = Config.AppendConstantChannel ? d + 1 : d;
-        if (theta.dim() != 2 || (theta.size(1) != width && theta.size(1) != d))
-            throw new ArgumentException($"LesaModel: θ must be [C, {d}] (ScoringEmbedding) or [C, {width}] (LabelEmbedding), got [{string.Join(", ", theta.shape)}]", nameof(theta));
+        const string method = "LesaModel.Scores";
+        CheckTheta(method, theta, folded: true);
         using var scope = torch.NewDisposeScope();
-        var z = Config.AppendConstantChannel && theta.size(1) == d ? AttendFolded(features) : Attend(features).Z;   // [B, M, D] or [B, M, D+1]
+        long d = Config.FeatureDim;
+        var z = Config.AppendConstantChannel && theta.size(1) == d ? AttendFolded(features, method) : Attend(features, method).Z;   // [B, M, D] or [B, M, D+1]
         return z.matmul(theta.t()).amax(1).MoveToOuterDisposeScope();                  // [B, M, D(+1)] @ [D(+1), C] -> [B, M, C] -> [B, C]
     }
 
     /// <summary>Forward pass with θ = <see cref="LabelEmbedding"/> given: features [B, R, D], θ [C, D(+1)].</summary>
-    public LesaOutput forward_embedded(Tensor features, Tensor theta)
+    public LesaOutput forward_embedded(Tensor features, Tensor theta) => ForwardEmbedded(features, theta, "LesaModel.forward_embedded");
+
+    private LesaOutput ForwardEmbedded(Tensor features, Tensor theta, string method)
     {
-        ArgumentNullException.ThrowIfNull(theta);
+        CheckTheta(method, theta, folded: false);
         using var scope = torch.NewDisposeScope();
-        var (f, logits, alpha, z) = Attend(features);
+        var (f, logits, alpha, z) = Attend(features, method);
         var moduleScores = z.matmul(theta.t());                                         // [B, M, D+1] @ [D+1, C] -> [B, M, C] (Eq. 6)
         var scores = moduleScores.amax(1);                                              // [B, C] (Eq. 12)
         var globalScores = f.mean(1).matmul(theta.t());                                 // [B, D+1] @ [D+1, C] -> [B, C]
@@ -196,5 +197,76 @@ public sealed class LesaModel : Module
         scope.MoveToOuter(scores); scope.MoveToOuter(moduleScores); scope.MoveToOuter(logits);
         scope.MoveToOuter(alpha); scope.MoveToOuter(globalScores);
         return output;
+    }
+
+    /// <summary>θ must be [C, D(+1)] as <see cref="LabelEmbedding"/> gives it, or with <paramref name="folded"/> also [C, D] as
+    /// <see cref="ScoringEmbedding"/> gives it; of the model's dtype (or autocast's, when it was computed inside an autocast
+    /// scope) and on its device.</summary>
+    private void CheckTheta(string method, Tensor theta, bool folded)
+    {
+        ArgumentNullException.ThrowIfNull(theta);
+        long d = Config.FeatureDim, width = Config.AppendConstantChannel ? d + 1 : d;
+        if (theta.dim() != 2 || (theta.size(1) != width && !(folded && theta.size(1) == d)))
+        {
+            string expected = width == d ? $"[C, {d}] (LabelEmbedding{(folded ? " or ScoringEmbedding" : "")})"
+                : folded ? $"[C, {d}] (ScoringEmbedding) or [C, {width}] (LabelEmbedding)" : $"[C, {width}] (LabelEmbedding)";
+            throw new ArgumentException($"{method}: θ must be {expected}, got {ModelChecks.Shape(theta)}", nameof(theta));
+        }
+        ModelChecks.DtypeAndDevice(method, theta, nameof(theta), "θ", _W1);
+    }
+}
+
+/// <summary>Argument checks shared by <see cref="LesaModel"/> and the Table 1 baselines: shapes, dtypes and devices of region
+/// features and label vectors. Each reads only tensor metadata and autocast's thread state (no host sync).</summary>
+internal static class ModelChecks
+{
+    public static string Shape(Tensor t) => $"[{string.Join(", ", t.shape)}]";
+
+    private static string Name(ScalarType type) => type.ToString().ToLowerInvariant();
+
+    /// <summary>A constructor's width argument (D, dv, hidden): in [1, <see cref="LesaConfig.MaxWidth"/>] as LesaConfig's.</summary>
+    public static void Width(string type, int value, string paramName)
+    {
+        if (value is < 1 or > LesaConfig.MaxWidth)
+            throw new ArgumentOutOfRangeException(paramName, value, $"{type}: {paramName} must be in [1, {LesaConfig.MaxWidth}]");
+    }
+
+    /// <summary>Region features [B, R, D] (R = <paramref name="regions"/>, or any with -1) of the model's dtype and device
+    /// (<paramref name="parameter"/>: a parameter the features meet).</summary>
+    public static void Features(string method, Tensor features, long regions, long dim, Tensor parameter)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        if (features.dim() != 3 || (regions >= 0 && features.size(1) != regions) || features.size(2) != dim)
+            throw new ArgumentException($"{method}: features must be [B, {(regions >= 0 ? regions.ToString() : "R")}, {dim}], got {Shape(features)}", nameof(features));
+        DtypeAndDevice(method, features, nameof(features), "features", parameter);
+    }
+
+    /// <summary>Label vectors [C, dim] of the model's dtype and device; <paramref name="what"/> names them in the message
+    /// ("label vectors", "seen vectors").</summary>
+    public static void Vectors(string method, Tensor vectors, string paramName, string what, long dim, Tensor parameter)
+    {
+        ArgumentNullException.ThrowIfNull(vectors, paramName);
+        if (vectors.dim() != 2 || vectors.size(1) != dim)
+            throw new ArgumentException($"{method}: {what} must be [C, {dim}], got {Shape(vectors)}", paramName);
+        DtypeAndDevice(method, vectors, paramName, what, parameter);
+    }
+
+    /// <summary>An input must have <paramref name="parameter"/>'s dtype (inside an autocast scope for its device type also
+    /// autocast's lower precision, which the scope's own products return) and be on its device.</summary>
+    public static void DtypeAndDevice(string method, Tensor input, string paramName, string what, Tensor parameter)
+    {
+        var want = parameter.dtype;
+        var got = input.dtype;
+        if (got != want)
+        {
+            var type = parameter.device.type;
+            bool autocast = torch.is_autocast_enabled(type);
+            if (!autocast || got != torch.get_autocast_dtype(type))
+                throw new ArgumentException($"{method}: {what} must be {Name(want)}" +
+                    $"{(autocast ? $" or {Name(torch.get_autocast_dtype(type))} (autocast)" : "")} (the model's dtype), got {Name(got)}", paramName);
+        }
+        var device = input.device;
+        if (device != parameter.device)
+            throw new ArgumentException($"{method}: {what} are on {device}, the model on {parameter.device}: move them with .to(device)", paramName);
     }
 }

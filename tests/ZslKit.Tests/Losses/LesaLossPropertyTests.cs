@@ -83,6 +83,9 @@ public class LesaLossPropertyTests
         Assert.Equal(0, MaxPositives.Of([], 3));
         var ex = Assert.Throws<ArgumentException>(() => MaxPositives.Of([1, 1, 1], 2));
         Assert.Contains("2 columns", ex.Message);
+        // Where the training path counts the bound, it checks the label values the loss then does not read back.
+        ex = Assert.Throws<ArgumentException>(() => MaxPositives.Of([1, -1, 0, 0, /* row 2 */ 1, 2, 0, -1], 4));
+        Assert.Contains("MaxPositives: labels must hold -1, 0 or 1 (found 2 at [1, 1])", ex.Message);
     }
 
     [Fact]
@@ -138,5 +141,89 @@ public class LesaLossPropertyTests
         Assert.Contains("[2, 4]", ex.Message);
         Assert.Throws<ArgumentException>(() => AttentionDistributionLoss.Compute(torch.zeros(2, 3), torch.zeros(2, 3)));
         Assert.Throws<ArgumentException>(() => AttentionDiversityLoss.Compute(torch.zeros(2, 3)));
+    }
+
+    [Fact]
+    public void Rank_loss_refuses_an_empty_batch_whose_mean_over_images_is_undefined()
+    {
+        using var scope = torch.NewDisposeScope();
+        var ex = Assert.Throws<ArgumentException>(() => RankingLoss.Compute(torch.zeros(0, 6), torch.zeros(0, 6)));
+        Assert.Contains("RankingLoss: the batch is empty (scores [0, 6])", ex.Message);
+        Assert.Throws<ArgumentException>(() => RankingLoss.Compute(torch.zeros(0, 6), torch.zeros(0, 6), maxPositives: 2));
+        ex = Assert.Throws<ArgumentException>(() => AttentionDistributionLoss.Compute(torch.zeros(0, 2, 6), torch.zeros(0, 6)));
+        Assert.Contains("no image or no module", ex.Message);
+    }
+
+    [Fact]
+    public void Losses_refuse_cpu_labels_other_than_minus_one_zero_and_one_naming_the_first()
+    {
+        using var scope = torch.NewDisposeScope();
+        var s = T([1f, 0.5f, -3f, 0f, 0f, 0f], 2, 3);
+        var twos = torch.full([2, 3], 2.0);
+        var ex = Assert.Throws<ArgumentException>(() => RankingLoss.Compute(s, twos));
+        Assert.Contains("RankingLoss: labels must hold -1, 0 or 1 (found 2 at [0, 0])", ex.Message);
+        Assert.Equal("labels", ex.ParamName);
+        var half = T([1f, -1f, -1f, 0f, 1f, 0.5f], 2, 3);
+        Assert.Contains("(found 0.5 at [1, 2])", Assert.Throws<ArgumentException>(() => RankingLoss.Compute(s, half)).Message);
+        var nan = T([1f, float.NaN, -1f, 0f, 1f, 1f], 2, 3);
+        Assert.Contains("(found NaN at [0, 1])", Assert.Throws<ArgumentException>(() => RankingLoss.Compute(s, nan)).Message);
+        Assert.Contains("AttentionRelevanceLoss: labels must hold -1, 0 or 1 (found 2 at [0, 0])",
+            Assert.Throws<ArgumentException>(() => AttentionRelevanceLoss.Compute(s, s, twos)).Message);
+        Assert.Contains("AttentionDistributionLoss: labels must hold -1, 0 or 1 (found 2 at [0, 0])",
+            Assert.Throws<ArgumentException>(() => AttentionDistributionLoss.Compute(s.unsqueeze(1), twos)).Message);
+        // bool labels are refused by their dtype; integer labels of -1, 0, 1 give the float labels' loss.
+        var boolean = Assert.Throws<ArgumentException>(() => RankingLoss.Compute(s, torch.ones(2, 3).gt(0)));
+        Assert.Contains("RankingLoss: labels must be a floating or integer tensor of -1, 0 and 1, got bool", boolean.Message);
+        var y = T([1f, -1f, -1f, 0f, 1f, 1f], 2, 3);
+        Assert.Equal(RankingLoss.Compute(s, y).item<float>(), RankingLoss.Compute(s, y.to(ScalarType.Int64)).item<float>());
+        Assert.Equal(0.25f, RankingLoss.Compute(s, y.to(ScalarType.Int8)).item<float>(), 5);
+    }
+
+    [Fact]
+    public void The_read_of_the_positives_bound_checks_the_label_values_and_the_model_path_with_a_bound_reads_nothing()
+    {
+        using var scope = torch.NewDisposeScope();
+        var s = T([1f, 0.5f, -3f, 0f, 0f, 0f], 2, 3);
+        var y = T([1f, -1f, -1f, 0f, 1f, 1f], 2, 3);
+        long before = torch.HostReads;
+        RankingLoss.Compute(s, y);
+        Assert.Equal(before + 1, torch.HostReads);                           // the bound's read, which also checks the values
+        before = torch.HostReads;
+        RankingLoss.ForModel(s, y, maxPositives: 2);
+        AttentionRelevanceLoss.ForModel(s, s, y);
+        AttentionDistributionLoss.ForModel(s.unsqueeze(1), y);
+        Assert.Equal(before, torch.HostReads);                               // the training path: no read, on the CPU either
+    }
+
+    [Fact]
+    public void Rank_loss_refuses_a_cpu_positives_bound_below_the_true_maximum_instead_of_dropping_positives()
+    {
+        using var scope = torch.NewDisposeScope();
+        // Image 0 has two positives, image 1 one: a bound of 1 would drop image 0's second positive.
+        var s = T([0f, 1f, 0.5f, 2f, 0f, 0f], 2, 3);
+        var y = T([1f, 1f, -1f, -1f, 1f, -1f], 2, 3);
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => RankingLoss.Compute(s, y, maxPositives: 1));
+        Assert.Contains("RankingLoss: maxPositives = 1 is below the 2 positives of image 0", ex.Message);
+        Assert.Equal(RankingLoss.Compute(s, y).item<float>(), RankingLoss.Compute(s, y, maxPositives: 2).item<float>(), 6);
+    }
+
+    [Fact]
+    public void Rank_loss_refuses_an_undefined_normalization()
+    {
+        using var scope = torch.NewDisposeScope();
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => RankingLoss.Compute(torch.zeros(2, 3), torch.zeros(2, 3), normalization: (RankNormalization)7));
+        Assert.Equal("normalization", ex.ParamName);
+    }
+
+    [Fact]
+    public void Relevance_loss_names_global_scores_when_they_are_missing_or_of_another_shape()
+    {
+        using var scope = torch.NewDisposeScope();
+        var y = torch.zeros(2, 6);
+        Assert.Equal("globalScores", Assert.Throws<ArgumentNullException>(() => AttentionRelevanceLoss.Compute(torch.zeros(2, 6), null!, y)).ParamName);
+        var ex = Assert.Throws<ArgumentException>(() => AttentionRelevanceLoss.Compute(torch.zeros(2, 6), torch.zeros(2, 5), y));
+        Assert.Contains("AttentionRelevanceLoss: globalScores and labels must both be [B, C], got [2, 5] and [2, 6]", ex.Message);
+        ex = Assert.Throws<ArgumentException>(() => AttentionRelevanceLoss.Compute(torch.zeros(2, 5), torch.zeros(2, 6), y));
+        Assert.Contains("AttentionRelevanceLoss: scores and labels must both be [B, C], got [2, 5] and [2, 6]", ex.Message);
     }
 }

@@ -119,4 +119,76 @@ public class LesaBaselineTests
         var ex = Assert.Throws<ArgumentException>(() => LesaTable1.Create("lesa-m3", bench, 4, 0));
         Assert.Contains("attention-per-cluster", ex.Message);
     }
+
+    [Fact]
+    public void Baseline_constructors_refuse_widths_below_one_naming_the_argument()
+    {
+        using var scope = torch.NewDisposeScope();
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => new Fast0Tag(0, 5, 3));
+        Assert.Contains("Fast0Tag: featureDim must be in [1, 65536]", ex.Message);
+        Assert.Contains("Actual value was 0.", ex.Message);
+        Assert.Equal("hidden", Assert.Throws<ArgumentOutOfRangeException>(() => new Fast0Tag(4, 5, hidden: -1)).ParamName);
+        Assert.Equal("wordDim", Assert.Throws<ArgumentOutOfRangeException>(() => new LabelEm(4, 0)).ParamName);
+        Assert.Equal("hidden", Assert.Throws<ArgumentOutOfRangeException>(() => new OneAttentionPerLabel(4, 5, hidden: 0)).ParamName);
+        Assert.Equal("lambdaRel", Assert.Throws<ArgumentOutOfRangeException>(() => new OneAttentionPerLabel(4, 5, 3, lambdaRel: double.NaN)).ParamName);
+        Assert.Equal("featureDim", Assert.Throws<ArgumentOutOfRangeException>(() => new Conse(0, torch.ones(4, 5), top: 2)).ParamName);
+        var conse = Assert.Throws<ArgumentException>(() => new Conse(4, torch.ones(5), top: 2));
+        Assert.Contains("Conse: seenVectors must be [S, dv]", conse.Message);
+        conse = Assert.Throws<ArgumentException>(() => new Conse(4, torch.ones([4, 5], ScalarType.Float64), top: 2));
+        Assert.Contains("Conse: seenVectors must be float32 (the model's dtype), got float64", conse.Message);
+    }
+
+    [Theory, MemberData(nameof(Rows))]
+    public void Scores_embeddings_and_losses_refuse_features_and_vectors_of_the_wrong_shape_or_dtype_naming_them(string row)
+    {
+        using var scope = torch.NewDisposeScope();
+        var (x, y, v) = Data();
+        var seen = v.narrow(0, 0, S);
+        using var model = Create(row, seen);
+        var embedded = model.EmbedLabels(v);
+        void Refused(Action call, string text)
+        {
+            var ex = Assert.ThrowsAny<ArgumentException>(call);
+            Assert.Contains(text, ex.Message);
+        }
+        Refused(() => model.Scores(torch.zeros(B, H * W, D + 1), embedded), $"got [{B}, {H * W}, {D + 1}]");
+        Refused(() => model.Scores(torch.zeros(B, D), embedded), $"got [{B}, {D}]");
+        Refused(() => model.Scores(x.to(ScalarType.Float64), embedded), "must be float32 (the model's dtype), got float64");
+        Refused(() => model.EmbedLabels(torch.zeros(4, Dv + 1)), $"must be [C, {Dv}], got [4, {Dv + 1}]");
+        Refused(() => model.EmbedLabels(v.to(ScalarType.Int64)), "got int64");
+        Refused(() => model.Loss(torch.zeros(B, H * W, D + 1), y, seen), $"got [{B}, {H * W}, {D + 1}]");
+        if (row != "conse")   // CONSE's loss is on its seen classifier and does not read the seen vectors
+            Refused(() => model.Loss(x, y, torch.zeros(S, Dv + 1)), $"got [{S}, {Dv + 1}]");
+    }
+
+    [Fact]
+    public void Embedded_labels_of_another_shape_are_refused_by_scores_naming_them()
+    {
+        using var scope = torch.NewDisposeScope();
+        var (x, _, v) = Data();
+        using var fast0tag = new Fast0Tag(D, Dv, 8);
+        var ex = Assert.Throws<ArgumentException>(() => fast0tag.Scores(x, torch.zeros(4, Dv + 1)));
+        Assert.Contains($"Fast0Tag.Scores: embedded labels must be [C, {Dv}], got [4, {Dv + 1}]", ex.Message);
+        using var labelEm = new LabelEm(D, Dv);
+        ex = Assert.Throws<ArgumentException>(() => labelEm.Scores(x, labelEm.EmbedLabels(v).t()));
+        Assert.Contains($"LabelEm.Scores: embedded labels must be [{D}, C] (EmbedLabels), got [{S + U}, {D}]", ex.Message);
+        using var perLabel = new OneAttentionPerLabel(D, Dv, 8);
+        ex = Assert.Throws<ArgumentException>(() => perLabel.Attention(x.mean(1), perLabel.EmbedLabels(v)));
+        Assert.Contains($"OneAttentionPerLabel.Attention: features must be [B, R, {D}], got [{B}, {D}]", ex.Message);
+    }
+
+    [Fact]
+    public void One_attention_per_cluster_refuses_seen_vectors_of_another_width_or_fewer_than_its_modules()
+    {
+        using var scope = torch.NewDisposeScope();
+        var config = new LesaConfig { Modules = 3, FeatureDim = D, AttentionHidden = 8, WordDim = Dv, GridHeight = H, GridWidth = W };
+        var ex = Assert.Throws<ArgumentException>(() => new OneAttentionPerCluster(config, torch.ones(S, Dv - 1)));
+        Assert.Contains($"OneAttentionPerCluster: seenVectors must be [S, {Dv}] (config.WordDim), got [{S}, {Dv - 1}]", ex.Message);
+        ex = Assert.Throws<ArgumentException>(() => new OneAttentionPerCluster(config, torch.ones(2, Dv)));
+        Assert.Contains("config.Modules = 3 exceeds the 2 seen vectors", ex.Message);
+        var (_, _, v) = Data();
+        using var model = new OneAttentionPerCluster(config, v.narrow(0, 0, S));
+        ex = Assert.Throws<ArgumentException>(() => model.Membership(torch.ones(4, Dv + 1)));
+        Assert.Contains($"OneAttentionPerCluster.Membership: label vectors must be [C, {Dv}], got [4, {Dv + 1}]", ex.Message);
+    }
 }

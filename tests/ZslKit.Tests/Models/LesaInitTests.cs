@@ -90,4 +90,20 @@ public class LesaInitTests
         ex = Assert.Throws<ArgumentException>(() => new LesaConfig { ConvWeightDecay = double.NaN }.Validate());
         Assert.Contains("ConvWeightDecay", ex.Message);
     }
+
+    [Fact]
+    public void Config_rejects_bad_batch_norm_settings_and_undefined_enum_values_naming_the_field()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => new LesaConfig { BatchNormEps = -1 }.Validate());
+        Assert.Contains("LesaConfig.BatchNormEps = -1: must be finite and > 0", ex.Message);
+        ex = Assert.Throws<ArgumentException>(() => new LesaConfig { BatchNormMomentum = double.NaN }.Validate());
+        Assert.Contains("BatchNormMomentum", ex.Message);
+        ex = Assert.Throws<ArgumentException>(() => new LesaConfig { RankNormalization = (RankNormalization)7 }.Validate());
+        Assert.Contains("LesaConfig.RankNormalization = 7: must be ViolatingPairs or AllPairs", ex.Message);
+        ex = Assert.Throws<ArgumentException>(() => new LesaConfig { DiversityInput = (DiversityInput)7 }.Validate());
+        Assert.Contains("LesaConfig.DiversityInput = 7", ex.Message);
+        ex = Assert.Throws<ArgumentException>(() => new LesaConfig { Init = (LesaInit)9 }.Validate());
+        Assert.Contains("LesaConfig.Init = 9", ex.Message);
+        new LesaConfig { BatchNormMomentum = 0, Init = LesaInit.VarianceScaling, DiversityInput = DiversityInput.Attention }.Validate();
+    }
 }

@@ -166,4 +166,97 @@ public class LesaParityTests
         var ex2 = Assert.Throws<ArgumentException>(() => model.forward(torch.zeros(2, 4, 4), torch.zeros(3, 6)));
         Assert.Contains("[3, 6]", ex2.Message);
     }
+
+    /// <summary>A small model (its constructor draws from the global generator; the inputs below draw nothing).</summary>
+    private static LesaModel Small() =>
+        new(new LesaConfig { Modules = 2, FeatureDim = 4, AttentionHidden = 3, WordDim = 5, GridHeight = 2, GridWidth = 2 });
+
+    [Fact]
+    public void Forward_scores_and_label_embedding_refuse_inputs_of_another_dtype_naming_the_models()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var model = Small();
+        var x = torch.zeros(2, 4, 4);
+        var v = torch.ones(3, 5);
+        var ex = Assert.Throws<ArgumentException>(() => model.forward(x.to(ScalarType.Float64), v));
+        Assert.Contains("LesaModel.forward: features must be float32 (the model's dtype), got float64", ex.Message);
+        Assert.Equal("features", ex.ParamName);
+        ex = Assert.Throws<ArgumentException>(() => model.forward(x.to(ScalarType.Int64), v));
+        Assert.Contains("features must be float32 (the model's dtype), got int64", ex.Message);
+        ex = Assert.Throws<ArgumentException>(() => model.forward(x, v.to(ScalarType.Float64)));
+        Assert.Contains("LesaModel.forward: label vectors must be float32 (the model's dtype), got float64", ex.Message);
+        ex = Assert.Throws<ArgumentException>(() => model.LabelEmbedding(v.to(ScalarType.Int64)));
+        Assert.Contains("LesaModel.LabelEmbedding: label vectors must be float32 (the model's dtype), got int64", ex.Message);
+        var theta = model.ScoringEmbedding(v);
+        ex = Assert.Throws<ArgumentException>(() => model.Scores(x.to(ScalarType.Float64), theta));
+        Assert.Contains("LesaModel.Scores: features must be float32 (the model's dtype), got float64", ex.Message);
+        ex = Assert.Throws<ArgumentException>(() => model.Scores(x, theta.to(ScalarType.Float64)));
+        Assert.Contains("LesaModel.Scores: θ must be float32 (the model's dtype), got float64", ex.Message);
+    }
+
+    [Fact]
+    public void A_float64_model_takes_float64_inputs_and_refuses_float32_ones()
+    {
+        // The dtype rule is the parameters' dtype, not float32.
+        using var scope = torch.NewDisposeScope();
+        using var model = Small();
+        model.to(ScalarType.Float64);
+        var x = torch.ones([2, 4, 4], ScalarType.Float64);
+        var v = torch.ones([3, 5], ScalarType.Float64);
+        Assert.Equal(new long[] { 2, 3 }, model.forward(x, v).Scores.shape);
+        var ex = Assert.Throws<ArgumentException>(() => model.forward(x.to(ScalarType.Float32), v));
+        Assert.Contains("features must be float64 (the model's dtype), got float32", ex.Message);
+    }
+
+    [Fact]
+    public void Under_bf16_autocast_a_float32_model_takes_float32_features_and_a_bf16_theta_and_names_both_dtypes_otherwise()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var model = Small();
+        var x = torch.ones(2, 4, 4);
+        var v = torch.ones(3, 5);
+        using (torch.autocast("cpu", torch.bfloat16))
+        {
+            var theta = model.LabelEmbedding(v);                                   // computed in the scope: bf16
+            Assert.Equal(ScalarType.BFloat16, theta.dtype);
+            Assert.Equal(new long[] { 2, 3 }, model.forward_embedded(x, theta).Scores.shape);
+            Assert.Equal(new long[] { 2, 3 }, model.Scores(x, theta).shape);
+            var ex = Assert.Throws<ArgumentException>(() => model.forward(x.to(ScalarType.Float64), v));
+            Assert.Contains("features must be float32 or bfloat16 (autocast) (the model's dtype), got float64", ex.Message);
+        }
+    }
+
+    [Fact]
+    public void Forward_embedded_refuses_a_theta_of_another_shape_as_scores_does()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var model = Small();
+        var x = torch.zeros(2, 4, 4);
+        var ex = Assert.Throws<ArgumentException>(() => model.forward_embedded(x, torch.zeros(6, 3)));
+        Assert.Contains("LesaModel.forward_embedded: θ must be [C, 5] (LabelEmbedding), got [6, 3]", ex.Message);
+        Assert.Equal("theta", ex.ParamName);
+        ex = Assert.Throws<ArgumentException>(() => model.forward_embedded(x, torch.zeros(5)));
+        Assert.Contains("got [5]", ex.Message);
+        // The folded θ of ScoringEmbedding ([C, D]) serves Scores only.
+        ex = Assert.Throws<ArgumentException>(() => model.forward_embedded(x, model.ScoringEmbedding(torch.ones(3, 5))));
+        Assert.Contains("θ must be [C, 5] (LabelEmbedding), got [3, 4]", ex.Message);
+        Assert.Throws<ArgumentNullException>(() => model.forward_embedded(x, null!));
+    }
+
+    [Fact]
+    public void Objective_validates_its_config_and_refuses_one_of_another_module_count()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var model = Small();
+        var output = model.forward(torch.ones(2, 4, 4), torch.ones(3, 5));
+        var labels = torch.tensor<float>([1f, -1f, 0f, -1f, 1f, 1f], [2, 3]);
+        var ex = Assert.Throws<ArgumentException>(() => LesaObjective.Compute(output, labels, model.Config with { LambdaRel = -5 }));
+        Assert.Contains("LesaConfig.LambdaRel = -5: must be finite and >= 0", ex.Message);
+        ex = Assert.Throws<ArgumentException>(() => LesaObjective.Compute(output, labels, model.Config with { Modules = 1 }));
+        Assert.Contains("config.Modules = 1 does not match the output's module scores [2, 2, 3]", ex.Message);
+        Assert.NotNull(LesaObjective.Compute(output, labels, model.Config).Dist);
+        // Without a positives bound the objective reads it from the labels, and checks their values in that read.
+        ex = Assert.Throws<ArgumentException>(() => LesaObjective.Compute(output, labels * 2, model.Config));
+        Assert.Contains("RankingLoss: labels must hold -1, 0 or 1 (found 2 at [0, 0])", ex.Message);
+    }
 }

@@ -292,6 +292,9 @@ public static class LesaExperiment
     public static ILesaTrainable CreateModel(ExperimentConfig config, IMultiLabelRegions bench)
     {
         var c = Check(config);
+        ArgumentNullException.ThrowIfNull(bench);
+        if (c.Method == "attention-per-cluster" && Int(c, "M") > bench.SeenCount)
+            throw new ArgumentException($"config field 'options.M': {SeenLabelsMessage(Int(c, "M"), bench.SeenCount)}", nameof(config));
         var w = c.LossWeights!;
         return LesaTable1.Create(c.Method, bench, Int(c, "hidden"), c.Seed, Int(c, "M"),
             lc => lc with { LambdaRel = w["rel"], LambdaDiv = w["div"], LambdaDist = w["dist"] });
@@ -395,13 +398,27 @@ public static class LesaExperiment
             else if (!(w >= 0) || !double.IsFinite(w)) Fail($"lossWeights.{key}", $"{w} must be finite and >= 0");
         if (c.TrainingOrDefault.SelectionMetric is not ("f1@5" or "map" or "loss"))
             Fail("training.selectionMetric", $"'{c.TrainingOrDefault.SelectionMetric}' is not f1@5, map or loss");
-        string[] whole = real ? ["M", "hidden", "validationImages"] : ["M", "hidden", "gridHeight", "gridWidth", "maxBlob", "testImages"];
-        if (!real && IsOpenImages(d.Name)) whole = [.. whole, "minLabels", "maxLabels", "topics"];
-        foreach (var key in whole)
+        // Whole-number options and their ranges (M and hidden as LesaConfig's), checked before any int cast.
+        foreach (var key in optionKeys)
         {
+            (int Min, int Max)? range = key switch
+            {
+                "M" => (1, LesaConfig.MaxModules),
+                "hidden" => (1, LesaConfig.MaxWidth),
+                "gridHeight" or "gridWidth" => (1, LesaConfig.MaxGridSide),
+                "dataSeed" => (0, int.MaxValue),
+                "maxBlob" or "testImages" or "validationImages" or "minLabels" or "maxLabels" or "topics" => (1, int.MaxValue),
+                _ => null,
+            };
+            if (range is not { } r) continue;
             var v = c.Options[key];
-            if (v < 1 || v != Math.Floor(v)) Fail($"options.{key}", $"{v.ToString(CultureInfo.InvariantCulture)} must be a whole number >= 1");
+            if (!(v >= r.Min && v <= r.Max) || v != Math.Floor(v))
+                Fail($"options.{key}", string.Create(CultureInfo.InvariantCulture, $"{v} must be a whole number in [{r.Min}, {r.Max}]"));
         }
+        // One Attention per Cluster makes one k-means cluster per module: M can be at most the seen labels (925 on NUS-WIDE;
+        // Open Images' 7,186 exceed every allowed M).
+        if (c.Method == "attention-per-cluster" && !IsOpenImages(d.Name) && c.Options["M"] > NusWideSeenLabels)
+            Fail("options.M", SeenLabelsMessage((int)c.Options["M"], NusWideSeenLabels));
         if (c.Options["revision"] != Revision)
             Fail("options.revision", $"{c.Options["revision"].ToString(CultureInfo.InvariantCulture)} was written by other LESA code; this " +
                 $"build is revision {Revision} (retrain: the config with the current revision is a new run)");
@@ -422,5 +439,12 @@ public static class LesaExperiment
         return b with { MinLabelsPerImage = Int(c, "minLabels"), MaxLabelsPerImage = Int(c, "maxLabels"), TopicCount = Int(c, "topics") };
     }
 
+    /// <summary>Seen labels of the NUS-WIDE label space (real and synthetic): 1,000 tags less the 75 that are concepts.</summary>
+    private const int NusWideSeenLabels = 925;
+
+    private static string SeenLabelsMessage(int modules, int seen) =>
+        $"options.M = {modules} exceeds the {seen} seen labels (attention-per-cluster makes one cluster per module)";
+
+    /// <summary>A whole-number option (its range is checked by <see cref="Check"/>).</summary>
     private static int Int(ExperimentConfig c, string key) => (int)c.Options![key];
 }

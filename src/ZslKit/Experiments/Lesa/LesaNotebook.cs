@@ -33,15 +33,22 @@ public static class LesaNotebook
         return Dataset + "-" + preset.Name;
     }
 
-    /// <summary>Seeds from a notebook parameter ("0,1,2"; empty = the preset's seeds).</summary>
+    /// <summary>Seeds from a notebook parameter ("0,1,2"; empty = the preset's seeds). A list without seeds (" , ") or with a
+    /// seed given twice is refused, as `zsl train --seeds` does.</summary>
     public static IReadOnlyList<int> Seeds(string? seeds, LesaPreset preset)
     {
         ArgumentNullException.ThrowIfNull(preset);
         if (string.IsNullOrWhiteSpace(seeds)) return preset.Seeds;
+        var parts = seeds.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (parts.Length == 0) throw new ArgumentException($"seeds: no seeds in '{seeds}' (write e.g. \"0,1,2\", or leave it empty for the preset's)", nameof(seeds));
         var list = new List<int>();
-        foreach (var part in seeds.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-            list.Add(int.TryParse(part, NumberStyles.Integer, CultureInfo.InvariantCulture, out var s) && s >= 0
-                ? s : throw new ArgumentException($"seeds: '{part}' is not a non-negative integer (write e.g. \"0,1,2\")", nameof(seeds)));
+        foreach (var part in parts)
+        {
+            int s = int.TryParse(part, NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed) && parsed >= 0
+                ? parsed : throw new ArgumentException($"seeds: '{part}' is not a non-negative integer (write e.g. \"0,1,2\")", nameof(seeds));
+            if (list.Contains(s)) throw new ArgumentException($"seeds: seed {s} is given twice", nameof(seeds));
+            list.Add(s);
+        }
         return list;
     }
 

@@ -39,7 +39,7 @@ public sealed class LesaTask : IPrefetchableTask<LesaBatch>, IGraphableTask<Lesa
         if (cache is not null && !ReferenceEquals(cache.Benchmark, bench)) throw new ArgumentException("the feature cache holds another benchmark's features", nameof(cache));
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         _batchSize = batchSize;
-        _device = torch.device(device);
+        _device = ParseDevice(device);
         _train = bench.ImageCount(MultiLabelSplit.Train);
         _validation = bench.ImageCount(MultiLabelSplit.Validation);
         model.Module.to(_device);
@@ -278,6 +278,14 @@ public sealed class LesaTask : IPrefetchableTask<LesaBatch>, IGraphableTask<Lesa
     {
         if (tensors is null) return;
         foreach (var t in tensors.Values) t.Dispose();
+    }
+
+    /// <summary>The constructor's device argument: "cpu", "cuda" or "cuda:N", reported in LesaTask's terms.</summary>
+    private static torch.Device ParseDevice(string device)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        try { return torch.device(device); }
+        catch (ArgumentException) { throw new ArgumentException($"LesaTask: device '{device}' is not cpu, cuda or cuda:N (N = 0, 1, ...)", nameof(device)); }
     }
 
     public void Dispose()

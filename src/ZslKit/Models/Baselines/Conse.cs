@@ -18,12 +18,18 @@ public sealed class Conse : Module, ILesaTrainable
     /// <param name="top">T, the number of seen labels combined (10 in CONSE's ImageNet experiments).</param>
     public Conse(int featureDim, Tensor seenVectors, int top = 10) : base(nameof(Conse))
     {
+        ModelChecks.Width(nameof(Conse), featureDim, nameof(featureDim));
         ArgumentNullException.ThrowIfNull(seenVectors);
+        if (seenVectors.dim() != 2 || seenVectors.size(0) < 1 || seenVectors.size(1) is < 1 or > LesaConfig.MaxWidth)
+            throw new ArgumentException($"Conse: seenVectors must be [S, dv] with S >= 1 and dv in [1, {LesaConfig.MaxWidth}], got {ModelChecks.Shape(seenVectors)}", nameof(seenVectors));
         if (top < 1 || top > seenVectors.size(0))
-            throw new ArgumentOutOfRangeException(nameof(top), top, $"top must be in [1, {seenVectors.size(0)}] (seen labels)");
+            throw new ArgumentOutOfRangeException(nameof(top), top, $"Conse: top must be in [1, {seenVectors.size(0)}] (seen labels)");
         Top = top;
         _classifier = torch.nn.Linear(featureDim, seenVectors.size(0));
         register_module("classifier", _classifier);
+        if (seenVectors.dtype != _classifier.weight.dtype)
+            throw new ArgumentException($"Conse: seenVectors must be {_classifier.weight.dtype.ToString().ToLowerInvariant()} (the model's dtype), " +
+                $"got {seenVectors.dtype.ToString().ToLowerInvariant()}", nameof(seenVectors));
         using (var scope = torch.NewDisposeScope())
             _seenVectors = F.normalize(seenVectors, dim: 1).DetachFromDisposeScope();
         register_buffer("seen_vectors", _seenVectors);
@@ -34,22 +40,36 @@ public sealed class Conse : Module, ILesaTrainable
     public Module Module => this;
 
     /// <summary>Seen-label logits [B, S] of region features [B, R, D].</summary>
-    public Tensor SeenLogits(Tensor features) => _classifier.forward(features.mean(1));
+    public Tensor SeenLogits(Tensor features) => SeenLogits(features, "Conse.SeenLogits");
 
-    public Tensor EmbedLabels(Tensor labelVectors) => F.normalize(labelVectors, dim: 1);   // [C, dv]
+    private Tensor SeenLogits(Tensor features, string method)
+    {
+        ModelChecks.Features(method, features, -1, _classifier.in_features, _classifier.weight);
+        return _classifier.forward(features.mean(1));                           // [B, R, D] -> [B, D] -> [B, S]
+    }
+
+    public Tensor EmbedLabels(Tensor labelVectors)
+    {
+        ModelChecks.Vectors("Conse.EmbedLabels", labelVectors, nameof(labelVectors), "label vectors", _seenVectors.size(1), _seenVectors);
+        return F.normalize(labelVectors, dim: 1);                               // [C, dv]
+    }
 
     public Tensor Scores(Tensor features, Tensor embeddedLabels)
     {
+        const string method = "Conse.Scores";
+        ModelChecks.Vectors(method, embeddedLabels, nameof(embeddedLabels), "embedded labels", _seenVectors.size(1), _seenVectors);
         using var scope = torch.NewDisposeScope();
-        var p = SeenLogits(features).softmax(1);                                // [B, S]
+        var p = SeenLogits(features, method).softmax(1);                        // [B, S]
         var (values, indexes) = p.topk(Top, dim: 1);                            // [B, T]
         var kept = torch.zeros_like(p).scatter(1, indexes, values);             // [B, S], zeros outside the top T
         var e = kept.matmul(_seenVectors) / values.sum(1, keepdim: true);       // [B, S] @ [S, dv] -> [B, dv]
         return F.normalize(e, dim: 1).matmul(embeddedLabels.t()).MoveToOuterDisposeScope(); // [B, dv] @ [dv, C] -> [B, C]
     }
 
+    /// <summary>L_rank of the seen-label logits; <paramref name="seenVectors"/> is not used (the classifier's rows are the
+    /// seen labels given to the constructor).</summary>
     public Tensor Loss(Tensor features, Tensor labels, Tensor seenVectors, int? maxPositives = null) =>
-        RankingLoss.Compute(SeenLogits(features), labels, maxPositives: maxPositives);
+        RankingLoss.ForModel(SeenLogits(features, "Conse.Loss"), labels, maxPositives: maxPositives);
 
     public LossBreakdown LossBreakdown(Tensor features, Tensor labels, Tensor seenVectors, int? maxPositives = null) =>
         Losses.LossBreakdown.Single("rank", Loss(features, labels, seenVectors, maxPositives));

@@ -14,6 +14,8 @@ public sealed class LabelEm : Module, ILesaTrainable
 
     public LabelEm(int featureDim, int wordDim) : base(nameof(LabelEm))
     {
+        ModelChecks.Width(nameof(LabelEm), featureDim, nameof(featureDim));
+        ModelChecks.Width(nameof(LabelEm), wordDim, nameof(wordDim));
         using (torch.NewDisposeScope())
             _W = new Parameter(torch.randn(featureDim, wordDim) * (1 / Math.Sqrt(featureDim)));
         register_parameter("W", _W);
@@ -25,16 +27,35 @@ public sealed class LabelEm : Module, ILesaTrainable
     /// <summary>L_rank, per label column: training may pass only the annotated columns.</summary>
     public bool SeparableLabelColumns => true;
 
-    public Tensor EmbedLabels(Tensor labelVectors) =>
-        _W.matmul(F.normalize(labelVectors, dim: 1).t());                       // [D, dv] @ [dv, C] -> [D, C]
+    /// <summary>W·(v_c / ‖v_c‖): label vectors [C, dv] → [D, C].</summary>
+    public Tensor EmbedLabels(Tensor labelVectors) => Embed(labelVectors, "LabelEm.EmbedLabels", nameof(labelVectors), "label vectors");
 
-    public Tensor Scores(Tensor features, Tensor embeddedLabels) =>
-        features.mean(1).matmul(embeddedLabels);                                // [B, D] @ [D, C] -> [B, C]
+    private Tensor Embed(Tensor vectors, string method, string paramName, string what)
+    {
+        ModelChecks.Vectors(method, vectors, paramName, what, _W.size(1), _W);
+        return _W.matmul(F.normalize(vectors, dim: 1).t());                    // [D, dv] @ [dv, C] -> [D, C]
+    }
+
+    /// <summary>Scores [B, C] of region features [B, R, D] for <see cref="EmbedLabels"/>' output [D, C].</summary>
+    public Tensor Scores(Tensor features, Tensor embeddedLabels) => Scores(features, embeddedLabels, "LabelEm.Scores");
+
+    private Tensor Scores(Tensor features, Tensor embeddedLabels, string method)
+    {
+        long d = _W.size(0);
+        ModelChecks.Features(method, features, -1, d, _W);
+        ArgumentNullException.ThrowIfNull(embeddedLabels);
+        if (embeddedLabels.dim() != 2 || embeddedLabels.size(0) != d)
+            throw new ArgumentException($"{method}: embedded labels must be [{d}, C] (EmbedLabels), got {ModelChecks.Shape(embeddedLabels)}", nameof(embeddedLabels));
+        ModelChecks.DtypeAndDevice(method, embeddedLabels, nameof(embeddedLabels), "embedded labels", _W);
+        return features.mean(1).matmul(embeddedLabels);                         // [B, D] @ [D, C] -> [B, C]
+    }
 
     public Tensor Loss(Tensor features, Tensor labels, Tensor seenVectors, int? maxPositives = null)
     {
+        const string method = "LabelEm.Loss";
         using var scope = torch.NewDisposeScope();
-        return RankingLoss.Compute(Scores(features, EmbedLabels(seenVectors)), labels, maxPositives: maxPositives).MoveToOuterDisposeScope();
+        var scores = Scores(features, Embed(seenVectors, method, nameof(seenVectors), "seen vectors"), method);   // [B, S]
+        return RankingLoss.ForModel(scores, labels, maxPositives: maxPositives).MoveToOuterDisposeScope();
     }
 
     public LossBreakdown LossBreakdown(Tensor features, Tensor labels, Tensor seenVectors, int? maxPositives = null) =>

@@ -15,11 +15,17 @@ public sealed class OneAttentionPerCluster : Module, ILesaTrainable
     private readonly Tensor _centroids;     // [M, dv]
 
     /// <param name="config">Trunk configuration; <see cref="LesaConfig.Modules"/> is the cluster count.</param>
-    /// <param name="seenVectors">[S, dv] seen-label vectors clustered by k-means (unit-normalised first).</param>
+    /// <param name="seenVectors">[S, dv] seen-label vectors clustered by k-means (unit-normalised first); S ≥ M, dv = config.WordDim.</param>
     public OneAttentionPerCluster(LesaConfig config, Tensor seenVectors, int seed = 0) : base(nameof(OneAttentionPerCluster))
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(seenVectors);
+        config.Validate();
+        if (seenVectors.dim() != 2 || seenVectors.size(1) != config.WordDim)
+            throw new ArgumentException($"OneAttentionPerCluster: seenVectors must be [S, {config.WordDim}] (config.WordDim), got {ModelChecks.Shape(seenVectors)}", nameof(seenVectors));
+        if (seenVectors.size(0) < config.Modules)
+            throw new ArgumentException($"OneAttentionPerCluster: config.Modules = {config.Modules} exceeds the {seenVectors.size(0)} seen vectors " +
+                "(k-means makes one cluster per module)", nameof(config));
         _trunk = new LesaModel(config);
         register_module("trunk", _trunk);
         using (var scope = torch.NewDisposeScope())
@@ -39,6 +45,7 @@ public sealed class OneAttentionPerCluster : Module, ILesaTrainable
     /// <summary>One-hot cluster membership [M, C] of label vectors [C, dv].</summary>
     public Tensor Membership(Tensor labelVectors)
     {
+        ModelChecks.Vectors("OneAttentionPerCluster.Membership", labelVectors, nameof(labelVectors), "label vectors", _centroids.size(1), _centroids);
         using var scope = torch.NewDisposeScope();
         var unit = F.normalize(labelVectors, dim: 1);                           // [C, dv]
         var sim = _centroids.matmul(unit.t());                                  // [M, dv] @ [dv, C] -> [M, C]
@@ -50,12 +57,20 @@ public sealed class OneAttentionPerCluster : Module, ILesaTrainable
     /// <summary>L_rank + λ_rel·L_rel (margin 0), both per label column; a label's cluster comes from its own vector: training may pass only the annotated columns.</summary>
     public bool SeparableLabelColumns => true;
 
-    public Tensor EmbedLabels(Tensor labelVectors) => labelVectors.clone();
-
-    public Tensor Scores(Tensor features, Tensor embeddedLabels) => Forward(features, embeddedLabels).Scores;
-
-    private LesaOutput Forward(Tensor features, Tensor labelVectors)
+    /// <summary>The label vectors [C, dv] themselves (a copy): the trunk embeds them and <see cref="Membership"/> clusters them.</summary>
+    public Tensor EmbedLabels(Tensor labelVectors)
     {
+        ModelChecks.Vectors("OneAttentionPerCluster.EmbedLabels", labelVectors, nameof(labelVectors), "label vectors", _centroids.size(1), _centroids);
+        return labelVectors.clone();
+    }
+
+    public Tensor Scores(Tensor features, Tensor embeddedLabels) => Forward(features, embeddedLabels, "OneAttentionPerCluster.Scores").Scores;
+
+    private LesaOutput Forward(Tensor features, Tensor labelVectors, string method)
+    {
+        var c = _trunk.Config;
+        ModelChecks.Features(method, features, c.RegionCount, c.FeatureDim, _centroids);
+        ModelChecks.Vectors(method, labelVectors, nameof(labelVectors), "label vectors", c.WordDim, _centroids);
         using var scope = torch.NewDisposeScope();
         var o = _trunk.forward(features, labelVectors);
         var s = (o.ModuleScores * Membership(labelVectors).unsqueeze(0)).sum(1);   // [B, M, C] * [1, M, C] -> sum_m -> [B, C]
@@ -71,9 +86,9 @@ public sealed class OneAttentionPerCluster : Module, ILesaTrainable
     public LossBreakdown LossBreakdown(Tensor features, Tensor labels, Tensor seenVectors, int? maxPositives = null)
     {
         using var scope = torch.NewDisposeScope();
-        var o = Forward(features, seenVectors);
-        var rank = RankingLoss.Compute(o.Scores, labels, maxPositives: maxPositives);
-        var rel = AttentionRelevanceLoss.Compute(o.Scores, o.GlobalScores, labels);
+        var o = Forward(features, seenVectors, "OneAttentionPerCluster.Loss");
+        var rank = RankingLoss.ForModel(o.Scores, labels, maxPositives: maxPositives);
+        var rel = AttentionRelevanceLoss.ForModel(o.Scores, o.GlobalScores, labels);
         var loss = rank + rel * _trunk.Config.LambdaRel;
         scope.MoveToOuter(loss); scope.MoveToOuter(rank); scope.MoveToOuter(rel);
         return new LossBreakdown(loss, [new("rank", rank), new("rel", rel)]);

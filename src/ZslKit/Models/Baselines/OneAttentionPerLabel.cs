@@ -19,6 +19,11 @@ public sealed class OneAttentionPerLabel : Module, ILesaTrainable
 
     public OneAttentionPerLabel(int featureDim, int wordDim, int hidden = 512, double lambdaRel = 0.001) : base(nameof(OneAttentionPerLabel))
     {
+        ModelChecks.Width(nameof(OneAttentionPerLabel), featureDim, nameof(featureDim));
+        ModelChecks.Width(nameof(OneAttentionPerLabel), wordDim, nameof(wordDim));
+        ModelChecks.Width(nameof(OneAttentionPerLabel), hidden, nameof(hidden));
+        if (!(lambdaRel >= 0) || !double.IsFinite(lambdaRel))
+            throw new ArgumentOutOfRangeException(nameof(lambdaRel), lambdaRel, "OneAttentionPerLabel: lambdaRel must be finite and >= 0");
         _lambdaRel = lambdaRel;
         using (torch.NewDisposeScope())
         {
@@ -34,23 +39,36 @@ public sealed class OneAttentionPerLabel : Module, ILesaTrainable
     public string Name => "One Attention per Label";
     public Module Module => this;
 
-    /// <summary>Unit label vectors [C, dv] (attention queries and θ are computed from them in <see cref="Scores"/>).</summary>
     /// <summary>L_rank + λ_rel·L_rel (margin 0), both per label column: training may pass only the annotated columns.</summary>
     public bool SeparableLabelColumns => true;
 
-    public Tensor EmbedLabels(Tensor labelVectors) => F.normalize(labelVectors, dim: 1);
+    /// <summary>Unit label vectors [C, dv] (attention queries and θ are computed from them in <see cref="Scores"/>).</summary>
+    public Tensor EmbedLabels(Tensor labelVectors) => Embed(labelVectors, "OneAttentionPerLabel.EmbedLabels", nameof(labelVectors), "label vectors");
 
-    public Tensor Scores(Tensor features, Tensor embeddedLabels) => Forward(features, embeddedLabels).Scores;
+    private Tensor Embed(Tensor vectors, string method, string paramName, string what)
+    {
+        ModelChecks.Vectors(method, vectors, paramName, what, _Wa.size(0), _Wa);
+        return F.normalize(vectors, dim: 1);
+    }
+
+    public Tensor Scores(Tensor features, Tensor embeddedLabels) => Forward(features, embeddedLabels, "OneAttentionPerLabel.Scores").Scores;
 
     /// <summary>Each label's attention over the regions, α_{c,r}: features [B, R, D], <see cref="EmbedLabels"/> output [C, dv] → [B, R, C].</summary>
     public Tensor Attention(Tensor features, Tensor embeddedLabels)
     {
-        ArgumentNullException.ThrowIfNull(features);
-        ArgumentNullException.ThrowIfNull(embeddedLabels);
+        const string method = "OneAttentionPerLabel.Attention";
+        Check(method, features, embeddedLabels);
         using var scope = torch.NewDisposeScope();
         long b = features.size(0), r = features.size(1);
         var f = torch.cat([features, torch.ones([b, r, 1], features.dtype, features.device)], 2);  // [B, R, D+1]
         return AttentionWeights(f, embeddedLabels).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Features [B, R, D] and embedded labels [C, dv] of the model's dtype and device.</summary>
+    private void Check(string method, Tensor features, Tensor embeddedLabels)
+    {
+        ModelChecks.Features(method, features, -1, _W3.size(0), _W1);
+        ModelChecks.Vectors(method, embeddedLabels, nameof(embeddedLabels), "embedded labels", _Wa.size(0), _Wa);
     }
 
     /// <summary>α = softmax_r(tanh(F·W1)·(W_a v_c)): [B, R, D+1] features with the constant channel, [C, dv] vectors → [B, R, C].</summary>
@@ -61,8 +79,9 @@ public sealed class OneAttentionPerLabel : Module, ILesaTrainable
         return a.matmul(query.t()).softmax(1);                                  // [B, R, H] @ [H, C] -> [B, R, C], softmax over R
     }
 
-    private (Tensor Scores, Tensor Global) Forward(Tensor features, Tensor v)
+    private (Tensor Scores, Tensor Global) Forward(Tensor features, Tensor v, string method)
     {
+        Check(method, features, v);
         using var scope = torch.NewDisposeScope();
         long b = features.size(0), r = features.size(1);
         var f = torch.cat([features, torch.ones([b, r, 1], features.dtype, features.device)], 2);  // [B, R, D+1]
@@ -82,10 +101,11 @@ public sealed class OneAttentionPerLabel : Module, ILesaTrainable
     /// <summary>L_rank + λ_rel·L_rel; terms "rank" and "rel" (unweighted).</summary>
     public LossBreakdown LossBreakdown(Tensor features, Tensor labels, Tensor seenVectors, int? maxPositives = null)
     {
+        const string method = "OneAttentionPerLabel.Loss";
         using var scope = torch.NewDisposeScope();
-        var (s, g) = Forward(features, EmbedLabels(seenVectors));
-        var rank = RankingLoss.Compute(s, labels, maxPositives: maxPositives);
-        var rel = AttentionRelevanceLoss.Compute(s, g, labels);
+        var (s, g) = Forward(features, Embed(seenVectors, method, nameof(seenVectors), "seen vectors"), method);
+        var rank = RankingLoss.ForModel(s, labels, maxPositives: maxPositives);
+        var rel = AttentionRelevanceLoss.ForModel(s, g, labels);
         var loss = rank + rel * _lambdaRel;
         scope.MoveToOuter(loss); scope.MoveToOuter(rank); scope.MoveToOuter(rel);
         return new LossBreakdown(loss, [new("rank", rank), new("rel", rel)]);

@@ -66,6 +66,46 @@ public sealed class LesaExperimentTests : IDisposable
         Assert.Contains("options.revision", e6.Message);
     }
 
+    [Theory]
+    [InlineData("options.dataSeed=-1", "options.dataSeed", "-1 must be a whole number in [0, 2147483647]")]
+    [InlineData("options.dataSeed=0.5", "options.dataSeed", "0.5 must be a whole number in [0, 2147483647]")]
+    [InlineData("options.dataSeed=1000000000000", "options.dataSeed", "1000000000000 must be a whole number in [0, 2147483647]")]
+    [InlineData("options.M=2000", "options.M", "2000 must be a whole number in [1, 1024]")]
+    [InlineData("options.hidden=1000000000", "options.hidden", "1000000000 must be a whole number in [1, 65536]")]
+    [InlineData("options.testImages=3000000000", "options.testImages", "3000000000 must be a whole number in [1, 2147483647]")]
+    [InlineData("options.gridHeight=0", "options.gridHeight", "0 must be a whole number in [1, 1024]")]
+    public void Check_refuses_option_values_outside_their_ranges_naming_the_option_and_the_value_given(string set, string field, string why)
+    {
+        var c = LesaExperiment.Config(Tiny, "t", "lesa", 0, dataDir: NoData);
+        var ex = Assert.Throws<ArgumentException>(() => LesaExperiment.Check(ConfigJson.ApplyOverrides(c, [set])));
+        Assert.Contains($"config field '{field}': {why}", ex.Message);
+        Assert.Equal(field, ex.ParamName);
+    }
+
+    [Fact]
+    public void Attention_per_cluster_refuses_more_modules_than_seen_labels_in_check_and_in_create_model()
+    {
+        var c = LesaExperiment.Config(Tiny, "t", "attention-per-cluster", 0, dataDir: NoData);
+        var ex = Assert.Throws<ArgumentException>(() => LesaExperiment.Check(ConfigJson.ApplyOverrides(c, ["options.M=1000"])));
+        Assert.Contains("options.M = 1000 exceeds the 925 seen labels (attention-per-cluster makes one cluster per module)", ex.Message);
+        var bench = new MultiLabelBenchmark(LesaTinyPreset.Tiny.Benchmark with { TrainImages = 10, TestImages = 2 },
+            LabelSemantics.StandIn(1, seen: 20, unseen: 5, dim: 8, clusters: 4));
+        ex = Assert.Throws<ArgumentException>(() => LesaExperiment.CreateModel(ConfigJson.ApplyOverrides(c, ["options.M=30"]), bench));
+        Assert.Contains("config field 'options.M': options.M = 30 exceeds the 20 seen labels (attention-per-cluster makes one cluster per module)", ex.Message);
+        using var model = LesaExperiment.CreateModel(ConfigJson.ApplyOverrides(c, ["options.M=20"]), bench);
+    }
+
+    [Fact]
+    public void A_lesa_task_names_its_device_argument_when_it_is_not_a_device()
+    {
+        var c = LesaExperiment.Config(Tiny, "t", "fast0tag", 0, dataDir: NoData);
+        var (bench, cache) = LesaExperiment.Benchmark(c);
+        using var model = LesaExperiment.CreateModel(c, bench);
+        var ex = Assert.Throws<ArgumentException>(() => new LesaTask(model, bench, cache, 4, device: "gpu"));
+        Assert.Contains("LesaTask: device 'gpu' is not cpu, cuda or cuda:N", ex.Message);
+        Assert.Equal("device", ex.ParamName);
+    }
+
     [Fact]
     public void Overrides_and_loss_weights_reach_the_model()
     {

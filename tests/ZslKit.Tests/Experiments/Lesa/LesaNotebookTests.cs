@@ -15,6 +15,16 @@ public sealed class LesaNotebookTests
     }
 
     [Fact]
+    public void Seeds_parameter_refuses_a_list_without_seeds_or_with_a_seed_twice_as_zsl_train_does()
+    {
+        var e = Assert.Throws<ArgumentException>(() => LesaNotebook.Seeds(" , ", LesaPresets.Quick));
+        Assert.Contains("seeds: no seeds in ' , '", e.Message);
+        e = Assert.Throws<ArgumentException>(() => LesaNotebook.Seeds("0,0", LesaPresets.Quick));
+        Assert.Contains("seeds: seed 0 is given twice", e.Message);
+        Assert.Equal("seeds", e.ParamName);
+    }
+
+    [Fact]
     public void Real_datasets_stop_with_what_is_missing_and_synthetic_names_the_experiment()
     {
         var previous = Environment.GetEnvironmentVariable(LesaExperiment.NusWideFeaturesVariable);
