@@ -22,6 +22,9 @@ public sealed class LesaTask : IPrefetchableTask<LesaBatch>, IGraphableTask<Lesa
     private readonly int _batchSize;
     private readonly torch.Device _device;
     private readonly int _train, _validation;
+    /// <summary>K of the validation F1 (the official NUS-WIDE selection metric, F1@5).</summary>
+    public const int ValidationK = 5;
+
     private readonly IReadOnlyList<int> _ks;
     private readonly Tensor _vectors, _seenVectors;   // [L, dv], [S, dv]
     private Dictionary<string, Tensor>? _last;
@@ -35,6 +38,8 @@ public sealed class LesaTask : IPrefetchableTask<LesaBatch>, IGraphableTask<Lesa
         _model = model ?? throw new ArgumentNullException(nameof(model));
         _bench = bench ?? throw new ArgumentNullException(nameof(bench));
         LesaEvaluation.CheckKs(_ks, bench.UnseenCount, nameof(ks));   // the test metrics rank the unseen labels: fail now, not after training
+        if (bench.SeenCount < ValidationK)   // validation ranks the seen labels (F1@5) after every epoch: fail now, not after the first
+            throw new ArgumentException($"LesaTask: validation computes F1@{ValidationK} over the seen labels, but the benchmark has {bench.SeenCount}", nameof(bench));
         _cache = cache;
         if (cache is not null && !ReferenceEquals(cache.Benchmark, bench)) throw new ArgumentException("the feature cache holds another benchmark's features", nameof(cache));
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
@@ -205,8 +210,8 @@ public sealed class LesaTask : IPrefetchableTask<LesaBatch>, IGraphableTask<Lesa
         var labels = new sbyte[(long)n * s];
         _bench.GetLabelBatch(split, local, labels);
         var report = MultiLabelEvaluator.Evaluate(Matrix.Create(scores, n, s, "validation scores"), Matrix.Create(labels, n, s, "validation labels"),
-            new MultiLabelOptions([5], MultiLabelProtocol.Nus, Variants: []));
-        return new Dictionary<string, double> { ["f1@5"] = report.TopK[0].F1, ["map"] = report.Map };
+            new MultiLabelOptions([ValidationK], MultiLabelProtocol.Nus, Variants: []));
+        return new Dictionary<string, double> { [$"f1@{ValidationK}"] = report.TopK[0].F1, ["map"] = report.Map };
     }
 
     /// <summary>Test metrics of the current (selected) model, then, prefixed "final/", of the parameters after the last epoch.</summary>

@@ -109,4 +109,16 @@ public sealed class LesaTrainingTests : IDisposable
         Assert.Throws<ArgumentOutOfRangeException>(() => new LesaTask(model, bench, cache: null, batchSize: 8, ks: [0]));
         Assert.Throws<ArgumentException>(() => new LesaTask(model, bench, cache: null, batchSize: 8, ks: []));
     }
+
+    [Fact]
+    public void Fewer_seen_labels_than_the_validation_k_are_refused_when_the_task_is_built_not_after_the_first_epoch()
+    {
+        var bench = new MultiLabelBenchmark(
+            MultiLabelBenchmarkConfig.Quick with { TrainImages = 40, TestImages = 10, FeatureDim = 8, GridHeight = 7, GridWidth = 7, MinLabelsPerImage = 1, MaxLabelsPerImage = 2 },
+            LabelSemantics.StandIn(7, seen: 4, unseen: 6, dim: 8, clusters: 2));
+        using var model = LesaTable1.Create("lesa", bench, hidden: 8, seed: 1, modules: 2);
+        var e = Assert.Throws<ArgumentException>(() => new LesaTask(model, bench, cache: null, batchSize: 8, ks: [3]));
+        Assert.Equal("bench", e.ParamName);
+        Assert.StartsWith("LesaTask: validation computes F1@5 over the seen labels, but the benchmark has 4", e.Message);
+    }
 }
