@@ -228,7 +228,7 @@ public sealed class TrainCommandTests : IDisposable
         var (code, _, stderr) = Run(args);
         Assert.Equal(2, code);
         Assert.StartsWith($"zsl train: {final}: line 1, column 2: ", stderr);
-        Assert.EndsWith("; the run folder is damaged: delete it or rerun with --force", stderr.TrimEnd());
+        Assert.EndsWith("; the run folder is damaged: delete it, or rerun with force (zsl train --force, RunOptions.Force)", stderr.TrimEnd());
         Assert.DoesNotContain("FinalMetrics", stderr);
         Assert.DoesNotContain("   at ", stderr);
         Assert.Equal("{bad", File.ReadAllText(final));                      // nothing was retrained or rewritten

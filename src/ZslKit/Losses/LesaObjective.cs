@@ -23,7 +23,7 @@ public sealed record LesaLossTerms(Tensor Total, Tensor Rank, Tensor? Dist, Tens
 /// <summary>Combines the four LESA losses with the weights and options of a <see cref="LesaConfig"/>.</summary>
 public static class LesaObjective
 {
-    /// <summary>output of <see cref="LesaModel.forward"/>, labels [B, C] (+1/−1/0 as float). <paramref name="model"/> is
+    /// <summary>output of <see cref="LesaModel.forward"/>, labels [B, C] (+1/−1/0, of a float or integer dtype). <paramref name="model"/> is
     /// needed only for <see cref="LesaConfig.ConvWeightDecay"/> &gt; 0 with a conv (its penalty is added to the total).
     /// <paramref name="maxPositives"/>: see <see cref="RankingLoss.Compute"/> (null: one host sync reads it, and the label values
     /// are checked in that read). With a bound nothing is read back, on the CPU either (a training step makes no host read):

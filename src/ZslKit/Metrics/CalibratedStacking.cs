@@ -52,6 +52,7 @@ public static class CalibratedStacking
     {
         ArgumentNullException.ThrowIfNull(data);
         if (data.Seen.Length == 0) throw new MetricInputException("seen-classes", "no seen classes: γ has no seen scores to lower");
+        if (data.Unseen.Length == 0) throw new MetricInputException("seen-classes", "no unseen classes: γ has no unseen scores to compare with");
         var s = data.Scores;
         var d = new float[s.Rows];
         for (int i = 0; i < s.Rows; i++)

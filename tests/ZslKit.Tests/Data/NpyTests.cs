@@ -105,21 +105,33 @@ public class NpyTests
     }
 
     [Fact]
-    public void Bytes_after_the_data_are_refused_with_their_count_and_the_expected_size()
+    public void A_file_with_bytes_after_the_data_is_refused_with_their_count_and_the_expected_size()
     {
         var bytes = File.ReadAllBytes(RepoPaths.Fixture("npy", "f32_2x3.npy"));
-        var e = Assert.Throws<DataFormatException>(() => Npy.Read(new MemoryStream([.. bytes, 1, 2, 3, 4]), "long.npy"));
-        Assert.Equal($"long.npy: at byte {bytes.Length}: 4 bytes after the data (expected size {bytes.Length})", e.Message);
-        Assert.Equal(bytes.Length, e.Offset);
         var dir = Directory.CreateTempSubdirectory("npy-");
         try
         {
             var path = Path.Combine(dir.FullName, "long.npy");
+            File.WriteAllBytes(path, [.. bytes, 1, 2, 3, 4]);
+            var e = Assert.Throws<DataFormatException>(() => Npy.Read(path));
+            Assert.Equal($"{path}: at byte {bytes.Length}: 4 bytes after the data (expected size {bytes.Length})", e.Message);
+            Assert.Equal(bytes.Length, e.Offset);
             File.WriteAllBytes(path, [.. bytes, 0]);
             Assert.Contains("1 bytes after the data", Assert.Throws<DataFormatException>(() => Npy.ReadHeader(path)).Message);
             Assert.Throws<DataFormatException>(() => Npy.OpenMapped(path));
         }
         finally { dir.Delete(true); }
+    }
+
+    [Fact]
+    public void A_stream_reads_one_array_at_a_time_as_after_repeated_np_save_calls()
+    {
+        using var ms = new MemoryStream();
+        Npy.Write<float>(ms, [1f, 2f], 2);
+        Npy.Write<long>(ms, [7L, 8L, 9L], 3);
+        ms.Position = 0;
+        Assert.Equal([1f, 2f], Npy.Read(ms, "two.npy").ToFloat32());
+        Assert.Equal([7L, 8L, 9L], Npy.Read(ms, "two.npy").ToInt64());
     }
 
     [Fact]

@@ -78,7 +78,7 @@ public sealed class RunsTests : IDisposable
         File.WriteAllText(final, "[1, 2");
         var e = Assert.Throws<InvalidDataException>(() => ExperimentRunner.Run(Config(), Options, Setup));
         Assert.StartsWith($"{final}: line 1, column 2: a value of the wrong type", e.Message);
-        Assert.EndsWith("; the run folder is damaged: delete it or rerun with --force", e.Message);
+        Assert.EndsWith("; the run folder is damaged: delete it, or rerun with force (zsl train --force, RunOptions.Force)", e.Message);
         Assert.DoesNotContain(nameof(FinalMetrics), e.Message);
         Assert.Equal(1, _setups);
         var forced = ExperimentRunner.Run(Config(), Options with { Force = true }, Setup);

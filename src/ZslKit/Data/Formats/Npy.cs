@@ -65,17 +65,22 @@ public static partial class Npy
         _ => 8,
     };
 
-    /// <summary>Reads the whole array of a .npy file.</summary>
+    /// <summary>Reads the whole array of a .npy file. Stricter than np.load: the file must end where its data ends (bytes
+    /// after the data mean a damaged file or a header that does not describe it).</summary>
     public static NpyArray Read(string path)
     {
         using var stream = File.OpenRead(path);
-        return Read(stream, path);
+        return Read(stream, path, stream.Length, exactEnd: true);
     }
 
-    /// <summary>Reads a .npy array from a stream; <paramref name="name"/> is used in error messages.</summary>
-    public static NpyArray Read(Stream stream, string name)
+    /// <summary>Reads a .npy array from the stream's position (more may follow it in the stream, as after repeated
+    /// np.save calls to one file); <paramref name="name"/> is used in error messages.</summary>
+    public static NpyArray Read(Stream stream, string name) =>
+        Read(stream, name, stream.CanSeek ? stream.Length - stream.Position : -1, exactEnd: false);
+
+    private static NpyArray Read(Stream stream, string name, long length, bool exactEnd)
     {
-        var header = ReadHeader(stream, name, stream.CanSeek ? stream.Length : -1);
+        var header = ReadHeader(stream, name, length, exactEnd);
         if (header.DataBytes > Array.MaxLength)
             throw new DataFormatException(name, header.DataOffset, $"array of {header.DataBytes} bytes is too large to load whole; use Npy.OpenMapped");
         var data = new byte[header.DataBytes];
@@ -99,7 +104,11 @@ public static partial class Npy
 
     /// <summary>Parses the header at the stream position; <paramref name="length"/> is the file's size (or -1 when unknown),
     /// where the data must end exactly.</summary>
-    public static NpyHeader ReadHeader(Stream stream, string name, long length)
+    public static NpyHeader ReadHeader(Stream stream, string name, long length) => ReadHeader(stream, name, length, exactEnd: true);
+
+    /// <summary>Parses the header; <paramref name="length"/> counts the bytes from the array's start (-1: unknown); with
+    /// <paramref name="exactEnd"/> the data must end there, else it must only fit.</summary>
+    private static NpyHeader ReadHeader(Stream stream, string name, long length, bool exactEnd)
     {
         Span<byte> pre = stackalloc byte[10];
         ReadExactly(stream, pre[..8], name, 0, "magic and version");
@@ -132,7 +141,7 @@ public static partial class Npy
         if (length >= 0 && header.DataOffset + header.DataBytes > length)
             throw new DataFormatException(name, header.DataOffset,
                 $"truncated data: shape ({string.Join(", ", header.Shape)}) of {header.DType} needs {header.DataBytes} bytes, file has {length - header.DataOffset}");
-        if (length >= 0 && header.DataOffset + header.DataBytes < length)   // numpy writes nothing after the data: a damaged or mislabelled file
+        if (exactEnd && length >= 0 && header.DataOffset + header.DataBytes < length)   // np.save writes nothing after the data: a damaged or mislabelled file
             throw new DataFormatException(name, header.DataOffset + header.DataBytes,
                 $"{length - header.DataOffset - header.DataBytes} bytes after the data (expected size {header.DataOffset + header.DataBytes})");
         return header;

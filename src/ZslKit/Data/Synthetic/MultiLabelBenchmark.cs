@@ -34,11 +34,10 @@ public sealed class MultiLabelBenchmark : IMultiLabelRegions
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(semantics);
         config.Validate();
-        // Training images draw seen labels only, so an image cannot hold more distinct labels than there are seen labels.
+        // Training images draw seen labels only, so no image could hold the minimum; a maximum above the seen label count
+        // only caps nothing (an image stops drawing when its labels run out).
         if (config.MinLabelsPerImage > semantics.SeenCount)
             throw new ArgumentException($"MultiLabelBenchmarkConfig.MinLabelsPerImage = {config.MinLabelsPerImage}: exceeds the {semantics.SeenCount} seen labels of the semantics (training images hold seen labels only)", nameof(config));
-        if (config.MaxLabelsPerImage > semantics.SeenCount)
-            throw new ArgumentException($"MultiLabelBenchmarkConfig.MaxLabelsPerImage = {config.MaxLabelsPerImage}: exceeds the {semantics.SeenCount} seen labels of the semantics (training images hold seen labels only)", nameof(config));
         Config = config;
         Semantics = semantics;
         _signatures = BuildSignatures(config, semantics);

@@ -53,7 +53,7 @@ public sealed record RunRecord(string Folder, string RunId, ExperimentConfig Con
         {
             var text = e is ArgumentException { ParamName: { } p } && e.Message.EndsWith($" (Parameter '{p}')", StringComparison.Ordinal)
                 ? e.Message[..^$" (Parameter '{p}')".Length] : e.Message;
-            throw new InvalidDataException($"{text.TrimEnd('.')}; the run folder is damaged: delete it or rerun with --force", e);
+            throw new InvalidDataException($"{text.TrimEnd('.')}; the run folder is damaged: delete it, or rerun with force (zsl train --force, RunOptions.Force)", e);
         }
     }
 

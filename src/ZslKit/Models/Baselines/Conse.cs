@@ -27,11 +27,8 @@ public sealed class Conse : Module, ILesaTrainable
         Top = top;
         _classifier = torch.nn.Linear(featureDim, seenVectors.size(0));
         register_module("classifier", _classifier);
-        if (seenVectors.dtype != _classifier.weight.dtype)
-            throw new ArgumentException($"Conse: seenVectors must be {_classifier.weight.dtype.ToString().ToLowerInvariant()} (the model's dtype), " +
-                $"got {seenVectors.dtype.ToString().ToLowerInvariant()}", nameof(seenVectors));
-        using (var scope = torch.NewDisposeScope())
-            _seenVectors = F.normalize(seenVectors, dim: 1).DetachFromDisposeScope();
+        using (var scope = torch.NewDisposeScope())   // held in the model's dtype (module.to(dtype) converts both later)
+            _seenVectors = F.normalize(seenVectors.to(_classifier.weight.dtype), dim: 1).DetachFromDisposeScope();
         register_buffer("seen_vectors", _seenVectors);
     }
 
