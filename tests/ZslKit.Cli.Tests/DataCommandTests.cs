@@ -132,7 +132,8 @@ public sealed class DataCommandTests : IDisposable
         Assert.Contains("already built", stdout2);
         var (other, _, err3) = Run("lesa-stores", "--dataset", "openimages", "--features", feats, "--data", oi, "--split", "train", "--keep-unlabelled");
         Assert.Equal(2, other);
-        Assert.Contains("--force", err3);
+        Assert.Equal($"zsl data lesa-stores: {Path.Combine(oi, "features", "train")} already exists from other settings or another extraction " +
+            "(or without item-ids.txt); rebuild with Force (--force) to replace it", err3.Trim());
         Assert.Equal(0, Run("lesa-stores", "--dataset", "openimages", "--features", feats, "--data", oi, "--split", "train", "--keep-unlabelled", "--force").Code);
         Assert.Equal(3, File.ReadAllLines(Path.Combine(oi, "features", "train", "item-ids.txt")).Length);
     }
@@ -206,6 +207,53 @@ public sealed class DataCommandTests : IDisposable
         Assert.Equal(before, File.ReadAllText(Path.Combine(train, "index.json")));
         Assert.Equal(["a1", "a3"], File.ReadAllLines(Path.Combine(train, "item-ids.txt")));
         Assert.Equal([train], Directory.GetFileSystemEntries(Path.Combine(oi, "features")));   // nothing .partial or .replaced
+    }
+
+    [Fact]
+    public void Lesa_stores_moves_back_a_store_an_interrupted_force_rebuild_left_as_split_replaced_and_says_so()
+    {
+        var feats = WriteExtraction();
+        var oi = WriteTrainLabels();
+        Assert.Equal(0, Run("lesa-stores", "--dataset", "openimages", "--features", feats, "--data", oi).Code);
+        var train = Path.Combine(oi, "features", "train");
+        var before = File.ReadAllText(Path.Combine(train, "index.json"));
+        FlipABit(feats);
+        Directory.Move(train, train + ".replaced");   // killed after moving the old store aside
+        var (code, stdout, stderr) = Run("lesa-stores", "--dataset", "openimages", "--features", feats, "--data", oi);
+        Assert.True(code == 0, stderr);
+        Assert.Contains("already built (kept)", stdout);
+        var words = string.Join(' ', stdout.Split([' ', '\r', '\n'], StringSplitOptions.RemoveEmptyEntries));   // the summary wraps at 80 columns
+        Assert.Contains($"warning: {train} was moved back from {train}.replaced (the old store, left there by an interrupted forced rebuild)", words);
+
+        Directory.Move(train, train + ".replaced");
+        var (forced, _, err) = Run("lesa-stores", "--dataset", "openimages", "--features", feats, "--data", oi, "--split", "train", "--keep-unlabelled", "--force");
+        Assert.Equal(2, forced);
+        Assert.Contains("the file is corrupt", err);
+        Assert.Equal(before, File.ReadAllText(Path.Combine(train, "index.json")));
+        Assert.Equal([train], Directory.GetFileSystemEntries(Path.Combine(oi, "features")));
+    }
+
+    [Fact]
+    public void Lesa_stores_no_verify_copies_the_items_without_checking_the_chunks_crc()
+    {
+        var feats = WriteExtraction();
+        var oi = WriteTrainLabels();
+        FlipABit(feats);
+        var (code, _, stderr) = Run("lesa-stores", "--dataset", "openimages", "--features", feats, "--data", oi, "--no-verify");
+        Assert.True(code == 0, stderr);
+        Assert.Equal(["a1", "a3"], File.ReadAllLines(Path.Combine(oi, "features", "train", "item-ids.txt")));
+    }
+
+    [Fact]
+    public void Lesa_stores_keep_unlabelled_with_several_splits_exits_2_naming_the_options()
+    {
+        var feats = WriteExtraction();
+        var oi = WriteTrainLabels();
+        File.WriteAllText(Path.Combine(oi, "validation-annotations-human-imagelabels.csv"), "ImageID,Source,LabelName,Confidence\na2,verification,/m/s1,1\n");
+        var (code, _, err) = Run("lesa-stores", "--dataset", "openimages", "--features", feats, "--data", oi, "--keep-unlabelled");
+        Assert.Equal(2, code);
+        Assert.Equal("zsl data lesa-stores: KeepUnlabelled (--keep-unlabelled) needs a single split (--split), to know where unlabelled images go", err.Trim());
+        Assert.False(Directory.Exists(Path.Combine(oi, "features")));
     }
 
     [Fact]

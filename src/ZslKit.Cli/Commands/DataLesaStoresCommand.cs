@@ -25,6 +25,10 @@ internal static class DataLesaStoresCommand
         };
         var output = new Option<string?>("--out") { Description = "Folder receiving train/, test/ (and validation/) (default: <dataset folder>/features)." };
         var force = new Option<bool>("--force") { Description = "Replace split stores that already exist." };
+        var noVerify = new Option<bool>("--no-verify")
+        {
+            Description = "Do not check the extraction's feature chunks against their CRC-32C (the check reads every chunk holding a copied item in full).",
+        };
         var match = new Option<string>("--match")
         {
             Description = "NUS-WIDE: match stored paths to Imagelist.txt by relative-path (default) or file-name (the official script's key).",
@@ -50,7 +54,7 @@ internal static class DataLesaStoresCommand
         };
         var command = new Command("lesa-stores", "Build LESA's split feature stores from `zsl extract` shards and the dataset's label files.")
         {
-            dataset, features, split, data, output, force, match, keepConceptTags, minBytes, testLayout, keepUnlabelled,
+            dataset, features, split, data, output, force, noVerify, match, keepConceptTags, minBytes, testLayout, keepUnlabelled,
         };
         command.SetAction(parse =>
         {
@@ -83,7 +87,10 @@ internal static class DataLesaStoresCommand
                 folder = Path.Combine(root, name == "nus-wide" ? "nus-wide" : "openimages-v4");
             }
             var outFolder = parse.GetValue(output) ?? Path.Combine(folder, "features");
-            var options = new LesaStoreOptions { Splits = parse.GetValue(split) is { } s ? [s] : null, Force = parse.GetValue(force) };
+            var options = new LesaStoreOptions
+            {
+                Splits = parse.GetValue(split) is { } s ? [s] : null, Force = parse.GetValue(force), Verify = !parse.GetValue(noVerify),
+            };
             try
             {
                 var summary = WithProgress(progress => name == "nus-wide"

@@ -201,8 +201,8 @@ public sealed class NusWideStoreBuilderTests : IDisposable
         Assert.Equal(TestRows.Select(r => ImageList[r].Entry), File.ReadAllLines(Path.Combine(Out, "test", "item-ids.txt")));
 
         var e = Assert.Throws<InvalidOperationException>(() => Build(nus: new NusWideStoreOptions { ZeroConceptTags = false }));
-        Assert.Contains("--force", e.Message);
-        Assert.Contains(Path.Combine(Out, "train"), e.Message);
+        Assert.Equal($"{Path.Combine(Out, "train")} already exists from other settings or another extraction (or without item-ids.txt); " +
+            "rebuild with Force (--force) to replace it", e.Message);
 
         var forced = Build(new LesaStoreOptions { Force = true, Splits = ["train"] }, new NusWideStoreOptions { ZeroConceptTags = false });
         Assert.False(forced.Splits.Single().AlreadyBuilt);
@@ -307,6 +307,118 @@ public sealed class NusWideStoreBuilderTests : IDisposable
         var e = Assert.Throws<DataFormatException>(() => NusWideStoreBuilder.Build(Extraction, Nus, fresh, new LesaStoreOptions { Splits = ["train"] }));
         Assert.Contains(chunk, e.Message);
         Assert.Empty(Directory.GetFileSystemEntries(fresh));   // no train store, no train.partial
+    }
+
+    /// <summary>Flips one bit of the last item of shard 0's chunk (beach/0001, a train item; the chunk also holds two test
+    /// items); the index keeps the old CRC.</summary>
+    private string CorruptShard0()
+    {
+        var chunk = Path.Combine(Extraction, "shard-00000", "chunk-00000.bin");
+        var bytes = File.ReadAllBytes(chunk);
+        bytes[^1] ^= 0x01;
+        File.WriteAllBytes(chunk, bytes);
+        return chunk;
+    }
+
+    [Fact]
+    public void A_store_left_as_split_replaced_by_an_interrupted_forced_rebuild_is_moved_back_before_anything_else()
+    {
+        Build();
+        string train = Path.Combine(Out, "train"), aside = train + ".replaced";
+        var index = File.ReadAllText(Path.Combine(train, "index.json"));
+        var chunk = CorruptShard0();
+        void AssertOldTrainStore()
+        {
+            Assert.Equal(index, File.ReadAllText(Path.Combine(train, "index.json")));
+            Assert.Equal(TrainRows.Select(r => ImageList[r].Entry), File.ReadAllLines(Path.Combine(train, "item-ids.txt")));
+            Assert.False(Directory.Exists(aside));
+        }
+
+        // A kill after the move-aside: train.replaced is the only copy. Same settings: moved back and kept (nothing read).
+        Directory.Move(train, aside);
+        var kept = Build(new LesaStoreOptions { Splits = ["train"] });
+        Assert.True(kept.Splits.Single().AlreadyBuilt);
+        Assert.Contains($"{train} was moved back from {aside} (the old store, left there by an interrupted forced rebuild)", kept.Warnings);
+        AssertOldTrainStore();
+
+        // Other settings without Force: refused, the old store in place.
+        Directory.Move(train, aside);
+        var other = Assert.Throws<InvalidOperationException>(() => Build(new LesaStoreOptions { Splits = ["train"] }, new NusWideStoreOptions { ZeroConceptTags = false }));
+        Assert.StartsWith($"{train} already exists from other settings", other.Message);
+        AssertOldTrainStore();
+
+        // Force and a corrupt chunk: the build fails and the old store is back.
+        Directory.Move(train, aside);
+        var forced = Assert.Throws<DataFormatException>(() => Build(new LesaStoreOptions { Splits = ["train"], Force = true }));
+        Assert.StartsWith($"{chunk}: CRC-32C ", forced.Message);
+        AssertOldTrainStore();
+    }
+
+    [Fact]
+    public void A_split_replaced_next_to_its_published_store_is_deleted_also_when_the_split_is_kept()
+    {
+        Build();
+        var aside = Path.Combine(Out, "test.replaced");   // a kill while the superseded store was being deleted
+        Directory.CreateDirectory(aside);
+        File.WriteAllText(Path.Combine(aside, "index.json"), "{}");
+        var again = Build();
+        Assert.All(again.Splits, s => Assert.True(s.AlreadyBuilt));
+        Assert.DoesNotContain(again.Warnings, w => w.Contains("moved back", StringComparison.Ordinal));
+        Assert.Equal([Path.Combine(Out, "test"), Path.Combine(Out, "train")], Directory.GetFileSystemEntries(Out).Order(StringComparer.Ordinal));
+    }
+
+    /// <summary>Runs an action on the last "write" report (after every item is written, before the stores are published).</summary>
+    private sealed class AtWriteEnd(Action action) : IProgress<LesaStoreProgress>
+    {
+        public void Report(LesaStoreProgress value)
+        {
+            if (value.Phase == "write" && value.Done == value.Total) action();
+        }
+    }
+
+    [Fact]
+    public void An_old_store_that_cannot_be_moved_back_after_a_failed_build_is_reported_where_it_is_and_the_next_build_restores_it()
+    {
+        Build();
+        string train = Path.Combine(Out, "train"), aside = train + ".replaced";
+        var index = File.ReadAllText(Path.Combine(train, "index.json"));
+        var stop = new AtWriteEnd(() =>
+        {
+            File.WriteAllText(train, "");   // a file where the old store would go back
+            throw new InvalidOperationException("stopped");
+        });
+        var e = Assert.Throws<IOException>(() =>
+            NusWideStoreBuilder.Build(Extraction, Nus, Out, new LesaStoreOptions { Splits = ["train"], Force = true }, null, stop));
+        Assert.StartsWith($"the build failed and the old store of split train could not be moved back to {train} (", e.Message);
+        Assert.EndsWith($"): it is in {aside}; the next build moves it back", e.Message);
+        Assert.True(File.Exists(Path.Combine(aside, "index.json")));
+
+        File.Delete(train);
+        var again = Build(new LesaStoreOptions { Splits = ["train"] });
+        Assert.True(again.Splits.Single().AlreadyBuilt);
+        Assert.Equal(index, File.ReadAllText(Path.Combine(train, "index.json")));
+        Assert.False(Directory.Exists(aside));
+    }
+
+    [Fact]
+    public void Verify_false_skips_the_crc_check_that_reads_whole_chunks_of_other_splits_items()
+    {
+        var chunk = CorruptShard0();
+        var checkedBuild = Assert.Throws<DataFormatException>(() => Build(new LesaStoreOptions { Splits = ["test"] }));
+        Assert.StartsWith($"{chunk}: CRC-32C ", checkedBuild.Message);   // the corrupt item is a train item
+        Assert.False(Directory.Exists(Path.Combine(Out, "test")));
+
+        var summary = Build(new LesaStoreOptions { Splits = ["test"], Verify = false });
+        Assert.Equal(4L, summary.Splits.Single().Items);
+        using var shard = FeatureStore.Open(Path.Combine(Extraction, "shard-00000"));   // items 1, 2: actor/0002, beach/0003 (test 0, 1)
+        using var test = FeatureStore.Open(Path.Combine(Out, "test"));
+        float[] a = new float[12], b = new float[12];
+        for (var i = 0; i < 2; i++)
+        {
+            shard.ReadItem(1 + i, a);
+            test.ReadItem(i, b);
+            Assert.Equal(a, b);
+        }
     }
 
     [Fact]

@@ -178,12 +178,13 @@ public sealed class OpenImagesStoreBuilderTests : IDisposable
             Assert.Equal(Row(5, (0, -1)), store.Labels(2).ToArray());   // v1
             Assert.Equal(Row(5), store.Labels(1).ToArray());             // t1: not in the validation file
         }
-        Assert.Throws<ArgumentException>(() => Build(oi: new OpenImagesStoreOptions { KeepUnlabelled = true }, output: Path.Combine(_root, "other")));
+        var several = Assert.Throws<ArgumentException>(() => Build(oi: new OpenImagesStoreOptions { KeepUnlabelled = true }, output: Path.Combine(_root, "other")));
+        Assert.Equal("KeepUnlabelled (--keep-unlabelled) needs a single split (--split), to know where unlabelled images go (Parameter 'oi')", several.Message);
 
         var again = Build(new LesaStoreOptions { Splits = ["validation"] }, new OpenImagesStoreOptions { KeepUnlabelled = true });
         Assert.True(again.Splits.Single().AlreadyBuilt);
         var e = Assert.Throws<InvalidOperationException>(() => Build(new LesaStoreOptions { Splits = ["validation"] }));
-        Assert.Contains("--force", e.Message);
+        Assert.EndsWith("; rebuild with Force (--force) to replace it", e.Message);
     }
 
     [Fact]

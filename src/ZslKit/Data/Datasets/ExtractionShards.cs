@@ -119,10 +119,11 @@ public sealed class ExtractionShards
     /// <summary>
     /// Calls <paramref name="visit"/> for every stored image in extraction order (shard by shard, item by item) with its
     /// position, path and features (fp16 shards are widened to float). <paramref name="wanted"/> (shard, item) can skip
-    /// reading the features of images that will not be used. Each chunk file read is checked against its CRC-32C first
-    /// (once, before its first item is visited); a mismatch throws <see cref="DataFormatException"/> naming the file.
+    /// reading the features of images that will not be used. With <paramref name="verify"/>, each chunk file read is
+    /// checked against its CRC-32C first (once, in full, before its first wanted item is visited, so also the other items
+    /// it holds are read); a mismatch throws <see cref="DataFormatException"/> naming the file.
     /// </summary>
-    public void Read(ExtractedImageVisitor visit, Func<int, long, bool>? wanted = null)
+    public void Read(ExtractedImageVisitor visit, Func<int, long, bool>? wanted = null, bool verify = true)
     {
         var buffer = new float[ItemShape.Aggregate(1, (a, d) => checked(a * d))];
         for (var k = 0; k < Shards.Count; k++)
@@ -135,7 +136,7 @@ public sealed class ExtractionShards
             {
                 if (wanted is not null && !wanted(k, i)) continue;
                 var chunk = store.ChunkOf(i);
-                if (!verified[chunk])
+                if (verify && !verified[chunk])
                 {
                     store.VerifyChunk(chunk);
                     verified[chunk] = true;

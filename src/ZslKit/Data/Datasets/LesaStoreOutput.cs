@@ -4,7 +4,9 @@
 // (the image framing) written into the store's temporary folder so they appear together with the store. A split whose
 // store already exists from the same build settings is kept (resume); one from other settings, or without
 // item-ids.txt, stops the build unless Force replaces it: the old store is moved aside (<split>.replaced) and deleted
-// once the new one is published, or moved back when the build fails. Also holds the option, progress and summary records.
+// once the new one is published, or moved back when the build fails. A <split>.replaced found at the start (an
+// interrupted build) is moved back when <split> is missing, deleted when <split> exists (the new store was published).
+// Also holds the option, progress and summary records.
 using System.Text;
 using System.Text.Json;
 using ZslKit.Data.FeatureStore;
@@ -18,6 +20,8 @@ public sealed record LesaStoreOptions
     public IReadOnlyList<string>? Splits { get; init; }
     /// <summary>Replace split stores that already exist.</summary>
     public bool Force { get; init; }
+    /// <summary>Check each extraction chunk read against its CRC-32C (reads the whole chunk once); false skips the check.</summary>
+    public bool Verify { get; init; } = true;
     public int ItemsPerChunk { get; init; } = 1024;
 }
 
@@ -74,6 +78,8 @@ internal sealed class LesaStoreOutput : IDisposable
     public IReadOnlyList<string> Built { get; }
     /// <summary>Splits to write in this run.</summary>
     public IReadOnlyList<string> Pending { get; }
+    /// <summary>Old stores moved back from &lt;split&gt;.replaced (left by an interrupted forced rebuild), one line each.</summary>
+    public IReadOnlyList<string> Restored { get; }
 
     /// <param name="build">The build settings; stored in each store's metadata and compared on resume.</param>
     public LesaStoreOutput(string outFolder, IReadOnlyList<string> splits, Dictionary<string, int> labelCounts, bool force, string build)
@@ -83,19 +89,31 @@ internal sealed class LesaStoreOutput : IDisposable
         _labelCounts = labelCounts;
         var built = new List<string>();
         var pending = new List<string>();
+        var restored = new List<string>();
         foreach (var split in splits)
         {
             var folder = Folder(split);
+            // A leftover <split>.replaced is the old store: the only copy while <split> is missing (the build stopped
+            // before publishing), superseded once <split> exists (the build stopped while deleting it).
+            if (Directory.Exists(Aside(split)))
+            {
+                if (Directory.Exists(folder)) Directory.Delete(Aside(split), recursive: true);
+                else
+                {
+                    Directory.Move(Aside(split), folder);
+                    restored.Add($"{folder} was moved back from {Aside(split)} (the old store, left there by an interrupted forced rebuild)");
+                }
+            }
             if (Directory.Exists(folder))
             {
                 if (force) _replace.Add(split);   // moved aside in Start, once every label file has been read
                 else if (SameBuild(folder, build)) { built.Add(split); continue; }
                 else throw new InvalidOperationException($"{folder} already exists from other settings or another extraction " +
-                    $"(or without {TfRecordImport.ItemIdsFileName}); pass --force to replace it");
+                    $"(or without {TfRecordImport.ItemIdsFileName}); rebuild with Force (--force) to replace it");
             }
             pending.Add(split);
         }
-        (Built, Pending) = (built, pending);
+        (Built, Pending, Restored) = (built, pending, restored);
         Build = build;
     }
 
@@ -112,8 +130,6 @@ internal sealed class LesaStoreOutput : IDisposable
     public void Start(ExtractionShards extraction, int itemsPerChunk, IReadOnlyDictionary<string, string> metadata)
     {
         Directory.CreateDirectory(OutFolder);
-        foreach (var split in Pending)
-            if (Directory.Exists(Aside(split))) Directory.Delete(Aside(split), recursive: true);   // left over from an interrupted build
         foreach (var split in _replace)
         {
             Directory.Move(Folder(split), Aside(split));
@@ -179,7 +195,9 @@ internal sealed class LesaStoreOutput : IDisposable
             writer.Dispose();   // deletes the unfinished temporary folder
         }
         _open.Clear();
-        // A build that failed after Start puts back the stores it was replacing (and drops those already replaced).
+        // A build that failed after Start puts back the stores it was replacing (and drops those already replaced: a
+        // failed deletion is left to the next build). An old store that cannot be put back is reported with where it is.
+        var stuck = new List<(string Split, Exception Error)>();
         foreach (var split in _movedAside)
         {
             try
@@ -187,10 +205,16 @@ internal sealed class LesaStoreOutput : IDisposable
                 if (Directory.Exists(Folder(split))) Directory.Delete(Aside(split), recursive: true);
                 else Directory.Move(Aside(split), Folder(split));
             }
-            catch (IOException) { }
-            catch (UnauthorizedAccessException) { }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                if (!Directory.Exists(Folder(split))) stuck.Add((split, e));
+            }
         }
         _movedAside.Clear();
+        if (stuck.Count > 0)
+            throw new IOException("the build failed and " + string.Join("; ", stuck.Select(s =>
+                $"the old store of split {s.Split} could not be moved back to {Folder(s.Split)} ({s.Error.Message}): it is in {Aside(s.Split)}")) +
+                "; the next build moves it back", stuck[0].Error);
     }
 
     /// <summary>The build settings as one canonical JSON string.</summary>

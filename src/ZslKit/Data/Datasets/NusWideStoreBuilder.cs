@@ -63,6 +63,7 @@ public static class NusWideStoreBuilder
             ["layout"] = "1081: TagList1k then Concepts81",
         });
         using var output = new LesaStoreOutput(outFolder, splits, splits.ToDictionary(s => s, _ => LabelCount), options.Force, build);
+        warnings.AddRange(output.Restored);
 
         // Identity and split of every stored image (metadata only).
         var tags = ReadCounted(files.TagList, Tags);
@@ -135,7 +136,7 @@ public static class NusWideStoreBuilder
                 for (var c = 0; c < Concepts; c++)
                     labels[Tags + c] = (sbyte)((conceptBits[row * 2 + c / 64] >> (c % 64) & 1) != 0 ? 1 : -1);
                 output.Append(target[shard][item]!, list[row], features, labels);
-            }, wanted: (shard, item) => target[shard][item] is not null);
+            }, wanted: (shard, item) => target[shard][item] is not null, verify: options.Verify);
             progress?.Report(new LesaStoreProgress("write", total, total));
             written = output.Complete(splits);
         }

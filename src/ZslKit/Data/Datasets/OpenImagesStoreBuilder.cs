@@ -59,7 +59,7 @@ public static class OpenImagesStoreBuilder
             throw new FileNotFoundException($"Open Images label file {Path.Combine(openImagesFolder, LabelFileName("train"))} not found " +
                 "(nor a validation or test one); download the v4 human-verified image-level labels", Path.Combine(openImagesFolder, LabelFileName("train")));
         if (oi.KeepUnlabelled && splits.Count != 1)
-            throw new ArgumentException("--keep-unlabelled needs a single --split, to know where unlabelled images go", nameof(oi));
+            throw new ArgumentException("KeepUnlabelled (--keep-unlabelled) needs a single split (--split), to know where unlabelled images go", nameof(oi));
         var csvs = splits.ToDictionary(s => s, s => FindLabelFile(openImagesFolder, s)
             ?? throw new FileNotFoundException($"Open Images label file {Path.Combine(openImagesFolder, LabelFileName(s))} not found", Path.Combine(openImagesFolder, LabelFileName(s))));
 
@@ -81,6 +81,7 @@ public static class OpenImagesStoreBuilder
             ["splitsFromLabelFiles"] = (!explicitSplits || splits.Count > 1).ToString(),
         });
         using var output = new LesaStoreOutput(outFolder, splits, labelCounts, options.Force, build);
+        warnings.AddRange(output.Restored);
         List<LesaStoreSplit> written;
         var unmatched = new List<string>();
         var ambiguous = new List<string>();
@@ -150,7 +151,7 @@ public static class OpenImagesStoreBuilder
                     }
                 }
                 output.Append(split, id, features, labels);
-            });
+            }, verify: options.Verify);
             progress?.Report(new LesaStoreProgress("write", x.ImageCount, x.ImageCount));
             written = output.Complete(splits);
         }
