@@ -41,7 +41,7 @@ public sealed class Notebook
 
     /// <summary>
     /// Parses notebook JSON (UTF-8) and checks every cell: a JSON object with a known <c>cell_type</c> and a <c>source</c> that
-    /// is a string or an array of strings.
+    /// is a string or an array of strings (a cell without <c>source</c> is read as empty).
     /// </summary>
     public static Notebook Parse(ReadOnlySpan<byte> utf8, string? path = null)
     {
@@ -78,7 +78,7 @@ public sealed class Notebook
         if (!cell.TryGetPropertyValue("cell_type", out var type)) return "no \"cell_type\"";
         if (Str(type) is not { } t || !CellTypes.Contains(t))
             return $"\"cell_type\" is {Shown(type)}, not one of {string.Join(", ", CellTypes.Select(x => $"\"{x}\""))}";
-        if (!cell.TryGetPropertyValue("source", out var source)) return "no \"source\"";
+        if (!cell.TryGetPropertyValue("source", out var source)) return null; // read as "" (nbformat requires it; be lenient)
         switch (source)
         {
             case JsonValue v when v.TryGetValue<string>(out _):

@@ -143,38 +143,228 @@ public class NotebookBatchTests
         finally { Directory.Delete(folder, recursive: true); }
     }
 
-    [Fact]
-    public void Reproduce_keeps_the_previous_executed_notebooks_aside_after_a_failed_run_and_deletes_them_after_a_good_one()
+    /// <summary>A temp folder to run `zsl reproduce` in: notebooks/, artifacts/ and a stand-in plotly bundle (so runs stay fast).</summary>
+    private sealed class ReproduceSandbox : IDisposable
     {
-        var folder = Directory.CreateTempSubdirectory("zsl-reproduce-").FullName;
+        public string Root { get; } = Directory.CreateTempSubdirectory("zsl-reproduce-").FullName;
+        public string Notebooks => Path.Combine(Root, "notebooks");
+        public string Artifacts => Path.Combine(Root, "artifacts");
+        public string Out => Path.Combine(Artifacts, "notebooks");
+        public string Previous => Out + ".previous";
+        public string Marker => Path.Combine(Out, ".reproduce-failed");
+
+        public ReproduceSandbox()
+        {
+            Directory.CreateDirectory(Notebooks);
+            File.WriteAllText(Path.Combine(Root, "plotly.min.js"), "// stand-in bundle");
+        }
+
+        /// <summary>Makes <paramref name="name"/> the only notebook: one that succeeds, or one with a compile error.</summary>
+        public void Only(string name, bool good)
+        {
+            foreach (var nb in Directory.GetFiles(Notebooks)) File.Delete(nb);
+            if (good) File.WriteAllText(Path.Combine(Notebooks, name), $"{{\"nbformat\": 4, \"nbformat_minor\": 5, \"metadata\": {{}}, \"cells\": {OneCell}}}");
+            else File.Copy(RepoPaths.Fixture("notebooks", "compile-error.ipynb"), Path.Combine(Notebooks, name));
+        }
+
+        public (int Code, string Stdout, string Stderr) Run(params string[] args) =>
+            ZslProcess.RunWith(new Dictionary<string, string> { ["ZSLKIT_PLOTLY_JS"] = Path.Combine(Root, "plotly.min.js") }, Root, args);
+
+        /// <summary>The file names directly in <paramref name="dir"/>, sorted (none when it does not exist).</summary>
+        public static string[] Files(string dir) =>
+            Directory.Exists(dir) ? [.. Directory.GetFiles(dir).Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal)] : [];
+
+        /// <summary>The folders that deletions renamed aside and did not finish deleting.</summary>
+        public string[] Leftovers => Directory.GetDirectories(Artifacts, "notebooks.deleting-*");
+
+        /// <summary>Every file under artifacts/ with its text, to compare before and after a run.</summary>
+        public string Snapshot() => string.Join("\n", Directory.GetFiles(Artifacts, "*", SearchOption.AllDirectories)
+            .Order(StringComparer.Ordinal).Select(f => $"{Path.GetRelativePath(Artifacts, f)}={File.ReadAllText(f)}"));
+
+        public void Dispose() => Directory.Delete(Root, recursive: true);
+    }
+
+    [Fact]
+    public void Reproduce_keeps_the_last_good_notebooks_through_failed_runs_and_deletes_them_after_a_good_one()
+    {
+        using var box = new ReproduceSandbox();
+        Directory.CreateDirectory(box.Out);
+        File.WriteAllText(Path.Combine(box.Out, "old.ipynb"), "earlier run");
+        box.Only("bad.ipynb", good: false);
+
+        var (failed, _, stderr) = box.Run("reproduce");
+        Assert.Equal(1, failed);
+        Assert.Contains($"zsl reproduce: the executed notebooks from before this run are kept in {box.Previous}", stderr);
+        Assert.Equal("earlier run", File.ReadAllText(Path.Combine(box.Previous, "old.ipynb")));
+        Assert.Equal([".reproduce-failed", "bad.ipynb"], ReproduceSandbox.Files(box.Out));
+        Assert.StartsWith("zsl reproduce failed at ", File.ReadAllText(box.Marker));
+        Assert.Contains($"failed: {Path.Combine(box.Notebooks, "bad.ipynb")}\n", File.ReadAllText(box.Marker));
+
+        // A second failure replaces the failed output; the good one before it stays.
+        box.Only("bad2.ipynb", good: false);
+        var (failedAgain, _, err2) = box.Run("reproduce");
+        Assert.Equal(1, failedAgain);
+        Assert.Equal(["old.ipynb"], ReproduceSandbox.Files(box.Previous));
+        Assert.Equal([".reproduce-failed", "bad2.ipynb"], ReproduceSandbox.Files(box.Out));
+        Assert.Empty(box.Leftovers);
+
+        box.Only("ok.ipynb", good: true);
+        var (ok, _, err3) = box.Run("reproduce");
+        Assert.True(ok == 0, err3);
+        Assert.False(Directory.Exists(box.Previous));
+        Assert.Equal(["ok.ipynb"], ReproduceSandbox.Files(box.Out));
+        Assert.Empty(box.Leftovers);
+    }
+
+    [Fact]
+    public void Reproduce_after_a_good_run_moves_it_aside_and_deletes_it_when_the_new_run_succeeds()
+    {
+        using var box = new ReproduceSandbox();
+        box.Only("first.ipynb", good: true);
+        var (first, _, err1) = box.Run("reproduce");
+        Assert.True(first == 0, err1);
+        Assert.Equal(["first.ipynb"], ReproduceSandbox.Files(box.Out));
+
+        box.Only("second.ipynb", good: true);
+        var (second, stdout, err2) = box.Run("reproduce");
+        Assert.True(second == 0, err2);
+        Assert.Equal(["second.ipynb"], ReproduceSandbox.Files(box.Out));
+        Assert.False(Directory.Exists(box.Previous));
+        Assert.Empty(box.Leftovers);
+        Assert.Empty(err2);
+        Assert.Contains("zsl reproduce: 1 notebook page(s)", stdout);
+    }
+
+    [Fact]
+    public void Reproduce_cut_off_while_deleting_keeps_the_good_notebooks_and_removes_the_half_deleted_folder()
+    {
+        // A run that succeeded and was killed while deleting the folder before it: its output is in place, a half-deleted
+        // folder is left aside. A failing run then must keep that output.
+        using var box = new ReproduceSandbox();
+        Directory.CreateDirectory(box.Out);
+        File.WriteAllText(Path.Combine(box.Out, "good.ipynb"), "good run");
+        var trash = Path.Combine(box.Artifacts, "notebooks.deleting-0123456789abcdef");
+        Directory.CreateDirectory(Path.Combine(trash, "sub"));
+        File.WriteAllText(Path.Combine(trash, "sub", "half.ipynb"), "half deleted");
+        box.Only("bad.ipynb", good: false);
+
+        var (failed, _, stderr) = box.Run("reproduce");
+        Assert.Equal(1, failed);
+        Assert.Empty(box.Leftovers);
+        Assert.Equal("good run", File.ReadAllText(Path.Combine(box.Previous, "good.ipynb")));
+        Assert.Equal([".reproduce-failed", "bad.ipynb"], ReproduceSandbox.Files(box.Out));
+        Assert.DoesNotContain("warning", stderr);
+    }
+
+    [Fact]
+    public void Reproduce_refused_after_a_failed_run_changes_nothing()
+    {
+        using var box = new ReproduceSandbox();
+        File.Copy(RepoPaths.Fixture("notebooks", "parameters.ipynb"), Path.Combine(box.Notebooks, "params.ipynb"));
+        Directory.CreateDirectory(box.Out);
+        File.WriteAllText(Path.Combine(box.Out, "bad.ipynb"), "failed run");
+        File.WriteAllText(box.Marker, "zsl reproduce failed at 2026-01-01\n");
+        Directory.CreateDirectory(box.Previous);
+        File.WriteAllText(Path.Combine(box.Previous, "old.ipynb"), "good run");
+        Directory.CreateDirectory(Path.Combine(box.Artifacts, "notebooks.deleting-0123456789abcdef"));
+        File.WriteAllText(Path.Combine(box.Artifacts, "notebooks.deleting-0123456789abcdef", "half.ipynb"), "half deleted");
+        var before = box.Snapshot();
+
+        var (code, stdout, stderr) = box.Run("reproduce", "-p", "nosuch=1");
+        Assert.Equal(2, code);
+        Assert.StartsWith($"zsl reproduce: {Path.Combine(box.Notebooks, "params.ipynb")}: parameter 'nosuch' is not declared", stderr);
+        Assert.Empty(stdout);
+        Assert.Equal(before, box.Snapshot());
+    }
+
+    [Fact]
+    public void Reproduce_keeps_good_notebooks_from_notebooks_run_and_deletes_only_the_stale_previous()
+    {
+        using var box = new ReproduceSandbox();
+        Directory.CreateDirectory(box.Previous);
+        File.WriteAllText(Path.Combine(box.Previous, "stale.ipynb"), "older run");
+        box.Only("ok.ipynb", good: true);
+        var (ran, _, err1) = box.Run("notebooks", "run", "notebooks", "--out", "artifacts/notebooks");
+        Assert.True(ran == 0, err1);
+
+        box.Only("bad.ipynb", good: false);
+        var (failed, _, stderr) = box.Run("reproduce");
+        Assert.Equal(1, failed);
+        Assert.Equal(["ok.ipynb"], ReproduceSandbox.Files(box.Previous));
+        Assert.Equal([".reproduce-failed", "bad.ipynb"], ReproduceSandbox.Files(box.Out));
+        Assert.Empty(box.Leftovers);
+        Assert.DoesNotContain("warning", stderr);
+    }
+
+    [Fact]
+    public void Reproduce_that_cannot_delete_the_previous_notebooks_warns_and_still_builds_the_report()
+    {
+        using var box = new ReproduceSandbox();
+        Directory.CreateDirectory(box.Out);
+        var locked = Path.Combine(box.Out, "locked");
+        Directory.CreateDirectory(locked);
+        File.WriteAllText(Path.Combine(locked, "kept.txt"), "cannot be deleted");
+        if (!Undeletable(locked, true)) Assert.Skip("cannot make a folder undeletable here (needs chattr as root, or a non-root user)");
         try
         {
-            var notebooks = Path.Combine(folder, "notebooks");
-            Directory.CreateDirectory(notebooks);
-            File.Copy(RepoPaths.Fixture("notebooks", "compile-error.ipynb"), Path.Combine(notebooks, "bad.ipynb"));
-            var old = Path.Combine(folder, "artifacts", "notebooks", "old.ipynb");
-            Directory.CreateDirectory(Path.GetDirectoryName(old)!);
-            File.WriteAllText(old, "earlier run");
-            var plotly = Path.Combine(folder, "plotly.min.js");
-            File.WriteAllText(plotly, "// stand-in bundle");
-            var env = new Dictionary<string, string> { ["ZSLKIT_PLOTLY_JS"] = plotly };
-
-            var (failed, _, stderr) = ZslProcess.RunWith(env, folder, "reproduce");
-            Assert.Equal(1, failed);
-            var aside = Path.Combine(folder, "artifacts", "notebooks.previous");
-            Assert.Contains($"zsl reproduce: the executed notebooks from before this run are kept in {aside}", stderr);
-            Assert.Equal("earlier run", File.ReadAllText(Path.Combine(aside, "old.ipynb")));
-            Assert.True(File.Exists(Path.Combine(folder, "artifacts", "notebooks", "bad.ipynb")));
-
-            File.Delete(Path.Combine(notebooks, "bad.ipynb"));
-            File.WriteAllText(Path.Combine(notebooks, "ok.ipynb"),
-                $"{{\"nbformat\": 4, \"nbformat_minor\": 5, \"metadata\": {{}}, \"cells\": {OneCell}}}");
-            var (ok, _, err2) = ZslProcess.RunWith(env, folder, "reproduce");
-            Assert.True(ok == 0, err2);
-            Assert.False(Directory.Exists(aside));
-            Assert.Equal(["ok.ipynb"], Directory.GetFiles(Path.Combine(folder, "artifacts", "notebooks")).Select(Path.GetFileName));
+            box.Only("ok.ipynb", good: true);
+            var (code, stdout, stderr) = box.Run("reproduce");
+            Assert.True(code == 0, stderr);
+            var trash = Assert.Single(box.Leftovers);
+            Assert.StartsWith($"zsl reproduce: warning: could not delete {trash}: ", stderr);
+            Assert.EndsWith("(the next run tries again)", stderr.TrimEnd());
+            Assert.False(Directory.Exists(box.Previous));
+            Assert.Equal(["ok.ipynb"], ReproduceSandbox.Files(box.Out));
+            Assert.True(File.Exists(Path.Combine(box.Artifacts, "report", "index.html")));
+            Assert.Contains("zsl reproduce: 1 notebook page(s)", stdout);
         }
-        finally { Directory.Delete(folder, recursive: true); }
+        finally
+        {
+            foreach (var dir in Directory.GetDirectories(box.Artifacts, "locked", SearchOption.AllDirectories)) Undeletable(dir, false);
+        }
+    }
+
+    [Fact]
+    public void Reproduce_that_cannot_move_the_last_notebooks_aside_exits_1_naming_the_folder_and_runs_nothing()
+    {
+        using var box = new ReproduceSandbox();
+        Directory.CreateDirectory(box.Out);
+        File.WriteAllText(Path.Combine(box.Out, "good.ipynb"), "good run");
+        box.Only("ok.ipynb", good: true);
+        var before = box.Snapshot();
+        if (!Undeletable(box.Artifacts, true)) Assert.Skip("cannot make a folder read-only here (needs chattr as root, or a non-root user)");
+        try
+        {
+            var (code, stdout, stderr) = box.Run("reproduce");
+            Assert.Equal(1, code);
+            Assert.StartsWith($"zsl reproduce: cannot set aside the executed notebooks in {box.Out}: ", stderr);
+            Assert.Single(stderr.TrimEnd().Split('\n'));
+            Assert.Empty(stdout);
+        }
+        finally { Undeletable(box.Artifacts, false); }
+        Assert.Equal(before, box.Snapshot());
+        Assert.False(Directory.Exists(box.Previous));
+    }
+
+    /// <summary>Makes the entries of <paramref name="dir"/> undeletable (chattr +i as root, else read-only), or undoes it;
+    /// false when that is not possible here.</summary>
+    private static bool Undeletable(string dir, bool on)
+    {
+        if (OperatingSystem.IsWindows()) return false;
+        try
+        {
+            if (Environment.UserName != "root")
+            {
+                File.SetUnixFileMode(dir, on ? UnixFileMode.UserRead | UnixFileMode.UserExecute
+                    : UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+                return true;
+            }
+            using var chattr = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("chattr", [on ? "+i" : "-i", dir])
+                { RedirectStandardError = true })!;
+            chattr.WaitForExit();
+            return chattr.ExitCode == 0;
+        }
+        catch (System.ComponentModel.Win32Exception) { return false; } // no chattr
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 // NotebookFormatTests.cs - a damaged .ipynb is refused with the file, and for bad JSON the line and column, in the message.
 using System.Text;
+using System.Text.Json.Nodes;
 
 namespace ZslKit.Notebooks.Tests;
 
@@ -33,12 +34,33 @@ public class NotebookFormatTests
         "cell 1 (cells[0]): \"cell_type\" is \"python\", not one of \"code\", \"markdown\", \"raw\"")]
     [InlineData("{\"cell_type\": \"code\", \"source\": 7}", "cell 1 (cells[0]): \"source\" is 7, not a string or an array of strings")]
     [InlineData("{\"cell_type\": \"code\", \"source\": [\"a\\n\", null]}", "cell 1 (cells[0]): \"source\"[1] is null, not a string")]
-    [InlineData("{\"cell_type\": \"markdown\"}", "cell 1 (cells[0]): no \"source\"")]
     public void A_cell_that_is_not_a_typed_cell_with_text_source_is_refused_naming_its_index(string cell, string problem)
     {
         Assert.Equal($"broken.ipynb: {problem}", Refuse($"{{\"nbformat\": 4, \"cells\": [{cell}]}}").Message);
         var second = Refuse($"{{\"nbformat\": 4, \"cells\": [{{\"cell_type\": \"raw\", \"source\": \"\"}}, {cell}]}}").Message;
         Assert.StartsWith("broken.ipynb: cell 2 (cells[1])", second);
+    }
+
+    [Fact]
+    public async Task A_cell_without_source_loads_and_runs_as_empty()
+    {
+        var nb = Notebook.Parse(Encoding.UTF8.GetBytes(
+            "{\"nbformat\": 4, \"cells\": [{\"cell_type\": \"markdown\"}, {\"cell_type\": \"code\", \"outputs\": []}]}"), "lenient.ipynb");
+        Assert.Equal(["", ""], nb.Cells.Select(c => c.Source));
+
+        var folder = Directory.CreateTempSubdirectory("zsl-nb-").FullName;
+        try
+        {
+            var path = Path.Combine(folder, "lenient.ipynb");
+            File.WriteAllText(path, "{\"nbformat\": 4, \"nbformat_minor\": 5, \"metadata\": {}, \"cells\": [" +
+                "{\"cell_type\": \"code\", \"metadata\": {}, \"outputs\": []}, " +
+                "{\"cell_type\": \"code\", \"metadata\": {}, \"outputs\": [], \"source\": \"Console.Write(\\\"after\\\");\"}]}");
+            var result = await NotebookRunner.RunAsync(path, new NotebookRunOptions { OutputPath = Path.Combine(folder, "out.ipynb") });
+            Assert.True(result.Succeeded, result.Summary);
+            var written = JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "out.ipynb")))!;
+            Assert.Equal("after", FixtureRun.Text(written["cells"]![1]!["outputs"]![0]!["text"]));
+        }
+        finally { Directory.Delete(folder, recursive: true); }
     }
 
     [Theory]

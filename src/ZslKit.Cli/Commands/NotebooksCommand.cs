@@ -129,9 +129,12 @@ internal static class NotebooksCommand
         return NotebookBatch.Plan(notebooks, root, Path.GetFullPath(outDir));
     }
 
-    /// <summary>Runs each planned notebook in its own process; returns 0, 1 (a notebook failed) or 2 (a worker found bad input).</summary>
+    /// <summary>
+    /// Runs each planned notebook in its own process; returns 0, 1 (a notebook failed) or 2 (a worker found bad input).
+    /// The inputs of the notebooks that failed are added to <paramref name="failedInputs"/>.
+    /// </summary>
     internal static async Task<int> RunBatchAsync(string command, IReadOnlyList<NotebookJob> jobs, string outDir, NotebookBatchOptions settings,
-        CancellationToken cancel)
+        CancellationToken cancel, ICollection<string>? failedInputs = null)
     {
         var batch = new NotebookBatch(SelfWorker(), settings);
         var verb = settings.CheckOnly ? "checking" : "running";
@@ -171,6 +174,7 @@ internal static class NotebooksCommand
 
         foreach (var r in results.Where(r => r.ExitCode != 0))
         {
+            failedInputs?.Add(r.Job.Input);
             Console.Error.WriteLine($"zsl {command}: {(r.TimedOut ? "TIMEOUT" : "FAILED")} {r.Job.Input} (exit {r.ExitCode})");
             if (r.Message.Length > 0) Console.Error.WriteLine(r.Message);
             if (!settings.CheckOnly && File.Exists(r.Job.Output)) Console.Error.WriteLine($"  partial executed notebook: {r.Job.Output}");
