@@ -246,14 +246,30 @@ def main(argv=None):
     ap.add_argument("--list", action="store_true", help="list the entries and exit")
     ap.add_argument("--quiet", action="store_true", help="no progress lines")
     args = ap.parse_args(argv)
-    with open(args.manifest) as f:
-        manifest = json.load(f)
-    entries = manifest["entries"]
+    try:
+        with open(args.manifest, encoding="utf-8") as f:
+            manifest = json.load(f)
+        entries = manifest["entries"]
+        if not isinstance(entries, list) or not all(isinstance(e, dict) and "name" in e and "url" in e for e in entries):
+            raise ValueError("'entries' must be a list of objects with a name and a url")
+    except OSError as err:
+        log(f"fetch: --manifest {args.manifest}: cannot read it ({err.strerror})")
+        return 2
+    except json.JSONDecodeError as err:
+        log(f"fetch: --manifest {args.manifest}: invalid JSON at line {err.lineno}, column {err.colno}: {err.msg}")
+        return 2
+    except (KeyError, TypeError, ValueError) as err:
+        log(f"fetch: --manifest {args.manifest}: not a fetch manifest ({err if isinstance(err, ValueError) else 'no entries list'})")
+        return 2
     only = {s for s in args.only.split(",") if s}
     groups = {s for s in args.group.split(",") if s}
     unknown = only - {e["name"] for e in entries}
     if unknown:
         log(f"fetch: unknown entries {sorted(unknown)}; see --list")
+        return 2
+    known_groups = {e.get("group") for e in entries if e.get("group")}
+    if groups - known_groups:
+        log(f"fetch: unknown groups {sorted(groups - known_groups)} (groups: {', '.join(sorted(known_groups))})")
         return 2
     selected = [e for e in entries if (not only or e["name"] in only) and (not groups or e.get("group") in groups)]
     if args.list:

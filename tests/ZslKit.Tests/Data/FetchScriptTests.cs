@@ -132,4 +132,27 @@ public sealed class FetchScriptTests : IDisposable
         Fails(new { name = "i", url = Url("images.zip"), sha256 = Sha(zip), unpack = "zip", dest = "i",
                     expect = new[] { new { glob = "set/images/*/*.jpg", count = 4 } } }, "found 3 files matching set/images/*/*.jpg, expected 4");
     }
+
+    [Fact]
+    public void A_bad_manifest_or_an_unknown_entry_or_group_exits_2_with_one_line_and_fetches_nothing()
+    {
+        var dest = Path.Combine(_root, "dest");
+        void Refused(string manifest, string message, params string[] extra)
+        {
+            var (code, err) = Run(manifest, dest, extra);
+            Assert.Equal(2, code);
+            Assert.Equal(message, err.Trim());
+            Assert.False(Directory.Exists(dest));
+        }
+        var missing = Path.Combine(_root, "missing.json");
+        Refused(missing, $"fetch: --manifest {missing}: cannot read it (No such file or directory)");
+        var broken = Path.Combine(_root, "broken.json");
+        File.WriteAllText(broken, "{\"entries\": [\n");
+        Refused(broken, $"fetch: --manifest {broken}: invalid JSON at line 2, column 1: Expecting value");
+        File.WriteAllText(broken, "{\"version\": 1}");
+        Refused(broken, $"fetch: --manifest {broken}: not a fetch manifest (no entries list)");
+        var manifest = Manifest(new { name = "list", group = "g", url = Url("list.txt"), sha256 = "unknown", unpack = "none", dest = "l" });
+        Refused(manifest, "fetch: unknown entries ['nope']; see --list", "--only", "nope");
+        Refused(manifest, "fetch: unknown groups ['h'] (groups: g)", "--group", "g,h");
+    }
 }
