@@ -152,7 +152,7 @@ internal static class LossChecks
         using var scope = torch.NewDisposeScope();
         var counts = labels.eq(1).to(ScalarType.Int64).sum(1);                                         // [B]
         var row = counts.argmax();                                                                     // [] the first image with the most
-        var bad = labels.eq(1).logical_or(labels.eq(0)).logical_or(labels.eq(-1)).logical_not().flatten();   // [B·C], NaN included
+        var bad = NotALabel(labels);                                                                   // [B·C]
         var anyBad = bad.any().to(ScalarType.Int64);                                                   // [] 0 or 1
         var first = bad.to(ScalarType.Int32).argmax() * anyBad - (1 - anyBad);                         // [] the first bad entry, else -1
         var read = torch.stack([counts.max(), row, first]).ToArray<long>();                          // [3] -> host, the one read
@@ -166,10 +166,14 @@ internal static class LossChecks
     {
         if (labels.device.type != DeviceType.CPU || labels.numel() == 0) return;
         using var scope = torch.NewDisposeScope();
-        var bad = labels.eq(1).logical_or(labels.eq(0)).logical_or(labels.eq(-1)).logical_not().flatten();   // [B·C]
+        var bad = NotALabel(labels);                                                                   // [B·C]
         if (!bad.any().item<bool>()) return;
         ThrowValue(loss, labels, bad.to(ScalarType.Int32).argmax().item<long>());
     }
+
+    /// <summary>[B·C] true where labels [B, C] hold anything but −1, 0 or 1 (NaN included).</summary>
+    private static Tensor NotALabel(Tensor labels) =>
+        labels.eq(1).logical_or(labels.eq(0)).logical_or(labels.eq(-1)).logical_not().flatten();          // [B, C] -> [B·C]
 
     private static void ThrowValue(string loss, Tensor labels, long at)
     {
